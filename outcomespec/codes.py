@@ -1,0 +1,159 @@
+"""The registry of diagnostic codes: stable identifiers, each with an explanation.
+
+Codes never change meaning once published; tools and documentation link to them. The
+explanation is what `outcomespec explain-code CODE` prints and what the docs publish.
+"""
+
+from __future__ import annotations
+
+from attrs import frozen
+
+
+@frozen
+class CodeInfo:
+    """What a diagnostic code means and how to fix what it reports."""
+
+    code: str
+    severity: str
+    title: str
+    explanation: str
+
+
+def _registry(*entries: CodeInfo) -> dict[str, CodeInfo]:
+    return {entry.code: entry for entry in entries}
+
+
+CODES: dict[str, CodeInfo] = _registry(
+    # ---- reading files and syntax (E0xx, E1xx)
+    CodeInfo("E001", "error", "file cannot be read",
+             "The file named on the command line or in an `import` does not exist, is a "
+             "directory, or cannot be opened. Check the path."),
+    CodeInfo("E002", "error", "file is not UTF-8",
+             "Framework files must be UTF-8 text. Re-save the file as UTF-8 (most editors "
+             "offer this under 'Save with encoding')."),
+    CodeInfo("E003", "error", "file too large",
+             "Framework files larger than 8 MiB are refused so that a stray data file given "
+             "by mistake cannot exhaust memory. Split the framework, or check the path."),
+    CodeInfo("E101", "error", "unexpected word or symbol",
+             "The parser met something it did not expect at this point. The help line lists "
+             "what may come here."),
+    CodeInfo("E102", "error", "character not allowed",
+             "This character cannot start any word of the language. Names use letters, digits "
+             "and `_`; text goes in double quotes."),
+    CodeInfo("E103", "error", "unexpected end of file",
+             "The file ended inside a block or an expression: a `}` or `)` is probably missing. "
+             "The label shows where the unclosed block begins."),
+    CodeInfo("E104", "error", "nested too deeply",
+             "Expressions and blocks may nest at most 100 levels. Deeper nesting is almost "
+             "always a mistake; name parts of the expression with `define`."),
+    CodeInfo("E105", "error", "invalid literal",
+             "A date, number, percentage or range is malformed, e.g. `2025-02-30`, a "
+             "confidence level outside (0%, 100%), or a range whose low end is above its "
+             "high end."),
+    CodeInfo("E106", "error", "unterminated text",
+             "A quoted text is missing its closing `\"` before the end of the line."),
+    CodeInfo("E107", "error", "not exactly one framework or library",
+             "Each file declares exactly one `framework` or `library` block; everything else "
+             "goes inside it."),
+    # ---- names, scopes and imports (E2xx)
+    CodeInfo("E201", "error", "unknown name",
+             "The name is not declared in this file or in anything it imports, or is not in "
+             "scope here (columns are in scope only inside their dataset's rows). The help "
+             "line suggests names in scope that are spelt similarly."),
+    CodeInfo("E202", "error", "declared twice",
+             "Two declarations share a name in one scope. Rename one of them."),
+    CodeInfo("E203", "error", "import not found",
+             "The imported file does not exist. Paths are relative to the importing file."),
+    CodeInfo("E204", "error", "import outside the project",
+             "Imports must stay inside the project root: absolute paths, `..` that climbs "
+             "out of the root, and symbolic links that point outside it are refused, so that "
+             "a framework file can never read arbitrary files."),
+    CodeInfo("E205", "error", "import cycle",
+             "Files import each other in a loop. Move the shared declarations into a library "
+             "that both import."),
+    CodeInfo("E206", "error", "ambiguous name",
+             "Two imported files declare this name. Import one of them `as` an alias and "
+             "write `alias.name`."),
+    CodeInfo("E207", "error", "unknown code",
+             "The code is not in the column's codelist. The help line suggests codes from "
+             "that codelist."),
+    CodeInfo("E208", "error", "wrong kind of name",
+             "The name exists but is the wrong kind of thing here, e.g. a codelist where a "
+             "dataset is needed."),
+    CodeInfo("E209", "error", "unrelated datasets",
+             "An aggregation reads rows of a dataset that shares no identifier with the rows "
+             "it is computed for, so there is no way to tell which rows belong to which unit. "
+             "Give both datasets an `identifier` column of the same unit, or use "
+             "`for same UNIT`."),
+    CodeInfo("E210", "error", "`this` outside an aggregation",
+             "`this.COLUMN` refers to the row an aggregation is computed for, so it can only "
+             "appear inside `count(...)`, `any(...)` and the other aggregations."),
+    # ---- types (E3xx)
+    CodeInfo("E301", "error", "type mismatch",
+             "The operator cannot combine values of these types, e.g. adding two dates or "
+             "comparing a date with a number."),
+    CodeInfo("E302", "error", "condition is not true/false",
+             "Filters (`where`, `exclude`, `define` used as a filter) must be conditions."),
+    CodeInfo("E303", "error", "codes compared with a non-code value",
+             "`in {...}` and code groups apply only to columns typed `code`."),
+    CodeInfo("E304", "error", "wrong arguments",
+             "The function or aggregation was given the wrong number or types of arguments."),
+    # ---- indicators, frameworks and their fields (E4xx)
+    CodeInfo("E401", "error", "required field missing",
+             "Every indicator states its kind, statistic, who it is about (cohort or "
+             "denominator), what it counts, its polarity and the reason for that polarity."),
+    CodeInfo("E402", "error", "polarity without a rationale",
+             "Say why a higher value is better, worse, or not to be judged; readers of the "
+             "published definition need the reason."),
+    CodeInfo("E403", "error", "context indicator judged",
+             "Indicators of kind `context` describe need or demand; they must have polarity "
+             "`no_judgement`."),
+    CodeInfo("E404", "error", "field does not fit the statistic",
+             "The field is not used by this statistic, e.g. `measure` on a proportion or a "
+             "`denominator` on a count, or a field the statistic needs is missing."),
+    CodeInfo("E405", "error", "numerator and denominator count different things",
+             "A proportion's numerator must count the same unit as its denominator (children "
+             "of children, referrals of referrals)."),
+    CodeInfo("E406", "error", "field given twice",
+             "A field that takes one value appears twice in the same block."),
+    CodeInfo("E407", "error", "field cannot be overridden",
+             "An indicator reused `from` another framework may override how it is judged and "
+             "published (polarity, comparators, confidence, suppression, breakdowns, metadata, "
+             "goals) but not what it computes."),
+    CodeInfo("E408", "error", "unit does not fit the statistic",
+             "Proportions are shown as `percent` or a named unit; rates need `per N`; means "
+             "and medians need a named unit such as `\"score\"`."),
+    CodeInfo("E409", "error", "confidence method does not fit",
+             "Wilson limits are for proportions, Byars for counts and rates, Student t for "
+             "means; `none` turns limits off."),
+    CodeInfo("E410", "error", "invalid value for a field",
+             "The word is not one of the values this field accepts; the help line lists "
+             "them."),
+    CodeInfo("E411", "error", "serves something that is not a goal",
+             "`serves` names a goal declared with `goal`, usually in a shared framework."),
+    CodeInfo("E412", "error", "comparator not available",
+             "The comparator needs geography the framework does not declare, e.g. `region` "
+             "without a region level or a neighbour set that no geography declares."),
+    CodeInfo("E413", "error", "dataset declaration incomplete",
+             "A dataset needs `rows` (what one row describes) and at least one column; "
+             "`key`, `area` and `period` must name its own columns."),
+    # ---- written but unused or ineffective (E5xx)
+    CodeInfo("E501", "error", "declared but never used",
+             "A definition, cohort or import in a framework that nothing uses. Remove it, or "
+             "use it. (Libraries may declare things for others to use.)"),
+    CodeInfo("E502", "error", "condition has no effect",
+             "The filter is always true or always false, so it cannot be what was meant: e.g. "
+             "a code set that holds every code of its codelist, or `is missing` on a column "
+             "that is never missing."),
+    CodeInfo("E503", "error", "code repeated",
+             "The same code appears twice in one set or codelist."),
+    # ---- warnings (W6xx)
+    CodeInfo("W601", "warning", "code not valid in every collection year",
+             "The code was introduced or retired in the collection year shown; in other "
+             "years no row can carry it, so the condition will silently match nothing there."),
+    CodeInfo("W602", "warning", "numerator checked on data",
+             "The numerator is not written as a refinement of the cohort (`cohort where ...`), "
+             "so outcomespec cannot prove every counted unit is in the denominator; it checks "
+             "this on the data at evaluation time and reports any unit that is not."),
+)
+"""Every diagnostic code outcomespec can emit."""
