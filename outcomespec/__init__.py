@@ -1,1 +1,13 @@
+"""outcomespec: write, check, compute and publish outcomes frameworks for children's social care.
 
+>>> import outcomespec
+>>> outcomespec.__version__
+'0.1.0'
+"""
+
+from outcomespec.api import Framework, load
+from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, Severity
+
+__version__ = "0.1.0"
+
+__all__ = ["Diagnostic", "Framework", "OutcomeSpecError", "Severity", "__version__", "load"]

@@ -88,6 +88,8 @@ CODES: dict[str, CodeInfo] = _registry(
     CodeInfo("E210", "error", "`this` outside an aggregation",
              "`this.COLUMN` refers to the row an aggregation is computed for, so it can only "
              "appear inside `count(...)`, `any(...)` and the other aggregations."),
+    CodeInfo("E211", "error", "definition refers to itself",
+             "Definitions may use other definitions, but not in a loop; the chain is shown."),
     # ---- types (E3xx)
     CodeInfo("E301", "error", "type mismatch",
              "The operator cannot combine values of these types, e.g. adding two dates or "

@@ -109,7 +109,8 @@ def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> str
             scored.append((distance, candidate))
     if not scored:
         return None
-    best = [c for _, c in sorted(scored)[:limit]]
+    closest = min(distance for distance, _ in scored)
+    best = [c for d, c in sorted(scored) if d == closest][:limit]
     if len(best) == 1:
         return f"did you mean `{best[0]}`?"
     return "did you mean " + ", ".join(f"`{c}`" for c in best[:-1]) + f" or `{best[-1]}`?"

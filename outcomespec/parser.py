@@ -166,20 +166,34 @@ _TERMINAL_NAMES = {
     "GROUPED_NUMBER": "a number such as 10,000",
     "DATE": "a date (YYYY-MM-DD)",
     "PERCENT": "a percentage such as 95%",
-    "META_KEY": "a metadata field (version, description, source, owner, status, …)",
     "COMPARE_OP": "a comparison (=, !=, <, <=, >, >=)",
     "ADD_OP": "`+` or `-`",
     "MUL_OP": "`*` or `/`",
-    "AGGREGATE": "an aggregation (count, sum, min, max, any, all, first, last)",
-    "DURATION_UNIT": "a unit of time (years, months, weeks, days)",
-    "GEO_KEY": "a geography field (code, name, alternative_code, parent, area, members)",
     "$END": "the end of the file",
 }
+
+
+_WORD_GROUPS = (
+    (frozenset({"version", "publisher", "description", "source", "caveats", "owner", "reviewed",
+                "status", "licence", "definition", "url", "note"}),
+     "a metadata field (version, description, source, owner, status, …)"),
+    (frozenset({"count", "sum", "min", "max", "any", "all", "first", "last"}),
+     "an aggregation (count, sum, min, max, any, all, first, last)"),
+    (frozenset({"years", "year", "months", "month", "weeks", "week", "days", "day"}),
+     "a unit of time (years, months, weeks, days)"),
+)
 
 
 def _describe_expected(names: set[str]) -> str:
     terminals = {t.name: t for t in _lark().terminals}
     words: set[str] = set()
+    values = {terminals[n].pattern.value for n in names
+              if n in terminals and terminals[n].pattern.type == "str"}
+    for group, phrase in _WORD_GROUPS:
+        if group <= values:
+            words.add(phrase)
+            names = {n for n in names if n not in terminals
+                     or terminals[n].pattern.value not in group}
     for name in names:
         if name in _TERMINAL_NAMES:
             words.add(_TERMINAL_NAMES[name])
@@ -335,6 +349,12 @@ class _Builder(Transformer[Token, Any]):
         span = self._span(meta)
         return s.Module(str(kind), self._req_name(name), self._string(title),
                         self._with_comments(items, span), span=span)
+
+    def _word(self, meta: Any, children: list[Any]) -> str:
+        return str(children[0])
+
+    module_kind = meta_key = scalar_word = geo_key = section_kind = _word
+    aggregate_function = duration_unit = direction = _word
 
     def meta(self, meta: Any, children: list[Any]) -> s.Meta:
         key, value = children
@@ -637,7 +657,7 @@ class _Builder(Transformer[Token, Any]):
         return literal
 
     def boolean(self, meta: Any, children: list[Any]) -> s.BoolLit:
-        return s.BoolLit(str(children[0]) == "true", span=self._tspan(children[0]))
+        return s.BoolLit(str(children[0]) == "true", span=self._span(meta))
 
     def duration(self, meta: Any, children: list[Any]) -> s.DurationLit:
         parts = []

@@ -1,0 +1,412 @@
+"""Check codelists, datasets, geography, definitions and cohorts into their models."""
+
+from __future__ import annotations
+
+from outcomespec import model as m
+from outcomespec import syntax as s
+from outcomespec.checker.context import Context
+from outcomespec.checker.expressions import check_condition, check_expr
+from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
+
+SCALARS = {
+    "date": m.DATE,
+    "integer": m.ValueType(m.ValueKind.NUMBER, integer=True),
+    "number": m.NUMBER,
+    "boolean": m.BOOLEAN,
+    "text": m.TEXT,
+}
+
+
+def qualify(ctx: Context, name: str) -> str:
+    """The qualified name of a declaration of the module being checked."""
+    return f"{ctx.module}.{name}"
+
+
+def _year(number: s.NumberLit | None) -> int | None:
+    return None if number is None else int(float(number.text))
+
+
+# ------------------------------------------------------------------ codelists
+
+
+def check_codelist(ctx: Context, node: s.Codelist) -> m.Codelist:
+    """A codelist: codes unique (E503), groups made of its own codes (E207)."""
+    codes: list[m.Code] = []
+    seen: dict[str, s.Code] = {}
+    groups: list[tuple[str, tuple[str, ...]]] = []
+    for item in node.items:
+        if isinstance(item, s.CodeEntry):
+            if item.code.text in seen:
+                ctx.report(Diagnostic.of(
+                    "E503", f"code `{item.code.text}` is listed twice", item.code.span,
+                    labels=[Label(seen[item.code.text].span, "first listed here")]))
+                continue
+            seen[item.code.text] = item.code
+            since, until = _year(item.since), _year(item.until)
+            if since is not None and until is not None and since > until:
+                ctx.report(Diagnostic.of(
+                    "E105", f"`{item.code.text}` is valid from {since} until {until}, "
+                    "which is never", item.span, help="write the earlier year after `from`"))
+            codes.append(m.Code(item.code.text, item.label.value, since, until))
+    group_names: set[str] = set()
+    for item in node.items:
+        if not isinstance(item, s.CodeGroup):
+            continue
+        if item.name.text in group_names:
+            ctx.report(Diagnostic.of("E202", f"group `{item.name.text}` is declared twice",
+                                     item.name.span))
+            continue
+        group_names.add(item.name.text)
+        members: list[str] = []
+        for code in item.codes:
+            if code.text not in seen:
+                ctx.report(Diagnostic.of(
+                    "E207", f"`{code.text}` is not a code of `{node.name.text}`", code.span,
+                    help=did_you_mean(code.text, seen)))
+            elif code.text in members:
+                ctx.report(Diagnostic.of("E503", f"code `{code.text}` appears twice in group "
+                                         f"`{item.name.text}`", code.span))
+            else:
+                members.append(code.text)
+        groups.append((item.name.text, tuple(members)))
+    if not codes:
+        ctx.report(Diagnostic.of("E413", f"codelist `{node.name.text}` has no codes",
+                                 node.name.span, help='list codes as `CODE "label"`'))
+    check_meta(ctx, [i for i in node.items if isinstance(i, s.Meta)], DESCRIPTIVE_META)
+    return m.Codelist(qualify(ctx, node.name.text), _text(node.title), tuple(codes),
+                      tuple(groups), span=node.span)
+
+
+# ------------------------------------------------------------------ datasets
+
+
+def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
+    """A dataset: typed columns, what its rows are, and columns named by key/area/period."""
+    columns: list[m.Column] = []
+    by_name: dict[str, s.Column] = {}
+    rows: str | None = None
+    singles: dict[str, object] = {}
+    key: tuple[str, ...] = ()
+    area = period = None
+    missing: tuple[str, ...] = ()
+    policy = m.UnknownCodePolicy.ERROR
+    for item in node.items:
+        match item:
+            case s.Column():
+                if item.name.text in by_name:
+                    ctx.report(Diagnostic.of(
+                        "E202", f"column `{item.name.text}` is declared twice", item.name.span,
+                        labels=[Label(by_name[item.name.text].name.span, "first declared here")]))
+                    continue
+                by_name[item.name.text] = item
+                column_type = _column_type(ctx, item.type)
+                if column_type is not None:
+                    columns.append(m.Column(item.name.text, column_type, item.optional,
+                                            _year(item.since), _year(item.until),
+                                            _text(item.description), span=item.span))
+            case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.MissingSymbols() \
+                    | s.UnknownCodes():
+                label = type(item).__name__
+                if label in singles:
+                    ctx.report(Diagnostic.of("E406", "this dataset setting is given twice",
+                                             item.span))
+                singles[label] = item
+            case _:
+                pass
+    for item in singles.values():
+        match item:
+            case s.Rows():
+                rows = item.unit.text
+            case s.Key():
+                key = tuple(_own_column(ctx, by_name, name, "key") for name in item.columns)
+            case s.AreaColumn():
+                area = _own_column(ctx, by_name, item.column, "area")
+            case s.PeriodColumn():
+                period = _own_column(ctx, by_name, item.column, "period")
+            case s.MissingSymbols():
+                missing = tuple(symbol.value for symbol in item.symbols)
+            case s.UnknownCodes():
+                try:
+                    policy = m.UnknownCodePolicy(item.policy.text)
+                except ValueError:
+                    ctx.report(Diagnostic.of(
+                        "E410", f"`unknown codes {item.policy.text}` is not a policy",
+                        item.policy.span, help="write `unknown codes error` or `unknown codes warn`"))
+    if rows is None:
+        ctx.report(Diagnostic.of(
+            "E413", f"dataset `{node.name.text}` does not say what its rows are",
+            node.name.span, help="add `rows UNIT`, e.g. `rows episode` or `rows child`"))
+    if not by_name:
+        ctx.report(Diagnostic.of("E413", f"dataset `{node.name.text}` has no columns",
+                                 node.name.span, help="declare `column NAME TYPE`"))
+    check_meta(ctx, [i for i in node.items if isinstance(i, s.Meta)], DESCRIPTIVE_META)
+    return m.Dataset(qualify(ctx, node.name.text), _text(node.title), rows or "row",
+                     tuple(columns), tuple(k for k in key if k), area or None, period or None,
+                     missing, policy, span=node.span)
+
+
+def _own_column(ctx: Context, columns: dict[str, s.Column], name: s.Name, role: str) -> str:
+    if name.text not in columns:
+        ctx.report(Diagnostic.of(
+            "E201", f"`{role}` names `{name.text}`, which is not a column of this dataset",
+            name.span, help=did_you_mean(name.text, columns)))
+        return ""
+    return name.text
+
+
+def _column_type(ctx: Context, node: s.ColumnType) -> m.ValueType | None:
+    match node:
+        case s.ScalarType():
+            return SCALARS[node.name]
+        case s.IdentifierType():
+            return m.ValueType(m.ValueKind.IDENTIFIER, unit=node.unit.text if node.unit else None)
+        case s.CodeType():
+            ref = s.NameRef((node.codelist,), span=node.codelist.span)
+            decl = ctx.resolver.resolve(ref, ["codelist"], "codelist")
+            if decl is None:
+                return None
+            return m.ValueType(m.ValueKind.CODE, codelist=decl.qualified)
+    raise AssertionError(node)
+
+
+# ------------------------------------------------------------------ geography
+
+
+def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
+    """Levels and neighbour sets, each read from a declared dataset's columns."""
+    levels: list[m.GeoLevel] = []
+    neighbours: list[m.NeighbourSet] = []
+    level_names = {i.name.text for i in node.items if isinstance(i, s.GeoLevel)}
+    for item in node.items:
+        if isinstance(item, s.GeoLevel):
+            dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
+                                          required=("code",),
+                                          allowed=("code", "name", "alternative_code", "parent"))
+            parent = fields.get("parent")
+            if parent and parent[0] not in level_names:
+                ctx.report(Diagnostic.of(
+                    "E201", f"`parent {parent[0]}` is not a level of this geography",
+                    _field_span(item.fields, "parent"),
+                    help=did_you_mean(parent[0], level_names)))
+            levels.append(m.GeoLevel(
+                item.name.text, dataset, _first(fields, "code"), fields.get("name", [None])[0],
+                fields.get("alternative_code", [None])[0],
+                parent[0] if parent else None))
+        elif isinstance(item, s.Neighbours):
+            dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
+                                          required=("area", "members"),
+                                          allowed=("area", "members"))
+            neighbours.append(m.NeighbourSet(
+                item.name.text, _text(item.title), dataset, _first(fields, "area"),
+                tuple(fields.get("members", ()))))
+    return m.Geography(qualify(ctx, node.name.text), _text(node.title), tuple(levels),
+                       tuple(neighbours))
+
+
+def _first(fields: dict[str, list[str]], key: str) -> str:
+    values = fields.get(key) or [""]
+    return values[0]
+
+
+def _field_span(fields: tuple[s.GeoField | s.Comment, ...], key: str) -> object:
+    for field in fields:
+        if isinstance(field, s.GeoField) and field.key == key:
+            return field.span
+    return None
+
+
+def _geo_fields(
+    ctx: Context,
+    dataset_name: s.Name,
+    fields: tuple[s.GeoField | s.Comment, ...],
+    required: tuple[str, ...],
+    allowed: tuple[str, ...],
+) -> tuple[str, dict[str, list[str]]]:
+    ref = s.NameRef((dataset_name,), span=dataset_name.span)
+    decl = ctx.resolver.resolve(ref, ["dataset"], "dataset")
+    dataset = ctx.registry.datasets.get(decl.qualified) if decl else None
+    found: dict[str, list[str]] = {}
+    for field in fields:
+        if not isinstance(field, s.GeoField):
+            continue
+        if field.key not in allowed:
+            ctx.report(Diagnostic.of("E410", f"`{field.key}` does not belong here", field.span,
+                                     help="use " + ", ".join(f"`{a}`" for a in allowed)))
+            continue
+        if field.key in found:
+            ctx.report(Diagnostic.of("E406", f"`{field.key}` is given twice", field.span))
+            continue
+        if field.key != "parent" and len(field.values) > 1 and field.key != "members":
+            ctx.report(Diagnostic.of("E410", f"`{field.key}` names one column", field.span))
+        found[field.key] = [v.text for v in field.values]
+        if field.key == "parent" or dataset is None:
+            continue
+        for value in field.values:
+            if dataset.column(value.text) is None:
+                ctx.report(Diagnostic.of(
+                    "E201", f"`{value.text}` is not a column of `{dataset_name.text}`",
+                    value.span, help=did_you_mean(value.text, [c.name for c in dataset.columns])))
+    for key in required:
+        if key not in found:
+            ctx.report(Diagnostic.of("E401", f"`{key}` is missing here", dataset_name.span,
+                                     help=f"add `{key} COLUMN`"))
+    return (dataset.name if dataset else ""), found
+
+
+# ------------------------------------------------------------------ definitions and cohorts
+
+
+def check_definition(ctx: Context, node: s.Definition) -> m.Definition | None:
+    """A definition is typed against the rows of the dataset it is `for`."""
+    ref = s.NameRef((node.dataset,), span=node.dataset.span)
+    decl = ctx.resolver.resolve(ref, ["dataset"], "dataset")
+    dataset = ctx.registry.datasets.get(decl.qualified) if decl else None
+    if dataset is None:
+        return None
+    expr = check_expr(ctx, node.expr, (dataset,), lookup_definition)
+    if expr is None:
+        return None
+    if isinstance(expr, m.Literal):
+        ctx.report(Diagnostic.of("E502", f"`{node.name.text}` is a constant", node.expr.span,
+                                 help="write the constant where it is used"))
+    return m.Definition(qualify(ctx, node.name.text), _text(node.title), dataset.name, expr,
+                        span=node.span)
+
+
+def lookup_definition(ctx: Context, qualified: str, used_at: s.NameRef) -> m.Definition | None:
+    """A definition's model, checking it now if this module declares it later in the file."""
+    known = ctx.registry.definitions.get(qualified)
+    if known is not None or qualified in ctx.registry.failed:
+        return known
+    if qualified in ctx.in_progress:
+        chain = ctx.in_progress[ctx.in_progress.index(qualified):] + [qualified]
+        ctx.report(Diagnostic.of(
+            "E211", "definitions refer to each other in a loop: "
+            + " → ".join(q.rsplit(".", 1)[-1] for q in chain), used_at.span))
+        ctx.registry.failed.add(qualified)
+        return None
+    local = ctx.resolver.scope.local.get(qualified.rsplit(".", 1)[-1])
+    if local is None or local.qualified != qualified:
+        return None
+    ctx.in_progress.append(qualified)
+    try:
+        definition = check_definition(ctx, local.node)
+    finally:
+        ctx.in_progress.pop()
+    if definition is None:
+        ctx.registry.failed.add(qualified)
+    else:
+        ctx.registry.definitions[qualified] = definition
+    return definition
+
+
+def check_population(ctx: Context, node: s.Population, role: str) -> m.Population | None:
+    """`base where condition`: base is a dataset or a named cohort (its filters carry over)."""
+    decl = ctx.resolver.resolve(node.base, ["dataset", "cohort"], "dataset or cohort")
+    if decl is None:
+        return None
+    if decl.kind == "cohort":
+        cohort = lookup_cohort(ctx, decl.qualified, node.base)
+        if cohort is None:
+            return None
+        base = cohort.population
+        cohort_name: str | None = cohort.name
+    else:
+        dataset = ctx.registry.datasets.get(decl.qualified)
+        if dataset is None:
+            return None
+        base = m.Population(dataset.name, ())
+        cohort_name = None
+    filters = base.filters
+    if node.where is not None:
+        dataset = ctx.registry.datasets[base.dataset]
+        condition = check_condition(ctx, node.where, (dataset,), lookup_definition,
+                                    f"the {role}'s `where`")
+        if condition is None:
+            return None
+        filters = (*filters, *_conjuncts(condition))
+    return m.Population(base.dataset, filters, cohort_name, span=node.span)
+
+
+def _conjuncts(expr: m.Expr) -> tuple[m.Expr, ...]:
+    if isinstance(expr, m.Logical) and expr.op == "and":
+        return tuple(c for operand in expr.operands for c in _conjuncts(operand))
+    return (expr,)
+
+
+def lookup_cohort(ctx: Context, qualified: str, used_at: s.NameRef) -> m.Cohort | None:
+    """A cohort's model, checking it now if declared later in this module."""
+    known = ctx.registry.cohorts.get(qualified)
+    if known is not None or qualified in ctx.registry.failed:
+        return known
+    if qualified in ctx.in_progress:
+        ctx.report(Diagnostic.of("E211", f"cohort `{qualified.rsplit('.', 1)[-1]}` is "
+                                 "defined in terms of itself", used_at.span))
+        ctx.registry.failed.add(qualified)
+        return None
+    local = ctx.resolver.scope.local.get(qualified.rsplit(".", 1)[-1])
+    if local is None:
+        return None
+    node: s.CohortDecl = local.node
+    ctx.in_progress.append(qualified)
+    try:
+        population = check_population(ctx, node.population, "cohort")
+    finally:
+        ctx.in_progress.pop()
+    if population is None:
+        ctx.registry.failed.add(qualified)
+        return None
+    cohort = m.Cohort(qualified, _text(node.title), population, span=node.span)
+    ctx.registry.cohorts[qualified] = cohort
+    return cohort
+
+
+# ------------------------------------------------------------------ metadata
+
+DESCRIPTIVE_META = {"description", "source", "url", "note", "licence", "caveats"}
+FRAMEWORK_META = DESCRIPTIVE_META | {"version", "publisher", "owner", "reviewed", "status"}
+INDICATOR_META = FRAMEWORK_META | {"definition"}
+STATUSES = ("draft", "proposed", "published", "retired")
+
+
+def check_meta(ctx: Context, fields: list[s.Meta], allowed: set[str]) -> tuple[tuple[str, str], ...]:
+    """Metadata fields: allowed here (E410), given once (E406), values of the right form."""
+    seen: dict[str, s.Meta] = {}
+    values: list[tuple[str, str]] = []
+    for field in fields:
+        if field.key not in allowed:
+            ctx.report(Diagnostic.of(
+                "E410", f"`{field.key}` does not belong here", field.span,
+                help="allowed here: " + ", ".join(sorted(allowed))))
+            continue
+        if field.key in seen:
+            ctx.report(Diagnostic.of("E406", f"`{field.key}` is given twice", field.span,
+                                     labels=[Label(seen[field.key].span, "first given here")]))
+            continue
+        seen[field.key] = field
+        value = field.value
+        if field.key == "reviewed":
+            if not isinstance(value, s.DateLit):
+                ctx.report(Diagnostic.of("E410", "`reviewed` takes a date", value.span,
+                                         help="write it as YYYY-MM-DD, e.g. 2025-03-31"))
+                continue
+            values.append((field.key, value.text))
+        elif field.key == "status":
+            if not isinstance(value, s.Word) or value.text not in STATUSES:
+                shown = value.text if isinstance(value, (s.Word, s.DateLit)) else value.value
+                ctx.report(Diagnostic.of(
+                    "E410", f"`{shown}` is not a status", value.span,
+                    help=did_you_mean(str(shown), STATUSES) or "use " + ", ".join(STATUSES)))
+                continue
+            values.append((field.key, value.text))
+        else:
+            if not isinstance(value, s.StringLit):
+                ctx.report(Diagnostic.of("E410", f"`{field.key}` takes quoted text", value.span,
+                                         help=f'write `{field.key} "…"`'))
+                continue
+            values.append((field.key, value.value))
+    return tuple(values)
+
+
+def _text(literal: s.StringLit | None) -> str | None:
+    return None if literal is None else literal.value

@@ -1,0 +1,152 @@
+"""The `outcomespec` command line. Uses only the public API and renders at the edge.
+
+Exit codes: 0 clean, 1 errors in the files (or `fmt --check` would change a file), 2 usage,
+70 an internal error (a bug in outcomespec: one line asking for a report; `--debug` shows
+the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from outcomespec import __version__
+from outcomespec.checker import check_paths
+from outcomespec.codes import CODES
+from outcomespec.diagnostics import Diagnostic
+from outcomespec.formatter import format_source
+from outcomespec.reading import read_source
+from outcomespec.rendering import render_all, render_json
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"outcomespec: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="outcomespec", description=__doc__.split("\n")[0] if __doc__ else "")
+    parser.add_argument("--version", action="version", version=f"outcomespec {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("check", help="parse and check framework files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--root", type=Path, help="project root imports must stay inside "
+                       "(default: the current directory, or the files' common directory)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    fmt = commands.add_parser("fmt", help="format framework files in place")
+    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 if any file would change")
+
+    explain = commands.add_parser("explain-code", help="explain a diagnostic code")
+    explain.add_argument("code")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (also the console-script entry point)."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        if args.debug:
+            traceback.print_exc()
+        sys.stderr.write(
+            f"outcomespec: internal error ({type(error).__name__}); this is a bug in "
+            "outcomespec, please report it with the file that caused it "
+            "(run again with --debug for details)\n")
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        return _check(args)
+    if args.command == "fmt":
+        return _fmt(args)
+    if args.command == "explain-code":
+        info = CODES.get(args.code.upper())
+        if info is None:
+            sys.stderr.write(f"outcomespec: no diagnostic code `{args.code}`\n")
+            return EXIT_USAGE
+        sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}\n")
+        return EXIT_OK
+    raise AssertionError(args.command)
+
+
+def _default_root(files: list[Path]) -> Path | None:
+    cwd = Path.cwd().resolve()
+    if all(f.resolve().is_relative_to(cwd) for f in files):
+        return cwd
+    return None
+
+
+def _check(args: argparse.Namespace) -> int:
+    root = args.root if args.root is not None else _default_root(args.files)
+    result = check_paths(list(args.files), root)
+    if args.format == "json":
+        sys.stdout.write(render_json(result.diagnostics) + "\n")
+    elif result.diagnostics:
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                            and "NO_COLOR" not in os.environ)
+        sys.stdout.write(render_all(result.diagnostics, colour=colour))
+    return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    status = EXIT_OK
+    problems: list[Diagnostic] = []
+    for path in args.files:
+        source = read_source(path)
+        if isinstance(source, Diagnostic):
+            problems.append(source)
+            status = EXIT_ERRORS
+            continue
+        formatted = format_source(source)
+        if not isinstance(formatted, str):
+            problems.extend(formatted)
+            status = EXIT_ERRORS
+            continue
+        if formatted == source.text:
+            continue
+        if args.check:
+            sys.stdout.write(f"would reformat {path}\n")
+            status = EXIT_ERRORS
+            continue
+        _write_atomically(path, formatted)
+        sys.stdout.write(f"reformatted {path}\n")
+    if problems:
+        sys.stdout.write(render_all(problems))
+    return status
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: a crash never leaves half a file."""
+    mode = path.stat().st_mode
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.chmod(temporary, mode & 0o7777)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
