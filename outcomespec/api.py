@@ -14,7 +14,7 @@ from pathlib import Path
 
 from attrs import frozen
 
-from outcomespec import model
+from outcomespec import model as m
 from outcomespec.checker import check_paths
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 
@@ -23,8 +23,8 @@ from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 class Framework:
     """A checked framework, with every module it imports and any warnings found."""
 
-    model: model.Framework
-    modules: tuple[model.Framework, ...]
+    model: m.Framework
+    modules: tuple[m.Framework, ...]
     warnings: tuple[Diagnostic, ...]
 
     @property
@@ -33,7 +33,7 @@ class Framework:
         return self.model.name
 
     @property
-    def indicators(self) -> tuple[model.Indicator, ...]:
+    def indicators(self) -> tuple[m.Indicator, ...]:
         """Every indicator of the framework, in declaration order."""
         return self.model.indicators
 

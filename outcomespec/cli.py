@@ -63,7 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+    except Exception as error:
         if args.debug:
             traceback.print_exc()
         sys.stderr.write(

@@ -56,7 +56,7 @@ class Diagnostic:
         span: Span | None,
         *,
         labels: Iterable[Label] = (),
-        help: str | None = None,  # noqa: A002 - the word users see after "help:"
+        help: str | None = None,
         path: str | None = None,
     ) -> Diagnostic:
         """Build a diagnostic whose severity comes from the code registry."""

@@ -221,7 +221,7 @@ def _accepts_at(text: str, position: int) -> set[str]:
     try:
         interactive = _lark().parse_interactive(text[:position])
         interactive.exhaust_lexer()
-        return set(interactive.accepts())
+        return set(interactive.accepts())  # type: ignore[no-untyped-call]
     except UnexpectedInput:
         return set()
 
@@ -242,7 +242,7 @@ def _syntax_diagnostic(source: Source, error: UnexpectedInput, scan: _Scan) -> D
     assert isinstance(error, UnexpectedToken)
     token = error.token
     try:
-        accepted = set(error.interactive_parser.accepts())
+        accepted = set(error.interactive_parser.accepts())  # type: ignore[no-untyped-call]
     except UnexpectedInput:
         accepted = set(error.expected)
     expected = _describe_expected(accepted)
@@ -390,7 +390,8 @@ class _Builder(Transformer[Token, Any]):
 
     def suppress_counts(self, meta: Any, children: list[Any]) -> s.SuppressCounts:
         low, high = (self._number(t) for t in children)
-        assert low is not None and high is not None
+        assert low is not None
+        assert high is not None
         if float(low.text) > float(high.text):
             raise _LiteralError(Diagnostic.of(
                 "E105", f"range {low.text}..{high.text} is empty", self._span(meta),

@@ -222,13 +222,13 @@ def _unused(
     loaded: Any,
 ) -> list[Diagnostic]:
     """Definitions, cohorts and imports a framework declares but never uses (E501)."""
-    found = []
     name = module.name.text
-    for decl in tables.get(name, {}).values():
-        if decl.kind in ("definition", "cohort") and decl.qualified not in used:
-            found.append(Diagnostic.of(
-                "E501", f"{decl.kind} `{decl.node.name.text}` is never used",
-                decl.node.name.span, help="remove it, or use it in an indicator"))
+    found = [
+        Diagnostic.of("E501", f"{decl.kind} `{decl.node.name.text}` is never used",
+                      decl.node.name.span, help="remove it, or use it in an indicator")
+        for decl in tables.get(name, {}).values()
+        if decl.kind in ("definition", "cohort") and decl.qualified not in used
+    ]
     for edge in loaded.imports:
         imported = names_by_path[edge.target]
         if (name, imported) not in used_imports:

@@ -7,6 +7,7 @@ from outcomespec import syntax as s
 from outcomespec.checker.context import Context
 from outcomespec.checker.expressions import check_condition, check_expr
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
+from outcomespec.source import Span
 
 SCALARS = {
     "date": m.DATE,
@@ -85,7 +86,7 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     columns: list[m.Column] = []
     by_name: dict[str, s.Column] = {}
     rows: str | None = None
-    singles: dict[str, object] = {}
+    singles: dict[str, s.DatasetItem] = {}
     key: tuple[str, ...] = ()
     area = period = None
     missing: tuple[str, ...] = ()
@@ -113,25 +114,26 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                 singles[label] = item
             case _:
                 pass
-    for item in singles.values():
-        match item:
+    for setting in singles.values():
+        match setting:
             case s.Rows():
-                rows = item.unit.text
+                rows = setting.unit.text
             case s.Key():
-                key = tuple(_own_column(ctx, by_name, name, "key") for name in item.columns)
+                key = tuple(_own_column(ctx, by_name, name, "key") for name in setting.columns)
             case s.AreaColumn():
-                area = _own_column(ctx, by_name, item.column, "area")
+                area = _own_column(ctx, by_name, setting.column, "area")
             case s.PeriodColumn():
-                period = _own_column(ctx, by_name, item.column, "period")
+                period = _own_column(ctx, by_name, setting.column, "period")
             case s.MissingSymbols():
-                missing = tuple(symbol.value for symbol in item.symbols)
+                missing = tuple(symbol.value for symbol in setting.symbols)
             case s.UnknownCodes():
                 try:
-                    policy = m.UnknownCodePolicy(item.policy.text)
+                    policy = m.UnknownCodePolicy(setting.policy.text)
                 except ValueError:
                     ctx.report(Diagnostic.of(
-                        "E410", f"`unknown codes {item.policy.text}` is not a policy",
-                        item.policy.span, help="write `unknown codes error` or `unknown codes warn`"))
+                        "E410", f"`unknown codes {setting.policy.text}` is not a policy",
+                        setting.policy.span,
+                        help="write `unknown codes error` or `unknown codes warn`"))
     if rows is None:
         ctx.report(Diagnostic.of(
             "E413", f"dataset `{node.name.text}` does not say what its rows are",
@@ -208,7 +210,7 @@ def _first(fields: dict[str, list[str]], key: str) -> str:
     return values[0]
 
 
-def _field_span(fields: tuple[s.GeoField | s.Comment, ...], key: str) -> object:
+def _field_span(fields: tuple[s.GeoField | s.Comment, ...], key: str) -> Span | None:
     for field in fields:
         if isinstance(field, s.GeoField) and field.key == key:
             return field.span
@@ -279,7 +281,7 @@ def lookup_definition(ctx: Context, qualified: str, used_at: s.NameRef) -> m.Def
     if known is not None or qualified in ctx.registry.failed:
         return known
     if qualified in ctx.in_progress:
-        chain = ctx.in_progress[ctx.in_progress.index(qualified):] + [qualified]
+        chain = [*ctx.in_progress[ctx.in_progress.index(qualified):], qualified]
         ctx.report(Diagnostic.of(
             "E211", "definitions refer to each other in a loop: "
             + " → ".join(q.rsplit(".", 1)[-1] for q in chain), used_at.span))
@@ -369,7 +371,9 @@ INDICATOR_META = FRAMEWORK_META | {"definition"}
 STATUSES = ("draft", "proposed", "published", "retired")
 
 
-def check_meta(ctx: Context, fields: list[s.Meta], allowed: set[str]) -> tuple[tuple[str, str], ...]:
+def check_meta(
+    ctx: Context, fields: list[s.Meta], allowed: set[str]
+) -> tuple[tuple[str, str], ...]:
     """Metadata fields: allowed here (E410), given once (E406), values of the right form."""
     seen: dict[str, s.Meta] = {}
     values: list[tuple[str, str]] = []

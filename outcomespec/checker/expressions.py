@@ -14,7 +14,7 @@ from collections.abc import Callable
 from outcomespec import model as m
 from outcomespec import syntax as s
 from outcomespec.checker.context import Context
-from outcomespec.checker.scope import KIND_WORDS
+from outcomespec.checker.scope import KIND_WORDS, Decl
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
 
 Rows = tuple[m.Dataset, ...]
@@ -188,7 +188,7 @@ class _Checker:
                     f"definition for it", ref, help=did_you_mean(written, candidates))
         return None
 
-    def _definitions_for(self, dataset: str) -> list[object]:
+    def _definitions_for(self, dataset: str) -> list[Decl]:
         scope = self.ctx.resolver.scope
         found = []
         for decl in list(scope.local.values()) + [d for ds in scope.unqualified.values()
@@ -360,7 +360,7 @@ class _Checker:
                            link if isinstance(link, str) else None, where, order, result,
                            span=expr.span)
 
-    def link(self, expr: s.Aggregate, dataset: m.Dataset, rows: Rows) -> str | None | bool:
+    def link(self, expr: s.Aggregate, dataset: m.Dataset, rows: Rows) -> str | bool | None:
         if not rows:
             if expr.link is not None:
                 self.report("E209", "`for same` needs a row to be the same as; at indicator "
@@ -417,7 +417,7 @@ class _Checker:
                         expr)
             return None
         if function not in ("first", "last") and order is not None:
-            self.report("E304", f"`by` orders rows for `first` and `last` only", expr.order)
+            self.report("E304", "`by` orders rows for `first` and `last` only", expr.order)
             return None
         if function in ("count",):
             return m.ValueType(m.ValueKind.NUMBER, integer=True)

@@ -450,7 +450,7 @@ class _Indicator:
                             measure_field.expr.span)
                 measure = None
             failed |= measure is None
-        proof = m.SubsetProof.NOT_APPLICABLE
+        proof: m.SubsetProof | None = m.SubsetProof.NOT_APPLICABLE
         if not failed:
             failed |= not self.fits_statistic(statistic)
         if not failed and statistic is m.Statistic.PROPORTION and cohort_field is not None:
@@ -519,7 +519,7 @@ class _Indicator:
                 word = _FIELD_WORD[field_type]
                 self.report("E404", f"a {statistic.value} has no `{word}`",
                             self.fields[field_type].span,
-                            help=f"remove it, or change the statistic")
+                            help="remove it, or change the statistic")
                 ok = False
         if statistic is m.Statistic.PROPORTION and not present & {s.CohortField,
                                                                  s.DenominatorField}:

@@ -94,9 +94,9 @@ def declarations(module: s.Module, diagnostics: list[Diagnostic]) -> dict[str, D
                 add("cohort", item.name, item)
             case s.Section():
                 add("section", item.name, item)
-                for part in item.items:
-                    if isinstance(part, s.Indicator):
-                        add("indicator", part.name, part)
+                for entry in item.items:
+                    if isinstance(entry, s.Indicator):
+                        add("indicator", entry.name, entry)
             case s.Goal():
                 add("goal", item.name, item)
             case _:

@@ -1,0 +1,313 @@
+"""Hypothesis strategies for syntax trees the parser could have produced.
+
+Every node type of `outcomespec.syntax` can appear. Trees obey what the parser guarantees,
+so that `parse(format(tree)) == tree` is a fair property:
+
+- names and codes never are, or begin with, a word the grammar treats as a keyword (some
+  keyword terminals match a prefix of a longer word; see `_is_safe_word`);
+- `Logical` has two or more operands, none a `Logical` with the same operator (what the
+  parser builds from `a and b and c`);
+- a trailing comment only follows a non-comment item; comment text starts with `#`, has no
+  newline and no trailing whitespace;
+- literals are written as the lexer reads them: dates exist, percentages lie strictly
+  between 0% and 100%, `suppress counts` ranges are not empty.
+
+`ospec_texts()` is the formatted text of generated trees, for fuzzing later stages.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import TypeVar
+
+from hypothesis import strategies as st
+
+from outcomespec import syntax as s
+from outcomespec.formatter import format_file
+from outcomespec.parser import grammar_text
+
+T = TypeVar("T")
+
+KEYWORDS: frozenset[str] = frozenset(re.findall(r'"([a-z_]+)"', grammar_text()))
+"""Every word written in quotes anywhere in the grammar."""
+
+
+def _is_safe_word(word: str) -> bool:
+    """Not a keyword, and not a keyword followed by more letters.
+
+    The grammar's keyword terminals with a priority (`AGGREGATE.2`, `META_KEY.2`, …) are
+    regular expressions without a word boundary, so `counter` lexes as `count` + `er` where
+    both a name and an aggregation may come; avoiding every keyword prefix is the safe side.
+    """
+    return not any(word.startswith(keyword) for keyword in KEYWORDS)
+
+
+_READABLE_NAMES = (
+    "CHILD", "DECOM", "DEC", "LS", "RNE", "REC", "DOB", "SEX", "LA", "episodes", "header",
+    "children", "stable_homes", "placements", "looked_after", "la_code", "region_code",
+    "statistical_neighbours", "wilson", "lower_is_better", "higher_is_better", "exact",
+    "proportion", "rate", "mean", "median", "ratio", "warn", "published", "draft",
+    "episode", "March", "age_band", "shared", "la_year", "Z", "_x", "x1",
+)
+
+names_text = st.one_of(
+    st.sampled_from([name for name in _READABLE_NAMES if _is_safe_word(name)]),
+    st.from_regex(r"[A-Za-z_][A-Za-z0-9_]{0,10}", fullmatch=True).filter(_is_safe_word),
+)
+codes_text = st.one_of(
+    st.sampled_from(["C1", "C2", "V3", "V4", "1A", "P1", "E11", "X", "9"]),
+    st.from_regex(r"[A-Za-z0-9][A-Za-z0-9_]{0,5}", fullmatch=True).filter(_is_safe_word),
+)
+
+names = st.builds(s.Name, names_text)
+codes = st.builds(s.Code, codes_text)
+
+_TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
+texts = st.text(_TEXT_CHARS, max_size=24)
+"""What a quoted text may hold: anything but a newline (control characters left out)."""
+
+strings = st.builds(s.StringLit, texts)
+titles = st.none() | strings
+
+_digits = st.from_regex(r"[0-9]{1,4}", fullmatch=True)
+number_texts = st.from_regex(r"[0-9]{1,4}(\.[0-9]{1,2})?", fullmatch=True)
+numbers = st.builds(s.NumberLit, number_texts)
+years = st.builds(s.NumberLit, st.integers(1990, 2040).map(str))
+dates = st.builds(
+    s.DateLit, st.dates(date(1900, 1, 1), date(2099, 12, 31)).map(date.isoformat)
+)
+
+_DURATION_UNITS = ("years", "year", "months", "month", "weeks", "week", "days", "day")
+durations = st.builds(
+    s.DurationLit,
+    st.lists(st.tuples(numbers, st.sampled_from(_DURATION_UNITS)), min_size=1, max_size=3).map(
+        tuple
+    ),
+)
+
+qualnames = st.builds(s.NameRef, st.lists(names, min_size=1, max_size=3).map(tuple))
+
+comments = st.builds(
+    lambda body: ("#" + body).rstrip(), st.text(_TEXT_CHARS, max_size=30)
+)
+"""Comment text as the parser keeps it: from `#` to the end of the line, right-stripped."""
+
+
+# ------------------------------------------------------------------ expressions
+
+_ATOMS: st.SearchStrategy[s.Expr] = st.one_of(
+    numbers,
+    strings,
+    dates,
+    st.builds(s.BoolLit, st.booleans()),
+    durations,
+    qualnames,
+    st.builds(s.OuterRef, names),
+    st.builds(s.PeriodRef, names),
+)
+
+_AGGREGATES = ("count", "sum", "min", "max", "any", "all", "first", "last")
+_COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
+_ARITHMETIC = ("+", "-", "*", "/")
+
+code_sets: st.SearchStrategy[s.CodeSet] = st.one_of(
+    st.builds(s.CodeLiterals, st.lists(codes, min_size=1, max_size=4).map(tuple)),
+    st.builds(s.CodeGroupRef, names),
+)
+
+
+def _logical(op: str, operands: list[s.Expr]) -> s.Logical:
+    """Flatten operands with the same operator, as the parser's `a and b and c` rule does."""
+    flat: list[s.Expr] = []
+    for operand in operands:
+        if isinstance(operand, s.Logical) and operand.op == op:
+            flat.extend(operand.operands)
+        else:
+            flat.append(operand)
+    return s.Logical(op, tuple(flat))
+
+
+def _compound(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
+    optional = st.none() | inner
+    return st.one_of(
+        st.builds(s.Not, inner),
+        st.builds(s.Negate, inner),
+        st.builds(_logical, st.sampled_from(("and", "or")), st.lists(inner, min_size=2,
+                                                                     max_size=4)),
+        st.builds(s.Binary, st.sampled_from(_COMPARISONS + _ARITHMETIC), inner, inner),
+        st.builds(s.Membership, inner, code_sets, st.booleans()),
+        st.builds(s.InPeriod, inner),
+        st.builds(s.IsMissing, inner, st.booleans()),
+        st.builds(s.Within, inner, durations, st.sampled_from(("before", "after")), inner),
+        st.builds(s.Call, names, st.lists(inner, min_size=1, max_size=3).map(tuple)),
+        st.builds(
+            s.Aggregate, st.sampled_from(_AGGREGATES), optional, qualnames,
+            st.none() | names, optional, optional,
+        ),
+    )
+
+
+exprs: st.SearchStrategy[s.Expr] = st.recursive(_ATOMS, _compound, max_leaves=12)
+populations = st.builds(s.Population, qualnames, st.none() | exprs)
+aggregates = st.builds(
+    s.Aggregate, st.sampled_from(_AGGREGATES), st.none() | exprs, qualnames,
+    st.none() | names, st.none() | exprs, st.none() | exprs,
+)
+quantities: st.SearchStrategy[s.Quantity] = populations | aggregates
+
+
+# ------------------------------------------------------------------ fields
+
+_META_KEYS = (
+    "version", "publisher", "description", "source", "caveats", "owner", "reviewed",
+    "status", "licence", "definition", "url", "note",
+)
+metas = st.builds(
+    s.Meta, st.sampled_from(_META_KEYS), strings | dates | st.builds(s.Word, names_text)
+)
+serves = st.builds(s.Serves, qualnames, names)
+
+
+@st.composite
+def suppress_counts(draw: st.DrawFn) -> s.SuppressCounts:
+    """`suppress counts low..high` with low ≤ high (the parser rejects an empty range)."""
+    low, high = sorted((draw(number_texts), draw(number_texts)), key=float)
+    return s.SuppressCounts(s.NumberLit(low), s.NumberLit(high))
+
+
+suppressions: st.SearchStrategy[s.Suppress] = suppress_counts() | st.just(s.SuppressNone())
+
+percents = st.from_regex(r"[0-9]{1,2}(\.[0-9]{1,2})?", fullmatch=True).filter(
+    lambda text: float(text) > 0
+).map(lambda text: text + "%")
+"""Confidence levels strictly between 0% and 100%, e.g. `95%`, `99.8%`."""
+
+units = st.one_of(
+    st.just(s.UnitField("percent", "percent")),
+    st.builds(s.UnitField, st.just("per"), st.from_regex(r"[0-9]{1,7}", fullmatch=True)),
+    st.builds(s.UnitField, st.just("named"), texts),
+)
+
+comparators: st.SearchStrategy[s.Comparator] = st.one_of(
+    st.just(s.EnglandComparator()),
+    st.just(s.RegionComparator()),
+    st.builds(s.NeighboursComparator, names, st.none() | names),
+    st.builds(s.PopulationComparator, qualnames),
+    st.builds(s.TargetComparator, st.from_regex(r"-?[0-9]{1,3}(\.[0-9]{1,2})?",
+                                                fullmatch=True)),
+)
+
+_name_lists = st.lists(names, min_size=1, max_size=3).map(tuple)
+
+indicator_fields: st.SearchStrategy[s.IndicatorField] = st.one_of(
+    st.builds(s.KindField, names),
+    st.builds(s.StatisticField, names),
+    st.builds(s.CohortField, populations),
+    st.builds(s.NumeratorField, quantities),
+    st.builds(s.DenominatorField, quantities),
+    st.builds(s.MeasureField, exprs),
+    st.builds(s.ExcludeField, exprs, titles),
+    units,
+    st.builds(s.PolarityField, names, titles),
+    st.builds(s.CompareField, st.lists(comparators, min_size=1, max_size=4).map(tuple)),
+    st.builds(s.ConfidenceField, names, st.lists(percents, max_size=3).map(tuple)),
+    suppressions,
+    st.builds(s.BreakdownField, _name_lists),
+    serves,
+    metas,
+)
+
+
+@st.composite
+def _with_comments(
+    draw: st.DrawFn, items: st.SearchStrategy[T], max_size: int = 4
+) -> tuple[T | s.Comment, ...]:
+    """Items with standalone comments between them and trailing ones after some of them."""
+    out: list[T | s.Comment] = []
+    for item in draw(st.lists(items, max_size=max_size)):
+        out.extend(s.Comment(text) for text in draw(st.lists(comments, max_size=1)))
+        out.append(item)
+        if draw(st.booleans()) and draw(st.booleans()):
+            out.append(s.Comment(draw(comments), trailing=True))
+    out.extend(s.Comment(text) for text in draw(st.lists(comments, max_size=1)))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ blocks
+
+indicators = st.builds(
+    s.Indicator, names, titles, st.none() | qualnames, _with_comments(indicator_fields, 6)
+)
+sections = st.builds(
+    s.Section, st.sampled_from(("outcome", "enabler")), names, strings,
+    _with_comments(st.one_of(indicators, serves, metas), 3),
+)
+goals = st.builds(s.Goal, names, strings, _with_comments(metas | serves, 3))
+
+code_entries = st.builds(s.CodeEntry, codes, strings, st.none() | years, st.none() | years)
+code_groups = st.builds(s.CodeGroup, names, titles,
+                        st.lists(codes, min_size=1, max_size=4).map(tuple))
+codelists = st.builds(s.Codelist, names, titles,
+                      _with_comments(st.one_of(code_entries, code_groups, metas), 5))
+
+column_types: st.SearchStrategy[s.ColumnType] = st.one_of(
+    st.builds(s.IdentifierType, st.none() | names),
+    st.builds(s.CodeType, names),
+    st.builds(s.ScalarType, st.sampled_from(("date", "integer", "number", "boolean", "text"))),
+)
+columns = st.builds(
+    s.Column, names, column_types, st.booleans(), st.none() | years, st.none() | years,
+    titles,
+)
+dataset_items = st.one_of(
+    columns,
+    st.builds(s.Rows, names),
+    st.builds(s.Key, _name_lists),
+    st.builds(s.AreaColumn, names),
+    st.builds(s.PeriodColumn, names),
+    st.builds(s.MissingSymbols, st.lists(strings, min_size=1, max_size=3).map(tuple)),
+    st.builds(s.UnknownCodes, names),
+    metas,
+)
+datasets = st.builds(s.Dataset, names, titles, _with_comments(dataset_items, 6))
+
+_GEO_KEYS = ("code", "name", "alternative_code", "parent", "area", "members", "period")
+geo_fields = st.builds(s.GeoField, st.sampled_from(_GEO_KEYS), _name_lists)
+geographies = st.builds(
+    s.Geography, names, titles,
+    _with_comments(st.one_of(
+        st.builds(s.GeoLevel, names, names, _with_comments(geo_fields, 3)),
+        st.builds(s.Neighbours, names, titles, names, _with_comments(geo_fields, 3)),
+        metas,
+    ), 3),
+)
+
+module_items = st.one_of(
+    metas,
+    st.builds(s.Import, strings, st.none() | names),
+    st.builds(s.PeriodDecl, st.builds(s.NumberLit, _digits), names),
+    suppressions,
+    st.builds(s.Rounding, _name_lists, numbers),
+    codelists,
+    datasets,
+    geographies,
+    st.builds(s.Definition, names, titles, names, exprs),
+    st.builds(s.CohortDecl, names, titles, populations),
+    sections,
+    goals,
+)
+modules = st.builds(
+    s.Module, st.sampled_from(("framework", "library")), names, titles,
+    _with_comments(module_items, 5),
+)
+
+
+def files() -> st.SearchStrategy[s.File]:
+    """Whole files: usually one module, with comments before, after and beside it."""
+    return st.builds(s.File, _with_comments(modules, 2))
+
+
+def ospec_texts() -> st.SearchStrategy[str]:
+    """Formatted text of generated files: valid, parseable framework text for fuzzing."""
+    return files().map(format_file)
