@@ -3,8 +3,7 @@
 Every node type of `outcomespec.syntax` can appear. Trees obey what the parser guarantees,
 so that `parse(format(tree)) == tree` is a fair property:
 
-- names and codes never are, or begin with, a word the grammar treats as a keyword (some
-  keyword terminals match a prefix of a longer word; see `_is_safe_word`);
+- names and codes are never a word the grammar uses as a keyword;
 - `Logical` has two or more operands, none a `Logical` with the same operator (what the
   parser builds from `a and b and c`);
 - a trailing comment only follows a non-comment item; comment text starts with `#`, has no
@@ -34,13 +33,13 @@ KEYWORDS: frozenset[str] = frozenset(re.findall(r'"([a-z_]+)"', grammar_text()))
 
 
 def _is_safe_word(word: str) -> bool:
-    """Not a keyword, and not a keyword followed by more letters.
+    """Not a word the grammar uses as a keyword anywhere.
 
-    The grammar's keyword terminals with a priority (`AGGREGATE.2`, `META_KEY.2`, …) are
-    regular expressions without a word boundary, so `counter` lexes as `count` + `er` where
-    both a name and an aggregation may come; avoiding every keyword prefix is the safe side.
+    Lark's contextual lexer makes a word a keyword only where that keyword may come, so many
+    keywords could name columns; leaving them all out keeps generated trees parseable without
+    reasoning about each parser state.
     """
-    return not any(word.startswith(keyword) for keyword in KEYWORDS)
+    return word not in KEYWORDS
 
 
 _READABLE_NAMES = (
@@ -272,7 +271,7 @@ dataset_items = st.one_of(
 )
 datasets = st.builds(s.Dataset, names, titles, _with_comments(dataset_items, 6))
 
-_GEO_KEYS = ("code", "name", "alternative_code", "parent", "area", "members", "period")
+_GEO_KEYS = ("code", "name", "alternative_code", "parent", "area", "members")
 geo_fields = st.builds(s.GeoField, st.sampled_from(_GEO_KEYS), _name_lists)
 geographies = st.builds(
     s.Geography, names, titles,

@@ -23,6 +23,7 @@ from outcomespec.checker.declarations import (
     qualify,
 )
 from outcomespec.checker.expressions import check_condition, check_expr
+from outcomespec.checker.scope import Decl
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
 
 _SINGLE = (
@@ -212,13 +213,13 @@ class _Indicator:
         polarity = self.polarity(kind) if self.require(
             s.PolarityField, "polarity", 'polarity lower_is_better "why lower is better"') \
             else None
-        if kind is None or statistic is None:
-            return None
         parts = self.quantities(statistic)
-        unit = self.unit(statistic)
-        confidence = self.confidence(statistic)
         comparators = self.comparators()
         breakdowns = self.breakdowns(parts[0])
+        if kind is None or statistic is None:
+            return None
+        unit = self.unit(statistic)
+        confidence = self.confidence(statistic)
         if parts[-1] is False or unit is None or polarity is None or confidence is None:
             return None
         cohort, numerator, denominator, measure, exclusions, proof = parts
@@ -290,14 +291,19 @@ class _Indicator:
             case s.EnglandComparator():
                 return m.Comparator("england")
             case s.RegionComparator():
-                if not any(level.name == "region" for g in geographies for level in g.levels):
+                providers = [(d, g) for d, g in geographies
+                             if any(level.name == "region" for level in g.levels)]
+                if not providers:
                     self.report("E412", "`region` needs a geography with a `region` level",
                                 item.span, help='import "datasets/geography.ospec"')
                     return None
+                self.ctx.resolver.mark_used(providers[0][0])
                 return m.Comparator("region")
             case s.NeighboursComparator():
-                sets = {n.name: n for g in geographies for n in g.neighbours}
-                if item.name.text not in sets:
+                sets = {n.name: d for d, g in geographies for n in g.neighbours}
+                if item.name.text in sets:
+                    self.ctx.resolver.mark_used(sets[item.name.text])
+                else:
                     self.report("E412", f"no geography declares neighbours "
                                 f"`{item.name.text}`", item.name.span,
                                 help=did_you_mean(item.name.text, sets)
@@ -320,15 +326,15 @@ class _Indicator:
                 return m.Comparator("target", target=float(item.value))
         raise AssertionError(item)
 
-    def visible_geographies(self) -> list[m.Geography]:
+    def visible_geographies(self) -> list[tuple[Decl, m.Geography]]:
         scope = self.ctx.resolver.scope
         decls = [d for d in scope.local.values() if d.kind == "geography"]
         decls += [d for found in scope.unqualified.values() for d, _ in found
                   if d.kind == "geography"]
         for _, table in scope.qualifiers.values():
             decls += [d for d in table.values() if d.kind == "geography"]
-        geographies = [self.ctx.registry.geographies.get(d.qualified) for d in decls]
-        return [g for g in geographies if g is not None]
+        found = [(d, self.ctx.registry.geographies.get(d.qualified)) for d in decls]
+        return [(d, g) for d, g in found if g is not None]
 
     def confidence(
         self, statistic: m.Statistic
@@ -411,7 +417,7 @@ class _Indicator:
             return m.Unit(f"per {value:,}", float(value))
         return m.Unit(field.value, 1.0)
 
-    def quantities(self, statistic: m.Statistic) -> tuple[Any, ...]:
+    def quantities(self, statistic: m.Statistic | None) -> tuple[Any, ...]:
         """(cohort, numerator, denominator, measure, exclusions, proof), or ends in False."""
         ctx = self.ctx
         failed = False
@@ -451,7 +457,9 @@ class _Indicator:
                 measure = None
             failed |= measure is None
         proof: m.SubsetProof | None = m.SubsetProof.NOT_APPLICABLE
-        if not failed:
+        if statistic is None:
+            failed = True
+        if not failed and statistic is not None:
             failed |= not self.fits_statistic(statistic)
         if not failed and statistic is m.Statistic.PROPORTION and cohort_field is not None:
             proof = self.subset_proof(cohort, numerator)
