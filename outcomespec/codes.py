@@ -44,7 +44,7 @@ CODES: dict[str, CodeInfo] = _registry(
              "The file ended inside a block or an expression: a `}` or `)` is probably missing. "
              "The label shows where the unclosed block begins."),
     CodeInfo("E104", "error", "nested too deeply",
-             "Expressions and blocks may nest at most 100 levels. Deeper nesting is almost "
+             "Expressions and blocks may nest at most 150 levels. Deeper nesting is almost "
              "always a mistake; name parts of the expression with `define`."),
     CodeInfo("E105", "error", "invalid literal",
              "A date, number, percentage or range is malformed, e.g. `2025-02-30`, a "
@@ -137,8 +137,8 @@ CODES: dict[str, CodeInfo] = _registry(
              "The comparator needs geography the framework does not declare, e.g. `region` "
              "without a region level or a neighbour set that no geography declares."),
     CodeInfo("E413", "error", "dataset declaration incomplete",
-             "A dataset needs `rows` (what one row describes) and at least one column; "
-             "`key`, `area` and `period` must name its own columns."),
+             "A dataset needs `rows` (what one row describes) and at least one column; a "
+             "codelist needs at least one code."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E501", "error", "declared but never used",
              "A definition, cohort or import in a framework that nothing uses. Remove it, or "

@@ -41,6 +41,13 @@ class ValueType:
     unit: str | None = None
     integer: bool = False
 
+    def __format__(self, spec: str) -> str:
+        """`f"{t:a}"` gives the type with its article: "a date", "an integer"."""
+        text = str(self)
+        if spec == "a":
+            return ("an " if text[0] in "aeiou" else "a ") + text
+        return text
+
     def __str__(self) -> str:
         if self.kind is ValueKind.CODE and self.codelist:
             return f"code from `{self.codelist.rsplit('.', 1)[-1]}`"

@@ -210,7 +210,7 @@ def _describe_expected(names: set[str]) -> str:
                 words.update(f"`{w}`" for w in alternatives.group(1).split("|"))
             else:
                 words.add(name.lower())
-    ordered = sorted(words, key=lambda w: (not w.startswith("`"), w))
+    ordered = sorted(words, key=lambda w: (w.startswith("`"), w))
     if len(ordered) > 16:
         ordered = [*ordered[:16], "…"]
     return ", ".join(ordered)

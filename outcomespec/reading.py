@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from outcomespec.diagnostics import Diagnostic, Label
+from outcomespec.diagnostics import Diagnostic
 from outcomespec.source import Source, Span
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -102,7 +102,6 @@ def resolve_import(root: Path, importer: Path, written: str, span: Span) -> Path
             "E204",
             f"import `{written}` is {how} outside the project root `{root}`",
             span,
-            labels=[Label(span, "imports may only name files inside the project")],
             help="copy the file into the project, or run from a directory that contains both",
         )
     if not resolved.is_file():

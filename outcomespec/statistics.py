@@ -51,6 +51,7 @@ _FPMIN: Final = 1e-300
 _MAX_SERIES: Final = 100_000
 _MAX_NEWTON: Final = 200
 _NEWTON_TOL: Final = 1e-12
+_MAX_LOG_STEP: Final = 10.0
 _SQRT2: Final = math.sqrt(2.0)
 _SQRT2PI: Final = math.sqrt(2.0 * math.pi)
 _LOG_PI: Final = math.log(math.pi)
@@ -230,7 +231,9 @@ def _gammainc_pair(a: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray
     """
     p = np.zeros(a.shape)
     q = np.ones(a.shape)
-    positive = x > 0.0
+    p[x == np.inf] = 1.0
+    q[x == np.inf] = 0.0
+    positive = (x > 0.0) & (x < np.inf)
     series = positive & (x < a + 1.0)
     fraction = positive & ~series
 
@@ -244,7 +247,7 @@ def _gammainc_pair(a: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray
             ap += 1.0
             term *= xx / ap
             total += term
-            if np.all(np.abs(term) < np.abs(total) * _EPS):
+            if not np.any(np.abs(term) >= np.abs(total) * _EPS):
                 break
         p_series = total * np.exp(log_front)
         p[series] = p_series
@@ -267,7 +270,7 @@ def _gammainc_pair(a: FloatArray, x: FloatArray) -> tuple[FloatArray, FloatArray
             d = 1.0 / d
             delta = d * c
             h = h * delta
-            if np.all(np.abs(delta - 1.0) <= 2.0 * _EPS):
+            if not np.any(np.abs(delta - 1.0) > 2.0 * _EPS):
                 break
         q_fraction = np.exp(log_front) * h
         q[fraction] = q_fraction
@@ -303,7 +306,7 @@ def _solve_increasing(
         hi[idx] = hi_i
         with np.errstate(divide="ignore", invalid="ignore"):
             step = g / dg
-        candidate = wi - step
+        candidate = wi - np.clip(step, -_MAX_LOG_STEP, _MAX_LOG_STEP)
         ok = np.isfinite(candidate) & (candidate > lo_i) & (candidate < hi_i)
         bisect_lo = np.where(np.isfinite(lo_i), 0.5 * (lo_i + wi), wi - 1.0)
         bisect_hi = np.where(np.isfinite(hi_i), 0.5 * (wi + hi_i), wi + 1.0)
@@ -347,7 +350,7 @@ def _chi2_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
         pp = np.minimum(pv[big], 1.0 - pv[big])
         t = np.sqrt(-2.0 * np.log(pp))
         z = (2.30753 + t * 0.27061) / (1.0 + t * (0.99229 + t * 0.04481)) - t
-        z = np.where(pv[big] < 0.5, z, -z)
+        z = np.where(pv[big] < 0.5, -z, z)
         x0[big] = np.maximum(1e-3, ab * (1.0 - 1.0 / (9.0 * ab) - z / (3.0 * np.sqrt(ab))) ** 3)
     small = ~big
     if small.any():
@@ -437,7 +440,7 @@ def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
         d = 1.0 / d
         delta = d * c
         h = h * delta
-        if np.all(np.abs(delta - 1.0) <= 2.0 * _EPS):
+        if not np.any(np.abs(delta - 1.0) > 2.0 * _EPS):
             break
     return h
 

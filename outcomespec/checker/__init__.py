@@ -92,8 +92,11 @@ def check_project(project: LoadedProject) -> CheckResult:
                       diagnostics)
         frameworks.append(_check_module(ctx, loaded.module, str(loaded.shown_as),
                                         [names_by_path[e.target] for e in loaded.imports]))
+    # "Never used" is only trustworthy when everything else in the file checked: a name in an
+    # expression that failed to check was never looked at, so it would be reported falsely.
+    broken = {d.path for d in diagnostics if d.is_error}
     for loaded in project.modules:
-        if loaded.module.kind == "framework":
+        if loaded.module.kind == "framework" and loaded.shown_as not in broken:
             diagnostics.extend(_unused(loaded.module, tables, used, used_imports,
                                        names_by_path, loaded))
     requested = tuple(names_by_path[p] for p in project.requested if p in names_by_path)

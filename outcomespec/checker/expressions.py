@@ -52,7 +52,7 @@ def check_condition(
         return None
     if checked.type.kind is not m.ValueKind.BOOLEAN:
         ctx.report(Diagnostic.of(
-            "E302", f"{role} must be a condition, but this is a {checked.type}", expr.span,
+            "E302", f"{role} must be a condition, but this is {checked.type:a}", expr.span,
             help="compare it with something, e.g. `>= 3`, or test `is missing`"))
         return None
     if isinstance(checked, m.Literal):
@@ -112,7 +112,7 @@ class _Checker:
                 if operand is None:
                     return None
                 if operand.type.kind is not m.ValueKind.NUMBER:
-                    self.report("E301", f"cannot negate a {operand.type}", expr)
+                    self.report("E301", f"cannot negate {operand.type:a}", expr)
                     return None
                 return m.Negate(operand, operand.type, span=expr.span)
             case s.Logical():
@@ -130,7 +130,7 @@ class _Checker:
                 if operand is None:
                     return None
                 if operand.type.kind is not m.ValueKind.DATE:
-                    self.report("E301", f"`in period` needs a date, not a {operand.type}",
+                    self.report("E301", f"`in period` needs a date, not {operand.type:a}",
                                 expr.operand)
                     return None
                 return m.InPeriod(operand, span=expr.span)
@@ -143,7 +143,7 @@ class _Checker:
     def boolean(self, expr: s.Expr, rows: Rows, role: str) -> m.Expr | None:
         checked = self.check(expr, rows)
         if checked is not None and checked.type.kind is not m.ValueKind.BOOLEAN:
-            self.report("E302", f"{role} needs a condition, but this is a {checked.type}", expr)
+            self.report("E302", f"{role} needs a condition, but this is {checked.type:a}", expr)
             return None
         return checked
 
@@ -219,7 +219,7 @@ class _Checker:
                 return m.Arithmetic(op, right, left, m.DATE, span=expr.span)
             hint = ("use `days_between(a, b)` or `months_between(a, b)` to subtract dates"
                     if lk is date and rk is date else None)
-            self.report("E301", f"cannot apply `{op}` to a {left.type} and a {right.type}",
+            self.report("E301", f"cannot apply `{op}` to {left.type:a} and {right.type:a}",
                         expr, help=hint)
             return None
         comparable = (
@@ -230,7 +230,7 @@ class _Checker:
             hint = None
             if lk is m.ValueKind.CODE or rk is m.ValueKind.CODE:
                 hint = "test codes with `in {…}`, e.g. `LS in {V3, V4}`"
-            self.report("E301", f"cannot compare a {left.type} with a {right.type} using "
+            self.report("E301", f"cannot compare {left.type:a} with {right.type:a} using "
                         f"`{op}`", expr, help=hint)
             return None
         return m.Comparison(op, left, right, span=expr.span)
@@ -240,7 +240,7 @@ class _Checker:
         if operand is None:
             return None
         if operand.type.kind is not m.ValueKind.CODE or operand.type.codelist is None:
-            self.report("E303", f"`in` tests codes, but this is a {operand.type}",
+            self.report("E303", f"`in` tests codes, but this is {operand.type:a}",
                         expr.operand, help="compare numbers and dates with `=`, `<`, `>`")
             return None
         codelist = self.ctx.registry.codelists.get(operand.type.codelist)
@@ -308,7 +308,7 @@ class _Checker:
             return None
         for side in (operand, anchor):
             if side.type.kind is not m.ValueKind.DATE:
-                self.report("E301", f"`within` compares dates, not a {side.type}", side)
+                self.report("E301", f"`within` compares dates, not {side.type:a}", side)
                 return None
         return m.Within(operand, _duration(expr.duration), expr.direction, anchor,
                         span=expr.span)
@@ -431,10 +431,10 @@ class _Checker:
                 return None
             return m.BOOLEAN
         if function == "sum" and kind is not m.ValueKind.NUMBER:
-            self.report("E304", f"`sum` adds numbers, not a {value.type}", expr.value)
+            self.report("E304", f"`sum` adds numbers, not {value.type:a}", expr.value)
             return None
         if function in ("min", "max") and kind not in (m.ValueKind.NUMBER, m.ValueKind.DATE):
-            self.report("E304", f"`{function}` needs numbers or dates, not a {value.type}",
+            self.report("E304", f"`{function}` needs numbers or dates, not {value.type:a}",
                         expr.value)
             return None
         return value.type

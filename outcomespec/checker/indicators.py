@@ -452,7 +452,7 @@ class _Indicator:
             rows = (ctx.registry.datasets[cohort.dataset],)
             measure = check_expr(ctx, measure_field.expr, rows, lookup_definition)
             if measure is not None and measure.type.kind is not m.ValueKind.NUMBER:
-                self.report("E301", f"the measure must be a number, not a {measure.type}",
+                self.report("E301", f"the measure must be a number, not {measure.type:a}",
                             measure_field.expr.span)
                 measure = None
             failed |= measure is None
@@ -555,8 +555,8 @@ class _Indicator:
         numerator_rows = registry.datasets[numerator.dataset].rows
         if cohort_rows != numerator_rows:
             span = self.fields[s.NumeratorField].span
-            self.report("E405", f"the numerator counts {numerator_rows}s but the cohort counts "
-                        f"{cohort_rows}s", span,
+            self.report("E405", f"the numerator counts each {numerator_rows} but the cohort "
+                        f"counts each {cohort_rows}", span,
                         labels=[Label(self.fields[s.CohortField].span, "the cohort")],
                         help="count the same unit in both, e.g. `numerator cohort where …`")
             return None

@@ -12,7 +12,7 @@ from pathlib import Path
 from attrs import frozen
 
 from outcomespec import syntax as s
-from outcomespec.diagnostics import Diagnostic, Label
+from outcomespec.diagnostics import Diagnostic
 from outcomespec.parser import parse_source
 from outcomespec.reading import read_source, resolve_import
 from outcomespec.source import Span
@@ -147,9 +147,8 @@ class _Loader:
         chain = [*self.visiting[self.visiting.index(path):], path]
         shown = " → ".join(self.shown(p) for p in chain)
         span = via.path.span if via else None
-        labels = [Label(via.span, "this import closes the loop")] if via else []
         self.diagnostics.append(Diagnostic.of(
-            "E205", f"import cycle: {shown}", span, labels=labels,
+            "E205", f"import cycle: {shown}", span,
             help="move what both files need into a library that neither imports back",
             path=self.shown(self.visiting[-1]) if span is None else None,
         ))

@@ -167,9 +167,10 @@ class Resolver:
             found = self.scope.unqualified.get(parts[0], [])
             if len(found) > 1:
                 modules = ", ".join(f"`{m}`" for _, m in found)
+                choices = " or ".join(f"`{m}.{parts[0]}`" for _, m in found)
                 self.diagnostics.append(Diagnostic.of(
                     "E206", f"`{parts[0]}` is declared in more than one import ({modules})",
-                    ref.span, help=f"write `{found[0][1]}.{parts[0]}` to choose one"))
+                    ref.span, help=f"write {choices} to choose one"))
                 return None
         decl = self.find(ref)
         if decl is None:
@@ -182,6 +183,7 @@ class Resolver:
                 help=did_you_mean(ref.dotted, names)))
             return None
         if decl.kind not in kinds:
+            self.mark_used(decl, ref)
             expected = " or ".join(KIND_WORDS[k] for k in kinds)
             self.diagnostics.append(Diagnostic.of(
                 "E208", f"`{ref.dotted}` is {KIND_WORDS[decl.kind]}, not {expected}",
