@@ -203,3 +203,10 @@ def test_shipped_files_check_clean() -> None:
     assert files
     result = check_paths(files, REPO / "frameworks")
     assert [(d.path, d.code, d.message) for d in result.diagnostics] == []
+
+
+def test_code_compared_with_equals_gets_the_in_form(tmp_path: Path) -> None:
+    """`LS = C2` is explained as a code test, with `LS in {C2}` as the fix."""
+    result = indicator(tmp_path, PROPORTION.replace("RNE in new_placement", "LS = C2"))
+    (diagnostic,) = result.diagnostics
+    assert (diagnostic.code, diagnostic.help) == ("E301", "write `LS in {C2}`")

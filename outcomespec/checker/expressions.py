@@ -201,6 +201,12 @@ class _Checker:
 
     # -------------------------------------------------------------- operators
     def binary(self, expr: s.Binary, rows: Rows) -> m.Expr | None:
+        code_hint = self.code_written_as_name(expr, rows)
+        if code_hint is not None:
+            self.report("E301", f"`{code_hint[1]}` is a code; codes are tested with `in`",
+                        expr, help=f"write `{code_hint[0]} {'not ' * (expr.op == '!=')}in "
+                        f"{{{code_hint[1]}}}`")
+            return None
         left = self.check(expr.left, rows)
         right = self.check(expr.right, rows)
         if left is None or right is None:
@@ -229,11 +235,27 @@ class _Checker:
         if not comparable:
             hint = None
             if lk is m.ValueKind.CODE or rk is m.ValueKind.CODE:
-                hint = "test codes with `in {…}`, e.g. `LS in {V3, V4}`"
+                hint = "test codes with `in {…}`, e.g. `COLUMN in {CODE}`"
             self.report("E301", f"cannot compare {left.type:a} with {right.type:a} using "
                         f"`{op}`", expr, help=hint)
             return None
         return m.Comparison(op, left, right, span=expr.span)
+
+    def code_written_as_name(self, expr: s.Binary, rows: Rows) -> tuple[str, str] | None:
+        """`LS = C2`: a code column compared with a bare word that is one of its codes."""
+        if expr.op not in ("=", "!=") or not rows:
+            return None
+        if not (isinstance(expr.left, s.NameRef) and isinstance(expr.right, s.NameRef)
+                and len(expr.left.parts) == len(expr.right.parts) == 1):
+            return None
+        column = rows[0].column(expr.left.dotted)
+        word = expr.right.dotted
+        if column is None or column.type.codelist is None or rows[0].column(word) is not None:
+            return None
+        codelist = self.ctx.registry.codelists.get(column.type.codelist)
+        if codelist is None or word not in codelist.code_values:
+            return None
+        return column.name, word
 
     def membership(self, expr: s.Membership, rows: Rows) -> m.Expr | None:
         operand = self.check(expr.operand, rows)
