@@ -116,6 +116,33 @@ def _lgamma(values: FloatArray) -> FloatArray:
     return _apply(lambda v: math.lgamma(v) if v > 0 else math.nan, values)
 
 
+def _log_gamma_half_ratio(a: FloatArray) -> FloatArray:
+    """ln Gamma(a + 1/2) - ln Gamma(a) for a > 0, without the cancellation of two lgammas.
+
+    For large a the difference of Stirling series is used, in which the large terms cancel
+    analytically; for small a the plain difference is already accurate.
+    """
+    large = a >= 20.0
+    safe = np.where(large, a, 20.0)
+
+    def stirling_tail(z: FloatArray) -> FloatArray:
+        r = 1.0 / (z * z)
+        series = 1.0 / 12.0 + r * (
+            -1.0 / 360.0 + r * (1.0 / 1260.0 + r * (-1.0 / 1680.0 + r / 1188.0))
+        )
+        return series / z
+
+    asymptotic = (
+        safe * np.log1p(0.5 / safe)
+        + 0.5 * np.log(safe)
+        - 0.5
+        + (stirling_tail(safe + 0.5) - stirling_tail(safe))
+    )
+    small = np.where(large, 1.0, a)
+    direct = _lgamma(small + 0.5) - _lgamma(small)
+    return np.where(large, asymptotic, direct)
+
+
 def _polyval(coefficients: tuple[float, ...], x: FloatArray) -> FloatArray:
     """Evaluate a polynomial by Horner's rule, highest power first."""
     result = np.full(x.shape, coefficients[0], dtype=np.float64)
@@ -446,11 +473,12 @@ def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
 
 
 def _betainc_pair(
-    a: FloatArray, b: FloatArray, x: FloatArray, xc: FloatArray
+    a: FloatArray, b: FloatArray, x: FloatArray, xc: FloatArray, log_beta: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Regularised incomplete beta I_x(a, b) and its complement 1 - I_x(a, b).
 
-    ``xc`` is 1 - x, supplied by the caller so that it need not be formed by cancellation. The
+    ``xc`` is 1 - x and ``log_beta`` is ln B(a, b), both supplied by the caller so that they
+    can be formed without cancellation. The
     continued fraction is evaluated on whichever side of (a + 1) / (a + b + 2) converges, and
     the other value is found as a complement (which is then never close to 1).
     """
@@ -463,7 +491,7 @@ def _betainc_pair(
     if not inside.any():
         return ix, jx
     ai, bi, xi, xci = a[inside], b[inside], x[inside], xc[inside]
-    log_front = _lgamma(ai + bi) - _lgamma(ai) - _lgamma(bi) + ai * np.log(xi) + bi * np.log(xci)
+    log_front = ai * np.log(xi) + bi * np.log(xci) - log_beta[inside]
     front = np.exp(log_front)
     direct = xi < (ai + 1.0) / (ai + bi + 2.0)
     result_i = np.empty_like(ai)
@@ -490,7 +518,9 @@ def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
     out[valid_df & (p == 0.0)] = -np.inf
     out[valid_df & (p == 1.0)] = np.inf
     out[valid_df & (p == 0.5)] = 0.0
-    inside = valid_df & (p > 0.0) & (p < 1.0) & (p != 0.5)
+    normal = valid_df & np.isinf(df) & (p > 0.0) & (p < 1.0)
+    out[normal] = _normal_quantile_array(p[normal])
+    inside = valid_df & np.isfinite(df) & (p > 0.0) & (p < 1.0) & (p != 0.5)
     if not inside.any():
         return out
 
@@ -504,7 +534,10 @@ def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
     log_target = np.where(in_tail, np.log(q), np.log1p(-2.0 * q))
     half_v = 0.5 * v
     halves = np.full(v.shape, 0.5)
-    log_density_const = _lgamma(0.5 * (v + 1.0)) - _lgamma(half_v) - 0.5 * (np.log(v) + _LOG_PI)
+    # ln B(v/2, 1/2) and the log of the density's constant, from one accurate gamma ratio.
+    gamma_ratio = _log_gamma_half_ratio(half_v)
+    log_beta = 0.5 * _LOG_PI - gamma_ratio
+    log_density_const = gamma_ratio - 0.5 * (np.log(v) + _LOG_PI)
 
     # Initial guess: exact for 1 and 2 degrees of freedom, a Cornish-Fisher expansion otherwise.
     z = np.abs(_normal_quantile_array(q))
@@ -527,7 +560,7 @@ def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
         s2 = s * s
         x = vi / (vi + s2)
         xc = s2 / (vi + s2)
-        ibeta, jbeta = _betainc_pair(half_v[idx], halves[idx], x, xc)
+        ibeta, jbeta = _betainc_pair(half_v[idx], halves[idx], x, xc, log_beta[idx])
         upper_tail = 0.5 * ibeta  # P(T > s)
         central = jbeta  # P(|T| < s)
         with np.errstate(divide="ignore", invalid="ignore", under="ignore"):
@@ -599,9 +632,12 @@ def wilson_limits(
         denom = 2.0 * (n + z2)
         lower = (2.0 * x + z2 - root) / denom
         upper = (2.0 * x + z2 + root) / denom
-    lower = np.where(valid, np.clip(lower, 0.0, 1.0), np.nan)
-    upper = np.where(valid, np.clip(upper, 0.0, 1.0), np.nan)
-    return lower, upper
+        proportion = x / n
+    # Mathematically lower = 0 at x = 0, upper = 1 at x = n and lower <= x/n <= upper; enforce
+    # these exactly so that rounding can never put a limit on the wrong side.
+    lower = np.where(x == 0.0, 0.0, np.clip(np.minimum(lower, proportion), 0.0, 1.0))
+    upper = np.where(x == n, 1.0, np.clip(np.maximum(upper, proportion), 0.0, 1.0))
+    return np.where(valid, lower, np.nan), np.where(valid, upper, np.nan)
 
 
 def byars_limits(
@@ -632,6 +668,7 @@ def byars_limits(
         x1 = x + 1.0
         upper = x1 * (1.0 - 1.0 / (9.0 * x1) + z / (3.0 * np.sqrt(x1))) ** 3
     lower = np.where(x == 0.0, 0.0, np.maximum(lower, 0.0))
+    upper = np.array(upper, dtype=np.float64)  # arithmetic on 0-d arrays gives scalars
 
     exact = valid & (x < exact_below)
     if exact.any():
@@ -674,7 +711,9 @@ def rate_limits(
     valid = np.isfinite(den) & (den > 0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         scale = np.where(valid, float(multiplier) / den, np.nan)
-        return count_lower * scale, count_upper * scale
+        lower = np.asarray(count_lower * scale, dtype=np.float64)
+        upper = np.asarray(count_upper * scale, dtype=np.float64)
+    return lower, upper
 
 
 def mean_limits(
