@@ -47,6 +47,8 @@ class Diagnostic:
     labels: tuple[Label, ...] = ()
     help: str | None = None
     path: str | None = None
+    line: int | None = None
+    """The line in `path` when there is no span: a row of a data file (header = line 1)."""
 
     @classmethod
     def of(
@@ -58,11 +60,12 @@ class Diagnostic:
         labels: Iterable[Label] = (),
         help: str | None = None,
         path: str | None = None,
+        line: int | None = None,
     ) -> Diagnostic:
         """Build a diagnostic whose severity comes from the code registry."""
         severity = Severity(CODES[code].severity)
         where = path if path is not None else (span.source.path if span else None)
-        return cls(code, severity, message, span, tuple(labels), help, where)
+        return cls(code, severity, message, span, tuple(labels), help, where, line)
 
     @property
     def is_error(self) -> bool:
@@ -74,7 +77,8 @@ def sort_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Order by file, then position, so output reads top to bottom."""
     return sorted(
         diagnostics,
-        key=lambda d: (d.path or "", d.span.start if d.span else -1, d.code, d.message),
+        key=lambda d: (d.path or "", d.span.start if d.span else (d.line or -1), d.code,
+                       d.message),
     )
 
 

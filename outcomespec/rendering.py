@@ -43,6 +43,8 @@ def render_text(diagnostic: Diagnostic, *, colour: bool = False) -> str:
     if diagnostic.span is not None:
         line, col = diagnostic.span.start_position
         where = f"{where}:{line}:{col}"
+    elif diagnostic.line is not None:
+        where = f"{where}:{diagnostic.line}"
     lines = [f"{where}: {paint(f'{severity}[{diagnostic.code}]', severity)}: "
              f"{paint(diagnostic.message, 'bold') if colour else diagnostic.message}"]
     frames: list[tuple[Span, str, str]] = []
@@ -113,7 +115,8 @@ def _as_dict(d: Diagnostic) -> dict[str, object]:
         "severity": d.severity.value,
         "message": d.message,
         "path": d.path,
-        "location": _location(d.span),
+        "location": _location(d.span) or (
+            {"path": d.path, "line": d.line} if d.line is not None else None),
         "labels": [_label(label) for label in d.labels],
         "help": d.help,
     }
