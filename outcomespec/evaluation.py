@@ -1,0 +1,412 @@
+"""Run a plan over loaded tables: records → units → local authorities.
+
+Each step is computed at most once, in plan order, and only if some indicator that can be
+evaluated needs it. The output is per-area totals (see `areas`), which the results stage
+pools, tests and publishes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from attrs import define, field, frozen
+
+from outcomespec import kernels as k
+from outcomespec import model as m
+from outcomespec.areas import AreaFrame, IndicatorTotals
+from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
+from outcomespec.tables import Table
+
+_EMPTY = {"count": 0.0, "sum": 0.0, "any": False, "all": True}
+
+
+@frozen
+class Skipped:
+    """An indicator that was not evaluated, and why (e.g. its dataset was not supplied)."""
+
+    indicator: m.Indicator
+    reason: str
+
+
+@frozen
+class SubsetViolation:
+    """Units counted by a numerator that are not in its denominator (checked on data)."""
+
+    indicator: m.Indicator
+    units: int
+    example_rows: tuple[int, ...]
+
+
+@frozen
+class Evaluation:
+    """Per-area totals of every evaluated indicator, and what could not be evaluated."""
+
+    period: int
+    frame: AreaFrame
+    totals: tuple[IndicatorTotals, ...]
+    skipped: tuple[Skipped, ...]
+    violations: tuple[SubsetViolation, ...]
+    rows_outside_areas: tuple[tuple[str, int], ...]
+
+
+def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, dt.date]:
+    """First and last day of the reporting year that ends in `period`.
+
+    >>> period_bounds(2025, m.ReportingPeriod())
+    (datetime.date(2024, 4, 1), datetime.date(2025, 3, 31))
+    """
+    end = dt.date(period, reporting.month, reporting.day)
+    start = dt.date(period - 1, reporting.month, reporting.day) + dt.timedelta(days=1)
+    return start, end
+
+
+def area_frame(frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table]) -> AreaFrame:
+    """Local authorities, regions and neighbours from the declared geography when its
+    tables are loaded; otherwise every area value seen in the data, in sorted order."""
+    for framework in frameworks:
+        for geography in framework.geographies:
+            frame = _declared_frame(geography, tables)
+            if frame is not None:
+                return frame
+    seen: set[str] = set()
+    for table in tables.values():
+        area = table.dataset.area
+        if area is not None and area in table.columns:
+            seen.update(str(v) for v in np.unique(table.columns[area]) if str(v))
+    codes = tuple(sorted(seen)) or ("all",)
+    return AreaFrame(codes, codes, np.zeros(len(codes), dtype=np.int64))
+
+
+def _declared_frame(geography: m.Geography, tables: Mapping[str, Table]) -> AreaFrame | None:
+    levels = {level.name: level for level in geography.levels}
+    base = next((lv for lv in geography.levels if lv.parent is not None), None) \
+        or (geography.levels[0] if geography.levels else None)
+    if base is None or base.dataset not in tables:
+        return None
+    table = tables[base.dataset]
+    codes = tuple(str(c) for c in table.columns[base.code])
+    names = tuple(str(c) for c in table.columns[base.name_column]) if base.name_column else codes
+    region_of = np.zeros(len(codes), dtype=np.int64)
+    region_codes: tuple[str, ...] = ()
+    region_names: tuple[str, ...] = ()
+    parent = levels.get(base.parent or "")
+    if parent is not None and parent.dataset == base.dataset:
+        uniques, first, inverse = np.unique(table.columns[parent.code], return_index=True,
+                                             return_inverse=True)
+        region_of = inverse.astype(np.int64)
+        region_codes = tuple(str(c) for c in uniques)
+        name_column = table.columns[parent.name_column] if parent.name_column else uniques
+        region_names = tuple(str(name_column[i]) for i in first) if parent.name_column \
+            else region_codes
+    index = {code: i for i, code in enumerate(codes)}
+    neighbours: dict[str, Any] = {}
+    for neighbour_set in geography.neighbours:
+        peers = tables.get(neighbour_set.dataset)
+        if peers is None:
+            continue
+        matrix = np.full((len(codes), len(neighbour_set.members)), -1, dtype=np.int64)
+        for area, *members in zip(peers.columns[neighbour_set.area],
+                                  *(peers.columns[c] for c in neighbour_set.members),
+                                  strict=True):
+            row = index.get(str(area))
+            if row is not None:
+                matrix[row] = [index.get(str(peer), -1) for peer in members]
+        neighbours[neighbour_set.name] = matrix
+    return AreaFrame(codes, names, region_of, region_codes, region_names, neighbours)
+
+
+@define
+class _Run:
+    plan: Plan
+    tables: Mapping[str, Table]
+    frame: AreaFrame
+    period: int
+    bounds: tuple[np.datetime64, np.datetime64]
+    values: dict[int, Any] = field(factory=dict)
+    keys: dict[str, tuple[dict[str, Any], int]] = field(factory=dict)
+    area_index_cache: dict[str, Any] = field(factory=dict)
+
+    def get(self, step_id: int) -> Any:
+        found = self.values.get(step_id)
+        if found is None:
+            step = self.plan.steps[step_id]
+            found = self.values[step_id] = self.compute(step, [self.get(i) for i in step.inputs])
+        return found
+
+    def rows(self, space: str) -> int:
+        return self.tables[space].n_rows
+
+    def compute(self, step: Step, args: list[Any]) -> Any:
+        p = step.params
+        match step.kernel:
+            case "literal":
+                value, value_type = p
+                if value_type.kind is m.ValueKind.DATE:
+                    return np.datetime64(value, "D")
+                return np.asarray(value)
+            case "period":
+                if p[0] == "year":
+                    return np.float64(self.period)
+                return self.bounds[0] if p[0] == "start" else self.bounds[1]
+            case "column":
+                return self.tables[p[0]].columns[p[1]]
+            case "and":
+                return np.logical_and.reduce([k.as_condition(np.asarray(a)) for a in args])
+            case "or":
+                return np.logical_or.reduce([k.as_condition(np.asarray(a)) for a in args])
+            case "not":
+                return ~k.as_condition(np.asarray(args[0]))
+            case "negate":
+                return -args[0]
+            case "arith":
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    left, right = (np.asarray(a, dtype=np.float64) for a in args)
+                    out = {"+": np.add, "-": np.subtract, "*": np.multiply,
+                           "/": np.divide}[p[0]](left, right)
+                return np.where(np.isinf(out), np.nan, out)
+            case "shift_dates":
+                return k.shift_dates(args[0], p[0], p[1])
+            case "compare":
+                return k.compare(p[0], args[0], args[1], p[1])
+            case "code_test":
+                return k.code_test(np.asarray(args[0]), np.asarray(p[0], dtype=np.int32), p[1])
+            case "missing":
+                gone = ~k.present(np.asarray(args[0]), p[0])
+                return ~gone if p[1] else gone
+            case "in_period":
+                return (args[0] >= self.bounds[0]) & (args[0] <= self.bounds[1])
+            case "within":
+                value, anchor = args
+                if p[1] == "before":
+                    return (value >= k.shift_dates(anchor, p[0], -1)) & (value < anchor)
+                return (value > anchor) & (value <= k.shift_dates(anchor, p[0], 1))
+            case "call":
+                function = {"age": k.whole_years, "years_between": k.whole_years,
+                            "months_between": k.whole_months,
+                            "days_between": k.days_between}[p[0]]
+                return function(args[0], args[1])
+            case "area_index":
+                return self.area_index(p[0])
+            case "key":
+                return self.key(p[0], p[1])
+            case "reduce":
+                groups = args[0]
+                n = self.frame.n_areas if step.space == AREA else self.keys[
+                    step.space.removeprefix("key:")][1]
+                return self.reduce(p[0], p[1], groups, args[1:], n)
+            case "gather_key":
+                per_key, outer_key = args
+                default = _default(p[0], p[1])
+                out = np.full(outer_key.shape, default, dtype=per_key.dtype)
+                good = outer_key >= 0
+                out[good] = per_key[outer_key[good]]
+                return out
+            case "pairs":
+                outer_key, inner_key = args
+                unit = step.space.rsplit("|", 1)[-1]
+                return k.expand_pairs(outer_key, inner_key, self.keys[unit][1])
+            case "pair_inner" | "pair_outer":
+                values, (outer_index, inner_index) = args
+                if np.ndim(values) == 0:
+                    return values
+                return values[inner_index if step.kernel == "pair_inner" else outer_index]
+            case "reduce_pairs":
+                (outer_index, _), *rest = args
+                outer_rows = self.rows(step.space)
+                return self.reduce(p[0], p[1], outer_index, rest, outer_rows)
+        raise AssertionError(f"unknown kernel {step.kernel}")
+
+    def reduce(self, function: str, value_type: m.ValueType, groups: Any, parts: list[Any],
+               n: int) -> Any:
+        where, value, order = (np.broadcast_to(np.asarray(a), groups.shape) for a in parts)
+        mask = k.as_condition(where)
+        match function:
+            case "count":
+                return k.group_count(groups, mask, n)
+            case "sum":
+                return k.group_sum(groups, mask, value.astype(np.float64), n)
+            case "any":
+                return k.group_count(groups, mask, n) > 0
+            case "all":
+                failing = mask & ~k.as_condition(value)
+                return k.group_count(groups, failing, n) == 0
+            case "min" | "max":
+                return k.group_extreme(groups, mask, value, n, largest=function == "max")
+            case "first" | "last":
+                return k.group_pick(groups, mask, order, value, n, function == "last",
+                                    _default(function, value_type))
+        raise AssertionError(function)
+
+    def area_index(self, dataset: str) -> Any:
+        cached = self.area_index_cache.get(dataset)
+        if cached is None:
+            table = self.tables[dataset]
+            column = table.dataset.area
+            if column is None or column not in table.columns:
+                cached = np.zeros(table.n_rows, dtype=np.int64)
+            else:
+                lookup = self.frame.index()
+                uniques, inverse = np.unique(table.columns[column], return_inverse=True)
+                mapped = np.array([lookup.get(str(u), -1) for u in uniques], dtype=np.int64)
+                cached = mapped[inverse] if len(uniques) else np.zeros(0, dtype=np.int64)
+            self.area_index_cache[dataset] = cached
+        return cached
+
+    def key(self, dataset: str, unit: str) -> Any:
+        """Dense codes of (area, identifier) for `unit`, shared by every dataset that has one:
+        identifiers such as CHILD are unique only within a local authority."""
+        if unit not in self.keys:
+            sources = []
+            for name, table in self.tables.items():
+                column = table.dataset.identifier_units().get(unit)
+                if column is not None and column in table.columns:
+                    sources.append((name, column))
+            ids, _ = k.dense_codes(*(self.tables[n].columns[c] for n, c in sources))
+            areas = [self.area_index(n) for n, _ in sources]
+            width = int(max((i.max() for i in ids if i.size), default=0)) + 1
+            combined = [np.where(i_ids >= 0, (a + 1) * width + i_ids, -1)
+                        for a, i_ids in zip(areas, ids, strict=True)]
+            codes, n_keys = k.dense_codes(*combined)
+            by_dataset = {}
+            for (name, column), code, ident in zip(sources, codes, combined, strict=True):
+                missing = self.tables[name].columns[column] == ""
+                by_dataset[name] = np.where(missing | (ident < 0), -1, code)
+            self.keys[unit] = (by_dataset, n_keys)
+        return self.keys[unit][0][dataset]
+
+
+def _default(function: str, value_type: m.ValueType) -> Any:
+    if function in _EMPTY:
+        return _EMPTY[function]
+    kind = value_type.kind
+    if kind is m.ValueKind.DATE:
+        return np.datetime64("NaT")
+    if kind is m.ValueKind.CODE:
+        return -1
+    if kind is m.ValueKind.BOOLEAN:
+        return -1
+    if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+        return ""
+    return np.nan
+
+
+def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table],
+                  period: int, reporting: m.ReportingPeriod, frame: AreaFrame | None = None
+                  ) -> Evaluation:
+    """Per-area totals of every indicator whose datasets were supplied."""
+    frame = frame or area_frame(frameworks, tables)
+    start, end = period_bounds(period, reporting)
+    run = _Run(plan, tables, frame, period, (np.datetime64(start, "D"), np.datetime64(end, "D")))
+    totals: list[IndicatorTotals] = []
+    skipped: list[Skipped] = []
+    violations: list[SubsetViolation] = []
+    for indicator_plan in plan.indicators:
+        missing = [d for d in indicator_plan.datasets if d not in tables]
+        if indicator_plan.problem or missing:
+            reason = indicator_plan.problem or (
+                "needs " + ", ".join(f"`{d}`" for d in missing) + ", which was not supplied")
+            skipped.append(Skipped(indicator_plan.indicator, reason))
+            continue
+        totals.extend(_totals(run, indicator_plan, violations))
+    outside = []
+    for name in sorted({d for p in plan.indicators for d in p.datasets if d in tables}):
+        unplaced = int((run.area_index(name) < 0).sum())
+        if unplaced:
+            outside.append((name, unplaced))
+    return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),
+                      tuple(outside))
+
+
+def _mask(run: _Run, step: int | None, dataset: str) -> Any:
+    rows = run.rows(dataset)
+    if step is None:
+        return np.ones(rows, dtype=np.bool_)
+    return np.broadcast_to(k.as_condition(np.asarray(run.get(step))), (rows,)).copy()
+
+
+def _totals(run: _Run, plan: IndicatorPlan, violations: list[SubsetViolation]
+            ) -> list[IndicatorTotals]:
+    indicator = plan.indicator
+    n = run.frame.n_areas
+    cohort = None
+    if plan.cohort_dataset is not None:
+        cohort = _mask(run, plan.cohort, plan.cohort_dataset)
+        for exclusion in plan.exclusions:
+            cohort &= ~_mask(run, exclusion, plan.cohort_dataset)
+    splits: list[tuple[str, Any]] = [("", None)]
+    if cohort is not None:
+        for (label, step), expr in zip(plan.breakdowns, indicator.breakdowns, strict=True):
+            values = np.broadcast_to(np.asarray(run.get(step)), cohort.shape)
+            splits.extend(_categories(run, label, values, expr))
+    out = []
+    for label, selector in splits:
+        sub_cohort = cohort if selector is None else cohort & selector
+        out.append(_one(run, plan, sub_cohort, label, violations if not label else [], n))
+    return out
+
+
+def _categories(run: _Run, label: str, values: Any, expr: m.Expr) -> list[tuple[str, Any]]:
+    if expr.type.kind is m.ValueKind.BOOLEAN:
+        condition = k.as_condition(values)
+        return [(f"{label}: yes", condition), (f"{label}: no", ~condition)]
+    codes: tuple[str, ...] = ()
+    for table in run.tables.values():
+        for column in table.dataset.columns:
+            if column.type.codelist == expr.type.codelist and column.name in table.code_tables:
+                codes = table.code_tables[column.name]
+                break
+        if codes:
+            break
+    present = np.unique(values[values >= 0])
+    return [(f"{label}: {codes[i] if i < len(codes) else i}", values == i) for i in present]
+
+
+def _one(run: _Run, plan: IndicatorPlan, cohort: Any, label: str,
+         violations: list[SubsetViolation], n: int) -> IndicatorTotals:
+    indicator = plan.indicator
+    statistic = indicator.statistic
+    nan = np.full(n, np.nan)
+    if statistic in (m.Statistic.MEAN, m.Statistic.MEDIAN):
+        assert plan.cohort_dataset is not None
+        assert plan.measure is not None
+        measure = np.broadcast_to(np.asarray(run.get(plan.measure), dtype=np.float64),
+                                  cohort.shape)
+        areas = run.area_index(plan.cohort_dataset)
+        keep = cohort & ~np.isnan(measure) & (areas >= 0)
+        return IndicatorTotals(indicator, k.group_count(areas, keep, n), nan,
+                               values=measure[keep], value_areas=areas[keep], breakdown=label)
+    denominator = nan
+    if plan.cohort_dataset is not None and statistic is m.Statistic.PROPORTION:
+        denominator = k.group_count(run.area_index(plan.cohort_dataset), cohort, n)
+    elif plan.denominator is not None:
+        denominator = _quantity(run, plan.denominator, plan.denominator_dataset, None, n)
+    numerator = _quantity(run, plan.numerator, plan.numerator_dataset,
+                          cohort if plan.numerator_dataset == plan.cohort_dataset else None, n,
+                          plan, violations)
+    return IndicatorTotals(indicator, numerator, denominator, breakdown=label)
+
+
+def _quantity(run: _Run, step: int | None, dataset: str | None, within: Any, n: int,
+              plan: IndicatorPlan | None = None,
+              violations: list[SubsetViolation] | None = None) -> Any:
+    if step is None:
+        return np.full(n, np.nan)
+    if dataset is None:
+        return np.asarray(run.get(step), dtype=np.float64)
+    mask = _mask(run, step, dataset)
+    if within is not None:
+        outside = mask & ~within
+        if plan is not None and violations is not None and outside.any() and \
+                plan.indicator.numerator_subset is m.SubsetProof.CHECK_ON_DATA:
+            rows = np.flatnonzero(outside)
+            violations.append(SubsetViolation(plan.indicator, int(rows.size),
+                                              tuple(int(r) for r in rows[:5])))
+        mask &= within
+    return k.group_count(run.area_index(dataset), mask, n)
+
+
+__all__ = ["Evaluation", "Skipped", "SubsetViolation", "area_frame", "evaluate_plan",
+           "period_bounds"]

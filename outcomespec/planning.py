@@ -1,0 +1,291 @@
+"""Compile checked indicators into a plan: a deduplicated list of kernel steps.
+
+The plan says *how* (which kernel, over which rows), the model said *what*. A step is
+identified by its kernel, the rows it lives on, its inputs and its parameters, so an
+expression written in two indicators — or a definition used by ten — becomes one step and
+is computed once per evaluation. Nothing here runs a computation or generates code.
+
+Row spaces: a dataset's rows (its qualified name), `scalar`, `key:UNIT` (one value per
+unit, e.g. per child), `area` (one value per local authority), and `pairs:…` (every pair
+of an outer row and a related inner row, for aggregations whose filter refers to `this`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from attrs import define, field, frozen
+
+from outcomespec import model as m
+
+SCALAR = "scalar"
+AREA = "area"
+
+
+class PlanError(Exception):
+    """A checked construct this version cannot evaluate (reported, never silently skipped)."""
+
+
+@frozen
+class Step:
+    """One kernel application."""
+
+    kernel: str
+    space: str
+    inputs: tuple[int, ...]
+    params: tuple[Any, ...]
+
+
+@frozen
+class IndicatorPlan:
+    """The steps that give one indicator its per-area totals."""
+
+    indicator: m.Indicator
+    datasets: tuple[str, ...]
+    cohort: int | None
+    cohort_dataset: str | None
+    exclusions: tuple[int, ...]
+    numerator: int | None
+    numerator_dataset: str | None
+    denominator: int | None
+    denominator_dataset: str | None
+    measure: int | None
+    breakdowns: tuple[tuple[str, int], ...]
+    problem: str | None = None
+
+
+@frozen
+class Plan:
+    """Every step of every indicator, in dependency order, and what each indicator uses."""
+
+    steps: tuple[Step, ...]
+    indicators: tuple[IndicatorPlan, ...]
+
+    def reachable(self, roots: tuple[int | None, ...]) -> set[int]:
+        """The steps `roots` depend on, themselves included."""
+        seen: set[int] = set()
+        stack = [r for r in roots if r is not None]
+        while stack:
+            step = stack.pop()
+            if step not in seen:
+                seen.add(step)
+                stack.extend(self.steps[step].inputs)
+        return seen
+
+    def roots(self, plan: IndicatorPlan) -> tuple[int | None, ...]:
+        """The final steps of one indicator."""
+        return (plan.cohort, *plan.exclusions, plan.numerator, plan.denominator, plan.measure,
+                *(step for _, step in plan.breakdowns))
+
+    def columns_read(self, plan: IndicatorPlan) -> tuple[tuple[str, str], ...]:
+        """(dataset, column) pairs an indicator reads, in a stable order."""
+        found = {self.steps[s].params[:2] for s in self.reachable(self.roots(plan))
+                 if self.steps[s].kernel == "column"}
+        return tuple(sorted(found))
+
+
+@define
+class _Compiler:
+    definitions: Mapping[str, m.Definition]
+    codelists: Mapping[str, m.Codelist]
+    datasets: Mapping[str, m.Dataset]
+    steps: list[Step] = field(factory=list)
+    index: dict[Step, int] = field(factory=dict)
+
+    def add(self, kernel: str, space: str, inputs: tuple[int, ...] = (),
+            params: tuple[Any, ...] = ()) -> int:
+        step = Step(kernel, space, inputs, params)
+        found = self.index.get(step)
+        if found is None:
+            found = self.index[step] = len(self.steps)
+            self.steps.append(step)
+        return found
+
+    # -------------------------------------------------------------- expressions
+    def expr(self, expr: m.Expr, frame: _Frame) -> int:
+        match expr:
+            case m.Literal():
+                value = expr.value
+                return self.add("literal", SCALAR, (), (value, expr.type))
+            case m.PeriodValue():
+                return self.add("period", SCALAR, (), (expr.name,))
+            case m.Duration():
+                raise PlanError("a duration on its own has no value")
+            case m.ColumnRef():
+                return frame.ref(self, self.add("column", expr.dataset, (),
+                                                (expr.dataset, expr.column, expr.type)),
+                                 expr.depth)
+            case m.DefinitionRef():
+                definition = self.definitions[expr.definition]
+                home = _Frame(definition.dataset)
+                return frame.ref(self, self.expr(definition.expr, home), expr.depth)
+            case m.Logical():
+                operands = tuple(self.expr(o, frame) for o in expr.operands)
+                return self.add(expr.op, frame.space, operands)
+            case m.Not():
+                return self.add("not", frame.space, (self.expr(expr.operand, frame),))
+            case m.Negate():
+                return self.add("negate", frame.space, (self.expr(expr.operand, frame),))
+            case m.Arithmetic():
+                left = self.expr(expr.left, frame)
+                if isinstance(expr.right, m.Duration):
+                    return self.add("shift_dates", frame.space, (left,),
+                                    (expr.right, 1 if expr.op == "+" else -1))
+                return self.add("arith", frame.space, (left, self.expr(expr.right, frame)),
+                                (expr.op,))
+            case m.Comparison():
+                inputs = (self.expr(expr.left, frame), self.expr(expr.right, frame))
+                return self.add("compare", frame.space, inputs, (expr.op, expr.left.type))
+            case m.CodeTest():
+                codelist = self.codelists[expr.operand.type.codelist or ""]
+                positions = tuple(sorted(codelist.code_values.index(c) for c in expr.codes))
+                return self.add("code_test", frame.space, (self.expr(expr.operand, frame),),
+                                (positions, expr.negated))
+            case m.MissingTest():
+                return self.add("missing", frame.space, (self.expr(expr.operand, frame),),
+                                (expr.operand.type, expr.negated))
+            case m.InPeriod():
+                return self.add("in_period", frame.space, (self.expr(expr.operand, frame),))
+            case m.Within():
+                inputs = (self.expr(expr.operand, frame), self.expr(expr.anchor, frame))
+                return self.add("within", frame.space, inputs,
+                                (expr.duration, expr.direction))
+            case m.Call():
+                args = tuple(self.expr(a, frame) for a in expr.args)
+                return self.add("call", frame.space, args, (expr.function,))
+            case m.Aggregate():
+                return self.aggregate(expr, frame)
+        raise AssertionError(f"unhandled expression {type(expr).__name__}")
+
+    def aggregate(self, expr: m.Aggregate, frame: _Frame) -> int:
+        inner = expr.dataset
+        params = (expr.function, expr.type)
+        if expr.link is None:
+            plain = _Frame(inner)
+            where, value, order = self.parts(expr, plain)
+            area = self.add("area_index", inner, (), (inner,))
+            return self.add("reduce", AREA, (area, where, value, order), params)
+        if frame.pairs is not None:
+            raise PlanError("aggregations nested inside an aggregation that uses `this` are "
+                            "not supported yet")
+        outer = frame.space
+        outer_key = self.add("key", outer, (), (outer, expr.link))
+        inner_key = self.add("key", inner, (), (inner, expr.link))
+        if not any(_correlated(part) for part in (expr.value, expr.where, expr.order)
+                   if part is not None):
+            where, value, order = self.parts(expr, _Frame(inner))
+            per_key = self.add("reduce", f"key:{expr.link}", (inner_key, where, value, order),
+                               params)
+            return self.add("gather_key", outer, (per_key, outer_key), params)
+        pairs = self.add("pairs", f"pairs:{outer}|{inner}|{expr.link}", (outer_key, inner_key))
+        paired = _Frame(f"pairs:{outer}|{inner}|{expr.link}", pairs=pairs, outer=outer)
+        where, value, order = self.parts(expr, paired)
+        return self.add("reduce_pairs", outer, (pairs, where, value, order), params)
+
+    def parts(self, expr: m.Aggregate, frame: _Frame) -> tuple[int, int, int]:
+        everywhere = self.add("literal", SCALAR, (), (True, m.BOOLEAN))
+        where = self.expr(expr.where, frame) if expr.where is not None else everywhere
+        value = self.expr(expr.value, frame) if expr.value is not None else everywhere
+        order = self.expr(expr.order, frame) if expr.order is not None else everywhere
+        return where, value, order
+
+    def population(self, population: m.Population) -> int:
+        frame = _Frame(population.dataset)
+        if not population.filters:
+            return self.add("literal", SCALAR, (), (True, m.BOOLEAN))
+        filters = tuple(self.expr(f, frame) for f in population.filters)
+        return filters[0] if len(filters) == 1 else self.add("and", population.dataset, filters)
+
+    def quantity(self, quantity: m.Quantity | None) -> tuple[int | None, str | None]:
+        if quantity is None:
+            return None, None
+        if isinstance(quantity, m.Population):
+            return self.population(quantity), quantity.dataset
+        return self.expr(quantity, _Frame(SCALAR)), None
+
+    def indicator(self, indicator: m.Indicator) -> IndicatorPlan:
+        cohort = self.population(indicator.cohort) if indicator.cohort else None
+        cohort_dataset = indicator.cohort.dataset if indicator.cohort else None
+        frame = _Frame(cohort_dataset or SCALAR)
+        exclusions = tuple(self.expr(e.condition, frame) for e in indicator.exclusions)
+        numerator, numerator_dataset = self.quantity(indicator.numerator)
+        denominator, denominator_dataset = self.quantity(indicator.denominator)
+        measure = self.expr(indicator.measure, frame) if indicator.measure else None
+        breakdowns = tuple((_label(b), self.expr(b, frame)) for b in indicator.breakdowns)
+        roots = (cohort, *exclusions, numerator, denominator, measure,
+                 *(step for _, step in breakdowns))
+        used = Plan(tuple(self.steps), ()).reachable(roots)
+        datasets = {self.steps[s].params[0] for s in used
+                    if self.steps[s].kernel in ("column", "key", "area_index")}
+        datasets |= {d for d in (cohort_dataset, numerator_dataset, denominator_dataset) if d}
+        return IndicatorPlan(indicator, tuple(sorted(datasets)), cohort, cohort_dataset,
+                             exclusions, numerator, numerator_dataset, denominator,
+                             denominator_dataset, measure, breakdowns)
+
+
+@frozen
+class _Frame:
+    """Where an expression is being compiled: a row space, and for pair spaces the pairs."""
+
+    space: str
+    pairs: int | None = None
+    outer: str | None = None
+
+    def ref(self, compiler: _Compiler, step: int, depth: int) -> int:
+        """Bring a value computed on its own rows into this frame's rows."""
+        if self.pairs is None:
+            if depth:
+                raise PlanError("`this` outside an aggregation")
+            return step
+        side = "pair_inner" if depth == 0 else "pair_outer"
+        return compiler.add(side, self.space, (step, self.pairs))
+
+
+def _correlated(expr: m.Expr) -> bool:
+    return any(isinstance(node, (m.ColumnRef, m.DefinitionRef)) and node.depth > 0
+               for node in _walk(expr))
+
+
+def _walk(expr: Any) -> Iterator[Any]:
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, m.Aggregate):
+            continue  # its own rows: `this` inside refers to a different row
+        for name in ("operand", "left", "right", "anchor"):
+            child = getattr(node, name, None)
+            if child is not None:
+                stack.append(child)
+        stack.extend(getattr(node, "operands", ()) or ())
+        stack.extend(getattr(node, "args", ()) or ())
+
+
+def _label(expr: m.Expr) -> str:
+    if isinstance(expr, m.ColumnRef):
+        return expr.column
+    if isinstance(expr, m.DefinitionRef):
+        return expr.definition.rsplit(".", 1)[-1]
+    return "breakdown"
+
+
+def compile_plan(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indicator, ...]
+                 ) -> Plan:
+    """The plan for `indicators`, sharing every step they have in common."""
+    compiler = _Compiler(
+        definitions={d.name: d for f in frameworks for d in f.definitions},
+        codelists={c.name: c for f in frameworks for c in f.codelists},
+        datasets={d.name: d for f in frameworks for d in f.datasets},
+    )
+    plans = []
+    for indicator in indicators:
+        before = len(compiler.steps)
+        try:
+            plans.append(compiler.indicator(indicator))
+        except PlanError as error:
+            del compiler.steps[before:]
+            compiler.index = {s: i for i, s in enumerate(compiler.steps)}
+            plans.append(IndicatorPlan(indicator, (), None, None, (), None, None, None, None,
+                                       None, (), problem=str(error)))
+    return Plan(tuple(compiler.steps), tuple(plans))
