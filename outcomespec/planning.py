@@ -78,10 +78,47 @@ class Plan:
         return (plan.cohort, *plan.exclusions, plan.numerator, plan.denominator, plan.measure,
                 *(step for _, step in plan.breakdowns))
 
+    def explain(self) -> str:
+        """The plan for people: per indicator, the columns it reads and its steps, with the
+        steps it shares with other indicators marked (they are computed once)."""
+        users: dict[int, int] = {}
+        for plan in self.indicators:
+            for step in self.reachable(self.roots(plan)):
+                users[step] = users.get(step, 0) + 1
+        lines = [f"{len(self.steps)} steps for {len(self.indicators)} indicators; "
+                 f"{sum(1 for n in users.values() if n > 1)} steps shared"]
+        for plan in self.indicators:
+            indicator = plan.indicator
+            lines.append("")
+            lines.append(f"{indicator.name}  {indicator.title}")
+            if plan.problem:
+                lines.append(f"  not evaluable: {plan.problem}")
+                continue
+            by_dataset: dict[str, list[str]] = {}
+            for dataset, column in self.columns_read(plan):
+                by_dataset.setdefault(dataset, []).append(column)
+            reads = "; ".join(f"{d} ({', '.join(c)})" for d, c in sorted(by_dataset.items()))
+            lines.append(f"  reads   {reads or 'nothing'}")
+            used = sorted(self.reachable(self.roots(plan)))
+            lines.append(f"  steps   {len(used)}, of which "
+                         f"{sum(1 for s in used if users[s] > 1)} shared")
+            for step_id in used:
+                step = self.steps[step_id]
+                mark = "*" if users[step_id] > 1 else " "
+                inputs = ", ".join(f"#{i}" for i in step.inputs)
+                lines.append(f"  {mark} #{step_id:<4} {step.kernel:<12} {step.space:<34} "
+                             f"{inputs:<16} {_describe(step)}".rstrip())
+        return "\n".join(lines) + "\n"
+
     def columns_read(self, plan: IndicatorPlan) -> tuple[tuple[str, str], ...]:
         """(dataset, column) pairs an indicator reads, in a stable order."""
-        found = {self.steps[s].params[:2] for s in self.reachable(self.roots(plan))
-                 if self.steps[s].kernel == "column"}
+        found = set()
+        for step_id in self.reachable(self.roots(plan)):
+            step = self.steps[step_id]
+            if step.kernel == "column":
+                found.add((step.params[0], step.params[1]))
+            elif step.kernel in ("key", "area_index") and step.params[-1]:
+                found.add((step.params[0], step.params[-1]))
         return tuple(sorted(found))
 
 
@@ -164,14 +201,16 @@ class _Compiler:
         if expr.link is None:
             plain = _Frame(inner)
             where, value, order = self.parts(expr, plain)
-            area = self.add("area_index", inner, (), (inner,))
+            area = self.add("area_index", inner, (), (inner, self.datasets[inner].area))
             return self.add("reduce", AREA, (area, where, value, order), params)
         if frame.pairs is not None:
             raise PlanError("aggregations nested inside an aggregation that uses `this` are "
                             "not supported yet")
         outer = frame.space
-        outer_key = self.add("key", outer, (), (outer, expr.link))
-        inner_key = self.add("key", inner, (), (inner, expr.link))
+        outer_key = self.add("key", outer, (),
+                             (outer, expr.link, self.identifier(outer, expr.link)))
+        inner_key = self.add("key", inner, (),
+                             (inner, expr.link, self.identifier(inner, expr.link)))
         if not any(_correlated(part) for part in (expr.value, expr.where, expr.order)
                    if part is not None):
             where, value, order = self.parts(expr, _Frame(inner))
@@ -182,6 +221,9 @@ class _Compiler:
         paired = _Frame(f"pairs:{outer}|{inner}|{expr.link}", pairs=pairs, outer=outer)
         where, value, order = self.parts(expr, paired)
         return self.add("reduce_pairs", outer, (pairs, where, value, order), params)
+
+    def identifier(self, dataset: str, unit: str) -> str:
+        return self.datasets[dataset].identifier_units()[unit]
 
     def parts(self, expr: m.Aggregate, frame: _Frame) -> tuple[int, int, int]:
         everywhere = self.add("literal", SCALAR, (), (True, m.BOOLEAN))
@@ -240,6 +282,32 @@ class _Frame:
             return step
         side = "pair_inner" if depth == 0 else "pair_outer"
         return compiler.add(side, self.space, (step, self.pairs))
+
+
+def _describe(step: Step) -> str:
+    """A short reading of a step's parameters."""
+    match step.kernel:
+        case "column":
+            return f"{step.params[0]}.{step.params[1]}"
+        case "literal":
+            return repr(step.params[0])
+        case "period":
+            return f"period.{step.params[0]}"
+        case "compare" | "arith":
+            return str(step.params[0])
+        case "code_test":
+            return ("not in " if step.params[1] else "in ") + f"codes {list(step.params[0])}"
+        case "reduce" | "reduce_pairs" | "gather_key":
+            return str(step.params[0])
+        case "within":
+            d = step.params[0]
+            return f"{d.years}y {d.months}m {d.days}d {step.params[1]}"
+        case "key":
+            return f"{step.params[0]}.{step.params[2]} identifies a {step.params[1]}"
+        case "missing":
+            return "is not missing" if step.params[1] else "is missing"
+        case _:
+            return ", ".join(str(p) for p in step.params if not isinstance(p, m.ValueType))
 
 
 def _correlated(expr: m.Expr) -> bool:
