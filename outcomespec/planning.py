@@ -83,8 +83,8 @@ class Plan:
         steps it shares with other indicators marked (they are computed once)."""
         users: dict[int, int] = {}
         for plan in self.indicators:
-            for step in self.reachable(self.roots(plan)):
-                users[step] = users.get(step, 0) + 1
+            for step_id in self.reachable(self.roots(plan)):
+                users[step_id] = users.get(step_id, 0) + 1
         lines = [f"{len(self.steps)} steps for {len(self.indicators)} indicators; "
                  f"{sum(1 for n in users.values() if n > 1)} steps shared"]
         for plan in self.indicators:
