@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (also the console-script entry point)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # never fail on a console that lacks a character
+            stream.reconfigure(errors="backslashreplace")
     args = _parser().parse_args(argv)
     try:
         return _run(args)
@@ -90,12 +93,17 @@ def _run(args: argparse.Namespace) -> int:
 
 def _default_root(files: list[Path]) -> Path | None:
     cwd = Path.cwd().resolve()
-    if all(f.resolve().is_relative_to(cwd) for f in files):
-        return cwd
-    return None
+    try:
+        inside = all(f.resolve().is_relative_to(cwd) for f in files)
+    except (OSError, RuntimeError):  # a symlink loop: reading the file will say so
+        inside = all(f.absolute().is_relative_to(cwd) for f in files)
+    return cwd if inside else None
 
 
 def _check(args: argparse.Namespace) -> int:
+    if args.root is not None and not args.root.is_dir():
+        sys.stderr.write(f"outcomespec: error: --root {args.root} is not a directory\n")
+        return EXIT_USAGE
     root = args.root if args.root is not None else _default_root(args.files)
     result = check_paths(list(args.files), root)
     if args.format == "json":

@@ -76,7 +76,7 @@ _LineItem = (
     | s.StatisticField | s.UnitField | s.PolarityField | s.CompareField | s.ConfidenceField
     | s.BreakdownField
 )
-"""Items that always fit on one line."""
+"""Items always written on one line, however long."""
 
 _Item = (
     s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Section
@@ -152,7 +152,11 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
             prefix = f"define {name.text}{_title(title)} for {dataset.text} = "
             return _broken(indent, prefix, expr, ""), False
         case s.CohortDecl(name=name, title=title, population=population):
-            return _population(indent, f"cohort {name.text}{_title(title)} = ", population), False
+            prefix = f"cohort {name.text}{_title(title)} = "
+            if population.where is None:
+                return [f"{indent}{prefix}{population.base.dotted}"], False
+            lead = f"{population.base.dotted} where "
+            return _broken(indent, prefix, population.where, "", lead=lead), False
         case s.CohortField(population=population):
             return _population(indent, "cohort ", population), False
         case s.NumeratorField(quantity=quantity):
@@ -314,21 +318,47 @@ def _population(indent: str, prefix: str, population: s.Population) -> list[str]
     return _broken(indent, f"{prefix}{population.base.dotted} where ", population.where, "")
 
 
-def _broken(indent: str, prefix: str, expr: s.Expr, suffix: str) -> list[str]:
-    """A field ending in a top-level expression, on one line if it fits within MAX_LINE.
+def _broken(indent: str, prefix: str, expr: s.Expr, suffix: str, *, lead: str = "") -> list[str]:
+    """A field ending in a top-level expression: on one line when it fits within MAX_LINE.
 
-    Otherwise a top-level `and`/`or` is broken before each operand after the first, the
-    continuation lines indented four more than the field, so the operands line up as a list.
+    Otherwise, in order of preference, the first layout whose lines all fit:
+
+    1. a top-level `and`/`or` broken before each operand after the first, continuation
+       lines indented four more than the field, so the operands read as a list;
+    2. the whole expression (after `lead`, e.g. a cohort's `base where `) on one continuation
+       line after the field's header (for a long header such as a titled `define`);
+    3. the header alone, then each operand of a top-level `and`/`or` on its own line.
+
+    A header too long by itself cannot be helped and does not count against layouts 2 and 3.
+    When nothing fits, a long `and`/`or` still gets layout 1 (or 3 when the header itself is
+    too long) and any other expression stays on one line. The layout depends only on the
+    tree, so formatting is idempotent.
     """
-    line = f"{indent}{prefix}{_expr(expr)}{suffix}"
-    if len(line) <= MAX_LINE or not isinstance(expr, s.Logical):
-        return [line]
-    least = _LOGICAL_OPERAND[expr.op]
+    text = _expr(expr)
+    one_line = [f"{indent}{prefix}{lead}{text}{suffix}"]
+    if _fits(one_line):
+        return one_line
+    inner = indent + CONTINUATION
+    header = f"{indent}{prefix.rstrip()}"
+    on_next_line = [header, f"{inner}{lead}{text}{suffix}"]
+    if not isinstance(expr, s.Logical):
+        return on_next_line if _fits(on_next_line[1:]) else one_line
+    least = _lookup(_LOGICAL_OPERAND, expr.op)
     first, *rest = (_operand(operand, least) for operand in expr.operands)
-    lines = [f"{indent}{prefix}{first}"]
-    lines.extend(f"{indent}{CONTINUATION}{expr.op} {operand}" for operand in rest)
-    lines[-1] += suffix
-    return lines
+    continued = [f"{inner}{expr.op} {operand}" for operand in rest]
+    broken = [f"{indent}{prefix}{lead}{first}", *continued]
+    broken[-1] += suffix
+    if _fits(broken):
+        return broken
+    if _fits(on_next_line[1:]):
+        return on_next_line
+    listed = [header, f"{inner}{lead}{first}", *continued]
+    listed[-1] += suffix
+    return broken if _fits(broken[:1]) else listed
+
+
+def _fits(lines: Sequence[str]) -> bool:
+    return all(len(line) <= MAX_LINE for line in lines)
 
 
 def _title(title: s.StringLit | None) -> str:

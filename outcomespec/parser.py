@@ -20,6 +20,9 @@ from outcomespec import syntax as s
 from outcomespec.diagnostics import Diagnostic, Label
 from outcomespec.source import Source, Span
 
+MAX_DIGITS = 15
+"""Longest whole part of a number (beyond this, floats lose integers; see E105)."""
+
 MAX_DEPTH = 150
 """Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
 
@@ -306,10 +309,16 @@ class _Builder(Transformer[Token, Any]):
     def _string(self, token: Token | None) -> s.StringLit | None:
         if token is None:
             return None
-        return s.StringLit(_ESCAPE.sub(r"\1", str(token)[1:-1]), span=self._tspan(token))
+        return s.StringLit(_unescape(str(token)[1:-1]), span=self._tspan(token))
 
     def _number(self, token: Token | None) -> s.NumberLit | None:
-        return None if token is None else s.NumberLit(str(token), span=self._tspan(token))
+        if token is None:
+            return None
+        if len(str(token).split(".")[0]) > MAX_DIGITS:
+            raise _LiteralError(Diagnostic.of(
+                "E105", f"`{str(token)[:20]}…` is too large a number", self._tspan(token),
+                help=f"numbers may have at most {MAX_DIGITS} digits before the decimal point"))
+        return s.NumberLit(str(token), span=self._tspan(token))
 
     def _with_comments(self, items: list[Any], span: Span) -> tuple[Any, ...]:
         """Merge the unclaimed comments inside `span` among a block's items."""
@@ -392,6 +401,10 @@ class _Builder(Transformer[Token, Any]):
         low, high = (self._number(t) for t in children)
         assert low is not None
         assert high is not None
+        if "." in low.text or "." in high.text:
+            raise _LiteralError(Diagnostic.of(
+                "E105", "suppression ranges are whole counts", self._span(meta),
+                help="write whole numbers, e.g. `suppress counts 1..5`"))
         if float(low.text) > float(high.text):
             raise _LiteralError(Diagnostic.of(
                 "E105", f"range {low.text}..{high.text} is empty", self._span(meta),
@@ -699,9 +712,15 @@ class _Builder(Transformer[Token, Any]):
         return s.CodeGroupRef(self._req_name(children[0]), span=self._span(meta))
 
 
+def _unescape(text: str) -> str:
+    """`\\"` and `\\\\` are the only escapes; any other backslash is kept as written."""
+    return _ESCAPE.sub(lambda match: match.group(1) if match.group(1) in '"\\'
+                       else match.group(0), text)
+
+
 def _valid_date(text: str) -> bool:
     year, month, day = (int(part) for part in text.split("-"))
-    if not 1 <= month <= 12 or day < 1:
+    if year < 1 or not 1 <= month <= 12 or day < 1:
         return False
     days = [31, 29 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 28,
             31, 30, 31, 30, 31, 31, 30, 31, 30, 31]

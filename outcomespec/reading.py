@@ -7,6 +7,7 @@ paths, no `..` that climbs out, no symbolic link that points outside.
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from outcomespec.diagnostics import Diagnostic
@@ -24,22 +25,32 @@ def read_source(path: Path, shown_as: str | None = None) -> Source | Diagnostic:
     """
     name = shown_as if shown_as is not None else str(path)
     try:
-        size = path.stat().st_size
-        if path.is_dir():
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
             return Diagnostic.of("E001", f"`{name}` is a directory, not a file", None, path=name)
-        if size > MAX_FILE_BYTES:
-            return Diagnostic.of(
-                "E003",
-                f"`{name}` is {size / 1048576:.1f} MiB; framework files may be at most 8 MiB",
-                None,
-                path=name,
-                help="check that this is a framework file and not a data file",
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
+        if not stat.S_ISREG(info.st_mode):
+            return Diagnostic.of("E001", f"`{name}` is not a regular file (a device, pipe or "
+                                 "socket)", None, path=name)
+        if info.st_size > MAX_FILE_BYTES:
+            return _too_large(name)
+        with path.open("rb") as stream:
+            data = stream.read(MAX_FILE_BYTES + 1)  # the file may grow after stat()
+        if len(data) > MAX_FILE_BYTES:
+            return _too_large(name)
+    except (OSError, RuntimeError) as error:  # a symlink loop is a RuntimeError on 3.11
+        reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
         return Diagnostic.of("E001", f"cannot read `{name}`: {reason}", None, path=name)
     return decode_source(data, name)
+
+
+def _too_large(name: str) -> Diagnostic:
+    return Diagnostic.of(
+        "E003",
+        f"`{name}` is larger than the 8 MiB limit for framework files",
+        None,
+        path=name,
+        help="check that this is a framework file and not a data file",
+    )
 
 
 def decode_source(data: bytes, name: str) -> Source | Diagnostic:

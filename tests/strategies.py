@@ -62,7 +62,7 @@ codes_text = st.one_of(
 names = st.builds(s.Name, names_text)
 codes = st.builds(s.Code, codes_text)
 
-_TEXT_CHARS = st.characters(blacklist_categories=("Cs", "Cc"))
+_TEXT_CHARS = st.characters(exclude_categories=("Cs", "Cc"))
 texts = st.text(_TEXT_CHARS, max_size=24)
 """What a quoted text may hold: anything but a newline (control characters left out)."""
 
@@ -220,11 +220,11 @@ indicator_fields: st.SearchStrategy[s.IndicatorField] = st.one_of(
 
 @st.composite
 def _with_comments(
-    draw: st.DrawFn, items: st.SearchStrategy[T], max_size: int = 4
+    draw: st.DrawFn, items: st.SearchStrategy[T], max_size: int = 4, min_size: int = 0
 ) -> tuple[T | s.Comment, ...]:
     """Items with standalone comments between them and trailing ones after some of them."""
     out: list[T | s.Comment] = []
-    for item in draw(st.lists(items, max_size=max_size)):
+    for item in draw(st.lists(items, min_size=min_size, max_size=max_size)):
         out.extend(s.Comment(text) for text in draw(st.lists(comments, max_size=1)))
         out.append(item)
         if draw(st.booleans()) and draw(st.booleans()):
@@ -240,7 +240,7 @@ indicators = st.builds(
 )
 sections = st.builds(
     s.Section, st.sampled_from(("outcome", "enabler")), names, strings,
-    _with_comments(st.one_of(indicators, serves, metas), 3),
+    _with_comments(st.one_of(indicators, serves | metas), 3),
 )
 goals = st.builds(s.Goal, names, strings, _with_comments(metas | serves, 3))
 
@@ -283,18 +283,22 @@ geographies = st.builds(
 )
 
 module_items = st.one_of(
-    metas,
-    st.builds(s.Import, strings, st.none() | names),
-    st.builds(s.PeriodDecl, st.builds(s.NumberLit, _digits), names),
-    suppressions,
-    st.builds(s.Rounding, _name_lists, numbers),
-    codelists,
-    datasets,
-    geographies,
-    st.builds(s.Definition, names, titles, names, exprs),
-    st.builds(s.CohortDecl, names, titles, populations),
+    # Sections first and on their own, so that about half the items are sections and most
+    # files reach the indicator fields, the deepest and most varied part of the tree.
     sections,
-    goals,
+    st.one_of(
+        metas,
+        st.builds(s.Import, strings, st.none() | names),
+        st.builds(s.PeriodDecl, st.builds(s.NumberLit, _digits), names),
+        suppressions,
+        st.builds(s.Rounding, _name_lists, numbers),
+        codelists,
+        datasets,
+        geographies,
+        st.builds(s.Definition, names, titles, names, exprs),
+        st.builds(s.CohortDecl, names, titles, populations),
+        goals,
+    ),
 )
 modules = st.builds(
     s.Module, st.sampled_from(("framework", "library")), names, titles,
@@ -302,9 +306,42 @@ modules = st.builds(
 )
 
 
+_focused_modules = st.one_of(
+    # A framework whose one section holds indicators with many fields.
+    st.builds(
+        s.Module, st.just("framework"), names, titles,
+        _with_comments(st.builds(
+            s.Section, st.sampled_from(("outcome", "enabler")), names, strings,
+            _with_comments(st.builds(
+                s.Indicator, names, titles, st.none() | qualnames,
+                _with_comments(indicator_fields, min_size=3, max_size=10),
+            ), min_size=1, max_size=2),
+        ), min_size=1, max_size=1),
+    ),
+    # A library of definitions: expressions of every kind.
+    st.builds(
+        s.Module, st.just("library"), names, titles,
+        _with_comments(st.builds(s.Definition, names, titles, names, exprs), min_size=1,
+                       max_size=4),
+    ),
+    # A library of declarations: codelists, datasets and geography.
+    st.builds(
+        s.Module, st.just("library"), names, titles,
+        _with_comments(st.one_of(codelists, datasets, geographies), min_size=1, max_size=3),
+    ),
+)
+
+
 def files() -> st.SearchStrategy[s.File]:
-    """Whole files: usually one module, with comments before, after and beside it."""
-    return st.builds(s.File, _with_comments(modules, 2))
+    """Whole files: usually one module, with comments before, after and beside it.
+
+    Half are anything the grammar allows; the rest concentrate on indicators, definitions
+    or declarations, the deep parts of the tree that general files reach only rarely.
+    """
+    return st.one_of(
+        st.builds(s.File, _with_comments(modules, 2)),
+        st.builds(s.File, _with_comments(_focused_modules, max_size=1, min_size=1)),
+    )
 
 
 def ospec_texts() -> st.SearchStrategy[str]:

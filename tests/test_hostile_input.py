@@ -8,7 +8,7 @@ the output is well-formed diagnostics (text or JSON) or one clean `outcomespec: 
 Inputs: texts generated from the grammar, random mutations and truncations of the shipped
 dataset libraries, random bytes and text, invalid UTF-8, NUL bytes, 10,000-deep nesting, a
 10 MB file, an empty file, a directory, a file of only comments, and a 1,000-line valid file.
-Known crashes are marked `xfail(strict=True)` with the reason.
+Crashes this file found are fixed and kept below as regression cases.
 """
 
 from __future__ import annotations
@@ -744,7 +744,7 @@ def test_subprocess_internal_error_and_usage(tmp_path: Path) -> None:
     assert err.rstrip("\n").split("\n")[-1].startswith("outcomespec: error: ")
 
 
-# ------------------------------------------------------------------ known crashes
+# ------------------------------------------------------------------ crashes found and fixed
 
 
 def _symlink_loop(directory: Path) -> Path:
@@ -753,10 +753,6 @@ def _symlink_loop(directory: Path) -> Path:
     return loop
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "crash: a FILE that is a symbolic link loop gives exit 70 (RuntimeError 'Symlink loop' "
-    "from Path.resolve() in cli._default_root and in project.load_project, which catch "
-    "nothing); repro: ln -s loop.ospec loop.ospec && outcomespec check loop.ospec"))
 def test_symlink_loop_as_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
                               monkeypatch: pytest.MonkeyPatch) -> None:
     loop = _symlink_loop(tmp_path)
@@ -764,18 +760,12 @@ def test_symlink_loop_as_file(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert check(capsys, Path(loop.name))
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "crash: a FILE that is a symbolic link loop gives exit 70 even with --root (RuntimeError "
-    "from Path.resolve() in project.load_project)"))
 def test_symlink_loop_as_file_with_root(capsys: pytest.CaptureFixture[str],
                                         tmp_path: Path) -> None:
     loop = _symlink_loop(tmp_path)
     assert check(capsys, loop, root=tmp_path)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "crash: --root naming a symbolic link loop gives exit 70 (RuntimeError from "
-    "Path.resolve() in project.load_project); expected a usage error (2) or a diagnostic"))
 def test_symlink_loop_as_root(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     loop = _symlink_loop(tmp_path)
     (tmp_path / "f.ospec").write_text("library f { }\n", encoding="utf-8")
@@ -790,10 +780,6 @@ def _limit_memory() -> None:  # pragma: no cover - runs in the child
 
 @pytest.mark.skipif(not Path("/dev/zero").exists() or sys.platform != "linux",
                     reason="needs Linux /dev/zero")
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "crash: `outcomespec check /dev/zero` reads forever (the 8 MiB limit trusts st_size, 0 for "
-    "a device) until memory runs out; under a 1 GiB address-space limit it exits 70 with "
-    "MemoryError. Non-regular files should be refused before reading (and reads capped)"))
 def test_endless_device_file(tmp_path: Path) -> None:
     code, out, err = run_subprocess("check", "/dev/zero", cwd=tmp_path, timeout=60,
                                     preexec_fn=_limit_memory)
@@ -801,19 +787,12 @@ def test_endless_device_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
-@pytest.mark.xfail(strict=True, raises=subprocess.TimeoutExpired, reason=(
-    "hang: `outcomespec check FIFO` blocks forever opening/reading a named pipe with no "
-    "writer; non-regular files should be refused before they are opened"))
 def test_named_pipe(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.ospec")
     code, out, err = run_subprocess("check", "pipe.ospec", cwd=tmp_path, timeout=3)
     assert_clean(code, out, err)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "crash: diagnostics that the output encoding cannot represent (e.g. `→` in the E205 "
-    "import-cycle message on a cp1252 Windows console, PYTHONIOENCODING=cp1252) give exit 70 "
-    "with UnicodeEncodeError; the CLI should write with errors='replace' or similar"))
 def test_output_encoding_that_cannot_show_diagnostics(tmp_path: Path) -> None:
     (tmp_path / "a.ospec").write_text('library a {\n  import "b.ospec"\n}\n', encoding="utf-8")
     (tmp_path / "b.ospec").write_text('library b {\n  import "a.ospec"\n}\n', encoding="utf-8")
@@ -833,8 +812,9 @@ _HUGE_LIBRARY = ("library l {\n  dataset d {\n    rows r\n    column a date\n"
                  "    column n number\n  }\n  define x for d = ", "\n}\n")
 
 
-def _overflow(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, raises=AssertionError, reason=_OVERFLOW + reason)
+def _overflow(reason: str) -> tuple[pytest.MarkDecorator, ...]:
+    """Formerly a crash at `reason`; kept as a named case so it stays fixed."""
+    return ()
 
 
 @pytest.mark.parametrize("text", [

@@ -56,15 +56,24 @@ def load_project(paths: list[Path], root: Path | None = None) -> LoadedProject:
 
     `root` defaults to the deepest directory that contains every requested file.
     """
-    resolved = [p.resolve() for p in paths]
+    resolved = [_resolved(p) for p in paths]
     if root is None:
         parents = [p.parent for p in resolved]
         root = Path(*_common_parts([p.parts for p in parents])) if parents else Path.cwd()
-    root = root.resolve()
+    root = _resolved(root)
     loader = _Loader(root)
     for path, written in zip(resolved, paths, strict=True):
         loader.visit(path, str(written), via=None)
     return LoadedProject(root, tuple(loader.order), tuple(resolved), tuple(loader.diagnostics))
+
+
+def _resolved(path: Path) -> Path:
+    """The absolute path with links followed, or the absolute path as written when the links
+    loop (reading it then fails with a clear diagnostic instead of a crash)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def _common_parts(all_parts: list[tuple[str, ...]]) -> tuple[str, ...]:
