@@ -191,7 +191,7 @@ class _Run:
             case "area_index":
                 return self.area_index(p[0])
             case "key":
-                return self.key(p[0], p[1])
+                return self.key(p[0], p[1], p[3])
             case "reduce":
                 groups = args[0]
                 n = self.frame.n_areas if step.space == AREA else self.keys[
@@ -206,8 +206,8 @@ class _Run:
                 return out
             case "pairs":
                 outer_key, inner_key = args
-                unit = step.space.rsplit("|", 1)[-1]
-                return k.expand_pairs(outer_key, inner_key, self.keys[unit][1])
+                space = step.space.split("|", 2)[-1]
+                return k.expand_pairs(outer_key, inner_key, self.keys[space][1])
             case "pair_inner" | "pair_outer":
                 values, (outer_index, inner_index) = args
                 if np.ndim(values) == 0:
@@ -236,6 +236,8 @@ class _Run:
             case "min" | "max":
                 return k.group_extreme(groups, mask, value, n, largest=function == "max")
             case "first" | "last":
+                if value.dtype == np.bool_:  # a computed condition: store as a boolean column
+                    value = value.astype(np.int8)
                 return k.group_pick(groups, mask, order, value, n, function == "last",
                                     _default(function, value_type))
         raise AssertionError(function)
@@ -245,8 +247,8 @@ class _Run:
         if cached is None:
             table = self.tables[dataset]
             column = table.dataset.area
-            if column is None or column not in table.columns:
-                cached = np.zeros(table.n_rows, dtype=np.int64)
+            if column is None or column not in table.columns:  # rows that are in no area
+                cached = np.full(table.n_rows, -1, dtype=np.int64)
             else:
                 lookup = self.frame.index()
                 uniques, inverse = np.unique(table.columns[column], return_inverse=True)
@@ -255,17 +257,21 @@ class _Run:
             self.area_index_cache[dataset] = cached
         return cached
 
-    def key(self, dataset: str, unit: str) -> Any:
+    def key(self, dataset: str, unit: str, by_area: bool) -> Any:
         """Dense codes of (area, identifier) for `unit`, shared by every dataset that has one:
-        identifiers such as CHILD are unique only within a local authority."""
-        if unit not in self.keys:
+        identifiers such as CHILD are unique only within a local authority. When either side
+        of a relation has no area column, rows relate on the identifier alone (`by_area`
+        false), in a code space of its own."""
+        space = f"{unit}|{'area' if by_area else 'id'}"
+        if space not in self.keys:
             sources = []
             for name, table in self.tables.items():
                 column = table.dataset.identifier_units().get(unit)
                 if column is not None and column in table.columns:
                     sources.append((name, column))
             ids, _ = k.dense_codes(*(self.tables[n].columns[c] for n, c in sources))
-            areas = [self.area_index(n) for n, _ in sources]
+            areas = [self.area_index(n) if by_area else np.zeros(self.rows(n), dtype=np.int64)
+                     for n, _ in sources]
             width = int(max((i.max() for i in ids if i.size), default=0)) + 1
             combined = [np.where(i_ids >= 0, (a + 1) * width + i_ids, -1)
                         for a, i_ids in zip(areas, ids, strict=True)]
@@ -274,8 +280,8 @@ class _Run:
             for (name, column), code, ident in zip(sources, codes, combined, strict=True):
                 missing = self.tables[name].columns[column] == ""
                 by_dataset[name] = np.where(missing | (ident < 0), -1, code)
-            self.keys[unit] = (by_dataset, n_keys)
-        return self.keys[unit][0][dataset]
+            self.keys[space] = (by_dataset, n_keys)
+        return self.keys[space][0][dataset]
 
 
 def _default(function: str, value_type: m.ValueType) -> Any:

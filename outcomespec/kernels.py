@@ -164,14 +164,28 @@ def group_pick(groups: IntArray, mask: BoolArray, order: Array, values: Array,
     if rows.size == 0:
         return out
     sort_key = order[rows]
+    absent = _absent(sort_key)  # missing order values sort last, whatever their type
     if np.issubdtype(sort_key.dtype, np.datetime64):
         sort_key = sort_key.astype(np.int64)
-    ranked = rows[np.lexsort((rows, sort_key, groups[rows]))]
+    ranked = rows[np.lexsort((rows, sort_key, absent, groups[rows]))]
     group_of = groups[ranked]
     boundary = np.flatnonzero(np.diff(group_of)) + 1
     chosen = ranked[np.r_[boundary - 1, ranked.size - 1]] if last else ranked[np.r_[0, boundary]]
     out[groups[chosen]] = values[chosen]
     return out
+
+
+def _absent(values: Array) -> BoolArray:
+    """Missing by the table encoding, inferred from the dtype alone."""
+    if np.issubdtype(values.dtype, np.datetime64):
+        return np.isnat(values)
+    if np.issubdtype(values.dtype, np.floating):
+        return np.isnan(values)
+    if np.issubdtype(values.dtype, np.str_):
+        return np.asarray(values == "", dtype=np.bool_)
+    if values.dtype == np.bool_:
+        return np.zeros(values.shape, dtype=np.bool_)
+    return np.asarray(values < 0, dtype=np.bool_)
 
 
 def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int

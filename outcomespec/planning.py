@@ -117,8 +117,10 @@ class Plan:
             step = self.steps[step_id]
             if step.kernel == "column":
                 found.add((step.params[0], step.params[1]))
-            elif step.kernel in ("key", "area_index") and step.params[-1]:
-                found.add((step.params[0], step.params[-1]))
+            elif step.kernel == "key":
+                found.add((step.params[0], step.params[2]))
+            elif step.kernel == "area_index" and step.params[1]:
+                found.add((step.params[0], step.params[1]))
         return tuple(sorted(found))
 
 
@@ -207,18 +209,20 @@ class _Compiler:
             raise PlanError("aggregations nested inside an aggregation that uses `this` are "
                             "not supported yet")
         outer = frame.space
-        outer_key = self.add("key", outer, (),
-                             (outer, expr.link, self.identifier(outer, expr.link)))
-        inner_key = self.add("key", inner, (),
-                             (inner, expr.link, self.identifier(inner, expr.link)))
+        by_area = None not in (self.datasets[outer].area, self.datasets[inner].area)
+        space = f"{expr.link}|{'area' if by_area else 'id'}"
+        outer_key = self.add("key", outer, (), (outer, expr.link,
+                                                self.identifier(outer, expr.link), by_area))
+        inner_key = self.add("key", inner, (), (inner, expr.link,
+                                                self.identifier(inner, expr.link), by_area))
         if not any(_correlated(part) for part in (expr.value, expr.where, expr.order)
                    if part is not None):
             where, value, order = self.parts(expr, _Frame(inner))
-            per_key = self.add("reduce", f"key:{expr.link}", (inner_key, where, value, order),
+            per_key = self.add("reduce", f"key:{space}", (inner_key, where, value, order),
                                params)
             return self.add("gather_key", outer, (per_key, outer_key), params)
-        pairs = self.add("pairs", f"pairs:{outer}|{inner}|{expr.link}", (outer_key, inner_key))
-        paired = _Frame(f"pairs:{outer}|{inner}|{expr.link}", pairs=pairs, outer=outer)
+        pairs = self.add("pairs", f"pairs:{outer}|{inner}|{space}", (outer_key, inner_key))
+        paired = _Frame(f"pairs:{outer}|{inner}|{space}", pairs=pairs, outer=outer)
         where, value, order = self.parts(expr, paired)
         return self.add("reduce_pairs", outer, (pairs, where, value, order), params)
 
