@@ -157,5 +157,51 @@ CODES: dict[str, CodeInfo] = _registry(
              "The numerator is not written as a refinement of the cohort (`cohort where ...`), "
              "so outcomespec cannot prove every counted unit is in the denominator; it checks "
              "this on the data at evaluation time and reports any unit that is not."),
+    # ---- data files (D1xx)
+    CodeInfo("D101", "error", "column missing from a data file",
+             "The dataset declares this column and it is not declared `optional` (nor only "
+             "collected from or until some year), but the file's header does not name it. "
+             "Header names must match the declaration exactly, after surrounding spaces are "
+             "removed; the help line suggests similar names in the header. A single "
+             "authority's return has no area column (`LA`): give its code as `area` when "
+             "loading. No table is built from the file."),
+    CodeInfo("D102", "error", "unparseable date",
+             "A value of a `date` column is not a date. Write dates as dd/mm/YYYY (01/04/2024) "
+             "or YYYY-MM-DD (2024-04-01); a time after the date is allowed and ignored. A "
+             "day that does not exist, such as 31/02/2024, is refused. The value is read as "
+             "missing and counted in the load report."),
+    CodeInfo("D103", "error", "unknown code",
+             "A value of a `code` column is not a code of its codelist. Codes are matched "
+             "exactly (case matters) after surrounding spaces are removed. Correct the value, "
+             "or add the code to the codelist if it is valid. Datasets that declare "
+             "`unknown codes warn` get D104 instead."),
+    CodeInfo("D104", "warning", "unknown code read as missing",
+             "A value of a `code` column is not a code of its codelist, and the dataset says "
+             "`unknown codes warn`: the value is read as missing and counted in the load "
+             "report. Record-level returns use this because an old code can legitimately "
+             "remain on a record that began under an earlier year's list."),
+    CodeInfo("D105", "error", "not a number",
+             "A value of a `number` or `integer` column is not a number, or an `integer` "
+             "column holds a fraction. Write digits with an optional sign and decimal point; "
+             "thousands separators (1,234) are allowed. Leave the cell empty, or write one of "
+             "the dataset's missing-value symbols, when the value is missing: never 0."),
+    CodeInfo("D106", "error", "not a true/false value",
+             "A value of a `boolean` column is not one of 1/0, true/false, yes/no or Y/N "
+             "(in any case). Leave the cell empty when the value is not known."),
+    CodeInfo("D107", "error", "duplicate key",
+             "Two rows have the same values in the dataset's `key` columns, so the key does "
+             "not identify one row (for example one child appears twice in a table with one "
+             "row per child). Both lines are named; correct or remove one of them."),
+    CodeInfo("D108", "error", "data file cannot be read",
+             "The data file does not exist, is not a .csv or .parquet file, is empty, is not "
+             "UTF-8 text, is not comma separated, has broken quoting, names a column twice, "
+             "or is a symbolic link out of the data directory; or a row has a different "
+             "number of values than the header has columns (that row is left out). Quote "
+             "values that contain commas: \"Kingston upon Hull, City of\"."),
+    CodeInfo("D109", "warning", "missing value in a required column",
+             "A column that is not declared `optional` has an empty value. It is kept as "
+             "missing and counted in the load report. Fill in the value, or declare the "
+             "column `optional` if it may legitimately be missing. Declared missing-value "
+             "symbols (such as `c` for suppressed) are counted but not warned about."),
 )
 """Every diagnostic code outcomespec can emit."""

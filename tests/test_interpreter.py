@@ -1,8 +1,8 @@
 """The reference interpreter on hand-built tables, against numbers worked out by hand.
 
 Each expectation below is computed from the written semantics (see the comments), not by
-running anything; the plan is then required to give the same totals, except where a
-disagreement found so far is kept as a regression case (each was a plan bug, now fixed).
+running anything; the plan is then required to give the same totals. Three cases below
+were plan bugs found this way, now fixed and kept as regression cases.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pytest
 
 from outcomespec import model as m
 from outcomespec.areas import IndicatorTotals
