@@ -1,0 +1,74 @@
+"""Golden tests for data-file diagnostics: at least one small, realistic case per D1xx code.
+
+Each case is a directory `tests/golden/data/<CODE>_<short_name>/` holding `dataset.ospec` (a
+library declaring exactly one dataset and the codelists it uses), `data.csv` (the file
+loaded) and `expected.txt`: the exact text of
+
+    render_all(load_table(dataset, "<CASE>/data.csv", codelists).diagnostics)
+
+`OUTCOMESPEC_UPDATE_GOLDEN=1` rewrites every `expected.txt` from the current output. Review each
+changed file by eye before keeping it: a golden file records what users will read.
+`tests/test_diagnostics_golden.py` counts these cases when it checks that every registered code
+has one.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from outcomespec.checker import check_paths
+from outcomespec.codes import CODES
+from outcomespec.loading import codelists_of, load_table
+from outcomespec.rendering import render_all
+
+GOLDEN = Path(__file__).parent / "golden" / "data"
+EXPECTED = "expected.txt"
+UPDATE = os.environ.get("OUTCOMESPEC_UPDATE_GOLDEN") == "1"
+CASE_NAME = re.compile(r"^(?P<code>D\d{3})_[a-z0-9_]+$")
+REPORTED_CODE = re.compile(r"\[(D\d{3})\]")
+
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+
+
+def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Check the case's library, load its data file, and render the diagnostics."""
+    monkeypatch.chdir(GOLDEN)
+    checked = check_paths([Path(case) / "dataset.ospec"])
+    assert checked.ok, [d.message for d in checked.diagnostics]
+    (framework,) = checked.frameworks
+    (dataset,) = framework.datasets
+    result = load_table(dataset, Path(case) / "data.csv", codelists_of(checked.frameworks),
+                        name=f"{case}/data.csv")
+    return render_all(result.diagnostics)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_output_matches_golden(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Loading the case's data file renders exactly the expected diagnostics."""
+    actual = _render(case, monkeypatch)
+    expected_file = GOLDEN / case / EXPECTED
+    if UPDATE:
+        expected_file.write_text(actual, encoding="utf-8", newline="\n")
+    assert expected_file.exists(), f"{case} has no {EXPECTED}; run with OUTCOMESPEC_UPDATE_GOLDEN=1"
+    assert actual == expected_file.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_case_reports_the_code_it_is_named_after(case: str) -> None:
+    """Every case directory is named `<CODE>_<name>` and its expected output reports CODE."""
+    match = CASE_NAME.match(case)
+    assert match is not None, f"case directory `{case}` is not named <CODE>_<short_name>"
+    assert match["code"] in CODES, f"case `{case}` is named after an unregistered code"
+    text = (GOLDEN / case / EXPECTED).read_text(encoding="utf-8")
+    assert match["code"] in REPORTED_CODE.findall(text)
+
+
+def test_every_data_code_has_a_case() -> None:
+    """Each registered D1xx code has a golden case here."""
+    data_codes = {code for code in CODES if code.startswith("D")}
+    covered = {name.split("_", 1)[0] for name in CASES}
+    assert sorted(data_codes - covered) == []
