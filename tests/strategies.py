@@ -170,9 +170,9 @@ serves = st.builds(s.Serves, qualnames, names)
 
 @st.composite
 def suppress_counts(draw: st.DrawFn) -> s.SuppressCounts:
-    """`suppress counts low..high` with low ≤ high (the parser rejects an empty range)."""
-    low, high = sorted((draw(number_texts), draw(number_texts)), key=float)
-    return s.SuppressCounts(s.NumberLit(low), s.NumberLit(high))
+    """`suppress counts low..high`: whole counts with low ≤ high (the parser rejects others)."""
+    low, high = sorted(draw(st.lists(st.integers(0, 999), min_size=2, max_size=2)))
+    return s.SuppressCounts(s.NumberLit(str(low)), s.NumberLit(str(high)))
 
 
 suppressions: st.SearchStrategy[s.Suppress] = suppress_counts() | st.just(s.SuppressNone())

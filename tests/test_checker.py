@@ -57,7 +57,8 @@ def test_demo_framework_checks_clean() -> None:
     assert first.levels == (0.95, 0.998)
     assert first.polarity is m.Polarity.LOWER_IS_BETTER
     assert second.unit == m.Unit("per 10,000", 10000.0)
-    assert isinstance(second.denominator, m.Aggregate) and second.denominator.link is None
+    assert isinstance(second.denominator, m.Aggregate)
+    assert second.denominator.link is None
 
 
 def test_cohort_filters_carry_into_the_numerator(tmp_path: Path) -> None:
@@ -67,7 +68,8 @@ def test_cohort_filters_carry_into_the_numerator(tmp_path: Path) -> None:
     framework = result.framework("t")
     assert framework is not None
     (ind,) = framework.indicators
-    assert ind.cohort is not None and isinstance(ind.numerator, m.Population)
+    assert ind.cohort is not None
+    assert isinstance(ind.numerator, m.Population)
     assert ind.numerator.filters[: len(ind.cohort.filters)] == ind.cohort.filters
     assert len(ind.numerator.filters) == len(ind.cohort.filters) + 1
     assert ind.numerator_subset is m.SubsetProof.PROVEN
@@ -115,7 +117,8 @@ def test_misspelt_column_suggests_the_column(tmp_path: Path) -> None:
     (diagnostic,) = result.diagnostics
     assert diagnostic.code == "E201"
     assert diagnostic.help == "did you mean `DECOM`?"
-    assert diagnostic.span is not None and diagnostic.span.text == "DECMO"
+    assert diagnostic.span is not None
+    assert diagnostic.span.text == "DECMO"
 
 
 def test_every_problem_is_reported_not_only_the_first(tmp_path: Path) -> None:
@@ -193,7 +196,8 @@ def test_reused_indicator_overrides_only_presentation(tmp_path: Path) -> None:
     (reused,) = framework.indicators
     original = result.framework("t")
     assert original is not None
-    assert reused.origin == "t.i" and reused.polarity is m.Polarity.NO_JUDGEMENT
+    assert reused.origin == "t.i"
+    assert reused.polarity is m.Polarity.NO_JUDGEMENT
     assert reused.numerator == original.indicators[0].numerator
 
 

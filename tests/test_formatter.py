@@ -212,7 +212,8 @@ def test_golden_set_is_complete() -> None:
         ("count((a or b) of eps where (c) by (d))", "count(a or b of eps where c by d)"),
         ("f((a), (b or c))", "f(a, b or c)"),
         ("this.X<=  2025-03-31", "this.X <= 2025-03-31"),
-        ('"say \\"hi\\" \\\\ \\q"', '"say \\"hi\\" \\\\ q"'),
+        # `\"` and `\\` are the only escapes; any other backslash is kept, and written doubled
+        ('"say \\"hi\\" \\\\ \\q"', '"say \\"hi\\" \\\\ \\\\q"'),
     ],
 )
 def test_parentheses_and_spacing(written: str, formatted: str) -> None:

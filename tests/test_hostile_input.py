@@ -620,7 +620,7 @@ def test_ten_megabyte_file_is_refused_unread(capsys: pytest.CaptureFixture[str],
     assert assert_clean(code, out, err) == ["E003"]
     first = out.split("\n")[0]
     assert first.startswith(f"{path}: error[E003]: ")
-    assert "10.0 MiB" in first
+    assert "larger than the 8 MiB limit" in first
     code, out, err = run_cli(capsys, "check", path, "--root", tmp_path, "--format", "json")
     assert assert_clean(code, out, err, json_format=True) == ["E003"]
 
@@ -652,8 +652,12 @@ def test_missing_and_odd_paths(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     # the same file twice, a missing file and a directory, all at once
     check(capsys, tmp_path / "plain.ospec", tmp_path / "plain.ospec", tmp_path / "nope",
           tmp_path, root=tmp_path)
-    # a root that does not exist: every file lies outside it, which is not a crash
-    check(capsys, tmp_path / "plain.ospec", root=tmp_path / "nowhere")
+    # a root that does not exist is a usage error: one clean line, exit 2
+    code, out, err = run_cli(capsys, "check", tmp_path / "plain.ospec", "--root",
+                             tmp_path / "nowhere")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert err.startswith("outcomespec: error: --root ")
 
 
 def test_usage_errors_are_one_clean_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -57,14 +57,21 @@ def test_precedence_and_flat_logic() -> None:
     definition = file.modules[0].items[0]
     assert isinstance(definition, s.Definition)
     expr = definition.expr
-    assert isinstance(expr, s.Logical) and expr.op == "or" and len(expr.operands) == 3
+    assert isinstance(expr, s.Logical)
+    assert expr.op == "or"
+    assert len(expr.operands) == 3
     middle = expr.operands[1]
-    assert isinstance(middle, s.Logical) and middle.op == "and" and len(middle.operands) == 3
+    assert isinstance(middle, s.Logical)
+    assert middle.op == "and"
+    assert len(middle.operands) == 3
     assert isinstance(middle.operands[2], s.Not)
     last = expr.operands[2]
-    assert isinstance(last, s.Binary) and last.op == ">"
+    assert isinstance(last, s.Binary)
+    assert last.op == ">"
     minus = last.left
-    assert isinstance(minus, s.Binary) and minus.op == "-" and isinstance(minus.left, s.Binary)
+    assert isinstance(minus, s.Binary)
+    assert minus.op == "-"
+    assert isinstance(minus.left, s.Binary)
 
 
 def test_history_window_and_aggregation() -> None:
@@ -81,7 +88,8 @@ def test_history_window_and_aggregation() -> None:
     window = agg.where
     assert isinstance(window, s.Within)
     assert [(n.text, u) for n, u in window.duration.parts] == [("1", "year"), ("6", "months")]
-    assert isinstance(window.anchor, s.OuterRef) and window.anchor.name.text == "CINreferralDate"
+    assert isinstance(window.anchor, s.OuterRef)
+    assert window.anchor.name.text == "CINreferralDate"
 
 
 def test_codes_may_start_with_digits() -> None:
@@ -117,8 +125,10 @@ def test_syntax_error_names_what_was_expected() -> None:
     result = parse_source(Source("t.ospec", 'framework x "t" {\n  kind outcome\n}'))
     (diagnostic,) = result.diagnostics
     assert diagnostic.code == "E101"
-    assert diagnostic.span is not None and diagnostic.span.start_position == (2, 3)
-    assert diagnostic.help is not None and "`outcome`" in diagnostic.help
+    assert diagnostic.span is not None
+    assert diagnostic.span.start_position == (2, 3)
+    assert diagnostic.help is not None
+    assert "`outcome`" in diagnostic.help
 
 
 def test_unclosed_block_points_at_its_opening() -> None:
