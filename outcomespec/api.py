@@ -1,4 +1,4 @@
-"""The public Python API: load a framework file, get a checked framework or an exception.
+"""The public Python API: load a framework file, evaluate it on data, get a results table.
 
 >>> from pathlib import Path
 >>> try:
@@ -10,13 +10,36 @@ E001
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
-from attrs import frozen
+from attrs import field, frozen
 
 from outcomespec import model as m
+from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
+from outcomespec.evaluation import Evaluation, evaluate_plan
+from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
+from outcomespec.planning import Plan, compile_plan
+from outcomespec.results import Results, build_results
+
+DataSource = str | Path | Mapping[str, Any]
+"""A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,
+dict of arrays, or file path."""
+
+
+@frozen
+class Run:
+    """One evaluation: the results, and everything a careful reader needs to trust them."""
+
+    results: Results
+    evaluation: Evaluation
+    loads: Mapping[str, LoadResult]
+    diagnostics: tuple[Diagnostic, ...]
+    """Warnings from loading the data (errors raise instead)."""
 
 
 @frozen
@@ -26,6 +49,7 @@ class Framework:
     model: m.Framework
     modules: tuple[m.Framework, ...]
     warnings: tuple[Diagnostic, ...]
+    plan: Plan = field(eq=False)
 
     @property
     def name(self) -> str:
@@ -37,9 +61,80 @@ class Framework:
         """Every indicator of the framework, in declaration order."""
         return self.model.indicators
 
+    def explain(self) -> str:
+        """The evaluation plan in words: what each indicator reads, its steps, what is shared."""
+        return self.plan.explain()
+
+    def evaluate(self, data: DataSource, period: int | None = None, *,
+                 area: str | None = None) -> Results:
+        """Compute every indicator for every area, for the reporting year ending in `period`.
+
+        Raises `OutcomeSpecError` with the data diagnostics when the data cannot be used;
+        `run` gives the warnings and the load and evaluation reports as well. `area` names the
+        local authority of a single authority's return that has no area column.
+        """
+        return self.run(data, period, area=area).results
+
+    def run(self, data: DataSource, period: int | None = None, *,
+            area: str | None = None) -> Run:
+        """Like `evaluate`, keeping the reports: rows read and excluded per dataset, values
+        read as missing and why, indicators that could not be evaluated and why."""
+        year = period if period is not None else latest_period(self.model.period)
+        loads = self._load(data, area)
+        problems = [d for result in loads.values() for d in result.diagnostics]
+        if any(d.is_error for d in problems):
+            raise OutcomeSpecError(problems)
+        tables = {name: result.table for name, result in loads.items()
+                  if result.table is not None}
+        evaluation = evaluate_plan(self.plan, self.modules, tables, year, self.model.period)
+        results = build_results(evaluation.totals, evaluation.frame, year,
+                                framework=self.model)
+        return Run(results, evaluation, loads, tuple(problems))
+
+    def datasets(self) -> tuple[m.Dataset, ...]:
+        """The datasets evaluation reads: those of the indicators and of the geography."""
+        names = {d for p in self.plan.indicators for d in p.datasets}
+        for module in self.modules:
+            for geography in module.geographies:
+                names |= {level.dataset for level in geography.levels}
+                names |= {n.dataset for n in geography.neighbours}
+        known = {d.name: d for module in self.modules for d in module.datasets}
+        return tuple(known[n] for n in sorted(names) if n in known)
+
+    def _load(self, data: DataSource, area: str | None) -> dict[str, LoadResult]:
+        codelists = codelists_of(self.modules)
+        datasets = self.datasets()
+        if isinstance(data, str | Path):
+            return load_directory(datasets, Path(data), codelists, area=area)
+        by_name = {d.name: d for d in datasets} | {d.name.rsplit(".", 1)[-1]: d
+                                                   for d in datasets}
+        loads = {}
+        for name, source in data.items():
+            dataset = by_name.get(name)
+            if dataset is None:
+                known = ", ".join(sorted(d.name.rsplit(".", 1)[-1] for d in datasets))
+                msg = f"`{name}` is not a dataset this framework reads (it reads: {known})"
+                raise KeyError(msg)
+            loads[dataset.name] = load_table(dataset, source, codelists, name=name,
+                                             area=area if dataset.area else None)
+        return loads
+
+
+def latest_period(reporting: m.ReportingPeriod, today: dt.date | None = None) -> int:
+    """The most recent reporting year that has ended.
+
+    >>> latest_period(m.ReportingPeriod(), dt.date(2026, 11, 23))
+    2026
+    >>> latest_period(m.ReportingPeriod(), dt.date(2026, 3, 30))
+    2025
+    """
+    today = today or dt.date.today()
+    ended = dt.date(today.year, reporting.month, reporting.day) < today
+    return today.year if ended else today.year - 1
+
 
 def load(path: str | Path, root: str | Path | None = None) -> Framework:
-    """Read, parse and check a framework file and its imports.
+    """Read, parse and check a framework file and its imports, and plan its evaluation.
 
     Raises `OutcomeSpecError`, carrying every diagnostic, if anything is an error. Imports
     may not leave `root` (default: the file's directory).
@@ -50,4 +145,8 @@ def load(path: str | Path, root: str | Path | None = None) -> Framework:
         raise OutcomeSpecError(result.diagnostics)
     framework = result.framework(result.requested[0])
     assert framework is not None
-    return Framework(framework, result.frameworks, result.diagnostics)
+    plan = compile_plan(result.frameworks, framework.indicators)
+    return Framework(framework, result.frameworks, result.diagnostics, plan)
+
+
+__all__ = ["AreaFrame", "DataSource", "Framework", "Run", "latest_period", "load"]

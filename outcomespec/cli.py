@@ -16,12 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outcomespec import __version__
+from outcomespec.api import Framework, Run, load
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
-from outcomespec.diagnostics import Diagnostic
+from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.formatter import format_source
 from outcomespec.reading import read_source
 from outcomespec.rendering import render_all, render_json
+from outcomespec.results import Results
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -50,6 +52,25 @@ def _parser() -> argparse.ArgumentParser:
     fmt.add_argument("files", nargs="+", type=Path, metavar="FILE")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if any file would change")
+
+    evaluate = commands.add_parser("eval", help="evaluate frameworks on data files")
+    evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
+    evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
+                          help="directory of <dataset>.csv or <dataset>.parquet files")
+    evaluate.add_argument("--period", type=int, metavar="YYYY",
+                          help="the reporting year ending in YYYY (default: the latest ended)")
+    evaluate.add_argument("--out", type=Path, metavar="FILE",
+                          help="write the results table here (default: standard output)")
+    evaluate.add_argument("--format", choices=FORMATS, default=None,
+                          help="csv, json, parquet, fingertips or ees (default: from --out's "
+                               "suffix, else csv)")
+    evaluate.add_argument("--area", metavar="CODE",
+                          help="the local authority of a single return without an area column")
+    evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
+
+    plan = commands.add_parser("explain", help="show the evaluation plan of a framework")
+    plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
+    plan.add_argument("--root", type=Path, help="project root imports must stay inside")
 
     explain = commands.add_parser("explain-code", help="explain a diagnostic code")
     explain.add_argument("code")
@@ -81,6 +102,14 @@ def _run(args: argparse.Namespace) -> int:
         return _check(args)
     if args.command == "fmt":
         return _fmt(args)
+    if args.command == "eval":
+        return _eval(args)
+    if args.command == "explain":
+        framework = _load(args.framework, args.root)
+        if framework is None:
+            return EXIT_ERRORS
+        sys.stdout.write(framework.explain())
+        return EXIT_OK
     if args.command == "explain-code":
         info = CODES.get(args.code.upper())
         if info is None:
@@ -142,9 +171,84 @@ def _fmt(args: argparse.Namespace) -> int:
     return status
 
 
+FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
+
+
+def _load(path: Path, root: Path | None) -> Framework | None:
+    """A checked framework, or None after printing why it cannot be used."""
+    try:
+        framework = load(path, root if root is not None else _default_root([path]))
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return None
+    if framework.warnings:
+        sys.stderr.write(render_all(framework.warnings))
+    return framework
+
+
+def _eval(args: argparse.Namespace) -> int:
+    if not args.data.is_dir():
+        sys.stderr.write(f"outcomespec: error: --data {args.data} is not a directory\n")
+        return EXIT_USAGE
+    chosen = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
+    if chosen not in FORMATS:
+        sys.stderr.write(f"outcomespec: error: cannot tell the format from `{args.out}`; "
+                         "give --format\n")
+        return EXIT_USAGE
+    runs = []
+    for path in args.frameworks:
+        framework = _load(path, args.root)
+        if framework is None:
+            return EXIT_ERRORS
+        try:
+            run = framework.run(args.data, args.period, area=args.area)
+        except OutcomeSpecError as error:
+            sys.stdout.write(render_all(error.diagnostics))
+            return EXIT_ERRORS
+        sys.stderr.write(_summary(framework.name, run))
+        runs.append(run)
+    results = Results.concatenate([run.results for run in runs])
+    if chosen == "parquet":
+        if args.out is None:
+            sys.stderr.write("outcomespec: error: parquet needs --out FILE\n")
+            return EXIT_USAGE
+        results.to_parquet(args.out)
+        return EXIT_OK
+    text = {"csv": results.to_csv, "json": results.to_json,
+            "fingertips": results.to_fingertips_csv, "ees": results.to_ees_csv}[chosen]()
+    assert text is not None
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(args.out, text)
+    return EXIT_OK
+
+
+def _summary(name: str, run: Run) -> str:
+    """What a careful reader needs to trust the numbers: what was read and what was not."""
+    lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
+             f"{run.evaluation.period}, {run.evaluation.frame.n_areas} local authorities"]
+    for dataset, result in sorted(run.loads.items()):
+        report = result.report
+        lost = sum(report.rows_excluded().values())
+        missing = sum(report.read_as_missing().values())
+        lines.append(f"  read {dataset}: {report.rows_read:,} rows, {lost:,} excluded, "
+                     f"{missing:,} values read as missing")
+    lines.extend(f"  not evaluated: {s.indicator.id}: {s.reason}"
+                 for s in run.evaluation.skipped)
+    lines.extend(f"  numerator outside denominator: {v.indicator.id}: {v.units:,} units "
+                 f"(first rows {list(v.example_rows)})" for v in run.evaluation.violations)
+    lines.extend(f"  {dataset}: {rows:,} rows in no known local authority"
+                 for dataset, rows in run.evaluation.rows_outside_areas)
+    text = "\n".join(lines) + "\n"
+    if run.diagnostics:
+        text += render_all(run.diagnostics)
+    return text
+
+
 def _write_atomically(path: Path, text: str) -> None:
     """Write beside the file, then rename over it: a crash never leaves half a file."""
-    mode = path.stat().st_mode
+    mode = path.stat().st_mode if path.exists() else 0o644
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:

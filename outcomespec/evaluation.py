@@ -77,7 +77,7 @@ def area_frame(frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table])
         if area is not None and area in table.columns:
             seen.update(str(v) for v in np.unique(table.columns[area]) if str(v))
     codes = tuple(sorted(seen)) or ("all",)
-    return AreaFrame(codes, codes, np.zeros(len(codes), dtype=np.int64))
+    return AreaFrame(codes, codes, np.full(len(codes), -1, dtype=np.int64))
 
 
 def _declared_frame(geography: m.Geography, tables: Mapping[str, Table]) -> AreaFrame | None:
@@ -89,7 +89,7 @@ def _declared_frame(geography: m.Geography, tables: Mapping[str, Table]) -> Area
     table = tables[base.dataset]
     codes = tuple(str(c) for c in table.columns[base.code])
     names = tuple(str(c) for c in table.columns[base.name_column]) if base.name_column else codes
-    region_of = np.zeros(len(codes), dtype=np.int64)
+    region_of = np.full(len(codes), -1, dtype=np.int64)
     region_codes: tuple[str, ...] = ()
     region_names: tuple[str, ...] = ()
     parent = levels.get(base.parent or "")

@@ -139,6 +139,18 @@ class Results:
     def __len__(self) -> int:
         return len(self.area_code)
 
+    @classmethod
+    def concatenate(cls, parts: Sequence[Results]) -> Results:
+        """One table holding the rows of several (e.g. one per framework), in order."""
+        columns: dict[str, Any] = {}
+        for name in COLUMNS:
+            values = [getattr(part, name) for part in parts]
+            columns[name] = (np.concatenate(values) if name in _NUMERIC
+                             else tuple(v for column in values for v in column))
+        names = dict(pair for part in parts for pair in part.region_names)
+        return cls(**columns, region_names=tuple(names.items()),
+                   targeted=frozenset().union(*(part.targeted for part in parts)))
+
     def column(self, name: str) -> Any:
         """One column by name, as stored."""
         if name not in COLUMNS:
