@@ -575,19 +575,23 @@ def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
             dg = np.where(tail_i, s_density / upper_tail, 2.0 * s_density / central)
         return g, dg
 
-    # From 1,000 degrees of freedom the expansion is exact to about 1e-14 relative, and the
-    # continued fraction converges slowly there (it needs ~sqrt(v) terms), so it is not solved.
+    out[inside] = sign * _solve_distinct(residual, s0, v, q)
+    return out
+
+
+def _solve_distinct(residual: Any, s0: FloatArray, v: FloatArray, q: FloatArray) -> FloatArray:
+    """Solve each distinct (v, q) once. From 1,000 degrees of freedom the starting expansion is
+    exact to about 1e-14 relative, and the continued fraction converges slowly there (it needs
+    ~sqrt(v) terms), so those are not solved."""
     solved = s0.copy()
     small = v < _EXPANSION_DF
     if small.any():
-        unique_v, first = np.unique(np.stack([v[small], q[small]]), axis=1, return_index=True)
-        del unique_v
+        _, first = np.unique(np.stack([v[small], q[small]]), axis=1, return_index=True)
         picked = np.flatnonzero(small)[first]
         w = _solve_increasing(lambda idx, w: residual(picked[idx], w), np.log(s0[picked]))
         lookup = {(v[i], q[i]): value for i, value in zip(picked, np.exp(w), strict=True)}
         solved[small] = [lookup[(vi, qi)] for vi, qi in zip(v[small], q[small], strict=True)]
-    out[inside] = sign * solved
-    return out
+    return solved
 
 
 _EXPANSION_DF = 1000.0
