@@ -50,6 +50,7 @@ class Evaluation:
     skipped: tuple[Skipped, ...]
     violations: tuple[SubsetViolation, ...]
     rows_outside_areas: tuple[tuple[str, int], ...]
+    """(dataset, rows) naming an area that is not a known local authority."""
 
 
 def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, dt.date]:
@@ -319,7 +320,12 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
         totals.extend(_totals(run, indicator_plan, violations))
     outside = []
     for name in sorted({d for p in plan.indicators for d in p.datasets if d in tables}):
-        unplaced = int((run.area_index(name) < 0).sum())
+        table = tables[name]
+        column = table.dataset.area
+        if column is None or column not in table.columns:
+            continue
+        named = table.columns[column] != ""  # rows with no area (England, regions) are fine
+        unplaced = int((named & (run.area_index(name) < 0)).sum())
         if unplaced:
             outside.append((name, unplaced))
     return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),

@@ -217,8 +217,8 @@ class _World:
                 return None
             return self.value(value, ranked[0] if agg.function == "first" else ranked[-1])
         present = [v for v in (self.value(value, s) for s in kept) if v is not None]
-        if agg.function == "sum":
-            return float(sum(present))
+        if agg.function == "sum":  # as SQL: nothing to add is 0; only unknowns is unknown
+            return float(sum(present)) if present or not kept else None
         if not present:
             return None
         return min(present) if agg.function == "min" else max(present)

@@ -131,9 +131,21 @@ def group_count(groups: IntArray, mask: BoolArray, n_groups: int) -> Array:
 
 
 def group_sum(groups: IntArray, mask: BoolArray, values: Array, n_groups: int) -> Array:
-    """Sum of the present values of each group's rows that pass `mask`."""
-    keep = mask & (groups >= 0) & ~np.isnan(values)
-    return np.bincount(groups[keep], weights=values[keep], minlength=n_groups)
+    """Sum of the present values of each group's rows that pass `mask`: 0 for a group with
+    no such rows, missing for a group whose rows all have a missing value (as SQL's SUM) —
+    a published suppressed count is not known, not zero.
+
+    >>> group_sum(np.array([0, 1, 1]), np.ones(3, bool), np.array([np.nan, 2.0, np.nan]), 3)
+    array([nan,  2.,  0.])
+    """
+    selected = mask & (groups >= 0)
+    keep = selected & ~np.isnan(values)
+    sums = np.bincount(groups[keep], weights=values[keep], minlength=n_groups).astype(
+        np.float64)  # bincount of nothing is int64, whatever the weights
+    unknown = (np.bincount(groups[selected], minlength=n_groups) > 0) & (
+        np.bincount(groups[keep], minlength=n_groups) == 0)
+    sums[unknown] = np.nan
+    return sums
 
 
 def group_extreme(groups: IntArray, mask: BoolArray, values: Array, n_groups: int,
