@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomespec import loading
+from outcomespec import conversion
 from outcomespec import model as m
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
@@ -929,7 +929,7 @@ def test_texts_sharing_a_hash_are_still_told_apart(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """If every value hashed alike, distinct values would still be read correctly (sorting)."""
-    monkeypatch.setattr(loading, "_row_hashes", lambda chars: np.zeros(len(chars), np.uint64))
+    monkeypatch.setattr(conversion, "_row_hashes", lambda chars: np.zeros(len(chars), np.uint64))
     ds = dataset(col("LS", CODE), col("D", m.DATE))
     result = load(ds, write(tmp_path, "LS,D\nC2,01/04/2024\nE1,2024-04-02\nC2,01/04/2024\n"))
     assert table_of(result).columns["LS"].tolist() == [1, 3, 1]

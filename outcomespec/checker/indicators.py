@@ -1,7 +1,8 @@
 """Check outcomes, enablers, indicators and goals.
 
 The rules here are the ones the design insists on: every indicator says whether higher is
-better and why; context indicators are never judged; a proportion's numerator counts the
+better and why, and context indicators are never judged (both checked by `checker.judging`,
+with the rest of how an indicator is judged and shown); a proportion's numerator counts the
 same units as its denominator and, where it is written as a refinement, provably a subset.
 """
 
@@ -23,7 +24,7 @@ from outcomespec.checker.declarations import (
     qualify,
 )
 from outcomespec.checker.expressions import check_condition, check_expr
-from outcomespec.checker.scope import Decl
+from outcomespec.checker.judging import Presentation, check_enum
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
 
 _SINGLE = (
@@ -43,25 +44,6 @@ _FIELD_WORD = {
     s.SuppressCounts: "suppress", s.SuppressNone: "suppress", s.BreakdownField: "breakdown",
 }
 RELATIONS = ("exact", "broader", "narrower", "proxy")
-_METHODS = {
-    m.Statistic.PROPORTION: (m.ConfidenceMethod.WILSON, m.ConfidenceMethod.NONE),
-    m.Statistic.RATE: (m.ConfidenceMethod.BYARS, m.ConfidenceMethod.NONE),
-    m.Statistic.COUNT: (m.ConfidenceMethod.BYARS, m.ConfidenceMethod.NONE),
-    m.Statistic.MEAN: (m.ConfidenceMethod.STUDENT_T, m.ConfidenceMethod.NONE),
-    m.Statistic.MEDIAN: (m.ConfidenceMethod.NONE,),
-    m.Statistic.RATIO: (m.ConfidenceMethod.NONE,),
-}
-
-
-def _enum(ctx: Context, enum_type: Any, name: s.Name, what: str) -> Any:
-    try:
-        return enum_type(name.text)
-    except ValueError:
-        options = [e.value for e in enum_type]
-        ctx.report(Diagnostic.of(
-            "E410", f"`{name.text}` is not a {what}", name.span,
-            help=did_you_mean(name.text, options) or "use " + ", ".join(options)))
-        return None
 
 
 def check_serves(ctx: Context, node: s.Serves) -> m.Serving | None:
@@ -152,7 +134,7 @@ def _reuse(
     original = ctx.registry.indicators.get(decl.qualified) if decl else None
     if original is None:
         return None
-    builder = _Indicator(ctx, node, section, fields, defaults)
+    shown = Presentation(ctx, node, fields, defaults)
     changes: dict[str, Any] = {
         "name": qualify(ctx, node.name.text),
         "framework": ctx.module,
@@ -163,28 +145,39 @@ def _reuse(
     if node.title is not None:
         changes["title"] = node.title.value
     if s.PolarityField in fields:
-        polarity = builder.polarity(original.kind)
+        polarity = shown.polarity(original.kind)
         if polarity is not None:
             changes["polarity"], changes["rationale"] = polarity
     if s.CompareField in fields:
-        changes["comparators"] = builder.comparators()
+        changes["comparators"] = shown.comparators()
     if s.ConfidenceField in fields:
-        method_levels = builder.confidence(original.statistic)
+        method_levels = shown.confidence(original.statistic)
         if method_levels is not None:
             changes["confidence"], changes["levels"] = method_levels
     if s.SuppressCounts in fields:
-        changes["suppression"] = builder.suppression()
-    serves = builder.serves()
+        changes["suppression"] = shown.suppression()
+    serves = _serves(ctx, node)
     if serves:
         changes["serves"] = serves
-    meta = builder.metadata()
+    meta = _metadata(ctx, node)
     if meta:
         changes["metadata"] = tuple((dict(original.metadata) | dict(meta)).items())
     return attrs.evolve(original, **changes)
 
 
+def _serves(ctx: Context, node: s.Indicator) -> tuple[m.Serving, ...]:
+    links = (check_serves(ctx, f) for f in node.fields if isinstance(f, s.Serves))
+    return tuple(x for x in links if x)
+
+
+def _metadata(ctx: Context, node: s.Indicator) -> tuple[tuple[str, str], ...]:
+    meta = [f for f in node.fields if isinstance(f, s.Meta)]
+    return check_meta(ctx, meta, INDICATOR_META)
+
+
 class _Indicator:
-    """Builds one indicator model; each method checks one concern."""
+    """Builds one indicator model; each method checks one concern of what it computes, and
+    `shown` (`checker.judging`) the concerns of how it is judged and shown."""
 
     def __init__(self, ctx: Context, node: s.Indicator, section: str,
                  fields: dict[type, Any], defaults: dict[str, Any]) -> None:
@@ -192,7 +185,7 @@ class _Indicator:
         self.node = node
         self.section = section
         self.fields = fields
-        self.defaults = defaults
+        self.shown = Presentation(ctx, node, fields, defaults)
 
     def report(self, code: str, message: str, span: Any, **kwargs: Any) -> None:
         self.ctx.report(Diagnostic.of(code, message, span, **kwargs))
@@ -207,19 +200,19 @@ class _Indicator:
     def build(self) -> m.Indicator | None:
         kind_field = self.require(s.KindField, "kind", "kind outcome")
         statistic_field = self.require(s.StatisticField, "statistic", "statistic proportion")
-        kind = _enum(self.ctx, m.Kind, kind_field.value, "kind") if kind_field else None
-        statistic = (_enum(self.ctx, m.Statistic, statistic_field.value, "statistic")
+        kind = check_enum(self.ctx, m.Kind, kind_field.value, "kind") if kind_field else None
+        statistic = (check_enum(self.ctx, m.Statistic, statistic_field.value, "statistic")
                      if statistic_field else None)
-        polarity = self.polarity(kind) if self.require(
+        polarity = self.shown.polarity(kind) if self.require(
             s.PolarityField, "polarity", 'polarity lower_is_better "why lower is better"') \
             else None
         parts = self.quantities(statistic)
-        comparators = self.comparators()
+        comparators = self.shown.comparators()
         breakdowns = self.breakdowns(parts[0])
         if kind is None or statistic is None:
             return None
-        unit = self.unit(statistic)
-        confidence = self.confidence(statistic)
+        unit = self.shown.unit(statistic)
+        confidence = self.shown.confidence(statistic)
         if parts[-1] is False or unit is None or polarity is None or confidence is None:
             return None
         cohort, numerator, denominator, measure, exclusions, proof = parts
@@ -241,182 +234,15 @@ class _Indicator:
             comparators=comparators,
             confidence=confidence[0],
             levels=confidence[1],
-            suppression=self.suppression(),
+            suppression=self.shown.suppression(),
             breakdowns=breakdowns,
-            serves=self.serves(),
-            metadata=self.metadata(),
+            serves=_serves(self.ctx, self.node),
+            metadata=_metadata(self.ctx, self.node),
             numerator_subset=proof,
             span=self.node.span,
         )
 
-    # -------------------------------------------------------------- judgement
-    def polarity(self, kind: m.Kind | None) -> tuple[m.Polarity, str] | None:
-        field: s.PolarityField | None = self.fields.get(s.PolarityField)
-        if field is None:
-            return None
-        value = _enum(self.ctx, m.Polarity, field.value, "polarity")
-        if value is None:
-            return None
-        if field.rationale is None or not field.rationale.value.strip():
-            self.report("E402", f"`polarity {field.value.text}` needs a reason", field.span,
-                        help=f'write `polarity {field.value.text} "why"`')
-            return None
-        if kind is m.Kind.CONTEXT and value is not m.Polarity.NO_JUDGEMENT:
-            kind_field = self.fields.get(s.KindField)
-            self.report("E403", f"a context indicator cannot be `{value.value}`",
-                        field.value.span,
-                        labels=[Label(kind_field.span, "kind is context")] if kind_field else (),
-                        help="use `polarity no_judgement \"…\"`, or change the kind")
-            return None
-        return value, field.rationale.value
-
-    def comparators(self) -> tuple[m.Comparator, ...]:
-        field: s.CompareField | None = self.fields.get(s.CompareField)
-        if field is None:
-            return (m.Comparator("england"),)
-        found: list[m.Comparator] = []
-        for item in field.comparators:
-            comparator = self.comparator(item)
-            if comparator is None:
-                continue
-            if comparator in found:
-                self.report("E406", "this comparator is given twice", item.span)
-                continue
-            found.append(comparator)
-        return tuple(found)
-
-    def comparator(self, item: s.Comparator) -> m.Comparator | None:
-        geographies = self.visible_geographies()
-        match item:
-            case s.EnglandComparator():
-                return m.Comparator("england")
-            case s.RegionComparator():
-                providers = [(d, g) for d, g in geographies
-                             if any(level.name == "region" for level in g.levels)]
-                if not providers:
-                    self.report("E412", "`region` needs a geography with a `region` level",
-                                item.span, help='import "datasets/geography.ospec"')
-                    return None
-                self.ctx.resolver.mark_used(providers[0][0])
-                return m.Comparator("region")
-            case s.NeighboursComparator():
-                sets = {n.name: d for d, g in geographies for n in g.neighbours}
-                if item.name.text in sets:
-                    self.ctx.resolver.mark_used(sets[item.name.text])
-                else:
-                    self.report("E412", f"no geography declares neighbours "
-                                f"`{item.name.text}`", item.name.span,
-                                help=did_you_mean(item.name.text, sets)
-                                or "declare them with `neighbours NAME from DATASET { … }`")
-                    return None
-                method = item.method.text if item.method else "median"
-                if method not in ("median", "pooled"):
-                    self.report("E410", f"`{method}` is not a way to combine neighbours",
-                                item.method.span if item.method else item.span,
-                                help=did_you_mean(method, ("median", "pooled"))
-                                or "use `median` (DfE's convention) or `pooled`")
-                    return None
-                return m.Comparator("neighbours", item.name.text, method)
-            case s.PopulationComparator():
-                decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
-                if decl is None:
-                    return None
-                return m.Comparator("population", decl.qualified)
-            case s.TargetComparator():
-                return m.Comparator("target", target=float(item.value))
-        raise AssertionError(item)
-
-    def visible_geographies(self) -> list[tuple[Decl, m.Geography]]:
-        scope = self.ctx.resolver.scope
-        decls = [d for d in scope.local.values() if d.kind == "geography"]
-        decls += [d for found in scope.unqualified.values() for d, _ in found
-                  if d.kind == "geography"]
-        for _, table in scope.qualifiers.values():
-            decls += [d for d in table.values() if d.kind == "geography"]
-        found = [(d, self.ctx.registry.geographies.get(d.qualified)) for d in decls]
-        return [(d, g) for d, g in found if g is not None]
-
-    def confidence(
-        self, statistic: m.Statistic
-    ) -> tuple[m.ConfidenceMethod, tuple[float, ...]] | None:
-        allowed = _METHODS[statistic]
-        field: s.ConfidenceField | None = self.fields.get(s.ConfidenceField)
-        if field is None:
-            method = allowed[0]
-            return method, (() if method is m.ConfidenceMethod.NONE else (0.95, 0.998))
-        method = _enum(self.ctx, m.ConfidenceMethod, field.method, "confidence method")
-        if method is None:
-            return None
-        if method not in allowed:
-            self.report("E409", f"`{method.value}` limits do not fit a {statistic.value}",
-                        field.method.span,
-                        help="use " + " or ".join(f"`{a.value}`" for a in allowed))
-            return None
-        levels = tuple(float(level[:-1]) / 100 for level in field.levels)
-        if method is m.ConfidenceMethod.NONE:
-            if levels:
-                self.report("E502", "`confidence none` takes no levels", field.span)
-            return method, ()
-        if len(set(levels)) != len(levels):
-            self.report("E406", "a confidence level is given twice", field.span)
-        return method, tuple(sorted(set(levels))) or (0.95, 0.998)
-
-    def suppression(self) -> tuple[int, int] | None:
-        field = self.fields.get(s.SuppressCounts)
-        if isinstance(field, s.SuppressNone):
-            return None
-        if isinstance(field, s.SuppressCounts):
-            return int(float(field.low.text)), int(float(field.high.text))
-        default: tuple[int, int] | None = self.defaults.get("suppression", (1, 5))
-        return default
-
-    def serves(self) -> tuple[m.Serving, ...]:
-        links = (check_serves(self.ctx, f) for f in self.node.fields if isinstance(f, s.Serves))
-        return tuple(x for x in links if x)
-
-    def metadata(self) -> tuple[tuple[str, str], ...]:
-        meta = [f for f in self.node.fields if isinstance(f, s.Meta)]
-        return check_meta(self.ctx, meta, INDICATOR_META)
-
     # -------------------------------------------------------------- what is computed
-    def unit(self, statistic: m.Statistic) -> m.Unit | None:
-        field: s.UnitField | None = self.fields.get(s.UnitField)
-        if field is None:
-            if statistic in (m.Statistic.COUNT, m.Statistic.RATIO):
-                return m.Unit("count" if statistic is m.Statistic.COUNT else "ratio", 1.0)
-            self.report("E401", f"indicator `{self.node.name.text}` has no unit",
-                        self.node.name.span,
-                        help="add `unit percent`" if statistic is m.Statistic.PROPORTION
-                        else "add `unit per 10,000`" if statistic is m.Statistic.RATE
-                        else 'add `unit "score"`')
-            return None
-        fits = {
-            m.Statistic.PROPORTION: ("percent", "named"),
-            m.Statistic.RATE: ("per",),
-            m.Statistic.MEAN: ("named",),
-            m.Statistic.MEDIAN: ("named",),
-            m.Statistic.COUNT: ("named",),
-            m.Statistic.RATIO: ("named", "per", "percent"),
-        }[statistic]
-        if field.kind not in fits:
-            self.report("E408", f"a {statistic.value} cannot be shown "
-                        f"{'in percent' if field.kind == 'percent' else 'per ' + field.value}"
-                        if field.kind != "named" else
-                        f"a {statistic.value} needs `unit per N`", field.span,
-                        help="use " + " or ".join({"percent": "`unit percent`",
-                                                   "per": "`unit per 10,000`",
-                                                   "named": '`unit "…"`'}[k] for k in fits))
-            return None
-        if field.kind == "percent":
-            return m.Unit("percent", 100.0)
-        if field.kind == "per":
-            value = int(field.value)
-            if value <= 0:
-                self.report("E105", "`per` needs a positive number", field.span)
-                return None
-            return m.Unit(f"per {value:,}", float(value))
-        return m.Unit(field.value, 1.0)
-
     def quantities(self, statistic: m.Statistic | None) -> tuple[Any, ...]:
         """(cohort, numerator, denominator, measure, exclusions, proof), or ends in False."""
         ctx = self.ctx
