@@ -109,11 +109,19 @@ def _cells(frame: AreaFrame) -> _Cells:
 
 
 def _pool(counts: FloatArray, cells: _Cells) -> FloatArray:
-    """LA counts, then the regions' and England's sums (NaN if any part is unknown)."""
-    inside = cells.region_of >= 0
+    """LA counts, then the regions' and England's sums of the LA counts that are known.
+
+    A count that is not known (published as suppressed, `c`) cannot be added in and is left
+    out; its LA's row stays blank. Each count is pooled on its own, so a suppressed
+    numerator still leaves its denominator in: checked against DfE's published national
+    figures 2021-2025, this reproduces them where leaving the whole LA out does not (a
+    suppressed numerator is at most 5).
+    """
+    known = ~np.isnan(counts)
+    inside = (cells.region_of >= 0) & known
     n_reg = cells.england - cells.n_la
     regions = _sum_by(cells.region_of[inside], counts[inside], n_reg)
-    return np.concatenate([counts, regions, [counts.sum()]])
+    return np.concatenate([counts, regions, [counts[known].sum()]])
 
 
 def _sum_by(groups: npt.NDArray[Any], weights: FloatArray, n: int) -> FloatArray:
