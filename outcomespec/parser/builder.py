@@ -1,336 +1,23 @@
-"""Parse framework text into the syntax tree. The only module that imports Lark.
-
-Lark's errors are turned into diagnostics here, with our own names for what was expected
-(Lark's terminal names mean nothing to a policy analyst), and comments are placed into the
-tree so that the formatter can keep them.
-"""
+"""Lark tree → syntax nodes, with spans derived from tokens and comments placed into the
+innermost enclosing block (so that the formatter can keep them)."""
 
 from __future__ import annotations
 
 import re
-from functools import cache
-from importlib.resources import files
 from typing import Any
 
-from attrs import frozen
-from lark import Lark, Token, Tree
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark import Token, Tree
 
 from outcomespec import syntax as s
-from outcomespec.diagnostics import Diagnostic, Label
+from outcomespec.diagnostics import Diagnostic
+from outcomespec.parser.scanning import STRING
 from outcomespec.source import Source, Span
 
 MAX_DIGITS = 15
 """Longest whole part of a number (beyond this, floats lose integers; see E105)."""
 
-MAX_DEPTH = 150
-"""Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
 
-
-@frozen
-class ParseResult:
-    """The tree, when the text parses, and the diagnostics found on the way."""
-
-    file: s.File | None
-    diagnostics: tuple[Diagnostic, ...]
-
-
-def grammar_text() -> str:
-    """The grammar, read from inside the installed package."""
-    return files("outcomespec").joinpath("outcomespec.lark").read_text(encoding="utf-8")
-
-
-@cache
-def _lark() -> Lark:
-    """The one cached parser (building it takes longer than parsing a framework).
-
-    Positions are not propagated by Lark (that costs a third of the parse); the builder
-    derives every span from its tokens instead.
-    """
-    return build_parser()
-
-
-@cache
-def _fast_lark() -> Lark:
-    """The same parser on lark-cython's lexer and LALR loop, when that optional extra is
-    installed (`pip install outcomespec[fast]`); otherwise the pure-Python one."""
-    try:
-        import lark_cython  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: PLC0415 - optional extra
-    except ImportError:
-        return _lark()
-    return build_parser(plugins=lark_cython.plugins)
-
-
-def build_parser(*, strict: bool = False, plugins: Any = None) -> Lark:
-    """A fresh parser; `strict=True` makes Lark reject any grammar conflict or collision."""
-    options: dict[str, Any] = {"_plugins": plugins} if plugins is not None else {}
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        maybe_placeholders=True,
-        strict=strict,
-        **options,
-    )
-
-
-def parse_source(source: Source) -> ParseResult:
-    """Parse one file's text; never raises for bad input.
-
-    >>> from outcomespec.source import Source
-    >>> result = parse_source(Source("f.ospec", 'library x { }'))
-    >>> result.file.modules[0].name.text, result.diagnostics
-    ('x', ())
-    """
-    scan = _scan(source.text)
-    if scan.unterminated is not None:
-        start = scan.unterminated
-        end = source.text.find("\n", start)
-        span = Span(source, start, end if end >= 0 else len(source.text))
-        return ParseResult(
-            None,
-            (
-                Diagnostic.of(
-                    "E106",
-                    'text is missing its closing `"`',
-                    span,
-                    help='close the text with `"` on the same line',
-                ),
-            ),
-        )
-    try:
-        tree = _fast_lark().parse(source.text)
-    except UnexpectedInput:
-        try:  # the pure-Python parser explains errors best (it knows what it would accept)
-            _lark().parse(source.text)
-        except UnexpectedInput as error:
-            return ParseResult(None, (_syntax_diagnostic(source, error, scan),))
-        raise
-    too_deep = _too_deep(tree)
-    if too_deep is not None:
-        start = _first_position(too_deep)
-        span = Span(source, start, start + 1)
-        return ParseResult(
-            None,
-            (
-                Diagnostic.of(
-                    "E104",
-                    f"nested more than {MAX_DEPTH} levels deep",
-                    span,
-                    help="name parts of the expression with `define`",
-                ),
-            ),
-        )
-    try:
-        built = _Builder(source, scan.comments).build(tree)
-    except _LiteralError as error:
-        return ParseResult(None, (error.diagnostic,))
-    return ParseResult(built, ())
-
-
-# ------------------------------------------------------------------ scanning
-
-
-@frozen
-class _Scan:
-    comments: tuple[tuple[int, int], ...]
-    unterminated: int | None
-    open_brackets: tuple[int, ...]
-
-
-def _scan(text: str) -> _Scan:
-    """Find comments, an unterminated string, and brackets left open at the end."""
-    comments: list[tuple[int, int]] = []
-    stack: list[int] = []
-    closers = {")": "(", "}": "{"}
-    i, n = 0, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "#":
-            end = text.find("\n", i)
-            end = n if end < 0 else end
-            comments.append((i, end))
-            i = end
-        elif ch == '"':
-            match = _STRING.match(text, i)
-            if match is None:
-                return _Scan(tuple(comments), i, tuple(stack))
-            i = match.end()
-        elif ch in "({":
-            stack.append(i)
-            i += 1
-        elif ch in closers:
-            if stack and text[stack[-1]] == closers[ch]:
-                stack.pop()
-            i += 1
-        else:
-            i += 1
-    return _Scan(tuple(comments), None, tuple(stack))
-
-
-_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-
-
-def _first_position(tree: Tree[Token]) -> int:
-    """Where the first token under `tree` starts (for pointing at a tree without spans)."""
-    stack: list[Any] = [tree]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, Tree):
-            stack.extend(reversed(node.children))
-        elif node is not None:
-            return int(node.start_pos)
-    return 0
-
-
-def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
-    while stack:
-        node, level = stack.pop()
-        if level > MAX_DEPTH:
-            return node
-        stack.extend((child, level + 1) for child in node.children if isinstance(child, Tree))
-    return None
-
-
-# ------------------------------------------------------------------ syntax errors
-
-_TERMINAL_NAMES = {
-    "NAME": "a name",
-    "CODE": "a code",
-    "STRING": "quoted text",
-    "NUMBER": "a number",
-    "SIGNED_NUMBER": "a number",
-    "GROUPED_NUMBER": "a number such as 10,000",
-    "DATE": "a date (YYYY-MM-DD)",
-    "PERCENT": "a percentage such as 95%",
-    "COMPARE_OP": "a comparison (=, !=, <, <=, >, >=)",
-    "ADD_OP": "`+` or `-`",
-    "MUL_OP": "`*` or `/`",
-    "$END": "the end of the file",
-}
-
-
-_WORD_GROUPS = (
-    (
-        frozenset(
-            {
-                "version",
-                "publisher",
-                "description",
-                "source",
-                "caveats",
-                "owner",
-                "reviewed",
-                "status",
-                "licence",
-                "definition",
-                "url",
-                "note",
-            }
-        ),
-        "a metadata field (version, description, source, owner, status, …)",
-    ),
-    (
-        frozenset({"count", "sum", "min", "max", "any", "all", "first", "last"}),
-        "an aggregation (count, sum, min, max, any, all, first, last)",
-    ),
-    (
-        frozenset({"years", "year", "months", "month", "weeks", "week", "days", "day"}),
-        "a unit of time (years, months, weeks, days)",
-    ),
-)
-
-
-def _describe_expected(names: set[str]) -> str:
-    terminals = {t.name: t for t in _lark().terminals}
-    words: set[str] = set()
-    values = {
-        terminals[n].pattern.value
-        for n in names
-        if n in terminals and terminals[n].pattern.type == "str"
-    }
-    for group, phrase in _WORD_GROUPS:
-        if group <= values:
-            words.add(phrase)
-            names = {
-                n for n in names if n not in terminals or terminals[n].pattern.value not in group
-            }
-    for name in names:
-        if name in _TERMINAL_NAMES:
-            words.add(_TERMINAL_NAMES[name])
-            continue
-        terminal = terminals.get(name)
-        if terminal is None:
-            continue
-        pattern = terminal.pattern
-        if pattern.type == "str":
-            words.add(f"`{pattern.value}`")
-        else:
-            alternatives = re.fullmatch(r"\(\?:([a-z_|]+)\)", pattern.value)
-            if alternatives:
-                words.update(f"`{w}`" for w in alternatives.group(1).split("|"))
-            else:
-                words.add(name.lower())
-    ordered = sorted(words, key=lambda w: (w.startswith("`"), w))
-    if len(ordered) > 16:
-        ordered = [*ordered[:16], "…"]
-    return ", ".join(ordered)
-
-
-def _accepts_at(text: str, position: int) -> set[str]:
-    """Exactly which terminals the parser would accept at `position` (for lexer errors)."""
-    try:
-        interactive = _lark().parse_interactive(text[:position])
-        interactive.exhaust_lexer()
-        return set(interactive.accepts())  # type: ignore[no-untyped-call]
-    except UnexpectedInput:
-        return set()
-
-
-def _syntax_diagnostic(source: Source, error: UnexpectedInput, scan: _Scan) -> Diagnostic:
-    position = getattr(error, "pos_in_stream", None) or 0
-    if isinstance(error, UnexpectedCharacters):
-        char = source.text[position : position + 1]
-        span = Span(source, position, position + 1)
-        shown = repr(char) if not char.isprintable() or char.isspace() else f"`{char}`"
-        allowed = _accepts_at(source.text, position)
-        return Diagnostic.of(
-            "E102",
-            f"unexpected character {shown}",
-            span,
-            help=f"expected {_describe_expected(allowed)}" if allowed else None,
-        )
-    assert isinstance(error, UnexpectedToken)
-    token = error.token
-    try:
-        accepted = set(error.interactive_parser.accepts())  # type: ignore[no-untyped-call]
-    except UnexpectedInput:
-        accepted = set(error.expected)
-    expected = _describe_expected(accepted)
-    if token.type == "$END":
-        end = len(source.text.rstrip())
-        span = Span(source, end, end)
-        labels = []
-        if scan.open_brackets:
-            start = scan.open_brackets[-1]
-            labels.append(Label(Span(source, start, start + 1), "this is never closed"))
-        return Diagnostic.of(
-            "E103",
-            "the file ends too early",
-            span,
-            labels=labels,
-            help=f"expected {expected}",
-        )
-    start = token.start_pos if token.start_pos is not None else position
-    span = Span(source, start, start + max(1, len(str(token))))
-    return Diagnostic.of("E101", f"unexpected `{token}`", span, help=f"expected {expected}")
-
-
-# ------------------------------------------------------------------ tree building
-
-
-class _LiteralError(Exception):
+class LiteralError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
@@ -339,7 +26,7 @@ class _LiteralError(Exception):
 _ESCAPE = re.compile(r"\\(.)")
 
 
-class _Builder:
+class Builder:
     """Lark tree → syntax nodes, bottom-up without recursion, placing comments into the
     innermost enclosing block. One method per rule (or alias) of the grammar."""
 
@@ -418,7 +105,7 @@ class _Builder:
         while position < len(text):
             char = text[position]
             if char == '"':
-                match = _STRING.match(text, position)
+                match = STRING.match(text, position)
                 position = match.end() if match else position + 1
                 continue
             if char == "#":
@@ -445,7 +132,7 @@ class _Builder:
         while position < len(text):
             char = text[position]
             if char == '"':
-                match = _STRING.match(text, position)
+                match = STRING.match(text, position)
                 position = match.end() if match else position + 1
                 continue
             if char == "#":
@@ -500,7 +187,7 @@ class _Builder:
         if token is None:
             return None
         if len(str(token).split(".")[0]) > MAX_DIGITS:
-            raise _LiteralError(
+            raise LiteralError(
                 Diagnostic.of(
                     "E105",
                     f"`{str(token)[:20]}…` is too large a number",
@@ -574,7 +261,7 @@ class _Builder:
     def date(self, children: list[Any]) -> s.DateLit:
         token = children[0]
         if not _valid_date(str(token)):
-            raise _LiteralError(
+            raise LiteralError(
                 Diagnostic.of(
                     "E105",
                     f"`{token}` is not a date in the calendar",
@@ -610,7 +297,7 @@ class _Builder:
         assert low is not None
         assert high is not None
         if "." in low.text or "." in high.text:
-            raise _LiteralError(
+            raise LiteralError(
                 Diagnostic.of(
                     "E105",
                     "suppression ranges are whole counts",
@@ -619,7 +306,7 @@ class _Builder:
                 )
             )
         if float(low.text) > float(high.text):
-            raise _LiteralError(
+            raise LiteralError(
                 Diagnostic.of(
                     "E105",
                     f"range {low.text}..{high.text} is empty",
@@ -913,7 +600,7 @@ class _Builder:
         for level in levels:
             value = float(str(level)[:-1])
             if not 0 < value < 100:
-                raise _LiteralError(
+                raise LiteralError(
                     Diagnostic.of(
                         "E105",
                         f"confidence level {level} is not between 0% and 100%",
