@@ -87,7 +87,8 @@ def test_history_window_and_aggregation() -> None:
         "any", "referrals", "child")
     window = agg.where
     assert isinstance(window, s.Within)
-    assert [(n.text, u) for n, u in window.duration.parts] == [("1", "year"), ("6", "months")]
+    length = window.duration
+    assert [(n.text, u) for n, u in length.parts] == [("1", "year"), ("6", "months")]
     assert isinstance(window.anchor, s.OuterRef)
     assert window.anchor.name.text == "CINreferralDate"
 

@@ -104,13 +104,8 @@ class Builder:
         position, opened, depth = (last[1], True, 0) if last else (span.end, False, 0)
         while position < len(text):
             char = text[position]
-            if char == '"':
-                match = STRING.match(text, position)
-                position = match.end() if match else position + 1
-                continue
-            if char == "#":
-                newline = text.find("\n", position)
-                position = len(text) if newline < 0 else newline
+            if char in '"#':
+                position = _past_text_or_comment(text, position)
                 continue
             if char == "{":
                 depth += 1 if opened else 0
@@ -131,13 +126,8 @@ class Builder:
         position = first[1] if first else span.start
         while position < len(text):
             char = text[position]
-            if char == '"':
-                match = STRING.match(text, position)
-                position = match.end() if match else position + 1
-                continue
-            if char == "#":
-                newline = text.find("\n", position)
-                position = len(text) if newline < 0 else newline
+            if char in '"#':
+                position = _past_text_or_comment(text, position)
                 continue
             if char == opener:
                 depth += 1
@@ -717,6 +707,16 @@ class Builder:
 
     def code_group_ref(self, children: list[Any]) -> s.CodeGroupRef:
         return s.CodeGroupRef(self._req_name(children[0]), span=self._cover(children))
+
+
+def _past_text_or_comment(text: str, position: int) -> int:
+    """Where the quoted text or comment starting at `position` ends (brackets inside either
+    do not count when matching blocks and calls)."""
+    if text[position] == '"':
+        match = STRING.match(text, position)
+        return match.end() if match else position + 1
+    newline = text.find("\n", position)
+    return len(text) if newline < 0 else newline
 
 
 def _unescape(text: str) -> str:
