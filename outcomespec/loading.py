@@ -337,9 +337,14 @@ class _Loader:
                 line=int(rest[0])))
 
     def _duplicate_keys(self, table: Table) -> list[Diagnostic]:
+        """Rows sharing a key. Identifiers such as CHILD are unique only within a local
+        authority, so a pooled file's key is (area, key) when the file has the area column."""
         key = self.dataset.key
         if not key or table.n_rows < 2:
             return []
+        area = self.dataset.area
+        if area is not None and area in table.columns and area not in key:
+            key = (area, *key)
         valid = np.ones(table.n_rows, dtype=np.bool_)
         combined = np.zeros(table.n_rows, dtype=np.int64)
         for name in key:
