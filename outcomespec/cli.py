@@ -19,6 +19,7 @@ from outcomespec import __version__
 from outcomespec.api import Framework, Run, load
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
+from outcomespec.demo import run_demo
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.formatter import format_source
 from outcomespec.reading import read_source
@@ -72,6 +73,14 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
     plan.add_argument("--root", type=Path, help="project root imports must stay inside")
 
+    demo = commands.add_parser("demo", help="generate national synthetic data, evaluate the "
+                               "shipped frameworks, and summarise")
+    demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR")
+    demo.add_argument("--frameworks", type=Path, default=Path("frameworks"), metavar="DIR",
+                      help="the shipped frameworks (default: ./frameworks of the checkout)")
+    demo.add_argument("--scale", type=float, default=1.0, help="1 = one national year")
+    demo.add_argument("--seed", type=int, default=2025)
+
     explain = commands.add_parser("explain-code", help="explain a diagnostic code")
     explain.add_argument("code")
     return parser
@@ -104,6 +113,18 @@ def _run(args: argparse.Namespace) -> int:
         return _fmt(args)
     if args.command == "eval":
         return _eval(args)
+    if args.command == "demo":
+        if not (args.frameworks / "csc_national_framework.ospec").is_file():
+            sys.stderr.write(f"outcomespec: error: no csc_national_framework.ospec in "
+                             f"{args.frameworks}; run from the checkout or give --frameworks\n")
+            return EXIT_USAGE
+        try:
+            run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
+                     say=_progress)
+        except OutcomeSpecError as error:
+            sys.stdout.write(render_all(error.diagnostics))
+            return EXIT_ERRORS
+        return EXIT_OK
     if args.command == "explain":
         framework = _load(args.framework, args.root)
         if framework is None:
@@ -222,6 +243,10 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         _write_atomically(args.out, text)
     return EXIT_OK
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 def _summary(name: str, run: Run) -> str:
