@@ -222,7 +222,7 @@ class _Compiler:
                                params)
             return self.add("gather_key", outer, (per_key, outer_key), params)
         pairs = self.add("pairs", f"pairs:{outer}|{inner}|{space}", (outer_key, inner_key))
-        paired = _Frame(f"pairs:{outer}|{inner}|{space}", pairs=pairs, outer=outer)
+        paired = _Frame(f"pairs:{outer}|{inner}|{space}", pairs=pairs)
         where, value, order = self.parts(expr, paired)
         return self.add("reduce_pairs", outer, (pairs, where, value, order), params)
 
@@ -276,7 +276,6 @@ class _Frame:
 
     space: str
     pairs: int | None = None
-    outer: str | None = None
 
     def ref(self, compiler: _Compiler, step: int, depth: int) -> int:
         """Bring a value computed on its own rows into this frame's rows."""

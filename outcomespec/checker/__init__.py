@@ -8,8 +8,9 @@ they are declared are checked on first use.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from attrs import frozen
 
@@ -29,6 +30,9 @@ from outcomespec.checker.indicators import check_goal, check_section
 from outcomespec.checker.project import LoadedProject, load_project
 from outcomespec.checker.scope import Decl, Resolver, build_scope, declarations
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean, sort_diagnostics
+
+Node = TypeVar("Node")
+Model = TypeVar("Model", m.Codelist, m.Dataset, m.Geography)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -107,24 +111,11 @@ def _check_module(ctx: Context, module: s.Module, path: str, imports: list[str])
     registry = ctx.registry
     items = module.items
     prefix = ctx.module
-    codelists = []
-    for item in items:
-        if isinstance(item, s.Codelist):
-            codelist = check_codelist(ctx, item)
-            registry.codelists[codelist.name] = codelist
-            codelists.append(codelist)
-    datasets = []
-    for item in items:
-        if isinstance(item, s.Dataset):
-            dataset = check_dataset(ctx, item)
-            registry.datasets[dataset.name] = dataset
-            datasets.append(dataset)
-    geographies = []
-    for item in items:
-        if isinstance(item, s.Geography):
-            geography = check_geography(ctx, item)
-            registry.geographies[geography.name] = geography
-            geographies.append(geography)
+    # In this order: datasets need codelists, geography needs datasets.
+    codelists = _declare(items, s.Codelist, lambda n: check_codelist(ctx, n), registry.codelists)
+    datasets = _declare(items, s.Dataset, lambda n: check_dataset(ctx, n), registry.datasets)
+    geographies = _declare(items, s.Geography, lambda n: check_geography(ctx, n),
+                           registry.geographies)
     definitions = []
     cohorts = []
     for item in items:
@@ -155,6 +146,15 @@ def _check_module(ctx: Context, module: s.Module, path: str, imports: list[str])
         definitions=tuple(definitions), cohorts=tuple(cohorts), sections=tuple(sections),
         goals=tuple(goals),
     )
+
+
+def _declare(items: tuple[s.ModuleItem, ...], kind: type[Node], check: Callable[[Node], Model],
+             registry: dict[str, Model]) -> list[Model]:
+    """Check every item of one kind, registering each model under its qualified name."""
+    models = [check(item) for item in items if isinstance(item, kind)]
+    for model in models:
+        registry[model.name] = model
+    return models
 
 
 def _settings(ctx: Context, items: tuple[s.ModuleItem, ...]) -> dict[str, Any]:

@@ -139,23 +139,15 @@ class Builder:
         return span
 
     def _closed(self, children: list[Any], closer: str) -> Span:
-        """The children's span extended over the `closer` that ends the construct (`}` of a
-        block, `)` of a call), skipping blanks and comments; an empty block's `{` first."""
+        """The children's span extended over the `closer` right after them (the `}` of a
+        code set), skipping blanks and comments."""
         span = self._cover(children)
         text, position = self.source.text, span.end
-        while position < len(text):
-            char = text[position]
-            if char == "#":
-                newline = text.find("\n", position)
-                position = len(text) if newline < 0 else newline
-            elif (
-                char.isspace() or (char == "{" and closer == "}") or (char == ")" and closer == "}")
-            ):
-                position += 1  # blanks, an empty block's `{`, parentheses closing the last item
-            elif char == closer:
-                return Span(self.source, span.start, position + 1)
-            else:
-                break
+        while position < len(text) and (text[position].isspace() or text[position] == "#"):
+            position = (_past_text_or_comment(text, position) if text[position] == "#"
+                        else position + 1)
+        if text.startswith(closer, position):
+            return Span(self.source, span.start, position + 1)
         return span
 
     def _tspan(self, token: Token) -> Span:
