@@ -264,12 +264,17 @@ def test_framework_agrees_with_generator(small: GenerationReport) -> None:
         results.indicator, results.area_type, results.breakdown, results.value, strict=True)
         if kind == "england" and not brk}
     f = small.england[2025]
-    assert england["cla_rate_per_10k"] == pytest.approx(f.cla_rate_per_10k, abs=1)
-    assert england["placements_3plus"] == pytest.approx(f.placements_3plus_percent, abs=0.5)
-    assert england["sdq_mean"] == pytest.approx(f.sdq_mean, abs=0.2)
-    assert england["care_leavers_19_21_eet"] == pytest.approx(f.eet_19_21_percent, abs=0.5)
-    # Same definitions: in fact equal, up to the rounding of the generator's figures.
-    assert england["placements_3plus"] == pytest.approx(f.placements_3plus_percent, abs=1e-3)
+    # Same definitions, so equal up to the generator's rounding to 3 decimal places.
+    expected = {
+        "cla_rate_per_10k": f.cla_rate_per_10k, "cin_rate_per_10k": f.cin_rate_per_10k,
+        "rereferrals_12m": f.re_referral_percent,
+        "placements_3plus": f.placements_3plus_percent,
+        "long_term_stability": f.long_term_stability_percent, "sdq_mean": f.sdq_mean,
+        "care_leavers_19_21_eet": f.eet_19_21_percent,
+        "cpp_second_or_subsequent": f.cpp_second_or_later_percent,
+        "care_leavers_19_21_suitable": f.suitable_accommodation_19_21_percent}
+    for indicator, value in expected.items():
+        assert england[indicator] == pytest.approx(value, abs=1e-3), indicator
 
 
 def test_arguments_are_checked(tmp_path: Path) -> None:
