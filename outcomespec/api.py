@@ -66,23 +66,30 @@ class Framework:
         return self.plan.explain()
 
     def evaluate(self, data: DataSource, period: int | None = None, *,
-                 area: str | None = None) -> Results:
+                 area: str | None = None, keep_going: bool = False) -> Results:
         """Compute every indicator for every area, for the reporting year ending in `period`.
 
-        Raises `OutcomeSpecError` with the data diagnostics when the data cannot be used;
-        `run` gives the warnings and the load and evaluation reports as well. `area` names the
-        local authority of a single authority's return that has no area column.
+        Raises `OutcomeSpecError` with the data diagnostics when the data have errors, unless
+        `keep_going`; `run` gives the warnings and the load and evaluation reports as well.
+        `area` names the local authority of a single authority's return that has no area
+        column.
         """
-        return self.run(data, period, area=area).results
+        return self.run(data, period, area=area, keep_going=keep_going).results
 
     def run(self, data: DataSource, period: int | None = None, *,
-            area: str | None = None) -> Run:
+            area: str | None = None, keep_going: bool = False) -> Run:
         """Like `evaluate`, keeping the reports: rows read and excluded per dataset, values
-        read as missing and why, indicators that could not be evaluated and why."""
+        read as missing and why, indicators that could not be evaluated and why.
+
+        With `keep_going`, data errors do not stop evaluation: a value that could not be read
+        is treated as missing (and counted under its diagnostic in the load report), and the
+        errors come back in `Run.diagnostics`. A table that could not be read at all is still
+        left out, and the indicators that need it are reported as not evaluated.
+        """
         year = period if period is not None else latest_period(self.model.period)
         loads = self._load(data, area)
         problems = [d for result in loads.values() for d in result.diagnostics]
-        if any(d.is_error for d in problems):
+        if any(d.is_error for d in problems) and not keep_going:
             raise OutcomeSpecError(problems)
         tables = {name: result.table for name, result in loads.items()
                   if result.table is not None}

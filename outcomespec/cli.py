@@ -67,6 +67,9 @@ def _parser() -> argparse.ArgumentParser:
                                "suffix, else csv)")
     evaluate.add_argument("--area", metavar="CODE",
                           help="the local authority of a single return without an area column")
+    evaluate.add_argument("--keep-going", action="store_true",
+                          help="evaluate despite data errors, reading bad values as missing "
+                               "(they are reported, and the exit status is still 1)")
     evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
 
     plan = commands.add_parser("explain", help="show the evaluation plan of a framework")
@@ -222,19 +225,21 @@ def _eval(args: argparse.Namespace) -> int:
         if framework is None:
             return EXIT_ERRORS
         try:
-            run = framework.run(args.data, args.period, area=args.area)
+            run = framework.run(args.data, args.period, area=args.area,
+                                keep_going=args.keep_going)
         except OutcomeSpecError as error:
             sys.stdout.write(render_all(error.diagnostics))
             return EXIT_ERRORS
         sys.stderr.write(_summary(framework.name, run))
         runs.append(run)
     results = Results.concatenate([run.results for run in runs])
+    status = EXIT_ERRORS if any(d.is_error for run in runs for d in run.diagnostics) else EXIT_OK
     if chosen == "parquet":
         if args.out is None:
             sys.stderr.write("outcomespec: error: parquet needs --out FILE\n")
             return EXIT_USAGE
         results.to_parquet(args.out)
-        return EXIT_OK
+        return status
     text = {"csv": results.to_csv, "json": results.to_json,
             "fingertips": results.to_fingertips_csv, "ees": results.to_ees_csv}[chosen]()
     assert text is not None
@@ -242,7 +247,7 @@ def _eval(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
     else:
         _write_atomically(args.out, text)
-    return EXIT_OK
+    return status
 
 
 def _progress(message: str) -> None:
@@ -252,7 +257,7 @@ def _progress(message: str) -> None:
 def _summary(name: str, run: Run) -> str:
     """What a careful reader needs to trust the numbers: what was read and what was not."""
     lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
-             f"{run.evaluation.period}, {run.evaluation.frame.n_areas} local authorities"]
+             f"{run.evaluation.period}, {_authorities(run.evaluation.frame.n_areas)}"]
     for dataset, result in sorted(run.loads.items()):
         report = result.report
         lost = sum(report.rows_excluded().values())
@@ -287,3 +292,7 @@ def _write_atomically(path: Path, text: str) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _authorities(count: int) -> str:
+    return f"{count} local authorit{'y' if count == 1 else 'ies'}"
