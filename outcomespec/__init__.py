@@ -5,9 +5,10 @@
 '0.1.0'
 """
 
-from outcomespec.api import Framework, load
+from outcomespec.api import Alignment, Framework, align, load
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, Severity
 
 __version__ = "0.1.0"
 
-__all__ = ["Diagnostic", "Framework", "OutcomeSpecError", "Severity", "__version__", "load"]
+__all__ = ["Alignment", "Diagnostic", "Framework", "OutcomeSpecError", "Severity", "__version__",
+           "align", "load"]

@@ -11,13 +11,15 @@ E001
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from attrs import field, frozen
 
 from outcomespec import model as m
+from outcomespec.alignment import Alignment
+from outcomespec.alignment import align as align_frameworks
 from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
@@ -86,8 +88,11 @@ class Framework:
         errors come back in `Run.diagnostics`. A table that could not be read at all is still
         left out, and the indicators that need it are reported as not evaluated.
         """
+        return run_all([self], data, period, area=area, keep_going=keep_going)[0]
+
+    def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
+                  keep_going: bool) -> Run:
         year = period if period is not None else latest_period(self.model.period)
-        loads = self._load(data, area)
         problems = [d for result in loads.values() for d in result.diagnostics]
         if any(d.is_error for d in problems) and not keep_going:
             raise OutcomeSpecError(problems)
@@ -108,23 +113,44 @@ class Framework:
         known = {d.name: d for module in self.modules for d in module.datasets}
         return tuple(known[n] for n in sorted(names) if n in known)
 
-    def _load(self, data: DataSource, area: str | None) -> dict[str, LoadResult]:
-        codelists = codelists_of(self.modules)
-        datasets = self.datasets()
-        if isinstance(data, str | Path):
-            return load_directory(datasets, Path(data), codelists, area=area)
-        by_name = {d.name: d for d in datasets} | {d.name.rsplit(".", 1)[-1]: d
-                                                   for d in datasets}
-        loads = {}
-        for name, source in data.items():
-            dataset = by_name.get(name)
-            if dataset is None:
-                known = ", ".join(sorted(d.name.rsplit(".", 1)[-1] for d in datasets))
-                msg = f"`{name}` is not a dataset this framework reads (it reads: {known})"
-                raise KeyError(msg)
-            loads[dataset.name] = load_table(dataset, source, codelists, name=name,
-                                             area=area if dataset.area else None)
-        return loads
+
+def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | None = None, *,
+            area: str | None = None, keep_going: bool = False) -> tuple[Run, ...]:
+    """Evaluate several frameworks on the same data, reading each dataset once.
+
+    Why: frameworks over the same returns (the National Framework and Supporting Families
+    both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
+    reports only the datasets its framework reads; errors are handled as in `Framework.run`.
+    """
+    datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
+    modules = {module.name: module for fw in frameworks for module in fw.modules}
+    loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
+    runs = []
+    for framework in frameworks:
+        own = {d.name for d in framework.datasets()}
+        runs.append(framework._evaluate(
+            {name: result for name, result in loads.items() if name in own}, period,
+            keep_going))
+    return tuple(runs)
+
+
+def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
+               data: DataSource, area: str | None) -> dict[str, LoadResult]:
+    codelists = codelists_of(modules)
+    if isinstance(data, str | Path):
+        return load_directory(datasets, Path(data), codelists, area=area)
+    by_name = {d.name: d for d in datasets} | {d.name.rsplit(".", 1)[-1]: d
+                                               for d in datasets}
+    loads = {}
+    for name, source in data.items():
+        dataset = by_name.get(name)
+        if dataset is None:
+            known = ", ".join(sorted(d.name.rsplit(".", 1)[-1] for d in datasets))
+            msg = f"`{name}` is not a dataset this framework reads (it reads: {known})"
+            raise KeyError(msg)
+        loads[dataset.name] = load_table(dataset, source, codelists, name=name,
+                                         area=area if dataset.area else None)
+    return loads
 
 
 def latest_period(reporting: m.ReportingPeriod, today: dt.date | None = None) -> int:
@@ -156,4 +182,29 @@ def load(path: str | Path, root: str | Path | None = None) -> Framework:
     return Framework(framework, result.frameworks, result.diagnostics, plan)
 
 
-__all__ = ["AreaFrame", "DataSource", "Framework", "Run", "latest_period", "load"]
+def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignment:
+    """Read, parse and check framework files and their imports, and align them: which shared
+    goals each serves, indicators that compute the same quantity, polarity conflicts, gaps.
+
+    The files are checked together, as `load` checks one, so a file they share is read once.
+    Raises `OutcomeSpecError`, carrying every diagnostic, if anything is an error. Imports may
+    not leave `root` (default: the deepest directory holding every file). Goals and
+    definitions come from the files and everything they import; only the files given are
+    aligned (they are the columns of the report, in the order given).
+
+    >>> try:
+    ...     align(["missing.ospec"])
+    ... except OutcomeSpecError as error:
+    ...     print(error.diagnostics[0].code)
+    E001
+    """
+    files = [Path(path) for path in paths]
+    result = check_paths(files, Path(root) if root is not None else None)
+    if not result.ok:
+        raise OutcomeSpecError(result.diagnostics)
+    requested = [result.framework(name) for name in result.requested]
+    return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
+
+
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "align", "latest_period",
+           "load"]

@@ -8,6 +8,7 @@ the traceback).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outcomespec import __version__
-from outcomespec.api import Framework, Run, load
+from outcomespec.api import Framework, Run, align, load, run_all
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
 from outcomespec.demo import run_demo
@@ -76,6 +77,15 @@ def _parser() -> argparse.ArgumentParser:
     plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
     plan.add_argument("--root", type=Path, help="project root imports must stay inside")
 
+    aligning = commands.add_parser("align", help="align frameworks: goals × frameworks "
+                                   "coverage, duplicated indicators, polarity conflicts")
+    aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
+    aligning.add_argument("--format", choices=("text", "json", "html"), default="text")
+    aligning.add_argument("--out", type=Path, metavar="FILE",
+                          help="write the report here (default: standard output)")
+    aligning.add_argument("--root", type=Path, help="project root imports must stay inside "
+                          "(default: the current directory, or the files' common directory)")
+
     demo = commands.add_parser("demo", help="generate national synthetic data, evaluate the "
                                "shipped frameworks, and summarise")
     demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR")
@@ -116,6 +126,8 @@ def _run(args: argparse.Namespace) -> int:
         return _fmt(args)
     if args.command == "eval":
         return _eval(args)
+    if args.command == "align":
+        return _align(args)
     if args.command == "demo":
         if not (args.frameworks / "csc_national_framework.ospec").is_file():
             sys.stderr.write(f"outcomespec: error: no csc_national_framework.ospec in "
@@ -219,19 +231,21 @@ def _eval(args: argparse.Namespace) -> int:
         sys.stderr.write(f"outcomespec: error: cannot tell the format from `{args.out}`; "
                          "give --format\n")
         return EXIT_USAGE
-    runs = []
+    frameworks = []
     for path in args.frameworks:
         framework = _load(path, args.root)
         if framework is None:
             return EXIT_ERRORS
-        try:
-            run = framework.run(args.data, args.period, area=args.area,
-                                keep_going=args.keep_going)
-        except OutcomeSpecError as error:
-            sys.stdout.write(render_all(error.diagnostics))
-            return EXIT_ERRORS
-        sys.stderr.write(_summary(framework.name, run))
-        runs.append(run)
+        frameworks.append(framework)
+    try:
+        runs = run_all(frameworks, args.data, args.period, area=args.area,
+                       keep_going=args.keep_going)
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
+    shown: set[Diagnostic] = set()
+    for framework, run in zip(frameworks, runs, strict=True):
+        sys.stderr.write(_summary(framework.name, run, shown))
     results = Results.concatenate([run.results for run in runs])
     status = EXIT_ERRORS if any(d.is_error for run in runs for d in run.diagnostics) else EXIT_OK
     if chosen == "parquet":
@@ -250,11 +264,36 @@ def _eval(args: argparse.Namespace) -> int:
     return status
 
 
+def _align(args: argparse.Namespace) -> int:
+    if args.root is not None and not args.root.is_dir():
+        sys.stderr.write(f"outcomespec: error: --root {args.root} is not a directory\n")
+        return EXIT_USAGE
+    if args.out is not None and not args.out.parent.is_dir():
+        sys.stderr.write(f"outcomespec: error: --out {args.out}: no directory "
+                         f"{args.out.parent}\n")
+        return EXIT_USAGE
+    root = args.root if args.root is not None else _default_root(list(args.frameworks))
+    try:
+        alignment = align(args.frameworks, root)
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
+    if args.format == "json":
+        text = json.dumps(alignment.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = alignment.render_html() if args.format == "html" else alignment.render_text()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        _write_atomically(args.out, text)
+    return EXIT_OK
+
+
 def _progress(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def _summary(name: str, run: Run) -> str:
+def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
     """What a careful reader needs to trust the numbers: what was read and what was not."""
     lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
              f"{run.evaluation.period}, {_authorities(run.evaluation.frame.n_areas)}"]
@@ -271,8 +310,10 @@ def _summary(name: str, run: Run) -> str:
     lines.extend(f"  {dataset}: {rows:,} rows in no known local authority"
                  for dataset, rows in run.evaluation.rows_outside_areas)
     text = "\n".join(lines) + "\n"
-    if run.diagnostics:
-        text += render_all(run.diagnostics)
+    new = [d for d in run.diagnostics if d not in shown]
+    shown.update(new)
+    if new:
+        text += render_all(new)
     return text
 
 

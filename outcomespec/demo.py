@@ -14,25 +14,34 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from outcomespec.api import Run, load
+from outcomespec.alignment import Alignment, align
+from outcomespec.api import Run, load, run_all
 from outcomespec.synthetic import generate
 
 PUBLISHED_ENGLAND_2025 = {
-    "cla_rate_per_10k": (67.0, "per 10,000", "81,770 / 12,183,016"),
-    "placements_3plus": (10.0, "%", "8,500 / 81,770"),
-    "sdq_mean": (14.9, "score", "children looked after 12 months, aged 5-16"),
-    "care_leavers_19_21_eet": (54.0, "%", "20,760 / 38,440"),
+    "cin_rate_per_10k": (330.3, "402,400 / 12,183,016"),
+    "rereferrals_12m": (22.6, "142,900 / 632,830"),
+    "cla_rate_per_10k": (67.0, "81,770 / 12,183,016"),
+    "placements_3plus": (10.0, "8,500 / 81,770"),
+    "long_term_stability": (69.0, "19,680 / 28,710"),
+    "sdq_mean": (14.9, "children looked after 12 months, aged 5-16"),
+    "care_leavers_19_21_eet": (54.0, "20,760 / 38,440"),
+    "cpp_second_or_subsequent": (24.5, "15,130 / 61,840"),
 }
-"""England 2025 as DfE published it (children looked after in England, 2025; OGL v3)."""
+"""England 2025 as DfE published it (children looked after in England; children in need;
+2025 releases, OGL v3): the eight stable indicators of the National Framework."""
+
+SYNTHETIC = ("csc_national_framework", "supporting_families", "shared_outcomes")
+"""The shipped frameworks evaluated on the synthetic data, in this order."""
 
 
 def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 2025,
              period: int = 2025, say: Callable[[str], None] | None = None,
              stream: TextIO | None = None) -> dict[str, Path]:
-    """Generate (or reuse) the data, evaluate, write the results, print a summary.
+    """Generate (or reuse) the data, evaluate, align, write the results, print a summary.
 
-    Returns the results file of each framework. The data are generated once per
-    (scale, seed, period) under `out/data` and reused on later runs.
+    Returns the file written for each framework and for the alignment report. The data are
+    generated once per (scale, seed) under `out/data` and reused on later runs.
     """
     tell = say or (lambda message: None)
     stream = stream if stream is not None else sys.stdout
@@ -50,18 +59,27 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
     else:
         tell(f"reusing synthetic data in {data}")
     written: dict[str, Path] = {}
-    tell("evaluating csc_national_framework on the synthetic data …")
-    national = load(frameworks / "csc_national_framework.ospec", root=frameworks)
-    run = national.run(data / str(period), period)
-    written["csc_national_framework"] = _write(run, out / "csc_national_framework.csv")
+    shipped = [frameworks / f"{name}.ospec" for name in SYNTHETIC]
+    loaded = [load(path, root=frameworks) for path in shipped if path.exists()]
+    tell(f"evaluating {', '.join(f.name for f in loaded)} on the synthetic data …")
+    began = time.perf_counter()
+    runs = run_all(loaded, data / str(period), period)
+    tell(f"  done in {time.perf_counter() - began:.1f} s")
+    for framework, run in zip(loaded, runs, strict=True):
+        written[framework.name] = _write(run, out / f"{framework.name}.csv")
     published = frameworks / "data" / "dfe"
     if (frameworks / "dfe_published.ospec").exists() and published.is_dir():
         tell("evaluating dfe_published on DfE's published tables …")
         dfe = load(frameworks / "dfe_published.ospec", root=frameworks)
-        dfe_run = dfe.run(published, period)
-        written["dfe_published"] = _write(dfe_run, out / "dfe_published.csv")
-    _summary(run, stream)
-    stream.write(f"\nresults: {', '.join(str(p) for p in written.values())}\n")
+        loaded.append(dfe)
+        written["dfe_published"] = _write(dfe.run(published, period),
+                                          out / "dfe_published.csv")
+    tell("aligning the frameworks on the shared goals …")
+    alignment = align([f.model for f in loaded])
+    written["alignment"] = _write_alignment(alignment, out)
+    _summary(runs[0], stream)
+    _alignment_headline(alignment, stream)
+    stream.write(f"\nwritten: {', '.join(str(p) for p in written.values())}\n")
     stream.write(f"total time {time.perf_counter() - started:.1f} s\n")
     return written
 
@@ -72,21 +90,34 @@ def _write(run: Run, path: Path) -> Path:
     return path
 
 
+def _write_alignment(alignment: Alignment, out: Path) -> Path:
+    """The report as JSON (for tools), HTML (for people) and text; returns the HTML page."""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "alignment.json").write_text(json.dumps(alignment.to_dict(), indent=2) + "\n",
+                                        encoding="utf-8")
+    (out / "alignment.txt").write_text(alignment.render_text(), encoding="utf-8")
+    page = out / "alignment.html"
+    page.write_text(alignment.render_html(), encoding="utf-8")
+    return page
+
+
 def _summary(run: Run, stream: TextIO) -> None:
     """England beside the published figures, and a few authorities with their judgements."""
     rows = [r for r in run.results.rows() if not r["breakdown"]]
-    stream.write(f"\nEngland, {run.evaluation.period} (synthetic data beside DfE's published "
-                 "figures)\n")
+    stream.write(f"\nEngland, {run.evaluation.period}: the National Framework's stable "
+                 "indicators on synthetic data, beside DfE's published figures\n")
     stream.write(f"  {'indicator':<26} {'computed':>10} {'published':>10}  unit\n")
-    for row in rows:
-        if row["area_type"] != "england":
-            continue
-        value = row["value"]
+    england = {r["indicator"]: r for r in rows if r["area_type"] == "england"}
+    for indicator, (published, _) in PUBLISHED_ENGLAND_2025.items():
+        row = england.get(indicator)
+        value = row["value"] if row else None
         shown = f"{value:10.1f}" if value is not None else f"{'—':>10}"
-        published = PUBLISHED_ENGLAND_2025.get(row["indicator"])
-        reference = f"{published[0]:10.1f}" if published else f"{'':>10}"
-        stream.write(f"  {row['indicator']:<26} {shown} {reference}  {row['unit']}\n")
-    stream.write("\nA few local authorities, judged against England, region and neighbours\n")
+        unit = row["unit"] if row else ""
+        stream.write(f"  {indicator:<26} {shown} {published:10.1f}  {unit}\n")
+    others = len([i for i in england if i not in PUBLISHED_ENGLAND_2025])
+    stream.write(f"  … and {others} more indicators in the results table\n")
+    stream.write("\nA few local authorities, judged against England, region and neighbours "
+                 "(3+ placements)\n")
     wanted = {"805", "341", "890", "202", "926"}
     for row in rows:
         if row["area_type"] == "local_authority" and row["area_code"] in wanted \
@@ -95,3 +126,21 @@ def _summary(run: Run, stream: TextIO) -> None:
             shown = f"{value:5.1f}%" if value is not None else "  —  "
             stream.write(f"  {row['area_name']:<22} {shown}  England: {row['vs_england']:<12} "
                          f"region: {row['vs_region']:<12} neighbours: {row['vs_neighbours']}\n")
+
+
+def _alignment_headline(alignment: Alignment, stream: TextIO) -> None:
+    """How the frameworks line up on the shared goals, in a few lines."""
+    goals = alignment.goals
+    stream.write(f"\nAlignment on {len(goals)} shared goals\n")
+    for framework in alignment.frameworks:
+        served = sum(1 for g in goals if g.strongest(framework) is not None)
+        if served:
+            stream.write(f"  {framework:<26} serves {served:>2} of {len(goals)} goals\n")
+    stream.write(f"  duplicates (the same quantity in two places): {len(alignment.duplicates)}; "
+                 f"near-duplicates: {len(alignment.near_duplicates)}; polarity conflicts: "
+                 f"{len(alignment.conflicts)} (details in alignment.txt / .html / .json)\n")
+    if alignment.process_only:
+        stream.write(f"  served only by process or context measures: "
+                     f"{', '.join(alignment.process_only)}\n")
+    if alignment.unmeasured:
+        stream.write(f"  measured by no framework: {', '.join(alignment.unmeasured)}\n")

@@ -29,6 +29,13 @@ def test_demo_writes_results_and_reuses_its_data(tmp_path: Path,
     assert {"placements_3plus", "sdq_mean", "care_leavers_19_21_eet",
             "cla_rate_per_10k"} <= england
     assert (tmp_path / "dfe_published.csv").is_file()
+    assert "cpp_second_or_subsequent" in out
+    assert "24.5  percent" in out
+    assert "supporting_families        serves 11 of 14 goals" in out
+    assert "polarity conflicts: 1" in out
+    for name in ("supporting_families.csv", "alignment.json", "alignment.html",
+                 "alignment.txt"):
+        assert (tmp_path / name).is_file(), name
     assert main(args) == 0
     assert "reusing synthetic data" in capsys.readouterr().err
 

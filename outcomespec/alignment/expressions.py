@@ -1,0 +1,357 @@
+"""Expressions of the checked model in normal form, compared, and written back as text.
+
+Two frameworks often compute the same thing in different words: one names a definition the
+other writes out, one lists conditions in another order. Normalising removes what does not
+change the value, so that equal normal forms mean the same computation:
+
+- named definitions are inlined (a `this.` reference shifts the definition's rows outward);
+- `and` / `or` chains are flattened, repeated conditions dropped, and the rest put in a fixed
+  order; `not` is pushed into `in {…}` and `is missing`, and a double `not` removed;
+- a comparison puts its constant on the right (`19 <= age(…)` reads `age(…) >= 19`), and `=`,
+  `!=`, `+` and `*` order their operands;
+- numbers are compared by value (`12` = `12.0`) and durations in months and days
+  (`1 year` = `12 months`).
+
+Spans take no part in equality, so where a thing was written never matters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, assert_never
+
+import attrs
+
+from outcomespec import model as m
+
+_OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 9)
+_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+_CONSTANT = (m.Literal, m.Duration, m.PeriodValue)
+_MEASURES = (m.ValueKind.NUMBER, m.ValueKind.DATE)
+"""Literals that set how much or when (an age, a count, a date): the constants in which
+near-duplicates may differ. Text and true/false literals select what is counted instead."""
+
+
+def conjuncts(expr: m.Expr) -> tuple[m.Expr, ...]:
+    """The conditions of an `and` chain, or the expression alone.
+
+    >>> yes = m.Literal(True, m.BOOLEAN)
+    >>> len(conjuncts(m.Logical("and", (yes, m.Logical("and", (yes, yes))))))
+    3
+    """
+    if isinstance(expr, m.Logical) and expr.op == "and":
+        return tuple(c for operand in expr.operands for c in conjuncts(operand))
+    return (expr,)
+
+
+def sort_key(expr: m.Expr) -> tuple[str, str]:
+    """A fixed order that keeps expressions differing only in constants side by side."""
+    return render(expr, constants=False), render(expr)
+
+
+class Normaliser:
+    """Normal forms of expressions, inlining the named definitions it is given.
+
+    >>> age = m.ColumnRef("d.people", "AGE", m.NUMBER)
+    >>> adult = m.Comparison("<=", m.Literal(18.0, m.NUMBER), age)
+    >>> render(Normaliser({}).expr(m.Not(m.Not(adult))))
+    'AGE >= 18'
+    """
+
+    def __init__(self, definitions: Mapping[str, m.Definition]) -> None:
+        self.definitions = definitions
+        self.inlined: dict[str, m.Expr] = {}
+        self.inlining: set[str] = set()
+
+    def expr(self, expr: m.Expr) -> m.Expr:
+        """The normal form of `expr`."""
+        match expr:
+            case m.Literal():
+                if expr.type.kind is m.ValueKind.NUMBER:
+                    return m.Literal(float(expr.value), m.NUMBER)
+                return expr
+            case m.Duration():
+                return m.Duration(0, expr.years * 12 + expr.months, expr.days)
+            case m.PeriodValue() | m.ColumnRef():
+                return expr
+            case m.DefinitionRef():
+                return self.definition(expr)
+            case m.Logical():
+                return self.logical(expr)
+            case m.Not():
+                return _negated(self.expr(expr.operand))
+            case m.Negate():
+                return m.Negate(self.expr(expr.operand), _plain(expr.type))
+            case m.Arithmetic():
+                left, right = self.expr(expr.left), self.expr(expr.right)
+                if expr.op in "+*" and expr.type.kind is m.ValueKind.NUMBER:
+                    left, right = sorted((left, right), key=sort_key)
+                return m.Arithmetic(expr.op, left, right, _plain(expr.type))
+            case m.Comparison():
+                left, right = self.expr(expr.left), self.expr(expr.right)
+                op = expr.op
+                if _is_constant(left) and not _is_constant(right):
+                    left, right, op = right, left, _MIRRORED[op]
+                elif op in ("=", "!=") and _is_constant(left) == _is_constant(right):
+                    left, right = sorted((left, right), key=sort_key)
+                return m.Comparison(op, left, right)
+            case m.CodeTest():
+                return m.CodeTest(self.expr(expr.operand), expr.codes, expr.negated)
+            case m.MissingTest():
+                return m.MissingTest(self.expr(expr.operand), expr.negated)
+            case m.InPeriod():
+                return m.InPeriod(self.expr(expr.operand))
+            case m.Within():
+                duration = self.expr(expr.duration)
+                assert isinstance(duration, m.Duration)
+                return m.Within(self.expr(expr.operand), duration, expr.direction,
+                                self.expr(expr.anchor))
+            case m.Call():
+                return m.Call(expr.function, tuple(self.expr(a) for a in expr.args),
+                              _plain(expr.type))
+            case m.Aggregate():
+                return m.Aggregate(
+                    expr.function, self.optional(expr.value), expr.dataset, expr.link,
+                    self.optional(expr.where), self.optional(expr.order), _plain(expr.type))
+            case _:
+                assert_never(expr)
+
+    def optional(self, expr: m.Expr | None) -> m.Expr | None:
+        """The normal form of an optional part (an aggregate's value, `where`, `by`)."""
+        return None if expr is None else self.expr(expr)
+
+    def definition(self, ref: m.DefinitionRef) -> m.Expr:
+        """The definition's expression in place of its name; the name if it is unknown."""
+        name = ref.definition
+        definition = self.definitions.get(name)
+        if definition is None or name in self.inlining:
+            return m.DefinitionRef(name, ref.type, ref.depth)
+        if name not in self.inlined:
+            self.inlining.add(name)
+            self.inlined[name] = self.expr(definition.expr)
+            self.inlining.discard(name)
+        return _shift(self.inlined[name], ref.depth)
+
+    def logical(self, expr: m.Logical) -> m.Expr:
+        """A flat, ordered chain without repeats; a chain of one is that condition."""
+        found: dict[m.Expr, None] = {}
+        for operand in expr.operands:
+            normal = self.expr(operand)
+            if isinstance(normal, m.Logical) and normal.op == expr.op:
+                found.update(dict.fromkeys(normal.operands))
+            else:
+                found[normal] = None
+        operands = tuple(sorted(found, key=sort_key))
+        return operands[0] if len(operands) == 1 else m.Logical(expr.op, operands)
+
+
+def _plain(value_type: m.ValueType) -> m.ValueType:
+    """Numbers compare by value: whether one was written as a whole number does not count."""
+    return m.NUMBER if value_type.kind is m.ValueKind.NUMBER else value_type
+
+
+def _negated(expr: m.Expr) -> m.Expr:
+    match expr:
+        case m.Not():
+            return expr.operand
+        case m.CodeTest():
+            return m.CodeTest(expr.operand, expr.codes, not expr.negated)
+        case m.MissingTest():
+            return m.MissingTest(expr.operand, not expr.negated)
+        case _:
+            return m.Not(expr)
+
+
+def _is_constant(expr: m.Expr) -> bool:
+    if isinstance(expr, _CONSTANT):
+        return True
+    if isinstance(expr, m.Arithmetic):
+        return _is_constant(expr.left) and _is_constant(expr.right)
+    if isinstance(expr, m.Negate):
+        return _is_constant(expr.operand)
+    return False
+
+
+def _shift(expr: m.Expr, by: int, level: int = 0) -> m.Expr:
+    """A definition's expression moved `by` rows outward: used as `this.name`, its own row is
+    the enclosing row. Inside an aggregation, references to that aggregation's rows stay."""
+    if by == 0:
+        return expr
+    match expr:
+        case m.ColumnRef() | m.DefinitionRef():
+            return attrs.evolve(expr, depth=expr.depth + by) if expr.depth >= level else expr
+        case m.Aggregate():
+            return _children(expr, lambda child: _shift(child, by, level + 1))
+        case _:
+            return _children(expr, lambda child: _shift(child, by, level))
+
+
+def _children(expr: m.Expr, change: Callable[[m.Expr], m.Expr]) -> m.Expr:
+    """`expr` with `change` applied to each of its sub-expressions."""
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(expr)):
+        value = getattr(expr, field.name)
+        if _is_expr(value):
+            changes[field.name] = change(value)
+        elif isinstance(value, tuple) and value and all(_is_expr(v) for v in value):
+            changes[field.name] = tuple(change(v) for v in value)
+    return attrs.evolve(expr, **changes) if changes else expr
+
+
+def _is_expr(value: object) -> bool:
+    return attrs.has(type(value)) and not isinstance(value, m.ValueType)
+
+
+# ------------------------------------------------------------------ differing in constants
+
+
+def constant_differences(first: m.Expr, second: m.Expr) -> list[tuple[m.Expr, m.Expr]] | None:
+    """The constants that differ between two expressions of the same shape, or None when the
+    shapes differ (other operators, columns, codes, functions or text). Constants are
+    numbers, dates and durations.
+
+    >>> window = m.ColumnRef("d.referrals", "PREVIOUS", m.DATE)
+    >>> anchor = m.ColumnRef("d.referrals", "REFDATE", m.DATE)
+    >>> a = m.Within(window, m.Duration(0, 12, 0), "before", anchor)
+    >>> b = m.Within(window, m.Duration(0, 24, 0), "before", anchor)
+    >>> [(render(x), render(y)) for x, y in constant_differences(a, b)]
+    [('12 months', '24 months')]
+    """
+    found: list[tuple[m.Expr, m.Expr]] = []
+    return found if _same_shape(first, second, found) else None
+
+
+def _same_shape(first: Any, second: Any, found: list[tuple[m.Expr, m.Expr]]) -> bool:
+    if type(first) is not type(second):
+        return False
+    if isinstance(first, m.Literal | m.Duration):
+        if first == second:
+            return True
+        if first.type.kind is not second.type.kind or not _varies(first):
+            return False
+        found.append((first, second))
+        return True
+    if not _is_expr(first):
+        return bool(first == second)
+    for field in attrs.fields(type(first)):
+        if not field.eq:
+            continue
+        a, b = getattr(first, field.name), getattr(second, field.name)
+        if isinstance(a, tuple) and isinstance(b, tuple):
+            if len(a) != len(b) or not all(_same_shape(x, y, found)
+                                           for x, y in zip(a, b, strict=True)):
+                return False
+        elif not _same_shape(a, b, found):
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ text
+
+
+def render(expr: m.Expr, *, constants: bool = True) -> str:
+    """An expression as the language writes it (`constants=False` writes each number, date
+    and duration as `…`). Names of datasets and definitions lose their module; code sets
+    are spelt out.
+
+    >>> age = m.Call("age", (m.ColumnRef("d.people", "DOB", m.DATE),
+    ...                      m.PeriodValue("end", m.DATE)), m.NUMBER)
+    >>> older = m.Comparison(">=", age, m.Literal(19.0, m.NUMBER))
+    >>> render(m.Logical("or", (older, m.Not(older))))
+    'age(DOB, period.end) >= 19 or not age(DOB, period.end) >= 19'
+    >>> render(older, constants=False)
+    'age(DOB, period.end) >= …'
+    """
+    return _text(expr, 0, constants)
+
+
+def _text(expr: m.Expr, outer: int, constants: bool) -> str:
+    level, text = _form(expr, constants)
+    return f"({text})" if level < outer else text
+
+
+def _form(expr: m.Expr, constants: bool) -> tuple[int, str]:
+    """How tightly the expression binds, and its text."""
+    def sub(child: m.Expr, level: int) -> str:
+        return _text(child, level, constants)
+
+    match expr:
+        case m.Literal():
+            return _ATOM, _literal(expr) if constants or not _varies(expr) else "…"
+        case m.Duration():
+            return _ATOM, _duration(expr) if constants else "…"
+        case m.PeriodValue():
+            return _ATOM, f"period.{expr.name}"
+        case m.ColumnRef():
+            return _ATOM, "this." * expr.depth + expr.column
+        case m.DefinitionRef():
+            return _ATOM, "this." * expr.depth + _short(expr.definition)
+        case m.Logical():
+            level = _OR if expr.op == "or" else _AND
+            return level, f" {expr.op} ".join(sub(o, level + 1) for o in expr.operands)
+        case m.Not():
+            return _NOT, "not " + sub(expr.operand, _NOT)
+        case m.Negate():
+            return _UNARY, "-" + sub(expr.operand, _UNARY)
+        case m.Arithmetic():
+            level = _SUM if expr.op in "+-" else _PRODUCT
+            return level, f"{sub(expr.left, level)} {expr.op} {sub(expr.right, level + 1)}"
+        case m.Comparison() | m.CodeTest() | m.MissingTest() | m.InPeriod() | m.Within():
+            return _COMPARE, _condition(expr, constants)
+        case m.Call():
+            return _ATOM, f"{expr.function}({', '.join(sub(a, 0) for a in expr.args)})"
+        case m.Aggregate():
+            value = f"{sub(expr.value, 0)} of " if expr.value is not None else ""
+            where = f" where {sub(expr.where, 0)}" if expr.where is not None else ""
+            order = f" by {sub(expr.order, 0)}" if expr.order is not None else ""
+            return _ATOM, f"{expr.function}({value}{_short(expr.dataset)}{where}{order})"
+        case _:
+            assert_never(expr)
+
+
+def _condition(expr: m.Comparison | m.CodeTest | m.MissingTest | m.InPeriod | m.Within,
+               constants: bool) -> str:
+    def sub(child: m.Expr) -> str:
+        return _text(child, _SUM, constants)
+
+    match expr:
+        case m.Comparison():
+            return f"{sub(expr.left)} {expr.op} {sub(expr.right)}"
+        case m.CodeTest():
+            codes = ", ".join(sorted(expr.codes))
+            return f"{sub(expr.operand)} {'not in' if expr.negated else 'in'} {{{codes}}}"
+        case m.MissingTest():
+            return f"{sub(expr.operand)} is {'not ' if expr.negated else ''}missing"
+        case m.InPeriod():
+            return f"{sub(expr.operand)} in period"
+        case m.Within():
+            return (f"{sub(expr.operand)} within {sub(expr.duration)} {expr.direction} "
+                    f"{sub(expr.anchor)}")
+        case _:
+            assert_never(expr)
+
+
+def _varies(constant: m.Literal | m.Duration) -> bool:
+    return isinstance(constant, m.Duration) or constant.type.kind in _MEASURES
+
+
+def _literal(literal: m.Literal) -> str:
+    value = literal.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if literal.type.kind is m.ValueKind.TEXT:
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+def _duration(duration: m.Duration) -> str:
+    parts = [f"{count} {unit}{'s' if count != 1 else ''}"
+             for count, unit in ((duration.years, "year"), (duration.months, "month"),
+                                 (duration.days, "day")) if count]
+    return " ".join(parts) or "0 days"
+
+
+def _short(qualified: str) -> str:
+    return qualified.rsplit(".", 1)[-1]
