@@ -90,6 +90,10 @@ CODES: dict[str, CodeInfo] = _registry(
              "appear inside `count(...)`, `any(...)` and the other aggregations."),
     CodeInfo("E211", "error", "definition refers to itself",
              "Definitions may use other definitions, but not in a loop; the chain is shown."),
+    CodeInfo("E212", "error", "indicator reused before it is declared",
+             "An indicator reused `from` another in the same file must come after it, so "
+             "that what it reuses has been checked. Move it below, or reuse the indicator "
+             "from another file."),
     # ---- types (E3xx)
     CodeInfo("E301", "error", "type mismatch",
              "The operator cannot combine values of these types, e.g. adding two dates or "
@@ -121,7 +125,8 @@ CODES: dict[str, CodeInfo] = _registry(
     CodeInfo("E407", "error", "field cannot be overridden",
              "An indicator reused `from` another framework may override how it is judged and "
              "published (polarity, comparators, confidence, suppression, breakdowns, metadata, "
-             "goals) but not what it computes."),
+             "goals) but not what it computes. Breakdowns must be columns of the reused "
+             "indicator's cohort."),
     CodeInfo("E408", "error", "unit does not fit the statistic",
              "Proportions are shown as `percent` or a named unit; rates need `per N`; means "
              "and medians need a named unit such as `\"score\"`."),

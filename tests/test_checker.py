@@ -214,3 +214,27 @@ def test_code_compared_with_equals_gets_the_in_form(tmp_path: Path) -> None:
     result = indicator(tmp_path, PROPORTION.replace("RNE in new_placement", "LS = C2"))
     (diagnostic,) = result.diagnostics
     assert (diagnostic.code, diagnostic.help) == ("E301", "write `LS in {C2}`")
+
+
+def test_reused_indicator_may_override_breakdowns(tmp_path: Path) -> None:
+    """A reused indicator's `breakdown` replaces the original's, checked against its cohort."""
+    lib = Path(__file__).parent / "golden" / "diagnostics" / "_lib"
+    (tmp_path / "fw.ospec").write_text((lib / "fw.ospec").read_text(encoding="utf-8"),
+                                       encoding="utf-8")
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "mini903.ospec").write_text(
+        (lib / "datasets" / "mini903.ospec").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "local.ospec").write_text(
+        'framework local "Local" {\n  import "fw.ospec"\n  import "datasets/mini903.ospec"\n'
+        '  define young "Under 10" for header = age(DOB, period.end) < 10\n'
+        '  outcome stable "Stable" {\n'
+        "    indicator moves from demo.placements_3plus {\n      breakdown by young\n"
+        "    }\n    indicator bad from demo.placements_3plus {\n      breakdown by NOPE\n"
+        "    }\n  }\n}\n", encoding="utf-8")
+    result = check_paths([tmp_path / "local.ospec"], tmp_path)
+    assert [(d.code, d.message) for d in result.diagnostics] == [
+        ("E201", "`NOPE` is not a column of `header` or a definition for it")]
+    local = result.framework(result.requested[0])
+    assert local is not None
+    moves = local.indicators[0]
+    assert [b.type.kind for b in moves.breakdowns] == [m.ValueKind.BOOLEAN]  # not SEX

@@ -81,7 +81,7 @@ class _Checker:
             case s.BoolLit():
                 return m.Literal(expr.value, m.BOOLEAN, span=expr.span)
             case s.DurationLit():
-                return _duration(expr)
+                return self.duration(expr)
             case s.PeriodRef():
                 kind = PERIOD_FIELDS.get(expr.name.text)
                 if kind is None:
@@ -332,8 +332,28 @@ class _Checker:
             if side.type.kind is not m.ValueKind.DATE:
                 self.report("E301", f"`within` compares dates, not {side.type:a}", side)
                 return None
-        return m.Within(operand, _duration(expr.duration), expr.direction, anchor,
-                        span=expr.span)
+        duration = self.duration(expr.duration)
+        if duration is None:
+            return None
+        return m.Within(operand, duration, expr.direction, anchor, span=expr.span)
+
+    def duration(self, expr: s.DurationLit) -> m.Duration | None:
+        """Whole years, months and days: calendar arithmetic has no half month."""
+        years = months = days = 0
+        for amount, unit in expr.parts:
+            value = float(amount.text)
+            if not value.is_integer():
+                self.report("E105", f"`{amount.text} {unit}` is not a whole number of "
+                            f"{unit.rstrip('s')}s", amount,
+                            help="write whole units, e.g. `1 year 6 months` for 1.5 years")
+                return None
+            if unit.startswith("year"):
+                years += int(value)
+            elif unit.startswith("month"):
+                months += int(value)
+            else:
+                days += int(value) * _UNIT_DAYS[unit]
+        return m.Duration(years, months, days, span=expr.span)
 
     # -------------------------------------------------------------- calls and aggregations
     def call(self, expr: s.Call, rows: Rows) -> m.Expr | None:
@@ -464,19 +484,6 @@ class _Checker:
 
 def _number_type(text: str) -> m.ValueType:
     return m.ValueType(m.ValueKind.NUMBER, integer="." not in text)
-
-
-def _duration(expr: s.DurationLit) -> m.Duration:
-    years = months = days = 0
-    for amount, unit in expr.parts:
-        value = int(float(amount.text))
-        if unit.startswith("year"):
-            years += value
-        elif unit.startswith("month"):
-            months += value
-        else:
-            days += value * _UNIT_DAYS[unit]
-    return m.Duration(years, months, days, span=expr.span)
 
 
 def _same_kind(a: m.ValueType, b: m.ValueType) -> bool:

@@ -133,6 +133,12 @@ def _reuse(
     decl = ctx.resolver.resolve(node.origin, ["indicator"], "indicator")
     original = ctx.registry.indicators.get(decl.qualified) if decl else None
     if original is None:
+        if decl is not None and decl.module == ctx.module \
+                and decl.node.span.start > node.span.start:
+            ctx.report(Diagnostic.of(
+                "E212", f"`{node.origin.dotted}` is declared below the indicator that reuses "
+                "it", node.origin.span, labels=[Label(decl.node.name.span, "declared here")],
+                help="move the reusing indicator after it, or reuse it from another file"))
         return None
     shown = Presentation(ctx, node, fields, defaults)
     changes: dict[str, Any] = {
@@ -156,6 +162,9 @@ def _reuse(
             changes["confidence"], changes["levels"] = method_levels
     if s.SuppressCounts in fields:
         changes["suppression"] = shown.suppression()
+    if s.BreakdownField in fields:
+        changes["breakdowns"] = _Indicator(ctx, node, section, fields, defaults).breakdowns(
+            original.cohort)
     serves = _serves(ctx, node)
     if serves:
         changes["serves"] = serves

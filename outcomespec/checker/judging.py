@@ -90,6 +90,14 @@ class Presentation:
             if comparator in found:
                 self.report("E406", "this comparator is given twice", item.span)
                 continue
+            if any(c.kind == comparator.kind for c in found):
+                word = "statistical neighbours" if comparator.kind == "neighbours" \
+                    else comparator.kind
+                self.report("E406", f"only one {word} comparator can be judged; "
+                            "this second one would be ignored", item.span,
+                            help="keep the one the published judgement uses; declare another "
+                            "indicator to judge against the other")
+                continue
             found.append(comparator)
         return tuple(found)
 
