@@ -93,6 +93,9 @@ def _parser() -> argparse.ArgumentParser:
                       help="the shipped frameworks (default: ./frameworks of the checkout)")
     demo.add_argument("--scale", type=float, default=1.0, help="1 = one national year")
     demo.add_argument("--seed", type=int, default=2025)
+    demo.add_argument("--pupils", type=float, default=0.0, metavar="FRACTION",
+                      help="also write a school census with this fraction of all pupils, for "
+                           "the shared outcomes' comparisons with all children (slower)")
 
     explain = commands.add_parser("explain-code", help="explain a diagnostic code")
     explain.add_argument("code")
@@ -135,7 +138,7 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         try:
             run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
-                     say=_progress)
+                     pupils=args.pupils, say=_progress)
         except OutcomeSpecError as error:
             sys.stdout.write(render_all(error.diagnostics))
             return EXIT_ERRORS

@@ -36,23 +36,27 @@ SYNTHETIC = ("csc_national_framework", "supporting_families", "shared_outcomes")
 
 
 def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 2025,
-             period: int = 2025, say: Callable[[str], None] | None = None,
+             period: int = 2025, pupils: float = 0.0, say: Callable[[str], None] | None = None,
              stream: TextIO | None = None) -> dict[str, Path]:
     """Generate (or reuse) the data, evaluate, align, write the results, print a summary.
 
     Returns the file written for each framework and for the alignment report. The data are
-    generated once per (scale, seed) under `out/data` and reused on later runs.
+    generated once per (scale, seed, pupils) under `out/data` and reused on later runs.
+    `pupils` > 0 adds a school census (that fraction of all pupils, and every child known to
+    children's social care), which the shared outcomes compare vulnerable children with;
+    without it those indicators are reported as not evaluated.
     """
     tell = say or (lambda message: None)
     stream = stream if stream is not None else sys.stdout
     started = time.perf_counter()
-    data = out / "data" / f"scale-{scale:g}-seed-{seed}"
+    data = out / "data" / (f"scale-{scale:g}-seed-{seed}"
+                           + (f"-pupils-{pupils:g}" if pupils else ""))
     marker = data / "generated.json"
     years = tuple(range(period - 4, period + 1))
     if not marker.exists():
         tell(f"generating synthetic national data for {years[0]}-{years[-1]} "
              f"(scale {scale:g}, seed {seed}) in {data} …")
-        report = generate(data, years=years, scale=scale, seed=seed)
+        report = generate(data, years=years, scale=scale, seed=seed, pupils=pupils)
         marker.write_text(json.dumps({"seconds": report.seconds, "years": list(years)}),
                           encoding="utf-8")
         tell(f"  done in {report.seconds:.1f} s")
@@ -67,6 +71,8 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
     tell(f"  done in {time.perf_counter() - began:.1f} s")
     for framework, run in zip(loaded, runs, strict=True):
         written[framework.name] = _write(run, out / f"{framework.name}.csv")
+        for skipped in run.evaluation.skipped:
+            tell(f"  not evaluated: {framework.name}.{skipped.indicator.id}: {skipped.reason}")
     published = frameworks / "data" / "dfe"
     if (frameworks / "dfe_published.ospec").exists() and published.is_dir():
         tell("evaluating dfe_published on DfE's published tables …")
@@ -78,6 +84,9 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
     alignment = align([f.model for f in loaded])
     written["alignment"] = _write_alignment(alignment, out)
     _summary(runs[0], stream)
+    for framework, run in zip(loaded, runs, strict=False):
+        if framework.name == "shared_outcomes":
+            _population_comparisons(run, stream)
     _alignment_headline(alignment, stream)
     stream.write(f"\nwritten: {', '.join(str(p) for p in written.values())}\n")
     stream.write(f"total time {time.perf_counter() - started:.1f} s\n")
@@ -126,6 +135,20 @@ def _summary(run: Run, stream: TextIO) -> None:
             shown = f"{value:5.1f}%" if value is not None else "  —  "
             stream.write(f"  {row['area_name']:<22} {shown}  England: {row['vs_england']:<12} "
                          f"region: {row['vs_region']:<12} neighbours: {row['vs_neighbours']}\n")
+
+
+def _population_comparisons(run: Run, stream: TextIO) -> None:
+    """Vulnerable children beside all pupils, England, as the shared outcomes judge them."""
+    rows = [r for r in run.results.rows() if r["area_type"] == "england"
+            and not r["breakdown"] and r["vs_population"] not in (None, "not_compared")]
+    if not rows:
+        stream.write("\nShared outcomes: vulnerable children beside all pupils need a school "
+                     "census (demo --pupils 0.05)\n")
+        return
+    stream.write("\nEngland: vulnerable children beside all pupils (shared outcomes)\n")
+    for row in rows:
+        stream.write(f"  {row['indicator']:<26} {row['value']:10.1f}  {row['unit']:<8} "
+                     f"vs all pupils: {row['vs_population']}\n")
 
 
 def _alignment_headline(alignment: Alignment, stream: TextIO) -> None:

@@ -18,7 +18,14 @@ figures: SSDA903 returns, children in need censuses, areas and populations, year
 - `local_authorities.csv`, `statistical_neighbours_2025.csv` and `ons_population.csv` (ONS
   estimates of children aged 0-17 for England, regions and the authorities generated, for
   mid-years 2016 to Y-1, multiplied by `scale` so that rates per 10,000 stay realistic; the
-  "England" and regional rows add up the authorities generated).
+  "England" and regional rows add up the authorities generated);
+- with `pupils` above 0, `pupils.csv`: the school census of academic year Y-1/Y, one row per
+  pupil from reception to year 11 with the year's absence, Attainment 8 (year 11) and good
+  level of development (reception). Children looked after and in need of school age are in
+  it with the UPN of `header.csv` and `child_identifiers.csv`; of all pupils, a uniform
+  sample of the fraction `pupils` is marked `sampled` (every child looked after or in need
+  is written, in the sample or not), so that figures for all pupils filter on `sampled` and
+  stay unbiased (see `outcomespec.synthetic_school`).
 
 Every table has real column names and code values (as declared in `frameworks/datasets/`),
 dates dd/mm/YYYY, and an `LA` column (3-digit DfE code) as in pooled national extracts. Child
@@ -47,14 +54,16 @@ from functools import partial
 from pathlib import Path
 
 import numpy as np
-from attrs import frozen
+from attrs import evolve, field, frozen
 
 from outcomespec import synthetic_census as census
 from outcomespec import synthetic_csv as w
 from outcomespec import synthetic_returns as returns
+from outcomespec import synthetic_school as school
 from outcomespec.synthetic_figures import EnglandFigures, england_figures
 from outcomespec.synthetic_model import Simulation, simulate
 from outcomespec.synthetic_reference import FIRST_MID_YEAR, LocalAuthorities
+from outcomespec.synthetic_school import SchoolFigures
 
 Columns = list[tuple[str, w.Field]]
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -76,6 +85,8 @@ class GenerationReport:
     england: Mapping[int, EnglandFigures]
     seconds: float
     """Wall-clock time taken."""
+    schools: Mapping[int, SchoolFigures] = field(factory=dict)
+    """Year → the school census's England figures (empty when `pupils` was 0)."""
 
     def summary(self) -> str:
         """The figures, one line per year, for people."""
@@ -89,21 +100,35 @@ class GenerationReport:
                 f"{f.eet_19_21_percent:.1f}%; CIN {f.cin_rate_per_10k:.1f}/10k; re-referrals "
                 f"{f.re_referral_percent:.1f}%; second CPP "
                 f"{f.cpp_second_or_later_percent:.1f}%")
+        for year, p in self.schools.items():
+            lines.append(
+                f"{year} pupils: {p.pupils} ({p.sampled} sampled); absence "
+                f"{p.overall_absence_percent:.1f}%, persistent {p.persistent_absence_percent:.1f}%"
+                f" (looked after {p.cla_persistent_absence_percent:.1f}%, in need "
+                f"{p.cin_persistent_absence_percent:.1f}%); Attainment 8 "
+                f"{p.attainment8_mean:.1f} (looked after {p.cla_attainment8_mean:.1f})")
         return "\n".join(lines)
 
 
 def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: float = 1.0,
-             seed: int = 2025, las: int | None = None) -> GenerationReport:
+             seed: int = 2025, las: int | None = None, pupils: float = 0.0
+             ) -> GenerationReport:
     """Write synthetic returns for each reporting year into `directory/<year>/`.
 
     `scale` multiplies national volumes; `las` keeps the first `las` authorities (in DfE code
-    order) for fast tests; `seed` fixes every random draw.
+    order) for fast tests; `seed` fixes every random draw; `pupils` (0 to 1) is the fraction
+    of all pupils sampled into a school census, `pupils.csv` (0: none written; the other files
+    do not depend on it).
     """
     began = time.perf_counter()
     chosen = _check(years, scale, seed, las)
+    if not 0 <= pupils <= 1:
+        msg = f"pupils must be a fraction from 0 to 1, not {pupils}"
+        raise ValueError(msg)
     sim = simulate(chosen, scale, seed, las)
     la_codes = w.texts(np.array([code.encode() for code in sim.las.old_code]))
     england: dict[int, EnglandFigures] = {}
+    schools: dict[int, SchoolFigures] = {}
     pending: dict[int, dict[str, Future[int] | int]] = {}
     with ThreadPoolExecutor(max_workers=2) as pool:
         for year in chosen:
@@ -121,6 +146,15 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
                 name: pool.submit(_write, folder / f"{name}.csv", make)
                 for name, make in tasks.items()}
             england[year] = england_figures(sim, cy)
+            if pupils > 0:
+                sy = school.school_year(sim, cy, ny, la_codes, pupils)
+                files["pupils"] = pool.submit(
+                    _write, folder / "pupils.csv", partial(school.pupils_columns, sy, la_codes))
+                schools[year] = school.school_figures(sy)
+                england[year] = evolve(
+                    england[year],
+                    pupils_persistent_absence_percent=schools[year].persistent_absence_percent,
+                    cla_persistent_absence_percent=schools[year].cla_persistent_absence_percent)
             for name, columns in returns.outcome_columns(sim, cy, la_codes).items():
                 files[name] = w.write(folder / f"{name}.csv", columns)
             files |= _write_areas(folder, sim.las, year, scale)
@@ -128,7 +162,7 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
     rows = {year: {name: v if isinstance(v, int) else v.result()
                    for name, v in sorted(files.items())} for year, files in pending.items()}
     return GenerationReport(Path(directory), chosen, scale, seed, len(sim.las), rows, england,
-                            round(time.perf_counter() - began, 3))
+                            round(time.perf_counter() - began, 3), schools)
 
 
 def simulation(*, years: Sequence[int] = DEFAULT_YEARS, scale: float = 1.0, seed: int = 2025,
@@ -217,5 +251,5 @@ def _write_areas(folder: Path, las: LocalAuthorities, year: int, scale: float
             "ons_population": population_rows}
 
 
-__all__ = ["EnglandFigures", "GenerationReport", "Simulation", "figures", "generate",
-           "simulation"]
+__all__ = ["EnglandFigures", "GenerationReport", "SchoolFigures", "Simulation", "figures",
+           "generate", "simulation"]

@@ -53,6 +53,11 @@ class EnglandFigures:
     cpp_started: int
     cpp_second_or_later: int
     cpp_second_or_later_percent: float
+    pupils_persistent_absence_percent: float | None = None
+    """Pupils of compulsory school age persistently absent (10% or more of sessions): the
+    sampled pupils of the school census; None when no school census was generated."""
+    cla_persistent_absence_percent: float | None = None
+    """The same for pupils looked after for 12 months at 31 March (OC2), found by UPN."""
 
 
 def england_figures(sim: Simulation, cy: CareYear) -> EnglandFigures:
