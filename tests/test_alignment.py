@@ -259,6 +259,19 @@ def test_normal_forms_ignore_how_a_condition_is_written() -> None:
     assert normal(m.Duration(1, 0, 0)) == normal(m.Duration(0, 12, 0))
 
 
+def test_strict_comparisons_of_whole_numbers_are_inclusive() -> None:
+    """`plans > 0` is `plans >= 1` for an integer column, but not for a number column."""
+    normal = Normaliser({}).expr
+    whole = m.ColumnRef("d.plans", "PREVIOUS", m.ValueType(m.ValueKind.NUMBER, integer=True))
+    real = m.ColumnRef("d.plans", "SCORE", m.NUMBER)
+    assert normal(m.Comparison(">", whole, m.Literal(0.0, m.NUMBER))) == normal(
+        m.Comparison(">=", whole, m.Literal(1.0, m.NUMBER)))
+    assert normal(m.Comparison("<", m.Literal(5.0, m.NUMBER), whole)) == normal(
+        m.Comparison(">=", whole, m.Literal(6.0, m.NUMBER)))
+    assert normal(m.Comparison(">", real, m.Literal(0.0, m.NUMBER))) != normal(
+        m.Comparison(">=", real, m.Literal(1.0, m.NUMBER)))
+
+
 def test_constant_differences_need_the_same_shape() -> None:
     """Only constants may differ: another column or operator is a different shape."""
     age = m.ColumnRef("d.people", "AGE", m.NUMBER)
@@ -361,8 +374,8 @@ SHIPPED = ("csc_national_framework", "supporting_families", "shared_outcomes")
 
 def test_shipped_report_matches_golden() -> None:
     """The report on the National Framework, Supporting Families and the shared goals is pinned:
-    both frameworks against every shared goal, the duplicate they share and its disagreement
-    on polarity, the near-duplicates, the goal only enablers serve."""
+    both frameworks against every shared goal, the duplicates they share (one written `> 0`
+    against `>= 1`) and a disagreement on polarity, the near-duplicates, the goal only enablers serve."""
     report = outcomespec.align([FRAMEWORKS / f"{name}.ospec" for name in SHIPPED],
                                root=FRAMEWORKS)
     text = json.dumps(report.to_dict(), indent=2) + "\n"
@@ -378,5 +391,8 @@ def test_shipped_report_matches_golden() -> None:
     assert covered["shared_outcomes.stable_homes"] == ("exact", None)
     assert [(c.first.indicator, c.second.indicator) for c in report.conflicts] == [
         ("cla_started_rate_per_10k", "children_entering_care_rate")]
+    assert [(d.first.indicator, d.second.indicator) for d in report.duplicates] == [
+        ("cla_started_rate_per_10k", "children_entering_care_rate"),
+        ("cpp_second_or_subsequent", "repeat_child_protection_plans")]
     assert report.unmeasured == ()
     assert report.process_only == ("shared_outcomes.effective_services",)

@@ -94,6 +94,12 @@ class Normaliser:
                     left, right, op = right, left, _MIRRORED[op]
                 elif op in ("=", "!=") and _is_constant(left) == _is_constant(right):
                     left, right = sorted((left, right), key=sort_key)
+                whole = expr.right if _is_constant(expr.left) else expr.left
+                if op in ("<", ">") and whole.type.integer and isinstance(right, m.Literal) \
+                        and isinstance(right.value, float) and right.value.is_integer():
+                    # Whole numbers: `x > 0` and `x >= 1` count the same rows.
+                    step = 1.0 if op == ">" else -1.0
+                    op, right = op + "=", m.Literal(right.value + step, m.NUMBER)
                 return m.Comparison(op, left, right)
             case m.CodeTest():
                 return m.CodeTest(self.expr(expr.operand), expr.codes, expr.negated)
