@@ -375,7 +375,8 @@ SHIPPED = ("csc_national_framework", "supporting_families", "shared_outcomes")
 def test_shipped_report_matches_golden() -> None:
     """The report on the National Framework, Supporting Families and the shared goals is pinned:
     both frameworks against every shared goal, the duplicates they share (one written `> 0`
-    against `>= 1`) and a disagreement on polarity, the near-duplicates, the goal only enablers serve."""
+    against `>= 1`) and a disagreement on polarity, the near-duplicates, the goal only
+    enablers serve."""
     report = outcomespec.align([FRAMEWORKS / f"{name}.ospec" for name in SHIPPED],
                                root=FRAMEWORKS)
     text = json.dumps(report.to_dict(), indent=2) + "\n"
