@@ -6,12 +6,18 @@ parsed, and parsed and checked, in this one process: one warm-up run and the med
 `--runs` timed runs (default 5) of each, with `time.perf_counter`.
 
     PYTHONPATH=. python benchmarks/parse_check.py [--indicators N] [--runs R] [--json FILE]
+    PYTHONPATH=. python benchmarks/parse_check.py --shipped [--runs R]
 
 "parse" is reading and parsing the framework file alone (`read_source` + `parse_source`);
 "check" is checking the already parsed framework and library (`check_project` on a loaded
 project); "total" is the whole of `check_paths` (reading, parsing and checking the framework
 and its library: what `outcomespec check FILE` does once Python and Lark are loaded). Each is
 its own median, so parse + check need not add up to total exactly.
+
+`--shipped` times the shipped frameworks instead (`frameworks/*.ospec` with every file they
+import): "total" is reading, parsing and checking them all and compiling each one's plan, as
+`outcomespec.load` does for each; "first" is the same, once, in a fresh process (building
+Lark's parser included, Python's start and imports not).
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -29,8 +36,11 @@ from outcomespec.checker import check_paths, check_project
 from outcomespec.checker.project import load_project
 from outcomespec.diagnostics import Diagnostic
 from outcomespec.parser import parse_source
+from outcomespec.planning import compile_plan
 from outcomespec.reading import read_source
 from outcomespec.rendering import render_all
+
+SHIPPED = Path(__file__).resolve().parents[1] / "frameworks"
 
 LIBRARY = '''\
 # Datasets and definitions shared by the benchmark framework (an SSDA903-like extract).
@@ -268,15 +278,59 @@ def run(indicators: int, runs: int) -> dict[str, float | int]:
     }
 
 
+def compile_shipped(root: Path = SHIPPED) -> int:
+    """Read, parse and check every shipped framework and its imports, and plan each one;
+    returns how many plan steps were made."""
+    files = sorted(root.glob("*.ospec"))
+    result = check_paths(files, root)
+    if not result.ok:
+        sys.stderr.write(render_all(result.diagnostics[:5]))
+        raise SystemExit("the shipped frameworks do not check clean")
+    steps = 0
+    for path in result.requested:
+        framework = result.framework(path)
+        assert framework is not None
+        steps += len(compile_plan(result.frameworks, framework.indicators).steps)
+    return steps
+
+
+def run_shipped(runs: int) -> dict[str, float | int]:
+    """Time `compile_shipped`: once in a fresh process, then the median of `runs` here."""
+    first = subprocess.run(
+        [sys.executable, "-c", "import sys, time; sys.path[:0] = sys.argv[1:]; "
+         "from benchmarks.parse_check import compile_shipped; t = time.perf_counter(); "
+         "compile_shipped(); print(time.perf_counter() - t)",
+         str(SHIPPED.parent)], capture_output=True, text=True, check=True)
+    files = sorted(SHIPPED.rglob("*.ospec"))
+    return {
+        "files": len(files),
+        "size_kb": round(sum(f.stat().st_size for f in files) / 1024, 1),
+        "lines": sum(f.read_bytes().count(b"\n") for f in files),
+        "first_s": float(first.stdout.strip()),
+        "total_s": _median_time(compile_shipped, runs),
+        "runs": runs,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command line: print a small table; `--json FILE` also writes the figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else "")
     parser.add_argument("--indicators", type=int, default=1000, metavar="N")
     parser.add_argument("--runs", type=int, default=5, metavar="R")
     parser.add_argument("--json", type=Path, metavar="FILE")
+    parser.add_argument("--shipped", action="store_true",
+                        help="time the shipped frameworks (parse, check and compile)")
     args = parser.parse_args(argv)
     if args.indicators < 1 or args.runs < 1:
         parser.error("--indicators and --runs must be at least 1")
+    if args.shipped:
+        shipped = run_shipped(args.runs)
+        print(f"{'files':>6}  {'size KB':>8}  {'lines':>7}  {'first s':>8}  {'total s':>8}")
+        print(f"{shipped['files']:>6}  {shipped['size_kb']:>8.1f}  {shipped['lines']:>7}  "
+              f"{shipped['first_s']:>8.3f}  {shipped['total_s']:>8.3f}")
+        if args.json is not None:
+            args.json.write_text(json.dumps(shipped, indent=2) + "\n", encoding="utf-8")
+        return 0
     figures = run(args.indicators, args.runs)
     header = f"{'indicators':>10}  {'size KB':>8}  {'lines':>7}  {'parse s':>8}  " \
              f"{'check s':>8}  {'total s':>8}"

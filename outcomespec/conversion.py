@@ -18,6 +18,7 @@ import numpy as np
 import numpy.typing as npt
 from attrs import frozen
 
+from outcomespec import kernels as k
 from outcomespec import model as m
 from outcomespec.diagnostics import did_you_mean
 from outcomespec.tables import MISSING_BOOLEAN, MISSING_CODE, Table, dtype_for
@@ -46,6 +47,17 @@ _UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME)
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})" + _TIME)
 _NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
 _EXACT_INTEGER = 2.0**53
+_DIGIT_PAIRS = np.full(1 << 16, 100, dtype=np.uint8)
+for _tens in range(10):
+    for _units in range(10):
+        _DIGIT_PAIRS[(ord("0") + _tens) | (ord("0") + _units) << 8] = _tens * 10 + _units
+"""Two characters as a little-endian 16-bit number → their value 0–99, or 100."""
+_FIRST_MONTHS = np.arange(12 * 10000).astype("datetime64[M]") - np.timedelta64(12 * 1970, "M")
+_MONTH_STARTS = _FIRST_MONTHS.astype("datetime64[D]").astype(np.int64)
+"""Months from January of year 0 → the first day of the month (days from 1970-01-01)."""
+_MONTH_LENGTHS = np.diff(_MONTH_STARTS, append=_MONTH_STARTS[-1] + 31)
+"""Months from January of year 0 → the number of days in the month."""
+_EXACT_DATE = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @frozen
@@ -98,10 +110,18 @@ class ColumnConverter:
             return self._convert_text(column, values)
         if isinstance(values, np.ndarray):
             fast = self._convert_typed(column, values)
+            if fast is None and kind is m.ValueKind.DATE and values.dtype.kind in "SU":
+                fast = self._convert_date_texts(column, values)
             if fast is not None:
                 return fast
+        return self._convert_each(column, values)
+
+    def _convert_each(self, column: m.Column, values: Any,
+                      also: npt.NDArray[np.uint64] | None = None) -> ConvertedColumn:
+        """Each distinct value read once. `also`: hashes of other values of the column, read
+        elsewhere, that decide the order of the distinct values with these."""
         if isinstance(values, np.ndarray) and values.dtype.kind in "SU":
-            uniques, inverse = _factorize_text_array(values)
+            uniques, inverse = _factorize_text_array(values, also)
         else:
             if isinstance(values, np.ndarray):
                 values = values.astype(str) if values.dtype.kind in "mM" else values.tolist()
@@ -135,8 +155,66 @@ class ColumnConverter:
         good = [None if isinstance(o, _Missing | Bad) else o for o in parsed]
         return ConvertedColumn(_typed(column, good)[inverse], missing, problems)
 
+    def _convert_date_texts(self, column: m.Column, values: npt.NDArray[Any]
+                            ) -> ConvertedColumn | None:
+        """Dates written exactly as dd/mm/YYYY or YYYY-MM-DD (as bytes, from a CSV file), read
+        by array operations on their characters; every other value (and a date with no such
+        day) as `convert` reads it. None when a missing-value symbol looks like such a date.
+
+        Each pair of digits is looked up as one 16-bit number in a table of the pairs'
+        values; each year and month in a table of the first day and the length of the month.
+        """
+        width = values.dtype.itemsize
+        if (values.dtype.kind != "S" or width < 10 or not len(values)
+                or any(_exact_date(symbol) for symbol in self.symbols)):
+            return None
+        values = np.ascontiguousarray(values)
+        chars = values.view(np.uint8).reshape(len(values), width)
+
+        def pair(offset: int) -> npt.NDArray[np.uint8]:
+            """The two characters at `offset` of each value as a number 0–99, else 100."""
+            words = np.ndarray((len(values),), dtype="<u2", buffer=values, offset=offset,
+                               strides=(width,))
+            pairs: npt.NDArray[np.uint8] = _DIGIT_PAIRS[words]
+            return pairs
+
+        ended = (chars[:, 10:] == 0).all(axis=1) if width > 10 else True
+        uk = ended & (chars[:, 2] == ord("/")) & (chars[:, 5] == ord("/"))
+        iso = ended & (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
+        if uk.all():  # dd/mm/YYYY: day, month, century, year of the century
+            parts = [pair(0), pair(3), pair(6), pair(8)]
+        elif iso.all():
+            parts = [pair(8), pair(5), pair(0), pair(2)]
+        else:
+            parts = [np.where(uk, a, b) for a, b in zip(
+                (pair(0), pair(3), pair(6), pair(8)), (pair(8), pair(5), pair(0), pair(2)),
+                strict=True)]
+        day, month, century, year = parts
+        good = (uk | iso) & (np.maximum(np.maximum(day, month), np.maximum(century, year))
+                             < 100) & (month >= 1) & (month <= 12) & (day >= 1)
+        months = century.astype(np.int32) * 1200 + year.astype(np.int32) * 12 + month - 1
+        months = np.where(good, months, 12)  # a month that exists (January of year 1)
+        good &= (months >= 12) & (day <= _MONTH_LENGTHS[months])
+        ordinal = _MONTH_STARTS[months] + day.astype(np.int64) - 1
+        out = np.where(good, ordinal, np.iinfo(np.int64).min).view("datetime64[D]")
+        rest = np.flatnonzero(~good)
+        if not len(rest):
+            return ConvertedColumn(out, {}, {})
+        # The other values are read one distinct value at a time, in the order they have
+        # among all the column's distinct values, which depends on those read here.
+        read = np.flatnonzero(good)
+        codes, n_read = k.factorize((ordinal * 2 + iso)[read])
+        example = np.zeros(n_read, dtype=np.intp)
+        example[codes] = read
+        others = self._convert_each(column, values[rest],
+                                    _row_hashes(k.characters(values[example])))
+        out[rest] = others.values
+        problems = {code: (rest[rows], _in_subset(describe, rest))
+                    for code, (rows, describe) in others.problems.items()}
+        return ConvertedColumn(out, others.missing, problems)
+
     def _convert_text(self, column: m.Column, values: Sequence[Any]) -> ConvertedColumn:
-        array = np.char.strip(np.asarray(values, dtype=np.str_))
+        array = _text_array(values)
         missing: dict[str, int] = {}
         empty = array == ""
         missing[EMPTY] = int(empty.sum())
@@ -292,25 +370,67 @@ def _factorize(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.intp]]:
     return list(lookup), inverse
 
 
-def _factorize_text_array(values: npt.NDArray[Any]) -> tuple[list[Any], npt.NDArray[np.intp]]:
-    """`_factorize` for an array of fixed-width text, by hashing whole rows of characters.
+def _factorize_text_array(values: npt.NDArray[Any], also: npt.NDArray[np.uint64] | None = None
+                          ) -> tuple[list[Any], npt.NDArray[np.intp]]:
+    """`_factorize` for an array of fixed-width text: the distinct texts in the order of their
+    64-bit FNV-1a hashes (the order readers of the same file have always seen them in), or
+    in text order when two distinct texts share a hash, counting the hashes `also` of the
+    column's texts that are not in `values`.
 
-    Equal texts have equal hashes; texts that merely share a hash are caught by comparing
-    every value with its group's first, and then the array is sorted instead.
+    The distinct texts are found by packing each text into one integer (`text_keys`) and
+    grouping the integers; only the distinct texts are hashed.
     """
     n = len(values)
     if n == 0:
         return [], np.zeros(0, dtype=np.intp)
-    unit = np.uint8 if values.dtype.kind == "S" else np.uint32
-    chars = np.ascontiguousarray(values).view(unit).reshape(n, -1)
-    _, first, inverse = np.unique(_row_hashes(chars), return_index=True, return_inverse=True)
+    packed = k.text_keys([values], fold=False)
+    if packed is None:
+        return _factorize_hashed(values, also)
+    codes, n_distinct = k.factorize(packed[0][0])
+    example = np.zeros(n_distinct, dtype=np.intp)
+    example[codes] = np.arange(n)  # any row of each distinct text
+    distinct = values[example]  # in text order
+    hashes = _row_hashes(k.characters(distinct))
+    order = np.argsort(hashes, kind="stable")
+    if not _collide(hashes, also):
+        position = np.empty(n_distinct, dtype=np.intp)
+        position[order] = np.arange(n_distinct)
+        distinct, inverse = distinct[order], position[codes]
+    else:
+        inverse = codes.astype(np.intp)
+    return _decoded(distinct), inverse
+
+
+def _factorize_hashed(values: npt.NDArray[Any], also: npt.NDArray[np.uint64] | None
+                      ) -> tuple[list[Any], npt.NDArray[np.intp]]:
+    """`_factorize_text_array` by hashing every row (for texts too long to pack).
+
+    Equal texts have equal hashes; texts that merely share a hash are caught by comparing
+    every value with its group's first, and then the array is sorted instead.
+    """
+    hashes, first, inverse = np.unique(_row_hashes(k.characters(values)), return_index=True,
+                                       return_inverse=True)
     distinct = values[first]
-    if not np.array_equal(distinct[inverse], values):
+    if not np.array_equal(distinct[inverse], values) or _collide(hashes, also):
         distinct, inverse = np.unique(values, return_inverse=True)
-    texts = distinct.tolist()
-    if values.dtype.kind == "S":
-        texts = [t.decode("ascii", errors="backslashreplace") for t in texts]
-    return texts, inverse.astype(np.intp).reshape(-1)
+    return _decoded(distinct), inverse.astype(np.intp).reshape(-1)
+
+
+def _collide(hashes: npt.NDArray[np.uint64], also: npt.NDArray[np.uint64] | None) -> bool:
+    """Whether two of the distinct texts hashed share a hash."""
+    every = hashes if also is None else np.concatenate([hashes, also])
+    return len(np.unique(every)) < len(every)
+
+
+def _in_subset(describe: Callable[[int], Bad], rows: npt.NDArray[np.intp]
+               ) -> Callable[[int], Bad]:
+    """`describe` of a subset of the rows, taking a row of the whole column."""
+    return lambda row: describe(int(np.searchsorted(rows, row)))
+
+
+def _exact_date(text: str) -> bool:
+    """Whether the text is a date as `_convert_date_texts` reads them."""
+    return _EXACT_DATE.fullmatch(text) is not None
 
 
 def _row_hashes(chars: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
@@ -322,6 +442,35 @@ def _row_hashes(chars: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
     return hashes
 
 
+def _decoded(distinct: npt.NDArray[Any]) -> list[Any]:
+    """Distinct values as Python values: text, with bytes read as ASCII."""
+    texts: list[Any] = distinct.tolist()
+    if distinct.dtype.kind == "S":
+        texts = [t.decode("ascii", errors="backslashreplace") for t in texts]
+    return texts
+
+
+_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+"""The ASCII characters `str.strip` removes."""
+
+
+def _text_array(values: Any) -> npt.NDArray[np.str_]:
+    """Values as a text array stripped of surrounding spaces.
+
+    ASCII bytes (a plain CSV file's columns) become text by widening each byte to a
+    character, which is what decoding them does, and are stripped only if they hold a space.
+    """
+    if isinstance(values, np.ndarray) and values.dtype.kind == "S" and len(values):
+        chars = k.characters(values)
+        raw = chars.tobytes()
+        if raw.isascii():
+            array = chars.astype(np.uint32).view(f"U{chars.shape[1]}").reshape(-1)
+            if any(raw.find(space) >= 0 for space in _SPACES):
+                array = np.char.strip(array)
+            return array
+    return np.char.strip(np.asarray(values, dtype=np.str_))
+
+
 def group_ids(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     """Equal values → equal small integers.
 
@@ -329,7 +478,15 @@ def group_ids(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
     [0, 1, 0]
     """
     if values.dtype.kind == "U":
-        return _factorize(values.tolist())[1].astype(np.int64)
+        packed = k.text_keys([values])
+        if packed is None:
+            return _factorize(values.tolist())[1].astype(np.int64)
+        codes, n_distinct = k.factorize(packed[0][0])
+        first = k.first_rows(codes)
+        appearing = np.flatnonzero(first == np.arange(len(codes)))  # first row of each text
+        rank = np.empty(n_distinct, dtype=np.int64)
+        rank[codes[appearing]] = np.arange(len(appearing))
+        return rank[codes]
     return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
 
 

@@ -168,14 +168,16 @@ def _from_arrays(header: list[str], arrays: list[Any], shown: str) -> RawColumns
 
 def _read_csv(data: bytes, shown: str, dataset: m.Dataset) -> RawColumns | Diagnostic:
     data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data[: error.start].count(b"\n") + 1
-        return Diagnostic.of(
-            "D108", f"`{shown}` is not UTF-8 text: byte 0x{data[error.start]:02x} on line "
-            f"{line} cannot be read", None, path=shown, line=line, help=UTF8_HELP)
-    if not text.strip():
+    text = None  # ASCII is UTF-8 as it is: decoded only for the `csv` module
+    if not data.isascii():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            return Diagnostic.of(
+                "D108", f"`{shown}` is not UTF-8 text: byte 0x{data[error.start]:02x} on "
+                f"line {line} cannot be read", None, path=shown, line=line, help=UTF8_HELP)
+    if (not text or text.isspace()) if text is not None else _blank(data):
         return Diagnostic.of("D108", f"`{shown}` is empty", None, path=shown,
                              help="the first line must name the columns")
     plain = _split_plain(data)
@@ -184,7 +186,7 @@ def _read_csv(data: bytes, shown: str, dataset: m.Dataset) -> RawColumns | Diagn
     if plain is not None:
         header = [name.strip() for name in plain.header]
     else:
-        parsed, starts = _parse_csv(text, shown)
+        parsed, starts = _parse_csv(text if text is not None else data.decode("ascii"), shown)
         if isinstance(parsed, Diagnostic):
             return parsed
         records = parsed
@@ -216,9 +218,19 @@ class _Plain:
     blank: int
 
 
-_CONTENT = np.ones(256, dtype=np.bool_)
-_CONTENT[[ord(c) for c in ", \t\r\n"]] = False
-"""Byte → True when it makes a line of a plain CSV file more than blank."""
+_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+"""The ASCII characters `str.strip` removes."""
+
+
+def _blank(data: bytes) -> bool:
+    """Whether ASCII text holds nothing but spaces (without copying a long file)."""
+    return not data[:4096].strip(_SPACES) and not data.strip(_SPACES)
+_CHUNK = 1 << 22
+"""Bytes scanned at a time when finding separators: temporaries stay in the cache."""
+_BLOCK = 1 << 24
+"""Bytes of whole lines cut into fields at a time, so that memory stays bounded."""
+_ROWS = 1 << 15
+"""Rows whose fields are gathered at a time."""
 
 
 def _split_plain(data: bytes) -> _Plain | None:
@@ -228,49 +240,182 @@ def _split_plain(data: bytes) -> _Plain | None:
     holding exactly one comma fewer than the header has names. Local authorities' returns
     usually are; anything else is read by the `csv` module, which handles quoting and
     reports rows of the wrong width. Both readers give the same columns.
+
+    The lines after the header are read a block of whole lines at a time (see
+    `_split_block`), so that the memory used beside the columns stays bounded.
     """
-    if (not data.isascii() or b'"' in data or b"\x00" in data
-            or data.count(b"\r") != data.count(b"\r\n")):
+    if not data.isascii() or b'"' in data or b"\x00" in data:
         return None
-    buf = np.frombuffer(data, dtype=np.uint8)
-    newlines = np.flatnonzero(buf == ord("\n"))
-    ends = newlines if buf[-1] == ord("\n") else np.append(newlines, len(buf))
-    starts = np.concatenate([[0], newlines + 1])[: len(ends)]
-    stops = ends - ((ends > starts) & (buf[np.maximum(ends - 1, 0)] == ord("\r")))
-    header = data[starts[0]: stops[0]].decode("ascii").split(",")
-    width = len(header)
-    starts, stops = starts[1:], stops[1:]
-    commas = np.flatnonzero(buf == ord(","))
-    first_comma = np.searchsorted(commas, starts)
-    n_commas = np.searchsorted(commas, stops) - first_comma
-    blank = (~np.logical_or.reduceat(_CONTENT[buf], starts) if len(starts)
-             else np.zeros(0, dtype=np.bool_))
-    if bool(np.any(~blank & (n_commas != width - 1))):
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    first = data.find(b"\n")
+    header = data[: first if first >= 0 else len(data)].removesuffix(b"\r")
+    names = header.decode("ascii").split(",")
+    words = _Words(data)
+    blocks = []
+    low = len(data) if first < 0 else first + 1
+    while low < len(data):
+        high = len(data)
+        if low + _BLOCK < len(data):
+            high = data.rfind(b"\n", low, low + _BLOCK) + 1
+            if high <= low:  # a line longer than a block
+                high = data.find(b"\n", low + _BLOCK) + 1 or len(data)
+        block = _split_block(data, words, low, high, len(names))
+        if block is None:
+            return None
+        blocks.append(block)
+        low = high
+    lines, read = [], 0
+    for _, kept, n_lines in blocks:
+        lines.append(kept + read + 2)
+        read += n_lines
+    columns = tuple(np.concatenate([block[0][j] for block in blocks]) if blocks
+                    else np.zeros(0, dtype="S1") for j in range(len(names)))
+    numbers = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
+    return _Plain(names, columns, numbers, read, read - len(numbers))
+
+
+def _split_block(data: bytes, words: _Words, low: int, high: int, width: int
+                 ) -> tuple[tuple[npt.NDArray[np.bytes_], ...], npt.NDArray[np.int64], int] | None:
+    """The fields of the whole lines in data[low:high], the lines kept (counted from 0) and
+    how many lines there are; None when a line that is not blank has the wrong width.
+
+    The positions of every comma and line end are found once; the lines that are kept hold
+    exactly `width` of them each, so the field boundaries are that array reshaped.
+    """
+    buf = np.frombuffer(data, dtype=np.uint8, count=high - low, offset=low)
+    separators = _find(buf, b",\n")
+    line_end = buf[separators] == ord("\n")
+    if buf[-1] != ord("\n"):  # the last line ends at the end of the file
+        separators = np.append(separators, len(buf))
+        line_end = np.append(line_end, True)
+    line_ends = np.flatnonzero(line_end)
+    ends = separators[line_ends]
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    stops = ends - ((ends > starts) & (buf[ends - 1] == ord("\r")))
+    commas = np.diff(line_ends, prepend=-1) - 1
+    filler = stops - starts - commas  # what a line holds besides commas
+    if data.find(b" ", low, high) >= 0 or data.find(b"\t", low, high) >= 0:
+        spaces = _find(buf, b" \t")
+        filler -= np.searchsorted(spaces, stops) - np.searchsorted(spaces, starts)
+    blank = filler == 0
+    if bool(np.any(~blank & (commas != width - 1))):
         return None
     keep = ~blank
-    low, high, first = starts[keep], stops[keep], first_comma[keep]
+    boundaries = separators
+    if not keep.all():  # leave out the commas and line ends of blank lines
+        boundaries = boundaries[np.repeat(keep, commas + 1)]
+    columns = _fields(data, words, boundaries.reshape(-1, width) + low, starts[keep] + low,
+                      stops[keep] + low)
+    return columns, np.flatnonzero(keep).astype(np.int64), len(starts)
+
+
+class _Words:
+    """The file as overlapping little-endian 64-bit words, one starting at each byte; a
+    word that would run past the end of the file ends in zero bytes."""
+
+    def __init__(self, data: bytes) -> None:
+        self.size = len(data)
+        self.last = max(len(data) - 8, 0)  # the words from here on are read from `tail`
+        tail = np.frombuffer(data[self.last:] + bytes(16), dtype=np.uint8)
+        self.tail = np.ndarray((9,), dtype="<u8", buffer=tail, strides=(1,))
+        self.body = (np.ndarray((self.last + 1,), dtype="<u8", buffer=data, strides=(1,))
+                     if len(data) >= 8 else self.tail[:1])
+
+    def at(self, positions: npt.NDArray[np.int64], furthest: int) -> npt.NDArray[np.uint64]:
+        """The word starting at each position (a position may be the end of the file);
+        `furthest`: the largest position."""
+        if furthest <= self.last:
+            words: npt.NDArray[np.uint64] = self.body[positions]
+            return words
+        words = self.body[np.minimum(positions, self.last)]
+        late = positions > self.last
+        words[late] = self.tail[np.minimum(positions[late], self.size) - self.last]
+        return words
+
+
+def _fields(data: bytes, words: _Words, boundaries: npt.NDArray[np.int64],
+            starts: npt.NDArray[np.int64], stops: npt.NDArray[np.int64]
+            ) -> tuple[npt.NDArray[np.bytes_], ...]:
+    """Each column's fields as one fixed-width bytes array, from the position of the comma
+    or line end after each field (`boundaries`, rows × columns) and where each line's first
+    field starts and its last one stops.
+
+    Eight bytes at a time: the word at each field's start (see `_Words`), the bytes past the
+    field's end masked to zero; the words of a block of rows are read together, in file
+    order.
+    """
+    n, width = boundaries.shape
+
+    def block(rows: slice) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        ends = boundaries[rows].copy()
+        begins = np.empty_like(ends)
+        begins[:, 0] = starts[rows]
+        begins[:, 1:] = ends[:, :-1] + 1
+        ends[:, -1] = stops[rows]  # before a `\r`
+        return begins, ends - begins
+
+    blocks = [slice(row, row + _ROWS) for row in range(0, n, _ROWS)]
+    sizes = [1] * width
+    if n:
+        flat = boundaries.reshape(-1)
+        gaps = np.empty_like(flat)
+        np.subtract(flat[1:], flat[:-1], out=gaps[1:])
+        gaps -= 1
+        lengths = gaps.reshape(n, width)
+        lengths[:, 0] = boundaries[:, 0] - starts
+        lengths[:, -1] = stops - (boundaries[:, -2] + 1 if width > 1 else starts)
+        sizes = np.maximum(lengths.max(axis=0), 1).tolist()
+        del lengths
+    long = [j for j in range(width) if sizes[j] > 64]  # sliced one by one, not made wide
+    short = [j for j in range(width) if sizes[j] <= 64]
+    out = [np.zeros((n, 0 if j in long else size), dtype=np.uint8)
+           for j, size in enumerate(sizes)]
+    spans: dict[int, list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]] = {
+        j: [] for j in long}
+    n_words = -(-max((sizes[j] for j in short), default=0) // 8)
+    for rows in blocks:
+        begins, lengths = block(rows)
+        for k in range(n_words):
+            wide = [j for j in short if sizes[j] > 8 * k]
+            furthest = int(stops[rows][-1]) + 8 * k
+            if k == 0 and len(wide) == width:
+                word, kept = words.at(begins, furthest), np.minimum(lengths, 8)
+            else:
+                word = words.at(begins[:, wide] + 8 * k, furthest)
+                kept = np.clip(lengths[:, wide] - 8 * k, 0, 8)
+            word &= _LOW_BYTES[kept]
+            chars = np.ascontiguousarray(word).view(np.uint8).reshape(len(word), 8 * len(wide))
+            for place, j in enumerate(wide):
+                part = min(8, sizes[j] - 8 * k)
+                out[j][rows, 8 * k: 8 * k + part] = chars[:, 8 * place: 8 * place + part]
+        for j in long:
+            spans[j].append((begins[:, j], begins[:, j] + lengths[:, j]))
     columns = []
-    for j in range(width):
-        begin = low if j == 0 else commas[first + j - 1] + 1
-        end = high if j == width - 1 else commas[first + j]
-        columns.append(_gather(data, buf, begin, end))
-    return _Plain(header, tuple(columns), np.flatnonzero(keep).astype(np.int64) + 2,
-                  len(starts), int(blank.sum()))
+    for j, size in enumerate(sizes):
+        if j in long:
+            bounds = [(a, b) for begin, end in spans[j]
+                      for a, b in zip(begin.tolist(), end.tolist(), strict=True)]
+            columns.append(np.asarray([data[a:b] for a, b in bounds], dtype=np.bytes_))
+        else:
+            columns.append(out[j].view(f"S{size}").reshape(-1))
+    return tuple(columns)
 
 
-def _gather(data: bytes, buf: npt.NDArray[np.uint8], begin: npt.NDArray[np.intp],
-            end: npt.NDArray[np.intp]) -> npt.NDArray[np.bytes_]:
-    """The byte strings data[begin[i]:end[i]] as one fixed-width bytes array."""
-    lengths = end - begin
-    width = int(lengths.max(initial=0))
-    if width > 64:  # a few long values would make a wide array: slice them one by one
-        return np.asarray([data[a:b] for a, b in zip(begin.tolist(), end.tolist(),
-                                                    strict=True)], dtype=np.bytes_)
-    out = np.zeros((len(begin), max(width, 1)), dtype=np.uint8)
-    last = len(buf) - 1
-    for k in range(width):
-        out[:, k] = np.where(lengths > k, buf[np.minimum(begin + k, last)], 0)
-    return out.view(f"S{max(width, 1)}").reshape(-1)
+def _find(buf: npt.NDArray[np.uint8], values: bytes) -> npt.NDArray[np.int64]:
+    """Positions of the bytes `values` in `buf`, in order, a cache-sized chunk at a time."""
+    found = []
+    for offset in range(0, len(buf), _CHUNK):
+        chunk = buf[offset: offset + _CHUNK]
+        hit = chunk == values[0]
+        for value in values[1:]:
+            hit |= chunk == value
+        found.append(np.flatnonzero(hit) + offset)
+    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+
+
+_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype="<u8")
+"""How many bytes of a little-endian word to keep → the mask that keeps them."""
 
 
 def _parse_csv(text: str, shown: str) -> tuple[list[list[str]] | Diagnostic,

@@ -128,6 +128,7 @@ class _Run:
     bounds: tuple[np.datetime64, np.datetime64]
     values: dict[int, Any] = field(factory=dict)
     keys: dict[str, tuple[dict[str, Any], int]] = field(factory=dict)
+    sorted_rows: dict[str, tuple[Any, dict[str, tuple[int, int]]]] = field(factory=dict)
     area_index_cache: dict[str, Any] = field(factory=dict)
 
     def get(self, step_id: int) -> Any:
@@ -208,7 +209,9 @@ class _Run:
             case "pairs":
                 outer_key, inner_key = args
                 space = step.space.split("|", 2)[-1]
-                return k.expand_pairs(outer_key, inner_key, self.keys[space][1])
+                inner = self.plan.steps[step.inputs[1]].params[0]
+                return k.expand_pairs(outer_key, inner_key, self.keys[space][1],
+                                      self.key_order(space, inner))
             case "pair_inner" | "pair_outer":
                 values, (outer_index, inner_index) = args
                 if np.ndim(values) == 0:
@@ -230,10 +233,9 @@ class _Run:
             case "sum":
                 return k.group_sum(groups, mask, value.astype(np.float64), n)
             case "any":
-                return k.group_count(groups, mask, n) > 0
+                return k.group_any(groups, mask, n)
             case "all":
-                failing = mask & ~k.as_condition(value)
-                return k.group_count(groups, failing, n) == 0
+                return ~k.group_any(groups, mask & ~k.as_condition(value), n)
             case "min" | "max":
                 return k.group_extreme(groups, mask, value, n, largest=function == "max")
             case "first" | "last":
@@ -250,39 +252,80 @@ class _Run:
             column = table.dataset.area
             if column is None or column not in table.columns:  # rows that are in no area
                 cached = np.full(table.n_rows, -1, dtype=np.int64)
+            elif table.n_rows == 0:
+                cached = np.zeros(0, dtype=np.int64)
             else:
-                lookup = self.frame.index()
-                uniques, inverse = np.unique(table.columns[column], return_inverse=True)
-                mapped = np.array([lookup.get(str(u), -1) for u in uniques], dtype=np.int64)
-                cached = mapped[inverse] if len(uniques) else np.zeros(0, dtype=np.int64)
+                cached = self._areas_of(table.columns[column])
             self.area_index_cache[dataset] = cached
         return cached
 
+    def _areas_of(self, values: Any) -> Any:
+        """Each value's position among the frame's area codes, -1 for none: a table from
+        each packed code to its area when the codes pack into a small range."""
+        codes = np.asarray(self.frame.codes, dtype=np.str_)
+        packed = (k.text_keys([values, codes]) if values.dtype.kind in "SU" and len(codes)
+                  else None)
+        if packed is not None and packed[1] <= max(4 * len(values), 1 << 16):
+            (keys, frame_keys), bound = packed
+            table = np.full(bound, -1, dtype=np.int64)
+            for position, key in enumerate(frame_keys.tolist()):
+                table[key] = position  # as `frame.index()`: the last of equal codes
+            return table[keys]
+        (ids,), n_ids = k.dense_codes(values)
+        example = np.zeros(n_ids, dtype=np.int64)
+        example[ids] = np.arange(len(ids))  # any row of each distinct value
+        lookup = self.frame.index()
+        mapped = np.array([lookup.get(str(v), -1) for v in values[example].tolist()],
+                          dtype=np.int64)
+        return mapped[ids]
+
     def key(self, dataset: str, unit: str, by_area: bool) -> Any:
-        """Dense codes of (area, identifier) for `unit`, shared by every dataset that has one:
-        identifiers such as CHILD are unique only within a local authority. When either side
-        of a relation has no area column, rows relate on the identifier alone (`by_area`
-        false), in a code space of its own."""
+        """Dense codes of (area, identifier) for `unit`, shared by every dataset the plan
+        relates on it: identifiers such as CHILD are unique only within a local authority.
+        When either side of a relation has no area column, rows relate on the identifier
+        alone (`by_area` false), in a code space of its own."""
         space = f"{unit}|{'area' if by_area else 'id'}"
         if space not in self.keys:
+            related = {s.params[0] for s in self.plan.steps
+                       if s.kernel == "key" and s.params[1] == unit and s.params[3] == by_area}
             sources = []
             for name, table in self.tables.items():
                 column = table.dataset.identifier_units().get(unit)
-                if column is not None and column in table.columns:
+                if name in related and column is not None and column in table.columns:
                     sources.append((name, column))
-            ids, _ = k.dense_codes(*(self.tables[n].columns[c] for n, c in sources))
-            areas = [self.area_index(n) if by_area else np.zeros(self.rows(n), dtype=np.int64)
+            columns = [self.tables[n].columns[c] for n, c in sources]
+            areas = [self.area_index(n) + 1 if by_area else np.zeros(self.rows(n), np.int64)
                      for n, _ in sources]
-            width = int(max((i.max() for i in ids if i.size), default=0)) + 1
-            combined = [np.where(i_ids >= 0, (a + 1) * width + i_ids, -1)
-                        for a, i_ids in zip(areas, ids, strict=True)]
-            codes, n_keys = k.dense_codes(*combined)
-            by_dataset = {}
-            for (name, column), code, ident in zip(sources, codes, combined, strict=True):
-                missing = self.tables[name].columns[column] == ""
-                by_dataset[name] = np.where(missing | (ident < 0), -1, code)
-            self.keys[space] = (by_dataset, n_keys)
+            width = self.frame.n_areas + 1
+            packed = (k.text_keys(columns) if all(c.dtype.kind in "SU" for c in columns)
+                      else None)
+            if packed is not None and packed[1] * width < 1 << 62:
+                ids, bound = packed  # the empty identifier is 0: missing
+                combined = [np.where(i > 0, a * bound + i, -1)
+                            for a, i in zip(areas, ids, strict=True)]
+            else:
+                dense, n_ids = k.dense_codes(*columns)
+                combined = [np.where(column == "", -1, a * n_ids + i)
+                            for a, i, column in zip(areas, dense, columns, strict=True)]
+            every = np.concatenate(combined) if combined else np.zeros(0, dtype=np.int64)
+            order, ordered = k.sort_keys(every)
+            missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
+            codes, n_keys = k.sorted_codes(order[missing:], ordered[missing:], len(every))
+            ends = np.cumsum([len(c) for c in combined])
+            self.keys[space] = (
+                {name: c for (name, _), c in zip(sources, np.split(codes, ends[:-1]),
+                                                 strict=True)}, n_keys)
+            self.sorted_rows[space] = (order[missing:], {
+                name: (int(end) - len(c), int(end))
+                for (name, _), c, end in zip(sources, combined, ends, strict=True)})
         return self.keys[space][0][dataset]
+
+    def key_order(self, space: str, dataset: str) -> Any:
+        """The rows of `dataset` that have a key, ordered by key then row (from the one sort
+        that made the codes)."""
+        rows, bounds = self.sorted_rows[space]
+        low, high = bounds[dataset]
+        return rows[(rows >= low) & (rows < high)] - low
 
 
 def _default(function: str, value_type: m.ValueType) -> Any:

@@ -1,5 +1,6 @@
-"""The named NumPy kernels a plan is made of: elementwise tests, date arithmetic, and group
-reductions over integer-coded keys. Each takes and returns arrays; none loops over rows.
+"""The named NumPy kernels a plan is made of: elementwise tests, date arithmetic, group
+reductions over integer-coded keys, and the coding itself (text packed into integers, and
+integers numbered densely by one sort). Each takes and returns arrays; none loops over rows.
 
 Missing values follow one rule: a test on a missing value is false (negated tests too),
 arithmetic on a missing value is missing, and `not` flips a test's result.
@@ -7,6 +8,7 @@ arithmetic on a missing value is missing, and `not` flips a test's result.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -70,11 +72,31 @@ def shift_dates(dates: Array, duration: m.Duration, sign: int) -> Array:
     """Dates moved by whole years, months and days; day-of-month clipped (29 Feb + 1 year =
     28 Feb), as calendar arithmetic does.
 
+    A long column spans few distinct days: each day from its first to its last is shifted
+    once, and the column looks its days up in that table.
+
     >>> d = np.array(["2024-02-29", "2024-01-31"], dtype="datetime64[D]")
     >>> shift_dates(d, m.Duration(1, 1, 0), 1).astype(str).tolist()
     ['2025-03-29', '2025-02-28']
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
+    if dates.ndim != 1 or dates.size < 1024 or not (duration.years or duration.months):
+        return _shift_dates(dates, duration, sign)
+    valid = ~np.isnat(dates)
+    days = dates.view(np.int64)
+    if not valid.any():
+        return dates.copy()
+    high = int(days.max())  # NaT is the smallest int64
+    low = int(np.where(valid, days, high).min())
+    if high - low >= dates.size:
+        return _shift_dates(dates, duration, sign)
+    table = _shift_dates(np.arange(low, high + 1).astype("datetime64[D]"), duration, sign)
+    out = table[np.clip(days - low, 0, high - low)]
+    out[~valid] = np.datetime64("NaT")
+    return out
+
+
+def _shift_dates(dates: Array, duration: m.Duration, sign: int) -> Array:
     months = sign * (duration.years * 12 + duration.months)
     if months:
         month_start = dates.astype("datetime64[M]")
@@ -130,6 +152,17 @@ def group_count(groups: IntArray, mask: BoolArray, n_groups: int) -> Array:
     return np.bincount(groups[keep], minlength=n_groups).astype(np.float64)
 
 
+def group_any(groups: IntArray, mask: BoolArray, n_groups: int) -> BoolArray:
+    """Whether any row of each group passes `mask` (groups < 0 are ignored).
+
+    >>> group_any(np.array([0, 2, -1]), np.array([True, False, True]), 3).tolist()
+    [True, False, False]
+    """
+    out = np.zeros(n_groups, dtype=np.bool_)
+    out[groups[mask & (groups >= 0)]] = True
+    return out
+
+
 def group_sum(groups: IntArray, mask: BoolArray, values: Array, n_groups: int) -> Array:
     """Sum of the present values of each group's rows that pass `mask`: 0 for a group with
     no such rows, missing for a group whose rows all have a missing value (as SQL's SUM) —
@@ -177,14 +210,38 @@ def group_pick(groups: IntArray, mask: BoolArray, order: Array, values: Array,
         return out
     sort_key = order[rows]
     absent = _absent(sort_key)  # missing order values sort last, whatever their type
-    if np.issubdtype(sort_key.dtype, np.datetime64):
+    dates = np.issubdtype(sort_key.dtype, np.datetime64)
+    if dates:
         sort_key = sort_key.astype(np.int64)
-    ranked = rows[np.lexsort((rows, sort_key, absent, groups[rows]))]
+    ranked = rows[_rank(groups[rows], absent, sort_key, n_groups, dates)]
     group_of = groups[ranked]
     boundary = np.flatnonzero(np.diff(group_of)) + 1
     chosen = ranked[np.r_[boundary - 1, ranked.size - 1]] if last else ranked[np.r_[0, boundary]]
     out[groups[chosen]] = values[chosen]
     return out
+
+
+def _rank(groups: IntArray, absent: BoolArray, sort_key: Array, n_groups: int, dates: bool
+          ) -> IntArray:
+    """Positions ordered by group, then present before absent, then sort key, then
+    position: one sort of the four packed into an int64 when they fit, else `lexsort`."""
+    n = len(groups)
+    if sort_key.dtype.kind in "iub" and n:
+        values = sort_key.astype(np.int64)
+        if dates:  # every absent date is NaT: any one value keeps them in row order
+            values = np.where(absent, int(values.max()), values)
+        low = int(values.min())
+        span = int(values.max()) - low + 1
+        bits = max(n - 1, 1).bit_length()
+        if n_groups * 2 * span < _PACKED_LIMIT >> bits:
+            packed = groups * 2 + absent
+            packed *= span
+            packed += values - low
+            packed <<= bits
+            packed |= np.arange(n, dtype=np.int64)
+            packed.sort()
+            return np.asarray(packed & ((1 << bits) - 1), dtype=np.int64)
+    return np.asarray(np.lexsort((np.arange(n), sort_key, absent, groups)), dtype=np.int64)
 
 
 def _absent(values: Array) -> BoolArray:
@@ -200,17 +257,20 @@ def _absent(values: Array) -> BoolArray:
     return np.asarray(values < 0, dtype=np.bool_)
 
 
-def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int
-                 ) -> tuple[IntArray, IntArray]:
+def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int,
+                 inner_order: IntArray | None = None) -> tuple[IntArray, IntArray]:
     """Every (outer row, inner row) pair sharing a key, as two index arrays, vectorised.
+    `inner_order`: the inner rows that have a key, ordered by key then row, when known.
 
     >>> o, i = expand_pairs(np.array([0, 1]), np.array([1, 0, 1]), 2)
     >>> o.tolist(), i.tolist()
     ([0, 1, 1], [1, 0, 2])
     """
-    inner_valid = np.flatnonzero(inner_keys >= 0)
-    order = inner_valid[np.argsort(inner_keys[inner_valid], kind="stable")]
-    counts = np.bincount(inner_keys[inner_valid], minlength=n_keys)
+    if inner_order is None:
+        inner_valid = np.flatnonzero(inner_keys >= 0)
+        inner_order = inner_valid[stable_order(inner_keys[inner_valid])]
+    order = inner_order
+    counts = np.bincount(inner_keys[order], minlength=max(n_keys, 1))
     starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
     outer_valid = outer_keys >= 0
     lengths = np.where(outer_valid, counts[np.where(outer_valid, outer_keys, 0)], 0)
@@ -221,10 +281,221 @@ def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int
 
 
 def dense_codes(*parts: Array) -> tuple[list[IntArray], int]:
-    """Factorise several arrays of keys into one shared space of dense integer codes."""
+    """Factorise several arrays of keys into one shared space of dense integer codes, in the
+    order of the keys.
+
+    >>> codes, n = dense_codes(np.array(["b", "a"]), np.array(["a", "c"]))
+    >>> [c.tolist() for c in codes], n
+    ([[1, 0], [0, 2]], 3)
+    """
     sizes = [len(p) for p in parts]
     if not sum(sizes):
         return [np.zeros(0, dtype=np.int64) for _ in parts], 0
-    uniques, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-    splits = np.split(inverse.astype(np.int64), np.cumsum(sizes)[:-1])
-    return splits, len(uniques)
+    packed = text_keys(parts) if all(p.dtype.kind in "SU" for p in parts) else None
+    if packed is not None:
+        codes, n = factorize(np.concatenate(packed[0]))
+    elif all(p.dtype.kind in "iu" for p in parts):
+        codes, n = factorize(np.concatenate(parts).astype(np.int64))
+    else:
+        uniques, inverse = np.unique(np.concatenate(parts), return_inverse=True)
+        codes, n = inverse.astype(np.int64).reshape(-1), len(uniques)
+    return np.split(codes, np.cumsum(sizes)[:-1]), n
+
+
+# ------------------------------------------------------------------ integer codes
+# Sorting millions of strings is the slowest thing NumPy does; so text is packed into one
+# integer per value (order and equality kept), and integers are grouped by one sort of
+# (value, row) packed into a single int64, which NumPy sorts several times faster than it
+# argsorts, or without sorting at all when the values span a small range.
+
+_PACKED_LIMIT = 1 << 62
+
+
+def characters(values: Array) -> Array:
+    """A fixed-width text array (`str` or `bytes`) as a (rows × width) matrix of its
+    character codes (or bytes)."""
+    unit = np.uint8 if values.dtype.kind == "S" else np.uint32
+    width = values.dtype.itemsize // np.dtype(unit).itemsize
+    if width == 0:
+        return np.zeros((len(values), 0), dtype=unit)
+    return np.ascontiguousarray(values).view(unit).reshape(len(values), width)
+
+
+def text_keys(parts: Sequence[Array], *, fold: bool = True
+              ) -> tuple[list[IntArray], int] | None:
+    """One int64 per text value, for arrays of fixed-width text (`str` or `bytes`): equal
+    texts get equal keys and the keys sort as the texts do; also the bound the keys stay
+    below. The empty text is 0.
+
+    A value becomes a number whose digits are its characters, numbered from the smallest
+    that occurs (padding is 0): identifiers of digits pack up to 16 characters. When the
+    characters spread too widely for that, they are numbered by rank among those that
+    occur instead; texts still too long for 62 bits (a 13-character UPN) are packed a few
+    characters at a time, each time with the dense codes of what came before (one sort of
+    all the values each time), or, with `fold=False`, give None.
+
+    >>> keys, bound = text_keys([np.array(["10", "9", ""]), np.array(["9"])])
+    >>> [k.tolist() for k in keys], bound
+    ([[23, 110, 0], [110]], 121)
+    """
+    matrices = [characters(np.asarray(p)) for p in parts]
+    width = max((c.shape[1] for c in matrices), default=0)
+    top = max((int(c.max()) for c in matrices if c.size), default=0)
+    matrices = [c.astype(np.uint8 if top < 256 else np.uint32, copy=False) for c in matrices]
+    low = min((int((c - c.dtype.type(1)).min()) + 1 for c in matrices if c.size),
+              default=top)  # the smallest character but padding: 0 - 1 wraps to the largest
+    low = min(low, top)
+    base = top - low + 2  # 0 for padding, then each character from the smallest
+    span = 1 << max(width - 1, 0).bit_length()  # digits packed in pairs, pairs of pairs, …
+    digits: list[Array]
+    if base**span < _PACKED_LIMIT:
+        digits = []
+        below = max(low - 1, 0)
+        for chars in matrices:  # padding stays 0; the smallest character becomes 1
+            shifted = np.maximum(chars, chars.dtype.type(below))
+            shifted -= chars.dtype.type(below)
+            digits.append(shifted)
+        return [_pack(number, base, span) for number in digits], base**span
+    present = np.zeros(top + 1, dtype=np.bool_)
+    present[0] = True
+    for chars in matrices:
+        present[chars.reshape(-1)] = True
+    rank = np.cumsum(present, dtype=np.int64) - 1
+    base = int(rank[-1]) + 1
+    rank = rank.astype(_narrowest(base - 1))
+    digits = [rank[chars] for chars in matrices]
+    if base**span < _PACKED_LIMIT:
+        return [_pack(number, base, span) for number in digits], base**span
+    return _folded(digits, base, width) if fold else None
+
+
+def _folded(digits: list[Array], base: int, width: int) -> tuple[list[IntArray], int]:
+    """`text_keys` of texts too long to pack at once: the first characters packed and
+    numbered densely, then each next few packed after those numbers and numbered again."""
+    sizes = [len(number) for number in digits]
+    every = np.zeros((1 + sum(sizes), width), dtype=digits[0].dtype)  # padded to `width`
+    row = 1
+    for number in digits:
+        every[row:row + len(number), :number.shape[1]] = number
+        row += len(number)
+    group = 1  # characters a time: dense numbers (< rows) times base**group stay in range
+    while base ** (group + 1) * (len(every) + 1) < _PACKED_LIMIT:
+        group += 1
+    codes = np.zeros(len(every), dtype=np.int64)
+    for start in range(0, width, group):
+        block = every[:, start:start + group]
+        packed = codes * base ** block.shape[1]
+        for j in range(block.shape[1]):
+            packed += block[:, j].astype(np.int64) * base ** (block.shape[1] - 1 - j)
+        codes, count = factorize(packed)  # the first row, all padding, is the empty text: 0
+    keys = np.split(codes[1:], np.cumsum(sizes)[:-1])
+    return keys, count
+
+
+def _pack(digits: Array, base: int, span: int) -> IntArray:
+    """Rows of base-`base` digits, most significant first, as numbers of `span` digits (a
+    power of two; missing digits at the end are 0): adjacent columns are combined in pairs
+    in the narrowest type that holds them, so each level is one pass over half the last."""
+    n, width = digits.shape
+    current = np.zeros((n, span), dtype=_narrowest(base - 1))
+    current[:, :width] = digits
+    group = 1
+    while current.shape[1] > 1:
+        kind = _narrowest(base ** (2 * group) - 1)
+        high = current[:, 0::2].astype(kind)
+        high *= kind(base**group)
+        high += current[:, 1::2]
+        current = high
+        group *= 2
+    return current[:, 0].astype(np.int64)
+
+
+def _narrowest(largest: int) -> type[np.unsignedinteger[Any]]:
+    """The smallest unsigned integer type that holds 0 to `largest`."""
+    return next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
+                if largest <= np.iinfo(t).max)
+
+
+def stable_order(keys: IntArray) -> IntArray:
+    """The rows ordered by key, rows of equal key in row order (a stable argsort).
+
+    >>> stable_order(np.array([3, 1, 3, -2])).tolist()
+    [3, 1, 0, 2]
+    """
+    return sort_keys(keys)[0]
+
+
+def sort_keys(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """`stable_order(keys)`, and the keys in that order."""
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    low = int(keys.min())
+    bits = max(n - 1, 1).bit_length()
+    if (int(keys.max()) - low) < (_PACKED_LIMIT >> bits):
+        packed = keys - low  # new arrays are few: each costs its pages' first touch
+        packed <<= bits
+        packed |= np.arange(n, dtype=np.int64)
+        packed.sort()
+        order = packed & ((1 << bits) - 1)
+        packed >>= bits
+        packed += low
+        return order, packed
+    order = np.argsort(keys, kind="stable").astype(np.int64)
+    return order, keys[order]
+
+
+def factorize(keys: IntArray) -> tuple[IntArray, int]:
+    """Dense codes 0, 1, … of int64 keys, in the order of the keys, and how many there are.
+
+    >>> codes, n = factorize(np.array([40, 7, 40, 1000000007]))
+    >>> codes.tolist(), n
+    ([1, 0, 1, 2], 3)
+    """
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), 0
+    low, high = int(keys.min()), int(keys.max())
+    if high - low < max(2 * n, 1 << 16):  # a small range: mark the values present, no sort
+        offsets = keys - low
+        present = np.zeros(high - low + 1, dtype=np.bool_)
+        present[offsets] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        return rank[offsets], int(rank[-1]) + 1
+    return sorted_codes(*sort_keys(keys))
+
+
+def sorted_codes(order: IntArray, ordered: IntArray, rows: int | None = None
+                 ) -> tuple[IntArray, int]:
+    """`factorize` of keys already sorted (`sort_keys`), overwriting `ordered`. With `rows`,
+    `order` holds only some of that many rows; the others get -1."""
+    n = len(order)
+    codes = np.full(n if rows is None else rows, -1, dtype=np.int64)
+    if n == 0:
+        return codes, 0
+    starts = np.empty(n, dtype=np.bool_)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    ranks = np.cumsum(starts, dtype=np.int64, out=ordered)
+    ranks -= 1
+    codes[order] = ranks
+    return codes, int(ranks[-1]) + 1
+
+
+def first_rows(keys: IntArray) -> IntArray:
+    """For each row, the first row with an equal key (itself when it is the first).
+
+    >>> first_rows(np.array([5, 3, 5, 5, 3])).tolist()
+    [0, 1, 0, 0, 1]
+    """
+    n = len(keys)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    order, ordered = sort_keys(keys)
+    starts = np.empty(n, dtype=np.bool_)
+    starts[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])
+    first = order[starts]  # rows of equal key are in row order: the group's first row
+    out = np.empty(n, dtype=np.int64)
+    out[order] = first[np.cumsum(starts, dtype=np.int64) - 1]
+    return out

@@ -67,6 +67,7 @@ from outcomespec.datafiles import (
     read_source,
 )
 from outcomespec.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
+from outcomespec.kernels import factorize, first_rows
 from outcomespec.tables import Table, missing_mask
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
@@ -355,10 +356,9 @@ class _Loader:
             valid &= ~missing_mask(values, column.type)
             ids = group_ids(values)
             combined = combined * (int(ids.max(initial=0)) + 1) + ids
-            combined = np.unique(combined, return_inverse=True)[1].astype(np.int64)
+            combined = factorize(combined)[0]
         rows = np.flatnonzero(valid)
-        _, first, inverse = np.unique(combined[rows], return_index=True, return_inverse=True)
-        original = rows[first[inverse]]
+        original = rows[first_rows(combined[rows])]
         repeats = np.flatnonzero(original != rows)
         names = ", ".join(key)
         found = []

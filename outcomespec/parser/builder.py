@@ -52,15 +52,21 @@ class Builder:
     def _bounds(self, value: Any) -> tuple[int, int] | None:
         if value is None:
             return None
+        if isinstance(value, tuple | list):
+            bounds = self._bounds
+            for item in value:
+                first = bounds(item)
+                if first is not None:
+                    break
+            else:
+                return None
+            for item in reversed(value):
+                last = bounds(item)
+                if last is not None:
+                    return first[0], last[1]
         span = getattr(value, "span", None)
         if span is not None:
             return (span.start, span.end) if span.end > span.start or span.start else None
-        if isinstance(value, tuple | list):
-            first = next((b for b in map(self._bounds, value) if b is not None), None)
-            if first is None:
-                return None
-            last = next(b for b in map(self._bounds, reversed(value)) if b is not None)
-            return first[0], last[1]
         start = getattr(value, "start_pos", None)
         return None if start is None else (int(start), int(value.end_pos))
 

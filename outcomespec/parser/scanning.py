@@ -20,29 +20,32 @@ def scan(text: str) -> Scan:
     comments: list[tuple[int, int]] = []
     stack: list[int] = []
     closers = {")": "(", "}": "{"}
-    i, n = 0, len(text)
-    while i < n:
+    n = len(text)
+    search = _MARKS.search
+    found = search(text)
+    while found is not None:
+        i = found.start()
         ch = text[i]
         if ch == "#":
             end = text.find("\n", i)
             end = n if end < 0 else end
             comments.append((i, end))
-            i = end
-        elif ch == '"':
+            found = search(text, end)
+            continue
+        if ch == '"':
             match = STRING.match(text, i)
             if match is None:
                 return Scan(tuple(comments), i, tuple(stack))
-            i = match.end()
-        elif ch in "({":
+            found = search(text, match.end())
+            continue
+        if ch in "({":
             stack.append(i)
-            i += 1
-        elif ch in closers:
-            if stack and text[stack[-1]] == closers[ch]:
-                stack.pop()
-            i += 1
-        else:
-            i += 1
+        elif stack and text[stack[-1]] == closers[ch]:
+            stack.pop()
+        found = search(text, i + 1)
     return Scan(tuple(comments), None, tuple(stack))
 
 
+_MARKS = re.compile(r'[#"(){}]')
+"""What the scan stops at: comments, strings and brackets."""
 STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')

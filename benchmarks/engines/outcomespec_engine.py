@@ -1,0 +1,78 @@
+"""outcomespec itself, split the same way as the other engines: loading, then evaluation.
+
+Loading is `load_directory` (every declared column of every dataset the framework reads,
+typed, validated and reported); evaluation is the compiled plan over the loaded tables
+(`evaluate_plan`) and the results table (`build_results`: pooling, limits, suppression,
+comparators and judgements), which is what `Framework.run` does after loading. With a school
+census in the data directory, the general-population comparator of the shared outcomes is
+evaluated too, its datasets read once with the National Framework's (as `run_all` does).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from benchmarks.engines import definitions as d
+from benchmarks.engines.publication import Published, published_rows
+from outcomespec import load as load_framework
+from outcomespec.evaluation import evaluate_plan
+from outcomespec.loading import codelists_of, load_directory
+from outcomespec.planning import compile_plan
+from outcomespec.results import build_results
+
+NAME = "outcomespec"
+ROOT = Path(__file__).resolve().parents[2]
+FRAMEWORK = ROOT / "frameworks" / "csc_national_framework.ospec"
+SHARED = ROOT / "frameworks" / "shared_outcomes.ospec"
+
+
+def framework() -> Any:
+    """The checked and planned National Framework."""
+    return load_framework(FRAMEWORK, root=FRAMEWORK.parent)
+
+
+def frameworks_for(directory: Path) -> tuple[Any, ...]:
+    """The National Framework; with a school census in `directory`, also the shared
+    outcomes' general-population comparator, planned for the indicators the hand-written
+    engines implement (`definitions.PUPIL_INDICATORS`) and no others."""
+    found = [framework()]
+    if (directory / "pupils.csv").exists():
+        shared = load_framework(SHARED, root=SHARED.parent)
+        wanted = {ind.id for ind in d.PUPIL_INDICATORS}
+        chosen = tuple(ind for ind in shared.indicators if ind.id in wanted)
+        found.append(attrs.evolve(shared, plan=compile_plan(shared.modules, chosen)))
+    return tuple(found)
+
+
+def load(directory: Path, fws: tuple[Any, ...] | None = None) -> dict[str, Any]:
+    """The datasets the frameworks read, from `directory`, as outcomespec tables."""
+    fws = fws or frameworks_for(directory)
+    datasets = {ds.name: ds for fw in fws for ds in fw.datasets()}
+    modules = {module.name: module for fw in fws for module in fw.modules}
+    loads = load_directory(tuple(datasets.values()), directory,
+                           codelists_of(tuple(modules.values())))
+    errors = [x for result in loads.values() for x in result.diagnostics if x.is_error]
+    if errors:
+        msg = f"{len(errors)} errors loading {directory}: {errors[0].message}"
+        raise ValueError(msg)
+    return {"frameworks": fws,
+            "tables": {name: r.table for name, r in loads.items() if r.table is not None}}
+
+
+def evaluate(data: dict[str, Any], period: int) -> Published:
+    """Every indicator for every LA, region and England, published."""
+    out: Published = {}
+    for fw in data["frameworks"]:
+        own = {ds.name for ds in fw.datasets()}
+        tables = {name: table for name, table in data["tables"].items() if name in own}
+        out |= published_rows(results(fw, tables, period).rows())
+    return out
+
+
+def results(fw: Any, tables: dict[str, Any], period: int) -> Any:
+    """outcomespec's results table from already-loaded tables."""
+    evaluation = evaluate_plan(fw.plan, fw.modules, tables, period, fw.model.period)
+    return build_results(evaluation.totals, evaluation.frame, period, framework=fw.model)
