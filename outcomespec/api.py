@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from attrs import field, frozen
+from attrs import evolve, field, frozen
 
 from outcomespec import model as m
 from outcomespec.alignment import Alignment
@@ -24,6 +24,7 @@ from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.evaluation import Evaluation, evaluate_plan
+from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
 from outcomespec.planning import Plan, compile_plan
 from outcomespec.results import Results, build_results
@@ -150,7 +151,8 @@ def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
             raise KeyError(msg)
         loads[dataset.name] = load_table(dataset, source, codelists, name=name,
                                          area=area if dataset.area else None)
-    return loads
+    shared = share_codes({name: r.table for name, r in loads.items() if r.table is not None})
+    return {name: evolve(r, table=shared.get(name)) for name, r in loads.items()}
 
 
 def latest_period(reporting: m.ReportingPeriod, today: dt.date | None = None) -> int:

@@ -17,6 +17,7 @@ from attrs import define, field, frozen
 from outcomespec import kernels as k
 from outcomespec import model as m
 from outcomespec.areas import AreaFrame, IndicatorTotals
+from outcomespec.identifiers import codes_for
 from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
 from outcomespec.tables import Table
 
@@ -127,8 +128,8 @@ class _Run:
     period: int
     bounds: tuple[np.datetime64, np.datetime64]
     values: dict[int, Any] = field(factory=dict)
-    keys: dict[str, tuple[dict[str, Any], int]] = field(factory=dict)
-    sorted_rows: dict[str, tuple[Any, dict[str, tuple[int, int]]]] = field(factory=dict)
+    keys: dict[str, tuple[Mapping[str, Any], int]] = field(factory=dict)
+    sorted_rows: dict[tuple[str, str], Any] = field(factory=dict)
     area_index_cache: dict[str, Any] = field(factory=dict)
 
     def get(self, step_id: int) -> Any:
@@ -254,6 +255,12 @@ class _Run:
                 cached = np.full(table.n_rows, -1, dtype=np.int64)
             elif table.n_rows == 0:
                 cached = np.zeros(0, dtype=np.int64)
+            elif table.shared is not None:  # codes shared with the tables read with it
+                areas = table.shared.areas()
+                lookup = self.frame.index()
+                positions = np.array([lookup.get(text, -1) for text in areas.texts] + [-1],
+                                     dtype=np.int64)
+                cached = positions[areas.codes[dataset]]
             else:
                 cached = self._areas_of(table.columns[column])
             self.area_index_cache[dataset] = cached
@@ -280,52 +287,28 @@ class _Run:
         return mapped[ids]
 
     def key(self, dataset: str, unit: str, by_area: bool) -> Any:
-        """Dense codes of (area, identifier) for `unit`, shared by every dataset the plan
-        relates on it: identifiers such as CHILD are unique only within a local authority.
-        When either side of a relation has no area column, rows relate on the identifier
-        alone (`by_area` false), in a code space of its own."""
+        """Codes of (area, identifier) for `unit`, shared by every dataset the plan relates
+        on it: identifiers such as CHILD are unique only within a local authority. When
+        either side of a relation has no area column, rows relate on the identifier alone
+        (`by_area` false), in a code space of its own."""
         space = f"{unit}|{'area' if by_area else 'id'}"
         if space not in self.keys:
             related = {s.params[0] for s in self.plan.steps
                        if s.kernel == "key" and s.params[1] == unit and s.params[3] == by_area}
-            sources = []
-            for name, table in self.tables.items():
-                column = table.dataset.identifier_units().get(unit)
-                if name in related and column is not None and column in table.columns:
-                    sources.append((name, column))
-            columns = [self.tables[n].columns[c] for n, c in sources]
-            areas = [self.area_index(n) + 1 if by_area else np.zeros(self.rows(n), np.int64)
-                     for n, _ in sources]
-            width = self.frame.n_areas + 1
-            packed = (k.text_keys(columns) if all(c.dtype.kind in "SU" for c in columns)
-                      else None)
-            if packed is not None and packed[1] * width < 1 << 62:
-                ids, bound = packed  # the empty identifier is 0: missing
-                combined = [np.where(i > 0, a * bound + i, -1)
-                            for a, i in zip(areas, ids, strict=True)]
-            else:
-                dense, n_ids = k.dense_codes(*columns)
-                combined = [np.where(column == "", -1, a * n_ids + i)
-                            for a, i, column in zip(areas, dense, columns, strict=True)]
-            every = np.concatenate(combined) if combined else np.zeros(0, dtype=np.int64)
-            order, ordered = k.sort_keys(every)
-            missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
-            codes, n_keys = k.sorted_codes(order[missing:], ordered[missing:], len(every))
-            ends = np.cumsum([len(c) for c in combined])
-            self.keys[space] = (
-                {name: c for (name, _), c in zip(sources, np.split(codes, ends[:-1]),
-                                                 strict=True)}, n_keys)
-            self.sorted_rows[space] = (order[missing:], {
-                name: (int(end) - len(c), int(end))
-                for (name, _), c, end in zip(sources, combined, ends, strict=True)})
+            codes = codes_for({name: self.tables[name] for name in sorted(related)
+                               if name in self.tables}, unit)
+            self.keys[space] = ((codes.by_area, codes.n_pairs) if by_area
+                                else (codes.by_id, codes.n_ids))
         return self.keys[space][0][dataset]
 
     def key_order(self, space: str, dataset: str) -> Any:
-        """The rows of `dataset` that have a key, ordered by key then row (from the one sort
-        that made the codes)."""
-        rows, bounds = self.sorted_rows[space]
-        low, high = bounds[dataset]
-        return rows[(rows >= low) & (rows < high)] - low
+        """The rows of `dataset` that have a key, ordered by key then row."""
+        found = self.sorted_rows.get((space, dataset))
+        if found is None:
+            order, ordered = k.sort_keys(self.keys[space][0][dataset])
+            found = self.sorted_rows[(space, dataset)] = order[
+                int(np.searchsorted(ordered, 0)):]  # -1 (no key) sorts first
+        return found
 
 
 def _default(function: str, value_type: m.ValueType) -> Any:
@@ -356,8 +339,9 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
     for indicator_plan in plan.indicators:
         missing = [d for d in indicator_plan.datasets if d not in tables]
         if indicator_plan.problem or missing:
+            verb = "were" if len(missing) > 1 else "was"
             reason = indicator_plan.problem or (
-                "needs " + ", ".join(f"`{d}`" for d in missing) + ", which was not supplied")
+                "needs " + ", ".join(f"`{d}`" for d in missing) + f", which {verb} not supplied")
             skipped.append(Skipped(indicator_plan.indicator, reason))
             continue
         totals.extend(_totals(run, indicator_plan, violations))

@@ -91,7 +91,9 @@ def shift_dates(dates: Array, duration: m.Duration, sign: int) -> Array:
     if high - low >= dates.size:
         return _shift_dates(dates, duration, sign)
     table = _shift_dates(np.arange(low, high + 1).astype("datetime64[D]"), duration, sign)
-    out = table[np.clip(days - low, 0, high - low)]
+    offsets = days - low
+    offsets[~valid] = 0
+    out = table[offsets]
     out[~valid] = np.datetime64("NaT")
     return out
 
@@ -269,15 +271,17 @@ def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int,
     if inner_order is None:
         inner_valid = np.flatnonzero(inner_keys >= 0)
         inner_order = inner_valid[stable_order(inner_keys[inner_valid])]
-    order = inner_order
-    counts = np.bincount(inner_keys[order], minlength=max(n_keys, 1))
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    counts = np.bincount(inner_keys[inner_keys >= 0], minlength=max(n_keys, 1))
+    starts = np.cumsum(counts) - counts  # of each key's run in `inner_order`
     outer_valid = outer_keys >= 0
-    lengths = np.where(outer_valid, counts[np.where(outer_valid, outer_keys, 0)], 0)
-    outer_index = np.repeat(np.arange(outer_keys.size), lengths)
-    first = np.repeat(starts[np.where(outer_valid, outer_keys, 0)], lengths)
-    offsets = np.arange(outer_index.size) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-    return outer_index.astype(np.int64), order[first + offsets].astype(np.int64)
+    outer_at = np.where(outer_valid, outer_keys, 0)
+    lengths = np.where(outer_valid, counts[outer_at], 0)
+    ends = np.cumsum(lengths)
+    # pair j of outer row i is inner_order[starts[key of i] + j - (first pair of i)]
+    shift = np.repeat(starts[outer_at] - (ends - lengths), lengths)
+    shift += np.arange(shift.size, dtype=np.int64)
+    outer_index = np.repeat(np.arange(outer_keys.size, dtype=np.int64), lengths)
+    return outer_index, np.asarray(inner_order, dtype=np.int64)[shift]
 
 
 def dense_codes(*parts: Array) -> tuple[list[IntArray], int]:

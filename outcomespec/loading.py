@@ -67,6 +67,7 @@ from outcomespec.datafiles import (
     read_source,
 )
 from outcomespec.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
+from outcomespec.identifiers import share_codes
 from outcomespec.kernels import factorize, first_rows
 from outcomespec.tables import Table, missing_mask
 
@@ -169,7 +170,10 @@ def load_table(
         raw = read_source(source, shown, dataset)
         if isinstance(raw, Diagnostic):
             return LoadResult(None, (raw,), LoadReport(shown, 0, 0))
-        return _Loader(dataset, codelists, shown, raw, area).run()
+        loader = _Loader(dataset, codelists, shown, raw, area)
+        table = loader.read()
+        return loader.finish(None if table is None else share_codes({dataset.name: table})[
+            dataset.name])
 
 
 def load_directory(
@@ -192,6 +196,7 @@ def load_directory(
         raise NotADirectoryError(msg)
     root = directory.resolve()
     results: dict[str, LoadResult] = {}
+    loaders: dict[str, tuple[_Loader, Table | None]] = {}
     for dataset in datasets:
         short = dataset.name.rsplit(".", 1)[-1]
         found = [directory / f"{short}{suffix}" for suffix in SUFFIXES
@@ -214,10 +219,20 @@ def load_directory(
         if problem is not None:
             results[dataset.name] = LoadResult(None, (problem,), LoadReport(shown, 0, 0))
             continue
-        results[dataset.name] = load_table(
-            dataset, real, codelists, name=shown,
-            area=area if dataset.area is not None else None)
-    return results
+        with _gc_paused():
+            raw = read_source(real, shown, dataset)
+        if isinstance(raw, Diagnostic):
+            results[dataset.name] = LoadResult(None, (raw,), LoadReport(shown, 0, 0))
+            continue
+        loader = _Loader(dataset, codelists, shown, raw,
+                         area if dataset.area is not None else None)
+        with _gc_paused():
+            loaders[dataset.name] = (loader, loader.read())
+    shared = share_codes({name: table for name, (_, table) in loaders.items()
+                          if table is not None})
+    for name, (loader, _) in loaders.items():
+        results[name] = loader.finish(shared.get(name))
+    return {d.name: results[d.name] for d in datasets if d.name in results}
 
 
 @contextmanager
@@ -253,8 +268,11 @@ class _Loader:
         self.diagnostics: list[Diagnostic] = list(raw.diagnostics)
         self.missing: list[tuple[str, str, int]] = []
         self.n = len(raw.lines)
+        self.lines = raw.lines
 
-    def run(self) -> LoadResult:
+    def read(self) -> Table | None:
+        """The typed table (None when it cannot be used); its problems are kept for
+        `finish`. The raw columns are let go."""
         raw = self.raw
         positions: dict[str, int] = {}
         duplicated: set[str] = set()
@@ -293,17 +311,23 @@ class _Loader:
             for code, (rows, describe) in converted.problems.items():
                 self._report_rows(code, column.name, rows, describe)
         usable = not duplicated and not any(d.code == "D101" for d in self.diagnostics)
-        table = None
-        if usable:
-            codes = {c.name: self.codelists[c.type.codelist].code_values
-                     for c in self.dataset.columns
-                     if c.type.kind is m.ValueKind.CODE and c.type.codelist}
-            table = Table(self.dataset, columns, codes)
+        self.report = LoadReport(self.shown, raw.rows_read, self.n if usable else 0,
+                                 tuple(self.missing), raw.excluded, ignored, tuple(absent),
+                                 tuple(filled))
+        del self.raw
+        if not usable:
+            return None
+        codes = {c.name: self.codelists[c.type.codelist].code_values
+                 for c in self.dataset.columns
+                 if c.type.kind is m.ValueKind.CODE and c.type.codelist}
+        return Table(self.dataset, columns, codes)
+
+    def finish(self, table: Table | None) -> LoadResult:
+        """The result of `read`, its table checked for duplicate keys (using the identifier
+        codes it shares with the tables read with it)."""
+        if table is not None:
             self.diagnostics.extend(self._duplicate_keys(table))
-        report = LoadReport(self.shown, raw.rows_read, self.n if usable else 0,
-                            tuple(self.missing), raw.excluded, ignored, tuple(absent),
-                            tuple(filled))
-        return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), report)
+        return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), self.report)
 
     # ---- problems
 
@@ -325,7 +349,7 @@ class _Loader:
 
     def _report_rows(self, code: str, column: str, rows: npt.NDArray[np.intp],
                      describe: Callable[[int], Bad]) -> None:
-        lines = self.raw.lines
+        lines = self.lines
         for row in rows[:CAP].tolist():
             bad = describe(row)
             self.diagnostics.append(Diagnostic.of(bad.code, bad.message, None, path=self.shown,
@@ -348,21 +372,34 @@ class _Loader:
             key = (area, *key)
         valid = np.ones(table.n_rows, dtype=np.bool_)
         combined = np.zeros(table.n_rows, dtype=np.int64)
+        units = {column: unit for unit, column in self.dataset.identifier_units().items()
+                 if column in key}
+        coded = {column: table.shared.codes(unit) for column, unit in units.items()
+                 if table.shared is not None}
         for name in key:
             column = self.dataset.column(name)
             if column is None:
                 return []
             values = table.columns[name]
             valid &= ~missing_mask(values, column.type)
-            ids = group_ids(values)
-            combined = combined * (int(ids.max(initial=0)) + 1) + ids
+            codes = coded.get(name)
+            if name == area and any(other in coded for other in key):
+                continue  # coded with the identifier, below
+            if codes is not None and area in key:  # (area, name) coded together
+                ids, bound = codes.by_area[table.dataset.name], codes.n_pairs
+            elif codes is not None:
+                ids, bound = codes.by_id[table.dataset.name], codes.n_ids
+            else:
+                ids = group_ids(values)
+                bound = int(ids.max(initial=0)) + 1
+            combined = combined * bound + np.maximum(ids, 0)
             combined = factorize(combined)[0]
         rows = np.flatnonzero(valid)
         original = rows[first_rows(combined[rows])]
         repeats = np.flatnonzero(original != rows)
         names = ", ".join(key)
         found = []
-        lines = self.raw.lines
+        lines = self.lines
         decoded = {name: table.columns[name] for name in key}
         for index in repeats[:CAP].tolist():
             row, other = int(rows[index]), int(original[index])

@@ -15,12 +15,12 @@ operation and a missing value can never be mistaken for a real one:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import field, frozen
+from attrs import define, field, frozen
 
 from outcomespec import model as m
 
@@ -66,6 +66,56 @@ def missing_mask(values: npt.NDArray[Any], value_type: m.ValueType) -> npt.NDArr
 
 
 @frozen(eq=False)
+class UnitCodes:
+    """One unit's identifiers (such as CHILD) as dense integer codes shared by several tables:
+    equal codes for equal identifiers, -1 for missing.
+
+    `by_id` codes the identifier alone; `by_area` codes (area, identifier) (in a table with
+    no area column, the area is empty), as identifiers such as CHILD are unique only within
+    one local authority. Both map dataset name → one code per row.
+    """
+
+    unit: str
+    by_id: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
+    n_ids: int
+    by_area: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
+    n_pairs: int
+
+
+@frozen(eq=False)
+class AreaCodes:
+    """The area column of several tables as dense codes: `codes` maps dataset name → one
+    code per row (an index into `texts`); a table with no area column has the empty area."""
+
+    codes: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
+    texts: tuple[str, ...]
+
+
+@define(eq=False)
+class SharedCodes:
+    """The identifier and area codes of tables read together (`outcomespec.identifiers`),
+    each made when first asked for: checking a table's keys or relating two tables."""
+
+    make_units: Callable[[str], UnitCodes] = field(repr=False)
+    make_areas: Callable[[], AreaCodes] = field(repr=False)
+    made: dict[str, UnitCodes] = field(factory=dict, repr=False)
+    made_areas: AreaCodes | None = field(default=None, repr=False)
+
+    def codes(self, unit: str) -> UnitCodes:
+        """The codes of `unit` in every table read together that identifies it."""
+        found = self.made.get(unit)
+        if found is None:
+            found = self.made[unit] = self.make_units(unit)
+        return found
+
+    def areas(self) -> AreaCodes:
+        """The codes of every table's area column."""
+        if self.made_areas is None:
+            self.made_areas = self.make_areas()
+        return self.made_areas
+
+
+@frozen(eq=False)
 class Table:
     """The rows of one dataset, each declared column as one typed array of equal length."""
 
@@ -73,6 +123,8 @@ class Table:
     columns: Mapping[str, npt.NDArray[Any]] = field(repr=lambda c: f"<{len(c)} columns>")
     code_tables: Mapping[str, tuple[str, ...]] = field(factory=dict, repr=False)
     """Code column → the code texts its integers index (the codelist's codes, in order)."""
+    shared: SharedCodes | None = field(default=None, repr=False)
+    """Its identifiers' codes, shared with the tables loaded with it."""
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(values) for values in self.columns.values()}

@@ -27,6 +27,7 @@ from outcomespec import model as m
 from outcomespec.areas import AreaFrame, IndicatorTotals
 from outcomespec.checker import check_paths
 from outcomespec.evaluation import area_frame, evaluate_plan
+from outcomespec.identifiers import share_codes
 from outcomespec.interpreter import interpret
 from outcomespec.planning import Plan, compile_plan
 from outcomespec.tables import Table
@@ -299,10 +300,14 @@ _SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow,
 
 
 @settings(_SETTINGS, max_examples=200)
-@given(rows=records(), period=st.sampled_from((2023, 2024, 2025)))
-def test_plan_agrees_with_interpreter(checked: Any, rows: Any, period: int) -> None:
-    """Every numerator, denominator and measure value of the plan equals the interpreter's."""
+@given(rows=records(), period=st.sampled_from((2023, 2024, 2025)), shared=st.booleans())
+def test_plan_agrees_with_interpreter(checked: Any, rows: Any, period: int, shared: bool
+                                      ) -> None:
+    """Every numerator, denominator and measure value of the plan equals the interpreter's,
+    whether the tables share their identifier codes (as loaded together) or not."""
     tables = build_tables(checked[0], rows)
+    if shared:
+        tables = share_codes(tables)
     planned, reference, _ = both(checked, tables, period)
     assert planned == reference
 

@@ -1,0 +1,86 @@
+"""Identifiers as integers shared by the tables read together: which rows are one child.
+
+Relating datasets (`count episodes where CHILD = this.CHILD`) needs, for every row, a
+number that is equal exactly when the row's (local authority, identifier) is: CHILD is
+unique only within an authority. Finding those numbers means grouping millions of texts,
+the dearest step of an evaluation, and loading groups the same texts to find duplicate
+keys. So the tables read together share their codes (`share_codes`): each unit is coded
+once, for all of them, when first needed, and both the duplicate-key check and every
+evaluation over those tables use the same codes. Tables built any other way are coded
+when an evaluation relates them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from attrs import evolve
+
+from outcomespec import kernels as k
+from outcomespec.tables import AreaCodes, SharedCodes, Table, UnitCodes
+
+__all__ = ["area_codes", "codes_for", "share_codes"]
+
+
+def share_codes(tables: Mapping[str, Table]) -> dict[str, Table]:
+    """The tables, sharing one `SharedCodes`: the codes of their identifiers, made when
+    first asked for."""
+    group = dict(tables)
+    shared = SharedCodes(lambda unit: _code(group, unit, shared.areas()),
+                         lambda: area_codes(group))
+    return {name: evolve(table, shared=shared) for name, table in tables.items()}
+
+
+def codes_for(tables: Mapping[str, Table], unit: str) -> UnitCodes:
+    """The codes of `unit` for `tables`: those they share when they were read together,
+    else made now."""
+    shared = {id(table.shared): table.shared for table in tables.values()}
+    if len(shared) == 1:
+        (group,) = shared.values()
+        if group is not None:
+            return group.codes(unit)
+    return _code(tables, unit, area_codes(tables))
+
+
+def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
+    """The area columns of `tables` as dense codes shared by all of them."""
+    columns = [table.columns[area] if (area := table.dataset.area) is not None
+               and area in table.columns else np.full(table.n_rows, "")
+               for table in tables.values()]
+    codes, n = k.dense_codes(*columns) if columns else ([], 0)
+    texts = [""] * n
+    for column, dense in zip(columns, codes, strict=True):
+        example = np.full(n, -1, dtype=np.int64)
+        example[dense] = np.arange(len(dense))  # a row of each code
+        for code in np.flatnonzero(example >= 0).tolist():
+            texts[code] = str(column[example[code]])
+    return AreaCodes({table.dataset.name: c for table, c in zip(tables.values(), codes,
+                                                                strict=True)}, tuple(texts))
+
+
+def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes:
+    """Dense codes of the identifier alone, and of (area, identifier): one grouping of the
+    identifiers' texts, one of the areas', one sort of the pairs. The empty identifier is
+    missing (-1)."""
+    sources = [(table.dataset.name, table, column) for table in tables.values()
+               if (column := table.dataset.identifier_units().get(unit)) is not None
+               and column in table.columns]
+    values = [table.columns[column] for _, table, column in sources]
+    dense, n_ids = k.dense_codes(*values)
+    by_id = {name: np.where(_empty(column), -1, ids)
+             for (name, _, _), column, ids in zip(sources, values, dense, strict=True)}
+    pairs = [np.where(ids >= 0, areas.codes[name] * n_ids + ids, -1)
+             for name, ids in by_id.items()]
+    every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
+    order, ordered = k.sort_keys(every)
+    missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
+    codes, n_pairs = k.sorted_codes(order[missing:], ordered[missing:], len(every))
+    ends = np.cumsum([len(p) for p in pairs])
+    by_area = dict(zip(by_id, np.split(codes, ends[:-1]), strict=True))
+    return UnitCodes(unit, by_id, n_ids, by_area, n_pairs)
+
+
+def _empty(values: Any) -> Any:
+    return values == "" if values.dtype.kind in "SU" else np.zeros(len(values), np.bool_)
