@@ -92,6 +92,7 @@ def test_tables_read_together_share_one_coding(tmp_path: Path) -> None:
     episode_codes = codes.by_area["t.episodes"].tolist()
     assert episode_codes[:2] == [header_codes[2], header_codes[1]]
     assert episode_codes[2] == episode_codes[1]
-    assert len(set(header_codes)) == 3 and episode_codes[3] not in header_codes
+    assert len(set(header_codes)) == 3
+    assert episode_codes[3] not in header_codes
     assert episode_codes[4] == -1
     assert codes.n_pairs == 4
