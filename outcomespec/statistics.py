@@ -334,17 +334,21 @@ def _solve_increasing(
         with np.errstate(divide="ignore", invalid="ignore"):
             step = g / dg
         candidate = wi - np.clip(step, -_MAX_LOG_STEP, _MAX_LOG_STEP)
-        ok = np.isfinite(candidate) & (candidate > lo_i) & (candidate < hi_i)
+        # A step too small to matter ends the iteration, even where rounding puts it on or just
+        # past an end of the bracket (as when the start is already the root); treating it as a
+        # failed step would throw away a converged point for a bisection.
+        tiny = (
+            np.isfinite(g)
+            & np.isfinite(dg)
+            & (np.abs(step) <= _NEWTON_TOL * np.maximum(1.0, np.abs(wi)))
+        )
+        ok = np.isfinite(candidate) & (candidate >= lo_i) & (candidate <= hi_i)
         bisect_lo = np.where(np.isfinite(lo_i), 0.5 * (lo_i + wi), wi - 1.0)
         bisect_hi = np.where(np.isfinite(hi_i), 0.5 * (wi + hi_i), wi + 1.0)
         fallback = np.where(g > 0.0, bisect_lo, bisect_hi)
-        new = np.where(ok, candidate, fallback)
+        new = np.where(ok | tiny, candidate, fallback)
         new = np.where(g == 0.0, wi, new)
-        done = (
-            (g == 0.0)
-            | (ok & (np.abs(new - wi) <= _NEWTON_TOL * np.maximum(1.0, np.abs(wi))))
-            | (hi_i - lo_i <= 4.0 * _EPS * np.maximum(1.0, np.abs(wi)))
-        )
+        done = (g == 0.0) | tiny | (hi_i - lo_i <= 4.0 * _EPS * np.maximum(1.0, np.abs(wi)))
         w[idx] = new
         active[idx[done]] = False
     return w
@@ -361,8 +365,13 @@ def _chi2_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
     if not inside.any():
         return out
 
-    pv = p[inside]
-    a = 0.5 * df[inside]
+    # Each distinct (p, df) once: a table of areas repeats the same small counts.
+    _, first, inverse = np.unique(
+        np.stack([p[inside], df[inside]], axis=1), axis=0, return_index=True,
+        return_inverse=True
+    )
+    pv = p[inside][first]
+    a = 0.5 * df[inside][first]
     lower = pv <= 0.5
     # Solve on the smaller tail, on a log scale: ln P(x) = ln p or ln Q(x) = ln(1 - p).
     log_target = np.where(lower, np.log(pv), np.log1p(-pv))
@@ -407,7 +416,7 @@ def _chi2_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
         return g, dg
 
     w = _solve_increasing(residual, np.log(x0))
-    out[inside] = 2.0 * np.exp(w)
+    out[inside] = (2.0 * np.exp(w))[inverse.reshape(-1)]
     return out
 
 
@@ -441,7 +450,12 @@ def chi2_quantile(p: float | _ArrayInput, df: float | _ArrayInput) -> float | Fl
 
 
 def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
-    """Continued fraction for the incomplete beta function (modified Lentz, Numerical Recipes)."""
+    """Continued fraction for the incomplete beta function (modified Lentz, Numerical Recipes).
+
+    Each element stops as soon as its own fraction has converged. Testing the whole batch at
+    once instead made every element iterate until all of them happened, in the same step, to
+    sit within rounding noise of 1, which could take a thousand terms rather than fifty.
+    """
     qab = a + b
     qap = a + 1.0
     qam = a - 1.0
@@ -450,6 +464,7 @@ def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
     d = np.where(np.abs(d) < _FPMIN, _FPMIN, d)
     d = 1.0 / d
     h = d.copy()
+    active = np.ones(a.shape, dtype=bool)
     for m in range(1, _MAX_SERIES):
         m2 = 2.0 * m
         aa = m * (b - m) * x / ((qam + m2) * (a + m2))
@@ -458,7 +473,7 @@ def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
         c = 1.0 + aa / c
         c = np.where(np.abs(c) < _FPMIN, _FPMIN, c)
         d = 1.0 / d
-        h = h * d * c
+        even = d * c
         aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
         d = 1.0 + aa * d
         d = np.where(np.abs(d) < _FPMIN, _FPMIN, d)
@@ -466,8 +481,9 @@ def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
         c = np.where(np.abs(c) < _FPMIN, _FPMIN, c)
         d = 1.0 / d
         delta = d * c
-        h = h * delta
-        if not np.any(np.abs(delta - 1.0) > 2.0 * _EPS):
+        h = np.where(active, h * even * delta, h)
+        active &= np.abs(delta - 1.0) > 2.0 * _EPS
+        if not active.any():
             break
     return h
 
@@ -510,26 +526,83 @@ def _betainc_pair(
     return ix, jx
 
 
-def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
-    """Student t quantiles over broadcast arrays; see :func:`t_quantile`."""
-    p, df = np.broadcast_arrays(p, df)
-    out = np.full(p.shape, np.nan)
-    valid_df = (df > 0.0) & ~np.isnan(df)
-    out[valid_df & (p == 0.0)] = -np.inf
-    out[valid_df & (p == 1.0)] = np.inf
-    out[valid_df & (p == 0.5)] = 0.0
-    normal = valid_df & np.isinf(df) & (p > 0.0) & (p < 1.0)
-    out[normal] = _normal_quantile_array(p[normal])
-    inside = valid_df & np.isfinite(df) & (p > 0.0) & (p < 1.0) & (p != 0.5)
-    if not inside.any():
-        return out
+# The Cornish-Fisher expansion of the t quantile in powers of 1/v,
+# t = z + g_1(z) / v + g_2(z) / v^2 + ..., with z the normal quantile. Each entry is
+# (D_k, coefficients of P_k highest power first), where g_k(z) = z P_k(z^2) / D_k. The first four
+# are Abramowitz & Stegun 26.7.5; all were derived exactly in rational arithmetic from
+# f_v(t) dt/dz = phi(z), order by order in 1/v (each order is a linear ODE g_k' - z g_k = S_k with
+# one odd polynomial solution).
+# fmt: off
+_T_EXPANSION: Final[tuple[tuple[int, tuple[int, ...]], ...]] = (
+    (4, (1, 1)),
+    (96, (5, 16, 3)),
+    (384, (3, 19, 17, -15)),
+    (92160, (79, 776, 1482, -1920, -945)),
+    (122880, (9, 113, 310, -594, -255, 5985)),
+    (185794560, (1065, 15448, 48821, -82440, 616707, 6667920, 2463615)),
+    (743178240, (339, 6891, 41107, 113891, 1086849, 5639193, -18226215, -111486375)),
+    (356725555200, (9159, 296624, 3393364, 16657824, 27817290, -591760080, -9178970220,
+                    -42618441600, -14223634425)),
+    (1426902220800, (63, -7857, -131468, -5104636, -115962198, -1311524070, -8066259180,
+                     -5512748220, 294835704975, 1221207562575)),
+    (376702186291200, (6885, -1806144, -63179713, -825184400, -5470105086, 2449206000,
+                       624056630670, 8907085717200, 69346180082025, 263033183120400,
+                       83774549333475)),
+)
+# fmt: on
+# The expansion is taken as the answer where its last two terms are below this, relative: the
+# series is asymptotic, and where its terms are still falling this fast the remainder is of the
+# order of the last term.
+_EXPANSION_TOL: Final = 1e-16
 
-    pv = p[inside]
-    v = df[inside]
-    sign = np.where(pv < 0.5, -1.0, 1.0)
-    q = np.where(pv < 0.5, pv, 1.0 - pv)  # upper-tail probability of |t|, exact for p > 1/2
-    # In the tails solve P(T > s) = q; near the centre solve P(|T| < s) = 1 - 2q instead, which
-    # is exact in floating point and keeps small quantiles accurate.
+
+def _t_expansion(z: FloatArray, v: FloatArray) -> tuple[FloatArray, npt.NDArray[np.bool_]]:
+    """The Cornish-Fisher t quantile for normal quantiles z >= 0, and where it is exact.
+
+    Why: for all but small degrees of freedom the expansion is exact to double precision and
+    costs a few array operations, while inverting the incomplete beta function needs a
+    continued fraction of ~sqrt(v) terms per Newton step. Returns (s, exact): s sums the terms
+    up to the first that stops shrinking (the best an asymptotic series offers, and a good
+    Newton start), and ``exact`` marks where every term was used and the last two are
+    negligible.
+    """
+    z2 = z * z
+    scale = z.copy()  # z / v^k
+    terms = []
+    with np.errstate(over="ignore", invalid="ignore"):
+        for denominator, coefficients in _T_EXPANSION:
+            scale = scale / v
+            terms.append(_polyval(coefficients, z2) * scale / denominator)
+        # Keep terms while they shrink (allowing one that a root of g_k made unusually small).
+        keep = []
+        shrinking = np.ones(z.shape, dtype=bool)
+        before, previous = np.full(z.shape, np.inf), z
+        for term in terms:
+            size = np.abs(term)
+            shrinking = shrinking & ((size < np.abs(previous)) | (size < np.abs(before)))
+            keep.append(shrinking)
+            before, previous = previous, term
+        total = np.zeros(z.shape)
+        for term, kept in zip(reversed(terms), reversed(keep), strict=True):  # smallest first
+            total = total + np.where(kept, term, 0.0)
+        s = z + total
+        tail = np.maximum(np.abs(terms[-1]), np.abs(terms[-2]))
+        exact = keep[-1] & np.isfinite(s) & (tail <= _EXPANSION_TOL * s)
+    return s, exact
+
+
+def _t_solve(q: FloatArray, v: FloatArray, s0: FloatArray) -> FloatArray:
+    """Solve P(T > s) = q for s > 0 by Newton's method from s0, once per distinct (v, q).
+
+    Why: a table of areas repeats the same counts, and the expansion leaves only small v here,
+    where the continued fraction is short. In the tails the equation is ln P(T > s) = ln q; near
+    the centre it is ln P(|T| < s) = ln(1 - 2q) instead, which is exact in floating point and
+    keeps small quantiles accurate. Both are solved for ln s.
+    """
+    _, first, inverse = np.unique(
+        np.stack([v, q], axis=1), axis=0, return_index=True, return_inverse=True
+    )
+    v, q, s0 = v[first], q[first], s0[first]
     in_tail = q < 0.25
     log_target = np.where(in_tail, np.log(q), np.log1p(-2.0 * q))
     half_v = 0.5 * v
@@ -538,21 +611,6 @@ def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
     gamma_ratio = _log_gamma_half_ratio(half_v)
     log_beta = 0.5 * _LOG_PI - gamma_ratio
     log_density_const = gamma_ratio - 0.5 * (np.log(v) + _LOG_PI)
-
-    # Initial guess: exact for 1 and 2 degrees of freedom, a Cornish-Fisher expansion otherwise.
-    z = np.abs(_normal_quantile_array(q))
-    z2 = z * z
-    s0 = z * (
-        1.0
-        + (z2 + 1.0) / (4.0 * v)
-        + ((5.0 * z2 + 16.0) * z2 + 3.0) / (96.0 * v**2)
-        + (((3.0 * z2 + 19.0) * z2 + 17.0) * z2 - 15.0) / (384.0 * v**3)
-        + ((((79.0 * z2 + 776.0) * z2 + 1482.0) * z2 - 1920.0) * z2 - 945.0) / (92160.0 * v**4)
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        s0 = np.where(v == 1.0, 1.0 / np.tan(np.pi * q), s0)
-        s0 = np.where(v == 2.0, (1.0 - 2.0 * q) / np.sqrt(2.0 * q * (1.0 - q)), s0)
-    s0 = np.where(np.isfinite(s0) & (s0 > 0.0), s0, np.maximum(z, 1e-300))
 
     def residual(idx: npt.NDArray[np.intp], w: FloatArray) -> tuple[FloatArray, FloatArray]:
         vi = v[idx]
@@ -575,26 +633,45 @@ def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
             dg = np.where(tail_i, s_density / upper_tail, 2.0 * s_density / central)
         return g, dg
 
-    out[inside] = sign * _solve_distinct(residual, s0, v, q)
+    w = _solve_increasing(residual, np.log(s0))
+    return np.exp(w)[inverse.reshape(-1)]
+
+
+def _t_quantile_array(p: FloatArray, df: FloatArray) -> FloatArray:
+    """Student t quantiles over broadcast arrays; see :func:`t_quantile`."""
+    p, df = np.broadcast_arrays(p, df)
+    out = np.full(p.shape, np.nan)
+    valid_df = (df > 0.0) & ~np.isnan(df)
+    out[valid_df & (p == 0.0)] = -np.inf
+    out[valid_df & (p == 1.0)] = np.inf
+    out[valid_df & (p == 0.5)] = 0.0
+    normal = valid_df & np.isinf(df) & (p > 0.0) & (p < 1.0)
+    out[normal] = _normal_quantile_array(p[normal])
+    inside = valid_df & np.isfinite(df) & (p > 0.0) & (p < 1.0) & (p != 0.5)
+    if not inside.any():
+        return out
+
+    pv = p[inside]
+    v = df[inside]
+    sign = np.where(pv < 0.5, -1.0, 1.0)
+    q = np.where(pv < 0.5, pv, 1.0 - pv)  # upper-tail probability of |t|, exact for p > 1/2
+    # Usually one level is broadcast over every cell, so find each distinct normal quantile once.
+    q_values, q_index = np.unique(q, return_inverse=True)
+    z = np.abs(_normal_quantile_array(q_values))[q_index.reshape(-1)]
+    s, exact = _t_expansion(z, v)
+    # Closed forms for 1 and 2 degrees of freedom; 1/2 - q is exact for q >= 1/4.
+    with np.errstate(divide="ignore"):
+        cauchy = np.where(q < 0.25, 1.0 / np.tan(np.pi * q), np.tan(np.pi * (0.5 - q)))
+    s = np.where(v == 1.0, cauchy, s)
+    s = np.where(v == 2.0, (1.0 - 2.0 * q) / np.sqrt(2.0 * q * (1.0 - q)), s)
+    exact |= (v == 1.0) | (v == 2.0)
+    solve = ~exact
+    if solve.any():
+        start = s[solve]
+        start = np.where(np.isfinite(start) & (start > 0.0), start, np.maximum(z[solve], 1e-300))
+        s[solve] = _t_solve(q[solve], v[solve], start)
+    out[inside] = sign * s
     return out
-
-
-def _solve_distinct(residual: Any, s0: FloatArray, v: FloatArray, q: FloatArray) -> FloatArray:
-    """Solve each distinct (v, q) once. From 1,000 degrees of freedom the starting expansion is
-    exact to about 1e-14 relative, and the continued fraction converges slowly there (it needs
-    ~sqrt(v) terms), so those are not solved."""
-    solved = s0.copy()
-    small = v < _EXPANSION_DF
-    if small.any():
-        _, first = np.unique(np.stack([v[small], q[small]]), axis=1, return_index=True)
-        picked = np.flatnonzero(small)[first]
-        w = _solve_increasing(lambda idx, w: residual(picked[idx], w), np.log(s0[picked]))
-        lookup = {(v[i], q[i]): value for i, value in zip(picked, np.exp(w), strict=True)}
-        solved[small] = [lookup[(vi, qi)] for vi, qi in zip(v[small], q[small], strict=True)]
-    return solved
-
-
-_EXPANSION_DF = 1000.0
 
 
 @overload
@@ -607,9 +684,11 @@ def t_quantile(p: float | _ArrayInput, df: float | _ArrayInput) -> float | Float
     """Quantile of Student's t distribution with ``df`` degrees of freedom.
 
     Why: Fingertips gives a mean the limits mean +/- t * sd / sqrt(n) with n - 1 degrees of
-    freedom, and small areas have few observations, where t differs markedly from z. The
-    regularised incomplete beta function is inverted by a bracketed Newton iteration on a log
-    scale. ``p`` and ``df`` broadcast (``df`` need not be an integer); invalid input gives NaN.
+    freedom, and small areas have few observations, where t differs markedly from z. Except for
+    small ``df`` a ten-term Cornish-Fisher expansion is already exact to double precision;
+    elsewhere the regularised incomplete beta function is inverted by a bracketed Newton
+    iteration on a log scale started from that expansion (1 and 2 df have closed forms).
+    ``p`` and ``df`` broadcast (``df`` need not be an integer); invalid input gives NaN.
 
     >>> round(t_quantile(0.975, 10), 6)
     2.228139

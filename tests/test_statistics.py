@@ -365,6 +365,33 @@ def test_t_quantile_matches_scipy(pairs):
     np.testing.assert_allclose(t_quantile(p, df), stats.t.ppf(p, df), rtol=1e-9, atol=1e-13)
 
 
+@pytest.mark.parametrize("p", [0.975, 0.999, 0.0005, 0.6, 1e-10])
+def test_t_quantile_matches_scipy_closely_over_many_df(p):
+    """t_quantile agrees with scipy.stats.t.ppf to 1e-12 relative for df 1..5000.
+
+    The range covers the counts of children behind an England-wide mean, both the small df
+    solved by Newton's method and the large df taken from the Cornish-Fisher expansion, and a
+    few df that are not whole numbers. (These p are far enough from 1/2 for SciPy's own answer
+    to be accurate to this tolerance.)
+    """
+    stats = _scipy_stats()
+    df = np.concatenate(
+        [np.arange(1.0, 5001.0), [0.5, 1.5, 2.5, 3.7, 10.25, 47.3, 99.9, 1234.5, 4999.5]]
+    )
+    np.testing.assert_allclose(t_quantile(p, df), stats.t.ppf(p, df), rtol=1e-12, atol=0)
+
+
+def test_mean_limits_solve_repeated_counts_once_and_consistently():
+    """Cells sharing a count get identical limits, equal to those of the count on its own."""
+    count = np.array([5.0, 40.0, 5.0, 2500.0, 40.0, 5.0, np.nan, 1.0])
+    lower, upper = mean_limits(count * 3.0, count, np.ones(count.size), 0.998)
+    for i in range(6):
+        alone = mean_limits(count[i] * 3.0, count[i], 1.0, 0.998)
+        assert (lower[i], upper[i]) == (float(alone[0]), float(alone[1]))
+    assert np.isnan(lower[6:]).all()
+    assert np.isnan(upper[6:]).all()
+
+
 @settings(deadline=None)
 @given(probabilities, st.integers(1, 500))
 @example(1e-6, 1)
