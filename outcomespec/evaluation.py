@@ -213,6 +213,8 @@ class _Run:
                 inner = self.plan.steps[step.inputs[1]].params[0]
                 return k.expand_pairs(outer_key, inner_key, self.keys[space][1],
                                       self.key_order(space, inner))
+            case "window":
+                return self.window(step, args)
             case "pair_inner" | "pair_outer":
                 values, (outer_index, inner_index) = args
                 if np.ndim(values) == 0:
@@ -223,6 +225,18 @@ class _Run:
                 outer_rows = self.rows(step.space)
                 return self.reduce(p[0], p[1], outer_index, rest, outer_rows)
         raise AssertionError(f"unknown kernel {step.kernel}")
+
+    def window(self, step: Step, args: list[Any]) -> Any:
+        """`any` or `count` of the related rows in a window of dates (`kernels.window_counts`)."""
+        outer_key, anchor, inner_key, dates, selected = args
+        inner, unit, _, by_area = self.plan.steps[step.inputs[2]].params
+        function, duration, direction = step.params
+        counts = k.window_counts(
+            outer_key, np.broadcast_to(anchor, outer_key.shape), inner_key,
+            np.broadcast_to(dates, inner_key.shape),
+            np.broadcast_to(k.as_condition(np.asarray(selected)), inner_key.shape),
+            duration, direction, self.key_order(f"{unit}|{'area' if by_area else 'id'}", inner))
+        return counts > 0 if function == "any" else counts.astype(np.float64)
 
     def reduce(self, function: str, value_type: m.ValueType, groups: Any, parts: list[Any],
                n: int) -> Any:

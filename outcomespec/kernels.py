@@ -284,6 +284,83 @@ def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int,
     return outer_index, np.asarray(inner_order, dtype=np.int64)[shift]
 
 
+def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, dates: Array,
+                  selected: BoolArray, duration: m.Duration, direction: str,
+                  inner_order: IntArray | None = None) -> IntArray:
+    """For each outer row, how many selected inner rows of its key have a date `within`
+    `duration` `before` its anchor (anchor − duration ≤ date < anchor) or `after` it
+    (anchor < date ≤ anchor + duration). `inner_order`: the inner rows that have a key,
+    ordered by key then row, when known.
+
+    Two ways, chosen by how many (outer, inner) pairs share a key: with few (a child has a
+    handful of referrals), the pairs are made and tested; with many, the inner rows are
+    sorted by (key, date) and each outer row's window is two binary searches among them,
+    in time and memory that grow with the rows, not the pairs.
+
+    >>> days = np.array(["2024-01-10", "2024-03-01", "2024-03-01"], dtype="datetime64[D]")
+    >>> window_counts(np.array([0, 0, 1]), days, np.array([0, 0, 0]), days,
+    ...               np.ones(3, bool), m.Duration(0, 2, 0), "before").tolist()
+    [0, 1, 0]
+    """
+    dates = np.asarray(dates, dtype="datetime64[D]")
+    anchors = np.asarray(anchors, dtype="datetime64[D]")
+    shifted = shift_dates(anchors, duration, -1 if direction == "before" else 1)
+    start, end = (shifted, anchors) if direction == "before" else (anchors, shifted)
+    keep = selected & (inner_keys >= 0) & ~np.isnat(dates)
+    live = (outer_keys >= 0) & ~np.isnat(start) & ~np.isnat(end)
+    if not keep.any() or not live.any():
+        return np.zeros(len(outer_keys), dtype=np.int64)
+    outer = np.where(live, outer_keys, -1)
+    inner = np.where(keep, inner_keys, -1)
+    n_keys = max(int(inner.max()), int(outer.max())) + 1
+    per_key = np.bincount(inner[keep], minlength=n_keys)
+    window = (start.view(np.int64), end.view(np.int64), dates.view(np.int64), direction)
+    if int(per_key[outer[live]].sum()) <= _PAIRS_PER_ROW * (len(outer) + len(inner)):
+        order = None if inner_order is None else inner_order[keep[inner_order]]
+        return _window_by_pairs(outer, inner, n_keys, order, *window)
+    return _window_by_search(outer, inner, keep, live, *window)
+
+
+_PAIRS_PER_ROW = 4
+"""Pairs per row up to which making the pairs beats sorting and searching."""
+
+
+def _window_by_pairs(outer: IntArray, inner: IntArray, n_keys: int, order: IntArray | None,
+                     start: IntArray, end: IntArray, days: IntArray, direction: str
+                     ) -> IntArray:
+    outer_index, inner_index = expand_pairs(outer, inner, n_keys, order)
+    day, low, high = days[inner_index], start[outer_index], end[outer_index]
+    inside = ((day >= low) & (day < high) if direction == "before"
+              else (day > low) & (day <= high))
+    return np.bincount(outer_index[inside], minlength=len(outer))
+
+
+def _window_by_search(outer: IntArray, inner: IntArray, keep: BoolArray, live: BoolArray,
+                      start: IntArray, end: IntArray, days: IntArray, direction: str
+                      ) -> IntArray:
+    out = np.zeros(len(outer), dtype=np.int64)
+    kept = days[keep]
+    low = int(kept.min())
+    width = int(kept.max()) - low + 3  # 0 below every date of a key, width - 1 above
+    if (max(int(inner.max()), int(outer.max())) + 1) * width >= _PACKED_LIMIT:
+        raise OverflowError("too many keys and days to count windows")  # not at any real size
+    ordered = inner[keep] * width
+    ordered += kept - low + 1
+    ordered.sort()
+    rows = np.flatnonzero(live)
+    base = outer[rows] * width
+
+    def bound(edge: IntArray) -> IntArray:
+        return np.asarray(base + np.clip(edge[rows] - low + 1, 0, width - 1), dtype=np.int64)
+
+    order, lower = sort_keys(bound(start))  # queries in sorted order search fastest
+    upper = bound(end)[order]
+    side: Any = "left" if direction == "before" else "right"  # [start, end) or (start, end]
+    out[rows[order]] = np.searchsorted(ordered, upper, side) - np.searchsorted(ordered, lower,
+                                                                               side)
+    return out
+
+
 def dense_codes(*parts: Array) -> tuple[list[IntArray], int]:
     """Factorise several arrays of keys into one shared space of dense integer codes, in the
     order of the keys.

@@ -221,10 +221,40 @@ class _Compiler:
             per_key = self.add("reduce", f"key:{space}", (inner_key, where, value, order),
                                params)
             return self.add("gather_key", outer, (per_key, outer_key), params)
+        window = self.window(expr, outer, outer_key, inner_key)
+        if window is not None:
+            return window
         pairs = self.add("pairs", f"pairs:{outer}|{inner}|{space}", (outer_key, inner_key))
         paired = _Frame(f"pairs:{outer}|{inner}|{space}", pairs=pairs)
         where, value, order = self.parts(expr, paired)
         return self.add("reduce_pairs", outer, (pairs, where, value, order), params)
+
+    def window(self, expr: m.Aggregate, outer: str, outer_key: int, inner_key: int
+               ) -> int | None:
+        """`any` or `count` of the related rows whose date is `within` a span before or after
+        a date of this row, every other condition being on the related rows alone (as in a
+        re-referral): planned without pairing every two rows of a child, whose number grows
+        with the square of a child's rows, as a count of each row's run among the related
+        rows sorted by (key, date) (`kernels.window_counts`). None for any other shape."""
+        if expr.function not in ("any", "count") or expr.where is None:
+            return None
+        where = expr.where
+        conditions = (where.operands if isinstance(where, m.Logical) and where.op == "and"
+                      else (where,))
+        correlated = [c for c in conditions if _correlated(c)]
+        if len(correlated) != 1 or not isinstance(within := correlated[0], m.Within):
+            return None
+        if (within.operand.type.kind is not m.ValueKind.DATE or _correlated(within.operand)
+                or not _of_this_row(within.anchor)):
+            return None
+        inner_frame = _Frame(expr.dataset)
+        rest = tuple(self.expr(c, inner_frame) for c in conditions if c is not within)
+        selected = (self.add("literal", SCALAR, (), (True, m.BOOLEAN)) if not rest
+                    else rest[0] if len(rest) == 1 else self.add("and", expr.dataset, rest))
+        dates = self.expr(within.operand, inner_frame)
+        anchor = self.expr(within.anchor, _Frame(outer, lift=1))
+        return self.add("window", outer, (outer_key, anchor, inner_key, dates, selected),
+                        (expr.function, within.duration, within.direction))
 
     def identifier(self, dataset: str, unit: str) -> str:
         return self.datasets[dataset].identifier_units()[unit]
@@ -276,11 +306,14 @@ class _Frame:
 
     space: str
     pairs: int | None = None
+    lift: int = 0
+    """How many levels of `this` lead to this frame's rows (1 for a `this.X` compiled on
+    the outer rows themselves)."""
 
     def ref(self, compiler: _Compiler, step: int, depth: int) -> int:
         """Bring a value computed on its own rows into this frame's rows."""
         if self.pairs is None:
-            if depth:
+            if depth != self.lift:
                 raise PlanError("`this` outside an aggregation")
             return step
         side = "pair_inner" if depth == 0 else "pair_outer"
@@ -316,6 +349,13 @@ def _describe(step: Step) -> str:
 def _correlated(expr: m.Expr) -> bool:
     return any(isinstance(node, (m.ColumnRef, m.DefinitionRef)) and node.depth > 0
                for node in _walk(expr))
+
+
+def _of_this_row(expr: m.Expr) -> bool:
+    """Whether `expr` reads only the enclosing row (`this.X`), with no aggregation."""
+    nodes = list(_walk(expr))
+    return not any(isinstance(node, m.Aggregate) for node in nodes) and all(
+        node.depth == 1 for node in nodes if isinstance(node, (m.ColumnRef, m.DefinitionRef)))
 
 
 def _walk(expr: Any) -> Iterator[Any]:

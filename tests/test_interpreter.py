@@ -184,6 +184,33 @@ def test_rereferral_within_12_months_before_for_the_same_child(tmp_path: Path) -
     assert totals.denominator.tolist() == [3, 5]
 
 
+def test_counts_within_6_months_after_for_the_same_child(tmp_path: Path) -> None:
+    """`within 6 months after this.date` is b < a ≤ b + 6 months: the same day is not after,
+    exactly six months is within, a day more is not; counted per row, within one LA."""
+    proportion = 'kind outcome statistic proportion unit percent polarity lower_is_better "x" '
+    later = "referrals for same child where CINreferralDate within 6 months after " \
+            "this.CINreferralDate"
+    frameworks, framework = tiny(tmp_path, {
+        "referred_again": f"{proportion} cohort referrals where CINreferralDate in period "
+                          f"numerator cohort where any({later})",
+        "referred_twice": f"{proportion} cohort referrals where CINreferralDate in period "
+                          f"numerator cohort where count({later}) >= 2"})
+    referrals = [
+        ("a", "801", "2024-05-01"), ("a", "801", "2024-05-01"),  # later: 08-01, 11-01
+        ("a", "801", "2024-08-01"),  # later: 11-01, 11-02
+        ("a", "801", "2024-11-01"),  # later: 11-02
+        ("a", "801", "2024-11-02"),  # none
+        ("b", "801", "2024-06-15"),  # another child
+        ("a", "802", "2024-06-01"),  # 801's a is another child
+    ]
+    rows = {"referrals": [{"LAchildID": c, "LA": la, "CINreferralDate": d}
+                          for c, la, d in referrals]}
+    totals = run(frameworks, framework, rows, 2025)
+    assert totals[("referred_again", "")].numerator.tolist() == [4, 0]
+    assert totals[("referred_twice", "")].numerator.tolist() == [3, 0]
+    assert totals[("referred_twice", "")].denominator.tolist() == [6, 1]
+
+
 def test_within_after_and_date_shifts_clip_the_day() -> None:
     """Calendar months clip the day; ages and months count completed units."""
     assert shift(dt.date(2024, 1, 31), m.Duration(0, 1, 0), 1) == dt.date(2024, 2, 29)

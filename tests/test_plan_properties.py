@@ -103,6 +103,9 @@ INDICATORS: dict[str, str] = {
     "referred_before_any": f"{_COUNT} numerator header where count(episodes where "
                            "any(referrals for same child where CINreferralDate within 3 months "
                            "before this.DECOM)) >= 1",
+    "referred_soon_after": f"{_COUNT} numerator episodes where count(referrals for same child "
+                           "where NFA = true and CINreferralDate within 2 months after "
+                           "this.DECOM + 1 month) > 1",
     "started_after_ten": f"{_COUNT} numerator header where "
                          "count(episodes where DECOM >= this.DOB + 10 years "
                          "and not this.over_ten) > 0",
@@ -335,7 +338,7 @@ def test_framework_covers_every_expression_node(checked: Any) -> None:
     functions = {step.params[0] for step in plan.steps if step.kernel.startswith("reduce")}
     assert kernels >= {"compare", "code_test", "missing", "in_period", "within", "call",
                        "arith", "shift_dates", "not", "and", "or", "pairs", "gather_key",
-                       "reduce_pairs", "literal", "period"}
+                       "reduce_pairs", "window", "literal", "period"}
     assert functions == {"count", "sum", "any", "all", "min", "max", "first", "last"}
     assert {p.indicator.statistic for p in plan.indicators} == set(m.Statistic)
     assert "negate" in kernels
