@@ -136,8 +136,31 @@ class _Run:
         found = self.values.get(step_id)
         if found is None:
             step = self.plan.steps[step_id]
-            found = self.values[step_id] = self.compute(step, [self.get(i) for i in step.inputs])
+            found = self.values[step_id] = (
+                self.conjunction(step) if step.kernel == "and"
+                else self.compute(step, [self.get(i) for i in step.inputs]))
         return found
+
+    def conjunction(self, step: Step) -> Any:
+        """`and`, with its windows (the dearest conditions) computed last and only for the
+        rows the other conditions leave: a re-referral is looked for only among the
+        referrals of the year, not all three years of the census."""
+        windows = [i for i in step.inputs if i not in self.values
+                   and self.plan.steps[i].kernel == "window"
+                   and self.plan.steps[i].params[0] == "any"]
+        result: Any = True
+        for i in step.inputs:
+            if i not in windows:
+                result = result & k.as_condition(np.asarray(self.get(i)))
+        for i in windows:
+            window = self.plan.steps[i]
+            if np.ndim(result) == 0:  # nothing to narrow it down: the whole window, kept
+                result = result & self.get(i)
+                continue
+            args = [self.get(j) for j in window.inputs]
+            args[0] = np.where(result, args[0], -1)  # rows without a key count nothing
+            result = result & self.window(window, args)
+        return np.asarray(result, dtype=np.bool_)
 
     def rows(self, space: str) -> int:
         return self.tables[space].n_rows
@@ -156,8 +179,6 @@ class _Run:
                 return self.bounds[0] if p[0] == "start" else self.bounds[1]
             case "column":
                 return self.tables[p[0]].columns[p[1]]
-            case "and":
-                return np.logical_and.reduce([k.as_condition(np.asarray(a)) for a in args])
             case "or":
                 return np.logical_or.reduce([k.as_condition(np.asarray(a)) for a in args])
             case "not":
@@ -313,6 +334,9 @@ class _Run:
                                if name in self.tables}, unit)
             self.keys[space] = ((codes.by_area, codes.n_pairs) if by_area
                                 else (codes.by_id, codes.n_ids))
+            if by_area:  # the order of the rows by code comes with the codes
+                for name, rows in codes.area_order.items():
+                    self.sorted_rows[(space, name)] = rows
         return self.keys[space][0][dataset]
 
     def key_order(self, space: str, dataset: str) -> Any:

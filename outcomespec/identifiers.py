@@ -79,7 +79,13 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     codes, n_pairs = k.sorted_codes(order[missing:], ordered[missing:], len(every))
     ends = np.cumsum([len(p) for p in pairs])
     by_area = dict(zip(by_id, np.split(codes, ends[:-1]), strict=True))
-    return UnitCodes(unit, by_id, n_ids, by_area, n_pairs)
+    rows = order[missing:]
+    table_of = np.searchsorted(ends, rows, side="right")  # rows stay in code order
+    area_order = {}
+    for position, (name, table, _) in enumerate(sources):
+        mine = rows[table_of == position] - (ends[position] - table.n_rows)
+        area_order[name] = mine.astype(np.int32 if table.n_rows < 1 << 31 else np.int64)
+    return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order)
 
 
 def _empty(values: Any) -> Any:

@@ -304,21 +304,27 @@ def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, da
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
     anchors = np.asarray(anchors, dtype="datetime64[D]")
-    shifted = shift_dates(anchors, duration, -1 if direction == "before" else 1)
-    start, end = (shifted, anchors) if direction == "before" else (anchors, shifted)
+    out = np.zeros(len(outer_keys), dtype=np.int64)
     keep = selected & (inner_keys >= 0) & ~np.isnat(dates)
-    live = (outer_keys >= 0) & ~np.isnat(start) & ~np.isnat(end)
-    if not keep.any() or not live.any():
-        return np.zeros(len(outer_keys), dtype=np.int64)
-    outer = np.where(live, outer_keys, -1)
+    rows = np.flatnonzero((outer_keys >= 0) & ~np.isnat(anchors))
+    if not keep.any() or not rows.size:
+        return out
+    anchor = anchors[rows]  # only the outer rows that can count anything
+    shifted = shift_dates(anchor, duration, -1 if direction == "before" else 1)
+    start, end = (shifted, anchor) if direction == "before" else (anchor, shifted)
+    rows = rows[~np.isnat(shifted)]
+    start, end = start[~np.isnat(shifted)], end[~np.isnat(shifted)]
+    outer = outer_keys[rows]
     inner = np.where(keep, inner_keys, -1)
-    n_keys = max(int(inner.max()), int(outer.max())) + 1
+    n_keys = max(int(inner.max()), int(outer.max(initial=0))) + 1
     per_key = np.bincount(inner[keep], minlength=n_keys)
     window = (start.view(np.int64), end.view(np.int64), dates.view(np.int64), direction)
-    if int(per_key[outer[live]].sum()) <= _PAIRS_PER_ROW * (len(outer) + len(inner)):
+    if int(per_key[outer].sum()) <= _PAIRS_PER_ROW * (len(outer) + len(inner)):
         order = None if inner_order is None else inner_order[keep[inner_order]]
-        return _window_by_pairs(outer, inner, n_keys, order, *window)
-    return _window_by_search(outer, inner, keep, live, *window)
+        out[rows] = _window_by_pairs(outer, inner, n_keys, order, *window)
+    else:
+        out[rows] = _window_by_search(outer, inner, keep, *window)
+    return out
 
 
 _PAIRS_PER_ROW = 4
@@ -335,29 +341,26 @@ def _window_by_pairs(outer: IntArray, inner: IntArray, n_keys: int, order: IntAr
     return np.bincount(outer_index[inside], minlength=len(outer))
 
 
-def _window_by_search(outer: IntArray, inner: IntArray, keep: BoolArray, live: BoolArray,
-                      start: IntArray, end: IntArray, days: IntArray, direction: str
-                      ) -> IntArray:
-    out = np.zeros(len(outer), dtype=np.int64)
+def _window_by_search(outer: IntArray, inner: IntArray, keep: BoolArray, start: IntArray,
+                      end: IntArray, days: IntArray, direction: str) -> IntArray:
     kept = days[keep]
     low = int(kept.min())
     width = int(kept.max()) - low + 3  # 0 below every date of a key, width - 1 above
-    if (max(int(inner.max()), int(outer.max())) + 1) * width >= _PACKED_LIMIT:
+    if (max(int(inner.max()), int(outer.max(initial=0))) + 1) * width >= _PACKED_LIMIT:
         raise OverflowError("too many keys and days to count windows")  # not at any real size
     ordered = inner[keep] * width
     ordered += kept - low + 1
     ordered.sort()
-    rows = np.flatnonzero(live)
-    base = outer[rows] * width
+    base = outer * width
 
     def bound(edge: IntArray) -> IntArray:
-        return np.asarray(base + np.clip(edge[rows] - low + 1, 0, width - 1), dtype=np.int64)
+        return np.asarray(base + np.clip(edge - low + 1, 0, width - 1), dtype=np.int64)
 
     order, lower = sort_keys(bound(start))  # queries in sorted order search fastest
     upper = bound(end)[order]
     side: Any = "left" if direction == "before" else "right"  # [start, end) or (start, end]
-    out[rows[order]] = np.searchsorted(ordered, upper, side) - np.searchsorted(ordered, lower,
-                                                                               side)
+    out = np.zeros(len(outer), dtype=np.int64)
+    out[order] = np.searchsorted(ordered, upper, side) - np.searchsorted(ordered, lower, side)
     return out
 
 

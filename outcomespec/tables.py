@@ -80,6 +80,9 @@ class UnitCodes:
     n_ids: int
     by_area: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
     n_pairs: int
+    area_order: Mapping[str, npt.NDArray[np.int32 | np.int64]] = field(repr=False)
+    """Dataset name → its rows that have a code, ordered by `by_area` code, then row: what
+    relating two tables row by row needs, kept from the sort that made the codes."""
 
 
 @frozen(eq=False)

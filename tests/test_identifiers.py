@@ -72,6 +72,10 @@ def test_codes_group_rows_as_their_texts_do(first: Any, second: Any, third: Any)
     assert all(0 <= by_area[i] < codes.n_pairs for i in present)
     assert all(0 <= by_id[i] < codes.n_ids for i in present)
     assert codes.n_pairs == len({rows[i][1:] for i in present})
+    for name in tables:
+        own = codes.by_area[name].tolist()
+        assert codes.area_order[name].tolist() == sorted(
+            (row for row, code in enumerate(own) if code >= 0), key=lambda r: (own[r], r))
     areas = area_codes(tables)
     assert [areas.texts[c] for n in tables for c in areas.codes[n].tolist()] == \
         [a for _, a, _ in rows]
