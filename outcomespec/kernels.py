@@ -35,7 +35,11 @@ def compare(op: str, left: Array, right: Array, value_type: m.ValueType) -> Bool
     >>> compare("!=", np.array([1.0, np.nan]), np.array([2.0, 2.0]), m.NUMBER).tolist()
     [True, False]
     """
-    valid = present(np.asarray(left), value_type) & present(np.asarray(right), value_type)
+    left, right = np.asarray(left), np.asarray(right)
+    if op != "!=" and left.dtype.kind in "fM" and right.dtype.kind in "fM":
+        valid: Any = True  # NaN and NaT already compare false, but for `!=`
+    else:
+        valid = present(left, value_type) & present(right, value_type)
     match op:
         case "=":
             result = left == right
@@ -51,7 +55,8 @@ def compare(op: str, left: Array, right: Array, value_type: m.ValueType) -> Bool
             result = left >= right
         case _:
             raise ValueError(op)
-    return np.asarray(result, dtype=np.bool_) & valid
+    result = np.asarray(result, dtype=np.bool_)
+    return result if valid is True else result & valid
 
 
 def as_condition(values: Array) -> BoolArray:
@@ -62,10 +67,23 @@ def as_condition(values: Array) -> BoolArray:
 
 
 def code_test(values: Array, codes: Array, negated: bool) -> BoolArray:
-    """Membership of integer-coded values in a set of code indices; false when missing."""
-    inside = np.isin(values, codes)
-    valid = values >= 0
-    return (~inside & valid) if negated else (inside & valid)
+    """Membership of integer-coded values in a set of code indices; false when missing.
+
+    Codes index a codelist, so a table with one entry per code answers each row with one
+    lookup (missing, -1, reads the table's last entry, which is false either way).
+
+    >>> code_test(np.array([0, 2, -1, 1]), np.array([2]), True).tolist()
+    [True, False, False, True]
+    """
+    if values.dtype.kind not in "iu" or not values.size:
+        inside = np.isin(values, codes)
+        valid = values >= 0
+        return (~inside & valid) if negated else (inside & valid)
+    size = max(int(values.max()), int(codes.max(initial=0))) + 2
+    table = np.full(size, negated, dtype=np.bool_)
+    table[codes[codes >= 0]] = not negated
+    table[-1] = False  # missing
+    return table[values]
 
 
 def shift_dates(dates: Array, duration: m.Duration, sign: int) -> Array:
@@ -150,8 +168,10 @@ def days_between(start: Array, end: Array) -> Array:
 
 def group_count(groups: IntArray, mask: BoolArray, n_groups: int) -> Array:
     """How many rows of each group pass `mask` (groups < 0 are ignored)."""
-    keep = mask & (groups >= 0)
-    return np.bincount(groups[keep], minlength=n_groups).astype(np.float64)
+    chosen = groups[mask]
+    if chosen.size and chosen.min() < 0:
+        chosen = chosen[chosen >= 0]
+    return np.bincount(chosen, minlength=n_groups).astype(np.float64)
 
 
 def group_any(groups: IntArray, mask: BoolArray, n_groups: int) -> BoolArray:
@@ -315,12 +335,13 @@ def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, da
     rows = rows[~np.isnat(shifted)]
     start, end = start[~np.isnat(shifted)], end[~np.isnat(shifted)]
     outer = outer_keys[rows]
-    inner = np.where(keep, inner_keys, -1)
+    every = bool(keep.all())  # as usual: nothing to leave out of the inner rows
+    inner = inner_keys if every else np.where(keep, inner_keys, -1)
     n_keys = max(int(inner.max()), int(outer.max(initial=0))) + 1
-    per_key = np.bincount(inner[keep], minlength=n_keys)
+    per_key = np.bincount(inner if every else inner[keep], minlength=n_keys)
     window = (start.view(np.int64), end.view(np.int64), dates.view(np.int64), direction)
     if int(per_key[outer].sum()) <= _PAIRS_PER_ROW * (len(outer) + len(inner)):
-        order = None if inner_order is None else inner_order[keep[inner_order]]
+        order = inner_order if inner_order is None or every else inner_order[keep[inner_order]]
         out[rows] = _window_by_pairs(outer, inner, n_keys, order, *window)
     else:
         out[rows] = _window_by_search(outer, inner, keep, *window)

@@ -21,6 +21,7 @@ The module keeps no state and prints nothing.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any, Final, overload
@@ -239,7 +240,12 @@ def z_for_level(level: float) -> float:
     >>> round(z_for_level(0.998), 6)
     3.090232
     """
-    level = _check_level(level)
+    return _z_for_level(_check_level(level))
+
+
+@functools.lru_cache(maxsize=64)
+def _z_for_level(level: float) -> float:
+    """`z_for_level`, once per level: a framework uses two or three levels for every cell."""
     return normal_quantile(level + (1.0 - level) / 2.0)
 
 
@@ -767,6 +773,12 @@ def byars_limits(
     upper = np.array(upper, dtype=np.float64)  # arithmetic on 0-d arrays gives scalars
 
     exact = valid & (x < exact_below)
+    whole = exact & (x == np.floor(x)) & (x < _EXACT_TABLE)
+    if whole.any():  # the usual case: whole counts, read from a table made once per level
+        table_lower, table_upper = _exact_poisson_table(level)
+        lower[whole] = table_lower[x[whole].astype(np.intp)]
+        upper[whole] = table_upper[x[whole].astype(np.intp)]
+        exact &= ~whole
     if exact.any():
         xe = x[exact]
         alpha = 1.0 - level
@@ -781,6 +793,24 @@ def byars_limits(
 
     lower = np.where(valid, lower, np.nan)
     upper = np.where(valid, upper, np.nan)
+    return lower, upper
+
+
+_EXACT_TABLE = 64
+"""Counts below this have their exact Poisson limits tabled per level (`byars_limits`)."""
+
+
+@functools.lru_cache(maxsize=16)
+def _exact_poisson_table(level: float) -> tuple[FloatArray, FloatArray]:
+    """The exact Poisson limits of the counts 0 to `_EXACT_TABLE` − 1 at `level`: a table of
+    areas repeats the same few small counts at the same two or three levels."""
+    counts = np.arange(float(_EXACT_TABLE))
+    alpha = 1.0 - level
+    lower = np.zeros(_EXACT_TABLE)
+    lower[1:] = 0.5 * _chi2_quantile_array(np.array(alpha / 2.0), 2.0 * counts[1:])
+    upper = 0.5 * _chi2_quantile_array(np.array(level + alpha / 2.0), 2.0 * counts + 2.0)
+    lower.flags.writeable = False
+    upper.flags.writeable = False
     return lower, upper
 
 
