@@ -142,9 +142,26 @@ def whole_years(start: Array, end: Array) -> Array:
 
 
 def whole_months(start: Array, end: Array) -> Array:
-    """Completed calendar months from `start` to `end`; NaN where either is missing."""
-    start, end = np.broadcast_arrays(np.asarray(start, dtype="datetime64[D]"),
-                                     np.asarray(end, dtype="datetime64[D]"))
+    """Completed calendar months from `start` to `end`; NaN where either is missing.
+
+    An age at one date (`age(DOB, period.end)`) has one fixed side: each day from the
+    column's first to its last is counted once, and the column looks its days up.
+
+    >>> whole_months(np.array(["2024-01-31", "NaT"] * 600, dtype="datetime64[D]"),
+    ...              np.datetime64("2024-03-30"))[:2].tolist()
+    [1.0, nan]
+    """
+    start = np.asarray(start, dtype="datetime64[D]")
+    end = np.asarray(end, dtype="datetime64[D]")
+    if start.ndim == 1 and end.ndim == 0 and start.size >= 1024:
+        return _per_day(start, lambda days: _months(days, end))
+    if end.ndim == 1 and start.ndim == 0 and end.size >= 1024:
+        return _per_day(end, lambda days: _months(start, days))
+    return _months(start, end)
+
+
+def _months(start: Array, end: Array) -> Array:
+    start, end = np.broadcast_arrays(start, end)
     start_month = start.astype("datetime64[M]")
     end_month = end.astype("datetime64[M]")
     months = (end_month - start_month).astype(np.int64).astype(np.float64)
@@ -153,6 +170,27 @@ def whole_months(start: Array, end: Array) -> Array:
     months = np.asarray(months - (end_day < start_day), dtype=np.float64)
     months[np.isnat(start) | np.isnat(end)] = np.nan
     return months
+
+
+def _per_day(dates: Array, function: Any) -> Array:
+    """`function` of a long date column, computed once for each day from the column's first
+    to its last and looked up; NaN where a date is missing, and computed directly when the
+    days span more than there are rows."""
+    valid = ~np.isnat(dates)
+    if not valid.any():
+        return np.full(dates.shape, np.nan)
+    days = dates.view(np.int64)
+    high = int(days.max())
+    low = int(np.where(valid, days, high).min())
+    if high - low >= dates.size:
+        return np.asarray(function(dates), dtype=np.float64)
+    table = np.asarray(function(np.arange(low, high + 1).astype("datetime64[D]")),
+                       dtype=np.float64)
+    offsets = days - low
+    offsets[~valid] = 0
+    out = table[offsets]
+    out[~valid] = np.nan
+    return out
 
 
 def days_between(start: Array, end: Array) -> Array:
