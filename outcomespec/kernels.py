@@ -318,9 +318,11 @@ def _absent(values: Array) -> BoolArray:
 
 
 def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int,
-                 inner_order: IntArray | None = None) -> tuple[IntArray, IntArray]:
+                 inner_order: IntArray | None = None, counts: IntArray | None = None
+                 ) -> tuple[IntArray, IntArray]:
     """Every (outer row, inner row) pair sharing a key, as two index arrays, vectorised.
-    `inner_order`: the inner rows that have a key, ordered by key then row, when known.
+    `inner_order`: the inner rows that have a key, ordered by key then row, and `counts`:
+    how many inner rows each key has, when known.
 
     >>> o, i = expand_pairs(np.array([0, 1]), np.array([1, 0, 1]), 2)
     >>> o.tolist(), i.tolist()
@@ -329,7 +331,8 @@ def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int,
     if inner_order is None:
         inner_valid = np.flatnonzero(inner_keys >= 0)
         inner_order = inner_valid[stable_order(inner_keys[inner_valid])]
-    counts = np.bincount(inner_keys[inner_keys >= 0], minlength=max(n_keys, 1))
+    if counts is None:  # inner rows of each key
+        counts = np.bincount(inner_keys[inner_keys >= 0], minlength=max(n_keys, 1))
     starts = np.cumsum(counts) - counts  # of each key's run in `inner_order`
     outer_valid = outer_keys >= 0
     outer_at = np.where(outer_valid, outer_keys, 0)
@@ -380,7 +383,7 @@ def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, da
     window = (start.view(np.int64), end.view(np.int64), dates.view(np.int64), direction)
     if int(per_key[outer].sum()) <= _PAIRS_PER_ROW * (len(outer) + len(inner)):
         order = inner_order if inner_order is None or every else inner_order[keep[inner_order]]
-        out[rows] = _window_by_pairs(outer, inner, n_keys, order, *window)
+        out[rows] = _window_by_pairs(outer, inner, n_keys, order, per_key, *window)
     else:
         out[rows] = _window_by_search(outer, inner, keep, *window)
     return out
@@ -391,9 +394,9 @@ _PAIRS_PER_ROW = 4
 
 
 def _window_by_pairs(outer: IntArray, inner: IntArray, n_keys: int, order: IntArray | None,
-                     start: IntArray, end: IntArray, days: IntArray, direction: str
-                     ) -> IntArray:
-    outer_index, inner_index = expand_pairs(outer, inner, n_keys, order)
+                     per_key: IntArray | None, start: IntArray, end: IntArray, days: IntArray,
+                     direction: str) -> IntArray:
+    outer_index, inner_index = expand_pairs(outer, inner, n_keys, order, per_key)
     day, low, high = days[inner_index], start[outer_index], end[outer_index]
     inside = ((day >= low) & (day < high) if direction == "before"
               else (day > low) & (day <= high))

@@ -77,7 +77,7 @@ def test_both_ways_count_the_window_as_every_pair_does(outer: Any, inner: Any,
     outer_live = np.where(live, outer_keys, -1)
     inner_kept = np.where(keep, inner_keys, -1)
     window_ends = (start.view(np.int64), end.view(np.int64), dates.view(np.int64), direction)
-    by_pairs = k._window_by_pairs(outer_live, inner_kept, 5, None, *window_ends)
+    by_pairs = k._window_by_pairs(outer_live, inner_kept, 5, None, None, *window_ends)
     assert by_pairs.tolist() == expected
     rows = np.flatnonzero(live)  # the search takes only the outer rows that can count
     by_search = k._window_by_search(outer_keys[rows], inner_kept, keep,
