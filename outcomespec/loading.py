@@ -28,6 +28,10 @@ Missing-value symbols apply to every column; a column may be empty only when it 
 `optional` (otherwise each empty value is a D109 warning), while declared symbols are an
 expected kind of missing value and only counted.
 
+Tables read together share the integer codes of their identifiers
+(`outcomespec.identifiers`): the duplicate-key check makes them once, for every table with
+that identifier, and evaluation relates the tables through them.
+
 Reading a source into raw columns is `outcomespec.datafiles`'s job, and converting them to
 typed arrays `outcomespec.conversion`'s; this module matches the source's columns to the
 dataset's, places each problem in the file and keeps the report. Both are vectorised, for
