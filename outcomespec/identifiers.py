@@ -50,14 +50,15 @@ def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
                and area in table.columns else np.full(table.n_rows, "")
                for table in tables.values()]
     codes, n = k.dense_codes(*columns) if columns else ([], 0)
+    narrow = np.int16 if n < 1 << 15 else np.int32 if n < 1 << 31 else np.int64
     texts = [""] * n
     for column, dense in zip(columns, codes, strict=True):
         example = np.full(n, -1, dtype=np.int64)
         example[dense] = np.arange(len(dense))  # a row of each code
         for code in np.flatnonzero(example >= 0).tolist():
             texts[code] = str(column[example[code]])
-    return AreaCodes({table.dataset.name: c for table, c in zip(tables.values(), codes,
-                                                                strict=True)}, tuple(texts))
+    return AreaCodes({table.dataset.name: c.astype(narrow) for table, c
+                      in zip(tables.values(), codes, strict=True)}, tuple(texts))
 
 
 def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes:
@@ -71,7 +72,7 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     dense, n_ids = k.dense_codes(*values)
     by_id = {name: np.where(_empty(column), -1, ids)
              for (name, _, _), column, ids in zip(sources, values, dense, strict=True)}
-    pairs = [np.where(ids >= 0, areas.codes[name] * n_ids + ids, -1)
+    pairs = [np.where(ids >= 0, areas.codes[name].astype(np.int64) * n_ids + ids, -1)
              for name, ids in by_id.items()]
     every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
     order, ordered = k.sort_keys(every)
@@ -85,6 +86,8 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     for position, (name, table, _) in enumerate(sources):
         mine = rows[table_of == position] - (ends[position] - table.n_rows)
         area_order[name] = mine.astype(np.int32 if table.n_rows < 1 << 31 else np.int64)
+    if all(table.dataset.area is not None for _, table, _ in sources):
+        by_id = {}  # every relation and key check is within an area: not needed, not kept
     return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order)
 
 

@@ -72,7 +72,8 @@ class UnitCodes:
 
     `by_id` codes the identifier alone; `by_area` codes (area, identifier) (in a table with
     no area column, the area is empty), as identifiers such as CHILD are unique only within
-    one local authority. Both map dataset name → one code per row.
+    one local authority. Both map dataset name → one code per row; `by_id` is empty when
+    every table declares an area column, as nothing relates them on the identifier alone.
     """
 
     unit: str
@@ -90,7 +91,7 @@ class AreaCodes:
     """The area column of several tables as dense codes: `codes` maps dataset name → one
     code per row (an index into `texts`); a table with no area column has the empty area."""
 
-    codes: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
+    codes: Mapping[str, npt.NDArray[np.signedinteger[Any]]] = field(repr=False)
     texts: tuple[str, ...]
 
 

@@ -100,3 +100,4 @@ def test_tables_read_together_share_one_coding(tmp_path: Path) -> None:
     assert episode_codes[3] not in header_codes
     assert episode_codes[4] == -1
     assert codes.n_pairs == 4
+    assert codes.by_id == {}  # both tables have an area column: nothing relates on CHILD alone
