@@ -16,7 +16,7 @@ from typing import Any
 import attrs
 
 from benchmarks.engines import definitions as d
-from benchmarks.engines.publication import Published, published_rows
+from benchmarks.engines.publication import Published, published_columns
 from outcomespec import load as load_framework
 from outcomespec.evaluation import evaluate_plan
 from outcomespec.loading import codelists_of, load_directory
@@ -68,7 +68,7 @@ def evaluate(data: dict[str, Any], period: int) -> Published:
     for fw in data["frameworks"]:
         own = {ds.name for ds in fw.datasets()}
         tables = {name: table for name, table in data["tables"].items() if name in own}
-        out |= published_rows(results(fw, tables, period).rows())
+        out |= published_columns(results(fw, tables, period))
     return out
 
 

@@ -36,7 +36,7 @@ code).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -249,11 +249,20 @@ def publish(geography: Geography, tables: Iterable[CellCounts]) -> Published:
     return out
 
 
-def published_rows(rows: Iterable[Mapping[str, Any]]) -> Published:
-    """Published rows from records with the results table's column names (for outcomespec's
-    results, or any table written in its layout)."""
-    return {(r["indicator"], r["breakdown"] or "", r["area_code"]):
-            tuple(_plain(r[name]) for name in FIELDS) for r in rows}
+def published_columns(results: Any) -> Published:
+    """The published rows of outcomespec's results table (or any table with its columns),
+    read column by column as `publish` writes its rows."""
+    columns: list[list[Any]] = []
+    for name in FIELDS:
+        values = results.column(name)
+        if isinstance(values, np.ndarray):
+            columns.append(values.astype(bool if name == "suppressed" else float).tolist())
+        else:
+            plain = {value: _plain(value) for value in set(values)}
+            columns.append([plain[value] for value in values])
+    keys = zip(results.indicator, (b or "" for b in results.breakdown), results.area_code,
+               strict=True)
+    return dict(zip(keys, zip(*columns, strict=True), strict=True))
 
 
 def _plain(value: Any) -> Any:
