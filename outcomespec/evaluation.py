@@ -16,6 +16,7 @@ from attrs import define, field, frozen
 
 from outcomespec import kernels as k
 from outcomespec import model as m
+from outcomespec import pairs
 from outcomespec.areas import AreaFrame, IndicatorTotals
 from outcomespec.identifiers import codes_for
 from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
@@ -232,7 +233,7 @@ class _Run:
                 outer_key, inner_key = args
                 space = step.space.split("|", 2)[-1]
                 inner = self.plan.steps[step.inputs[1]].params[0]
-                return k.expand_pairs(outer_key, inner_key, self.keys[space][1],
+                return pairs.expand_pairs(outer_key, inner_key, self.keys[space][1],
                                       self.key_order(space, inner))
             case "window":
                 return self.window(step, args)
@@ -248,11 +249,11 @@ class _Run:
         raise AssertionError(f"unknown kernel {step.kernel}")
 
     def window(self, step: Step, args: list[Any]) -> Any:
-        """`any` or `count` of the related rows in a window of dates (`kernels.window_counts`)."""
+        """`any` or `count` of the related rows in a window of dates (`pairs.window_counts`)."""
         outer_key, anchor, inner_key, dates, selected = args
         inner, unit, _, by_area = self.plan.steps[step.inputs[2]].params
         function, duration, direction = step.params
-        counts = k.window_counts(
+        counts = pairs.window_counts(
             outer_key, np.broadcast_to(anchor, outer_key.shape), inner_key,
             np.broadcast_to(dates, inner_key.shape),
             np.broadcast_to(k.as_condition(np.asarray(selected)), inner_key.shape),

@@ -235,7 +235,7 @@ class _Compiler:
         a date of this row, every other condition being on the related rows alone (as in a
         re-referral): planned without pairing every two rows of a child, whose number grows
         with the square of a child's rows, as a count of each row's run among the related
-        rows sorted by (key, date) (`kernels.window_counts`). None for any other shape."""
+        rows sorted by (key, date) (`pairs.window_counts`). None for any other shape."""
         if expr.function not in ("any", "count") or expr.where is None:
             return None
         where = expr.where

@@ -1,4 +1,4 @@
-"""`kernels.window_counts`: both of its ways agree with counting every pair by hand.
+"""`pairs.window_counts`: both of its ways agree with counting every pair by hand.
 
 A relation such as a re-referral (`any(cin_details for same child where CINreferralDate
 within 12 months before this.CINreferralDate)`) is counted by making the pairs of rows that
@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from outcomespec import kernels as k
 from outcomespec import model as m
+from outcomespec import pairs
 
 DAY0 = dt.date(2023, 1, 1)
 DATES = st.one_of(st.none(), st.integers(0, 800).map(lambda d: DAY0 + dt.timedelta(days=d)),
@@ -66,7 +67,7 @@ def test_both_ways_count_the_window_as_every_pair_does(outer: Any, inner: Any,
     anchors, dates = as_dates([r[1] for r in outer]), as_dates([r[1] for r in inner])
     selected = np.array([r[2] for r in inner], dtype=np.bool_)
     expected = by_hand(outer, inner, duration, direction)
-    assert k.window_counts(outer_keys, anchors, inner_keys, dates, selected, duration,
+    assert pairs.window_counts(outer_keys, anchors, inner_keys, dates, selected, duration,
                            direction).tolist() == expected
     shifted = k.shift_dates(anchors, duration, -1 if direction == "before" else 1)
     start, end = (shifted, anchors) if direction == "before" else (anchors, shifted)
@@ -77,10 +78,10 @@ def test_both_ways_count_the_window_as_every_pair_does(outer: Any, inner: Any,
     outer_live = np.where(live, outer_keys, -1)
     inner_kept = np.where(keep, inner_keys, -1)
     window_ends = (start.view(np.int64), end.view(np.int64), dates.view(np.int64), direction)
-    by_pairs = k._window_by_pairs(outer_live, inner_kept, 5, None, None, *window_ends)
+    by_pairs = pairs._window_by_pairs(outer_live, inner_kept, 5, None, None, *window_ends)
     assert by_pairs.tolist() == expected
     rows = np.flatnonzero(live)  # the search takes only the outer rows that can count
-    by_search = k._window_by_search(outer_keys[rows], inner_kept, keep,
+    by_search = pairs._window_by_search(outer_keys[rows], inner_kept, keep,
                                     start.view(np.int64)[rows], end.view(np.int64)[rows],
                                     dates.view(np.int64), direction)
     assert by_search.tolist() == [expected[i] for i in rows]
@@ -92,7 +93,7 @@ def test_a_key_shared_by_many_rows_is_searched_not_paired() -> None:
     n = 20_000
     keys = np.zeros(n, dtype=np.int64)
     dates = np.datetime64("2020-01-01") + np.arange(n).astype("timedelta64[D]")
-    counts = k.window_counts(keys, dates, keys, dates, np.ones(n, np.bool_),
+    counts = pairs.window_counts(keys, dates, keys, dates, np.ones(n, np.bool_),
                              m.Duration(0, 0, 30), "before")
     assert counts[:32].tolist() == [*range(31), 30]
     assert int(counts.sum()) == sum(range(31)) + 30 * (n - 31)
