@@ -18,7 +18,7 @@ from outcomespec import kernels as k
 from outcomespec import model as m
 from outcomespec import pairs
 from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.identifiers import codes_for
+from outcomespec.identifiers import area_codes, codes_for
 from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
 from outcomespec.tables import Table
 
@@ -291,36 +291,15 @@ class _Run:
                 cached = np.full(table.n_rows, -1, dtype=np.int64)
             elif table.n_rows == 0:
                 cached = np.zeros(0, dtype=np.int64)
-            elif table.shared is not None:  # codes shared with the tables read with it
-                areas = table.shared.areas()
+            else:  # the area codes shared with the tables read with it, or its own
+                areas = (table.shared.areas() if table.shared is not None
+                         else area_codes({dataset: table}))
                 lookup = self.frame.index()
                 positions = np.array([lookup.get(text, -1) for text in areas.texts] + [-1],
                                      dtype=np.int64)
                 cached = positions[areas.codes[dataset]]
-            else:
-                cached = self._areas_of(table.columns[column])
             self.area_index_cache[dataset] = cached
         return cached
-
-    def _areas_of(self, values: Any) -> Any:
-        """Each value's position among the frame's area codes, -1 for none: a table from
-        each packed code to its area when the codes pack into a small range."""
-        codes = np.asarray(self.frame.codes, dtype=np.str_)
-        packed = (k.text_keys([values, codes]) if values.dtype.kind in "SU" and len(codes)
-                  else None)
-        if packed is not None and packed[1] <= max(4 * len(values), 1 << 16):
-            (keys, frame_keys), bound = packed
-            table = np.full(bound, -1, dtype=np.int64)
-            for position, key in enumerate(frame_keys.tolist()):
-                table[key] = position  # as `frame.index()`: the last of equal codes
-            return table[keys]
-        (ids,), n_ids = k.dense_codes(values)
-        example = np.zeros(n_ids, dtype=np.int64)
-        example[ids] = np.arange(len(ids))  # any row of each distinct value
-        lookup = self.frame.index()
-        mapped = np.array([lookup.get(str(v), -1) for v in values[example].tolist()],
-                          dtype=np.int64)
-        return mapped[ids]
 
     def key(self, dataset: str, unit: str, by_area: bool) -> Any:
         """Codes of (area, identifier) for `unit`, shared by every dataset the plan relates
