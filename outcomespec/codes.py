@@ -208,5 +208,12 @@ CODES: dict[str, CodeInfo] = _registry(
              "missing and counted in the load report. Fill in the value, or declare the "
              "column `optional` if it may legitimately be missing. Declared missing-value "
              "symbols (such as `c` for suppressed) are counted but not warned about."),
+    CodeInfo("D120", "error", "value outside its declared range",
+             "A value of a `number`, `integer` or `date` column lies outside the `range` the "
+             "dataset declares for it: a value no return can hold, such as an SDQ score of "
+             "400 or a date of birth in 1066. The message names the value and the end of the "
+             "range it passes. Correct the value, or leave the cell empty when it is not "
+             "known. With `--keep-going` (`keep_going=True`) the value is read as missing "
+             "and counted in the load report; it is never counted as it stands."),
 )
 """Every diagnostic code outcomespec can emit."""

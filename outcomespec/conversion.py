@@ -24,7 +24,7 @@ from outcomespec.diagnostics import did_you_mean
 from outcomespec.tables import MISSING_BOOLEAN, MISSING_CODE, Table, dtype_for
 
 __all__ = ["EMPTY", "RULES", "Bad", "ColumnConverter", "ConvertedColumn", "all_missing",
-           "display_value", "group_ids"]
+           "display_value", "group_ids", "in_range"]
 
 EMPTY = "empty"
 RULES = {
@@ -33,6 +33,7 @@ RULES = {
     "D104": "D104 unknown code",
     "D105": "D105 not a number",
     "D106": "D106 not a true/false value",
+    "D120": "D120 outside its range",
 }
 """The report's rule for values read as missing because a diagnostic of that code was given."""
 
@@ -319,6 +320,56 @@ class ColumnConverter:
             return from_text(text, name)
 
         return parse
+
+
+def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
+    """The converted column with each value outside the column's declared `range` read as
+    missing, under a D120 diagnostic naming the value and the end it passes.
+
+    Why: a value no return can hold (an SDQ score of 400, a birth in 1066) is a typing
+    error, and counted as it stands it moves a mean or a cohort without a word.
+
+    >>> col = m.Column("SDQ", m.NUMBER, True, None, None, None, m.ValueRange(0.0, 40.0))
+    >>> checked = in_range(col, ConvertedColumn(np.array([12.0, -40.0, np.nan]), {}, {}))
+    >>> checked.values.tolist(), checked.missing
+    ([12.0, nan, nan], {'D120 outside its range': 1})
+    >>> checked.problems["D120"][1](1).message
+    '`-40` in column `SDQ` is below 0, the lowest value its `range 0 .. 40` allows'
+    """
+    bounds = column.bounds
+    if bounds is None:
+        return converted
+    values = converted.values
+    dates = column.type.kind is m.ValueKind.DATE
+
+    def end(bound: float | dt.date | None) -> Any:
+        return np.datetime64(bound, "D") if isinstance(bound, dt.date) else bound
+
+    low, high = end(bounds.low), end(bounds.high)
+    below = values < low if low is not None else np.zeros(len(values), dtype=np.bool_)
+    above = values > high if high is not None else np.zeros(len(values), dtype=np.bool_)
+    outside = below | above
+    if not outside.any():
+        return converted
+    rows = np.flatnonzero(outside)
+    shown = {False: ("below", "lowest", "above", "highest"),
+             True: ("before", "earliest", "after", "latest")}[dates]
+
+    def describe(row: int) -> Bad:
+        value = values[row]
+        text = str(value) if dates else _number_text(float(value))
+        side, extreme, bound = ((shown[0], shown[1], bounds.low) if below[row]
+                                else (shown[2], shown[3], bounds.high))
+        assert bound is not None
+        limit = bound.isoformat() if isinstance(bound, dt.date) else _number_text(bound)
+        return Bad("D120", f"`{text}` in column `{column.name}` is {side} {limit}, the "
+                   f"{extreme} value its `range {bounds}` allows",
+                   "correct the value, or leave the cell empty when it is not known")
+
+    out = values.copy()
+    out[rows] = all_missing(column, 1)[0]
+    missing = {**converted.missing, RULES["D120"]: len(rows)}
+    return ConvertedColumn(out, missing, {**converted.problems, "D120": (rows, describe)})
 
 
 def all_missing(column: m.Column, n: int) -> npt.NDArray[Any]:

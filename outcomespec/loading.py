@@ -60,6 +60,7 @@ from outcomespec.conversion import (
     all_missing,
     display_value,
     group_ids,
+    in_range,
 )
 from outcomespec.datafiles import (
     CAP,
@@ -308,7 +309,7 @@ class _Loader:
                 if self.n:
                     self.missing.append((column.name, ABSENT, self.n))
                 continue
-            converted = self.converter.convert(column, values, raw.texts)
+            converted = in_range(column, self.converter.convert(column, values, raw.texts))
             columns[column.name] = converted.values
             self.missing.extend((column.name, rule, count)
                                 for rule, count in converted.missing.items() if count)
