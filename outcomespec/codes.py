@@ -215,5 +215,12 @@ CODES: dict[str, CodeInfo] = _registry(
              "range it passes. Correct the value, or leave the cell empty when it is not "
              "known. With `--keep-going` (`keep_going=True`) the value is read as missing "
              "and counted in the load report; it is never counted as it stands."),
+    CodeInfo("D121", "error", "repeated row",
+             "A row equals an earlier row of the same file in every declared column, and no "
+             "`key` of the dataset tells them apart (the dataset declares none, or the row's "
+             "key identifier is empty). Both lines are named. In a published table a "
+             "repeated row doubles every count it holds; in a record-level return it counts "
+             "one episode or review twice. Remove the repeated row; if both rows are real, "
+             "declare the column that tells them apart and a `key` naming it."),
 )
 """Every diagnostic code outcomespec can emit."""
