@@ -888,7 +888,7 @@ def test_writing_typed_columns_to_csv_and_loading_gives_them_back(
         np.testing.assert_array_equal(table.columns[name], _expected(kind, columns[name]),
                                       err_msg=f"{name}: {columns[name]}")
     assert_missing_accounted(result)
-    rows = [tuple(None if v != v else v for v in (table.columns[name][row].item()  # noqa: PLR0124
+    rows = [tuple(None if v != v else v for v in (table.columns[name][row].item()
                                                   for name in columns)) for row in range(n)]
     repeated = [(row + 2, rows.index(rows[row]) + 2) for row in range(n)
                 if rows.index(rows[row]) < row]  # (line, line of the first equal row)
