@@ -354,7 +354,8 @@ class _Loader:
             fix = ("a single authority's return has no area column: give its code as `area` "
                    "when loading")
         else:
-            fix = "add the column, or declare it `optional` if files may lack it"
+            fix = ("add the column (one declared `optional` may be left out of a file when "
+                   "no indicator reads it)")
         help_text = (f"{suggestion} If not, {fix}" if suggestion
                      else f"the file's columns are {shown or 'none'}; {fix}")
         return Diagnostic.of(
@@ -386,8 +387,8 @@ class _Loader:
         one row given twice."""
         key = self.dataset.key
         nothing = np.zeros(table.n_rows, dtype=np.bool_)
-        if not key or table.n_rows < 2:
-            return [], nothing
+        if not key or table.n_rows < 2 or set(key) & set(self.report.absent_columns):
+            return [], nothing  # a key column the file lacks is reported where it is read
         area = self.dataset.area
         if area is not None and area in table.columns and area not in key:
             key = (area, *key)
