@@ -86,9 +86,10 @@ class Framework:
         read as missing and why, indicators that could not be evaluated and why.
 
         With `keep_going`, data errors do not stop evaluation: a value that could not be read
-        is treated as missing (and counted under its diagnostic in the load report), and the
-        errors come back in `Run.diagnostics`. A table that could not be read at all is still
-        left out, and the indicators that need it are reported as not evaluated.
+        or lies outside its column's `range` is treated as missing (and counted under its
+        diagnostic in the load report), and the errors come back in `Run.diagnostics`. A
+        table that could not be read at all is still left out, and the indicators that need
+        it, or that read a column its file lacks, are reported as not evaluated.
         """
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 

@@ -122,7 +122,7 @@ def test_values_out_of_range_are_read_as_missing_when_carrying_on(tmp_path: Path
 
 
 def test_negative_counts_and_a_population_of_zero_are_errors(tmp_path: Path) -> None:
-    """A count of -205 and a population estimate of 0 in DfE's tables: exit 1, each named."""
+    """A count of -205 and a population estimate of 0 in DfE's tables stop evaluation, each named."""
     data = copy_of(DFE, tmp_path)
     header, rows = read_rows(data / "cla_numbers.csv")
     count = header.index("children_count")
@@ -195,7 +195,7 @@ def test_rows_missing_their_identifier_are_not_duplicate_keys() -> None:
         ("D109", 5), ("D109", 19)]
 
 
-def test_a_repeated_review_is_counted_once_in_the_report(tmp_path: Path) -> None:
+def test_a_repeated_review_is_reported_with_both_lines(tmp_path: Path) -> None:
     """A keyless table (903 reviews) with a row given twice: D121 with both lines."""
     data = copy_of(FAKE, tmp_path)
     header, rows = read_rows(data / "reviews.csv")
