@@ -448,18 +448,21 @@ class _Loader:
         with a value that could not be read are left out: they are errors already, and two
         of them may differ in what was written. Each row is hashed once over all its
         columns; only rows whose hash recurs are compared exactly, so a national file costs
-        one pass per column and one sort.
+        one pass per column and one sort of the hashes.
         """
         if len(rows) < 2:
             return []
         columns = [table.columns[c.name] for c in self.dataset.columns]
+        every = len(rows) == table.n_rows  # a table with no key: no copy of its columns
         hashes = np.zeros(len(rows), dtype=np.uint64)
         for values in columns:
-            hashes = hashes * np.uint64(0x100000001B3) ^ value_hashes(values[rows])
-        _, inverse, counts = np.unique(hashes, return_inverse=True, return_counts=True)
-        candidates = rows[counts[inverse.reshape(-1)] > 1]
-        if not len(candidates):
+            hashes = hashes * np.uint64(0x100000001B3) ^ value_hashes(
+                values if every else values[rows])
+        ordered = np.sort(hashes)
+        recurring = ordered[1:][ordered[1:] == ordered[:-1]]
+        if not len(recurring):
             return []
+        candidates = rows[np.isin(hashes, recurring)]
         combined = np.zeros(len(candidates), dtype=np.int64)
         for values in columns:
             ids = group_ids(values[candidates])

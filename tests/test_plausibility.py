@@ -122,7 +122,7 @@ def test_values_out_of_range_are_read_as_missing_when_carrying_on(tmp_path: Path
 
 
 def test_negative_counts_and_a_population_of_zero_are_errors(tmp_path: Path) -> None:
-    """A count of -205 and a population estimate of 0 in DfE's tables stop evaluation, each named."""
+    """A count of -205 and a population of 0 in DfE's tables stop evaluation, each named."""
     data = copy_of(DFE, tmp_path)
     header, rows = read_rows(data / "cla_numbers.csv")
     count = header.index("children_count")
