@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
+from attrs import evolve, frozen
 
 from outcomespec import kernels as k
 from outcomespec import model as m
@@ -368,8 +368,9 @@ def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
 
     out = values.copy()
     out[rows] = all_missing(column, 1)[0]
-    missing = {**converted.missing, RULES["D120"]: len(rows)}
-    return ConvertedColumn(out, missing, {**converted.problems, "D120": (rows, describe)})
+    return evolve(converted, values=out,
+                  missing={**converted.missing, RULES["D120"]: len(rows)},
+                  problems={**converted.problems, "D120": (rows, describe)})
 
 
 def all_missing(column: m.Column, n: int) -> npt.NDArray[Any]:
