@@ -22,7 +22,8 @@ from outcomespec.alignment import Alignment
 from outcomespec.alignment import align as align_frameworks
 from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
-from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
+from outcomespec.datachecks import absent_columns, skipping, unmatched_texts
+from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, sort_diagnostics
 from outcomespec.evaluation import Evaluation, evaluate_plan
 from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
@@ -85,21 +86,25 @@ class Framework:
         read as missing and why, indicators that could not be evaluated and why.
 
         With `keep_going`, data errors do not stop evaluation: a value that could not be read
-        is treated as missing (and counted under its diagnostic in the load report), and the
-        errors come back in `Run.diagnostics`. A table that could not be read at all is still
-        left out, and the indicators that need it are reported as not evaluated.
+        or lies outside its column's `range` is treated as missing (and counted under its
+        diagnostic in the load report), and the errors come back in `Run.diagnostics`. A
+        table that could not be read at all is still left out, and the indicators that need
+        it, or that read a column its file lacks, are reported as not evaluated.
         """
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
     def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
                   keep_going: bool) -> Run:
         year = period if period is not None else latest_period(self.model.period)
-        problems = [d for result in loads.values() for d in result.diagnostics]
+        absent, unusable = absent_columns(self.plan, loads, year)
+        problems = sort_diagnostics([*(d for result in loads.values() for d in result.diagnostics),
+                                     *absent, *unmatched_texts(self.plan, loads)])
         if any(d.is_error for d in problems) and not keep_going:
             raise OutcomeSpecError(problems)
         tables = {name: result.table for name, result in loads.items()
                   if result.table is not None}
-        evaluation = evaluate_plan(self.plan, self.modules, tables, year, self.model.period)
+        evaluation = evaluate_plan(skipping(self.plan, unusable), self.modules, tables, year,
+                                   self.model.period)
         results = build_results(evaluation.totals, evaluation.frame, year,
                                 framework=self.model)
         return Run(results, evaluation, loads, tuple(problems))

@@ -164,12 +164,17 @@ CODES: dict[str, CodeInfo] = _registry(
              "this on the data at evaluation time and reports any unit that is not."),
     # ---- data files (D1xx)
     CodeInfo("D101", "error", "column missing from a data file",
-             "The dataset declares this column and it is not declared `optional` (nor only "
-             "collected from or until some year), but the file's header does not name it. "
-             "Header names must match the declaration exactly, after surrounding spaces are "
-             "removed; the help line suggests similar names in the header. A single "
-             "authority's return has no area column (`LA`): give its code as `area` when "
-             "loading. No table is built from the file."),
+             "The dataset declares this column and the file's header does not name it. A "
+             "column that is not declared `optional` (nor only collected from or until some "
+             "year) must be in the file: no table is built from it. An `optional` column "
+             "means its values may be empty, not that the file may lack it: when an "
+             "indicator evaluated reads it (or it is the dataset's area column), its absence "
+             "is an error too, naming the indicators; with `--keep-going` they are not "
+             "evaluated, never computed from a column of missing values. A column collected "
+             "only from or until some year may be absent in the other years. Header names "
+             "must match the declaration exactly, after surrounding spaces are removed; the "
+             "help line suggests similar names in the header. A single authority's return "
+             "has no area column (`LA`): give its code as `area` when loading."),
     CodeInfo("D102", "error", "unparseable date",
              "A value of a `date` column is not a date. Write dates as dd/mm/YYYY (01/04/2024) "
              "or YYYY-MM-DD (2024-04-01); a time after the date is allowed and ignored. A "
@@ -208,5 +213,26 @@ CODES: dict[str, CodeInfo] = _registry(
              "missing and counted in the load report. Fill in the value, or declare the "
              "column `optional` if it may legitimately be missing. Declared missing-value "
              "symbols (such as `c` for suppressed) are counted but not warned about."),
+    CodeInfo("D120", "error", "value outside its declared range",
+             "A value of a `number`, `integer` or `date` column lies outside the `range` the "
+             "dataset declares for it: a value no return can hold, such as an SDQ score of "
+             "400 or a date of birth in 1066. The message names the value and the end of the "
+             "range it passes. Correct the value, or leave the cell empty when it is not "
+             "known. With `--keep-going` (`keep_going=True`) the value is read as missing "
+             "and counted in the load report; it is never counted as it stands."),
+    CodeInfo("D121", "error", "repeated row",
+             "A row equals an earlier row of the same file in every declared column, and no "
+             "`key` of the dataset tells them apart (the dataset declares none, or the row's "
+             "key identifier is empty). Both lines are named. In a published table a "
+             "repeated row doubles every count it holds; in a record-level return it counts "
+             "one episode or review twice. Remove the repeated row; if both rows are real, "
+             "declare the column that tells them apart and a `key` naming it."),
+    CodeInfo("D122", "warning", "text matches no row but for case or spaces",
+             "A condition compares a text column with a text (`geographic_level = \"Local "
+             "authority\"`) that no row holds exactly, while some row holds it written in "
+             "another case or with surrounding spaces, so the condition selects nothing (or, "
+             "with `!=`, everything). Texts are compared exactly: correct the file, or write "
+             "the text in the framework as the file does. The message lists the values the "
+             "column holds."),
 )
 """Every diagnostic code outcomespec can emit."""

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
+from attrs import evolve, frozen
 
 from outcomespec import kernels as k
 from outcomespec import model as m
@@ -24,7 +24,7 @@ from outcomespec.diagnostics import did_you_mean
 from outcomespec.tables import MISSING_BOOLEAN, MISSING_CODE, Table, dtype_for
 
 __all__ = ["EMPTY", "RULES", "Bad", "ColumnConverter", "ConvertedColumn", "all_missing",
-           "display_value", "group_ids"]
+           "display_value", "group_ids", "in_range", "value_hashes"]
 
 EMPTY = "empty"
 RULES = {
@@ -33,6 +33,7 @@ RULES = {
     "D104": "D104 unknown code",
     "D105": "D105 not a number",
     "D106": "D106 not a true/false value",
+    "D120": "D120 outside its range",
 }
 """The report's rule for values read as missing because a diagnostic of that code was given."""
 
@@ -321,6 +322,57 @@ class ColumnConverter:
         return parse
 
 
+def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
+    """The converted column with each value outside the column's declared `range` read as
+    missing, under a D120 diagnostic naming the value and the end it passes.
+
+    Why: a value no return can hold (an SDQ score of 400, a birth in 1066) is a typing
+    error, and counted as it stands it moves a mean or a cohort without a word.
+
+    >>> col = m.Column("SDQ", m.NUMBER, True, None, None, None, m.ValueRange(0.0, 40.0))
+    >>> checked = in_range(col, ConvertedColumn(np.array([12.0, -40.0, np.nan]), {}, {}))
+    >>> checked.values.tolist(), checked.missing
+    ([12.0, nan, nan], {'D120 outside its range': 1})
+    >>> checked.problems["D120"][1](1).message
+    '`-40` in column `SDQ` is below 0, the lowest value its `range 0 .. 40` allows'
+    """
+    bounds = column.bounds
+    if bounds is None:
+        return converted
+    values = converted.values
+    dates = column.type.kind is m.ValueKind.DATE
+
+    def end(bound: float | dt.date | None) -> Any:
+        return np.datetime64(bound, "D") if isinstance(bound, dt.date) else bound
+
+    low, high = end(bounds.low), end(bounds.high)
+    below = values < low if low is not None else np.zeros(len(values), dtype=np.bool_)
+    above = values > high if high is not None else np.zeros(len(values), dtype=np.bool_)
+    outside = below | above
+    if not outside.any():
+        return converted
+    rows = np.flatnonzero(outside)
+    shown = {False: ("below", "lowest", "above", "highest"),
+             True: ("before", "earliest", "after", "latest")}[dates]
+
+    def describe(row: int) -> Bad:
+        value = values[row]
+        text = str(value) if dates else _number_text(float(value))
+        side, extreme, bound = ((shown[0], shown[1], bounds.low) if below[row]
+                                else (shown[2], shown[3], bounds.high))
+        assert bound is not None
+        limit = bound.isoformat() if isinstance(bound, dt.date) else _number_text(bound)
+        return Bad("D120", f"`{text}` in column `{column.name}` is {side} {limit}, the "
+                   f"{extreme} value its `range {bounds}` allows",
+                   "correct the value, or leave the cell empty when it is not known")
+
+    out = values.copy()
+    out[rows] = all_missing(column, 1)[0]
+    return evolve(converted, values=out,
+                  missing={**converted.missing, RULES["D120"]: len(rows)},
+                  problems={**converted.problems, "D120": (rows, describe)})
+
+
 def all_missing(column: m.Column, n: int) -> npt.NDArray[Any]:
     """A column of `n` missing values in the column's encoding (for a column the file lacks).
 
@@ -488,6 +540,26 @@ def group_ids(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
         rank[codes[appearing]] = np.arange(len(appearing))
         return rank[codes]
     return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+
+
+def value_hashes(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
+    """A 64-bit hash of each value of a typed column: equal values (every missing value of
+    the column included) hash equal; unequal ones rarely do.
+
+    >>> hashes = value_hashes(np.array([1.5, np.nan, -0.0, 0.0, np.nan]))
+    >>> bool(hashes[1] == hashes[4]), bool(hashes[2] == hashes[3]), bool(hashes[0] == hashes[2])
+    (True, True, False)
+    """
+    match values.dtype.kind:
+        case "U" | "S":
+            return _row_hashes(k.characters(values))
+        case "f":
+            canonical = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 → 0.0
+            return canonical.view(np.uint64)
+        case "M":
+            return values.view(np.int64).view(np.uint64)
+        case _:
+            return values.astype(np.int64).view(np.uint64)
 
 
 def display_value(table: Table, name: str, values: npt.NDArray[Any], row: int) -> str:

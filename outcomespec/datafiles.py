@@ -97,7 +97,7 @@ def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Dia
         return _read_path(Path(source), shown, dataset)
     if _is_instance(source, "pandas", "DataFrame"):
         header = [str(c) for c in source.columns]
-        arrays = [source.iloc[:, i].to_numpy() for i in range(len(header))]
+        arrays = [_series_values(source.iloc[:, i]) for i in range(len(header))]
         return _from_arrays(header, arrays, shown)
     if _is_instance(source, "pyarrow", "Table"):
         return _from_arrow(source, shown)
@@ -150,8 +150,29 @@ def _read_parquet(path: Path, shown: str) -> RawColumns | Diagnostic:
 
 def _from_arrow(table: Any, shown: str) -> RawColumns | Diagnostic:
     header = [str(name) for name in table.column_names]
-    arrays = [table.column(i).to_numpy() for i in range(len(header))]
+    arrays = [_arrow_values(table.column(i)) for i in range(len(header))]
     return _from_arrays(header, arrays, shown)
+
+
+def _arrow_values(column: Any) -> Any:
+    """An Arrow column as a NumPy array; a timestamp with a time zone as the wall-clock time
+    of its own zone.
+
+    Why: NumPy has no time zones, and Arrow hands over a zoned timestamp in UTC, so midnight
+    of a summer day in London would become 23:00 of the day before, and its date a day early.
+    The date a return records is the one on the calendar where it was written.
+    """
+    if getattr(column.type, "tz", None):
+        column = importlib.import_module("pyarrow.compute").local_timestamp(column)
+    return column.to_numpy()
+
+
+def _series_values(series: Any) -> Any:
+    """A pandas column as a NumPy array; zoned timestamps as wall-clock times of their zone
+    (see `_arrow_values`)."""
+    if getattr(series.dtype, "tz", None) is not None:
+        series = series.dt.tz_localize(None)
+    return series.to_numpy()
 
 
 def _from_arrays(header: list[str], arrays: list[Any], shown: str) -> RawColumns | Diagnostic:

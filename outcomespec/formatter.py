@@ -235,11 +235,21 @@ def _line(item: _LineItem) -> str:
 
 
 def _column(column: s.Column) -> str:
-    """`column NAME type [optional] [from N] [until N] ["description"]`, in grammar order."""
+    """`column NAME type [optional] [from N] [until N] [range LOW .. HIGH] ["description"]`,
+    in grammar order."""
     optional = " optional" if column.optional else ""
     validity = _validity(column.since, column.until)
+    bounds = "" if column.bounds is None else " " + _value_range(column.bounds)
     described = _title(column.description)
-    return f"column {column.name.text} {_column_type(column.type)}{optional}{validity}{described}"
+    return (f"column {column.name.text} {_column_type(column.type)}{optional}{validity}"
+            f"{bounds}{described}")
+
+
+def _value_range(bounds: s.ValueRange) -> str:
+    """`range 0 .. 40`, `range 1990-01-01 ..`, `range .. 999.9`: spaced, so a date reads whole."""
+    low = "" if bounds.low is None else f"{bounds.low.text} "
+    high = "" if bounds.high is None else f" {bounds.high.text}"
+    return f"range {low}..{high}"
 
 
 def _column_type(column_type: s.ColumnType) -> str:
@@ -520,7 +530,7 @@ def _code_set(codes: s.CodeSet) -> str:
 # ------------------------------------------------------------------ coverage
 
 HANDLED_NODES: tuple[type, ...] = (
-    s.File, s.Comment, s.Name, s.Code, s.Word, s.Population,
+    s.File, s.Comment, s.Name, s.Code, s.Word, s.Population, s.ValueRange,
     *get_args(_Item), *get_args(s.Expr), *get_args(s.ColumnType), *get_args(s.Comparator),
     *get_args(s.CodeSet),
 )
@@ -528,5 +538,6 @@ HANDLED_NODES: tuple[type, ...] = (
 
 Built from the unions that the `match` dispatches above take, so that mypy's `assert_never`
 and a test comparing this with the classes in `syntax` together prove no node is forgotten.
-(`Name`, `Code`, `Word`, `Population`, `Comment` and `File` are written where they occur.)
+(`Name`, `Code`, `Word`, `Population`, `ValueRange`, `Comment` and `File` are written where
+they occur.)
 """

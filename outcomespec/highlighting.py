@@ -115,7 +115,7 @@ KEYWORDS = (
     "statistic", "numerator", "denominator", "measure", "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
-    "month", "week", "day",
+    "month", "week", "day", "range",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -201,7 +201,9 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             (rf"(period)(\s+)(year)(\s+)(ending)(\s+)({NUMBER})(\s+)((?i:{_one_of(MONTHS)}))",
              bygroups(Keyword, Whitespace, Keyword, Whitespace, Keyword, Whitespace, Number,
                       Whitespace, Keyword.Constant)),
-            (rf"(target)(\s+)(-?{NUMBER})", bygroups(Keyword, Whitespace, Number)),
+            (rf"(target|range)(\s+)(-?{NUMBER})(?![\d-])",  # not the year of a date
+             bygroups(Keyword, Whitespace, Number)),
+            (rf"(\.\.)(\s*)(-{NUMBER})", bygroups(Operator, Whitespace, Number)),
             (rf"round{END}", Keyword, "round-levels"),
             (rf"serves{END}", Keyword, "serves"),
             (rf"(?!{_one_of(RESERVED)})({NAME})(\s+)({_one_of(NEIGHBOUR_METHODS)})(?!\s*[.(])",

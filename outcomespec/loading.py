@@ -60,6 +60,8 @@ from outcomespec.conversion import (
     all_missing,
     display_value,
     group_ids,
+    in_range,
+    value_hashes,
 )
 from outcomespec.datafiles import (
     CAP,
@@ -273,6 +275,8 @@ class _Loader:
         self.missing: list[tuple[str, str, int]] = []
         self.n = len(raw.lines)
         self.lines = raw.lines
+        self.unread = np.zeros(self.n, dtype=np.bool_)
+        """Rows with a value that could not be read (what the file wrote there is lost)."""
 
     def read(self) -> Table | None:
         """The typed table (None when it cannot be used); its problems are kept for
@@ -308,12 +312,14 @@ class _Loader:
                 if self.n:
                     self.missing.append((column.name, ABSENT, self.n))
                 continue
-            converted = self.converter.convert(column, values, raw.texts)
+            converted = in_range(column, self.converter.convert(column, values, raw.texts))
             columns[column.name] = converted.values
             self.missing.extend((column.name, rule, count)
                                 for rule, count in converted.missing.items() if count)
             for code, (rows, describe) in converted.problems.items():
                 self._report_rows(code, column.name, rows, describe)
+                if code in RULES:
+                    self.unread[rows] = True
         usable = not duplicated and not any(d.code == "D101" for d in self.diagnostics)
         self.report = LoadReport(self.shown, raw.rows_read, self.n if usable else 0,
                                  tuple(self.missing), raw.excluded, ignored, tuple(absent),
@@ -328,9 +334,13 @@ class _Loader:
 
     def finish(self, table: Table | None) -> LoadResult:
         """The result of `read`, its table checked for duplicate keys (using the identifier
-        codes it shares with the tables read with it)."""
+        codes it shares with the tables read with it) and, among the rows no key covers,
+        for rows repeated whole."""
         if table is not None:
-            self.diagnostics.extend(self._duplicate_keys(table))
+            found, keyed = self._duplicate_keys(table)
+            self.diagnostics.extend(found)
+            self.diagnostics.extend(self._repeated_rows(
+                table, np.flatnonzero(~keyed & ~self.unread)))
         return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), self.report)
 
     # ---- problems
@@ -344,7 +354,8 @@ class _Loader:
             fix = ("a single authority's return has no area column: give its code as `area` "
                    "when loading")
         else:
-            fix = "add the column, or declare it `optional` if files may lack it"
+            fix = ("add the column (one declared `optional` may be left out of a file when "
+                   "no indicator reads it)")
         help_text = (f"{suggestion} If not, {fix}" if suggestion
                      else f"the file's columns are {shown or 'none'}; {fix}")
         return Diagnostic.of(
@@ -365,12 +376,19 @@ class _Loader:
                 f"`{column}` (lines {rest[0]} to {rest[-1]})", None, path=self.shown,
                 line=int(rest[0])))
 
-    def _duplicate_keys(self, table: Table) -> list[Diagnostic]:
-        """Rows sharing a key. Identifiers such as CHILD are unique only within a local
-        authority, so a pooled file's key is (area, key) when the file has the area column."""
+    def _duplicate_keys(self, table: Table) -> tuple[list[Diagnostic], npt.NDArray[np.bool_]]:
+        """Rows sharing a key, and which rows the key covers. Identifiers such as CHILD are
+        unique only within a local authority, so a pooled file's key is (area, key) when the
+        file has the area column.
+
+        A missing identifier identifies nothing, so its row is left to `_repeated_rows`; an
+        empty value of any other key column is a value like another: a published table's
+        national row has no authority code, and two such rows of one year and category are
+        one row given twice."""
         key = self.dataset.key
-        if not key or table.n_rows < 2:
-            return []
+        nothing = np.zeros(table.n_rows, dtype=np.bool_)
+        if not key or table.n_rows < 2 or set(key) & set(self.report.absent_columns):
+            return [], nothing  # a key column the file lacks is reported where it is read
         area = self.dataset.area
         if area is not None and area in table.columns and area not in key:
             key = (area, *key)
@@ -383,9 +401,10 @@ class _Loader:
         for name in key:
             column = self.dataset.column(name)
             if column is None:
-                return []
+                return [], nothing
             values = table.columns[name]
-            valid &= ~missing_mask(values, column.type)
+            if column.type.kind is m.ValueKind.IDENTIFIER:
+                valid &= ~missing_mask(values, column.type)
             codes = coded.get(name)
             if name == area and any(other in coded for other in key):
                 continue  # coded with the identifier, below
@@ -419,6 +438,49 @@ class _Loader:
             found.append(Diagnostic.of(
                 "D107", f"… and {len(repeats) - CAP} more rows that repeat a key (lines "
                 f"{rest[0]} to {rest[-1]})", None, path=self.shown, line=int(rest[0])))
+        return found, valid
+
+    def _repeated_rows(self, table: Table, rows: npt.NDArray[np.intp]) -> list[Diagnostic]:
+        """Rows among `rows` equal in every declared column to an earlier one (D121).
+
+        Why: a table with no key, such as a published table of counts, gives no other sign
+        that a row was pasted twice, and every sum over it would count the row twice. Rows
+        with a value that could not be read are left out: they are errors already, and two
+        of them may differ in what was written. Each row is hashed once over all its
+        columns; only rows whose hash recurs are compared exactly, so a national file costs
+        one pass per column and one sort of the hashes.
+        """
+        if len(rows) < 2:
+            return []
+        columns = [table.columns[c.name] for c in self.dataset.columns]
+        every = len(rows) == table.n_rows  # a table with no key: no copy of its columns
+        hashes = np.zeros(len(rows), dtype=np.uint64)
+        for values in columns:
+            hashes = hashes * np.uint64(0x100000001B3) ^ value_hashes(
+                values if every else values[rows])
+        ordered = np.sort(hashes)
+        recurring = ordered[1:][ordered[1:] == ordered[:-1]]
+        if not len(recurring):
+            return []
+        candidates = rows[np.isin(hashes, recurring)]
+        combined = np.zeros(len(candidates), dtype=np.int64)
+        for values in columns:
+            ids = group_ids(values[candidates])
+            combined = factorize(combined * (int(ids.max()) + 1) + ids)[0]
+        original = candidates[first_rows(combined)]
+        repeats = np.flatnonzero(original != candidates)
+        lines, short = self.lines, _short(self.dataset.name)
+        found = [Diagnostic.of(
+            "D121", f"line {lines[candidates[i]]} repeats line {lines[original[i]]} in every "
+            "column", None, path=self.shown, line=int(lines[candidates[i]]),
+            help=f"remove the repeated row; if both rows are real, `{short}` needs a column "
+            "that tells them apart (and a `key` naming it)")
+            for i in repeats[:CAP].tolist()]
+        if len(repeats) > CAP:
+            rest = np.sort(lines[candidates[repeats[CAP:]]])
+            found.append(Diagnostic.of(
+                "D121", f"… and {len(repeats) - CAP} more rows that repeat an earlier row "
+                f"(lines {rest[0]} to {rest[-1]})", None, path=self.shown, line=int(rest[0])))
         return found
 
 

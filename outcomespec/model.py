@@ -8,6 +8,7 @@ module that declares them (`ssda903.episodes`), so models of several files never
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from typing import Any
 
@@ -97,8 +98,31 @@ class Codelist:
 
 
 @frozen
+class ValueRange:
+    """The values a number or date column may hold, open at an end that is None.
+
+    >>> str(ValueRange(0.0, 40.0)), str(ValueRange(dt.date(1990, 1, 1), None))
+    ('0 .. 40', '1990-01-01 ..')
+    """
+
+    low: float | dt.date | None
+    high: float | dt.date | None
+
+    def __str__(self) -> str:
+        low = "" if self.low is None else f"{_bound_text(self.low)} "
+        high = "" if self.high is None else f" {_bound_text(self.high)}"
+        return f"{low}..{high}"
+
+
+def _bound_text(bound: float | dt.date) -> str:
+    if isinstance(bound, dt.date):
+        return bound.isoformat()
+    return str(int(bound)) if bound.is_integer() else repr(bound)
+
+
+@frozen
 class Column:
-    """A typed column of a dataset."""
+    """A typed column of a dataset; `bounds` are the values it may hold (`range`)."""
 
     name: str
     type: ValueType
@@ -106,6 +130,7 @@ class Column:
     since: int | None
     until: int | None
     description: str | None
+    bounds: ValueRange | None = None
     span: Span = _span()
 
 

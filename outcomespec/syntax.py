@@ -351,6 +351,16 @@ ColumnType = IdentifierType | CodeType | ScalarType
 
 
 @frozen
+class ValueRange:
+    """`range 0 .. 40`, `range 1990-01-01 ..`: the values a column may hold, open at an end
+    that is None."""
+
+    low: NumberLit | DateLit | None
+    high: NumberLit | DateLit | None
+    span: Span = _span()
+
+
+@frozen
 class Column:
     """A typed column of a dataset."""
 
@@ -360,6 +370,7 @@ class Column:
     since: NumberLit | None = None
     until: NumberLit | None = None
     description: StringLit | None = None
+    bounds: ValueRange | None = None
     span: Span = _span()
 
 

@@ -255,9 +255,16 @@ column_types: st.SearchStrategy[s.ColumnType] = st.one_of(
     st.builds(s.CodeType, names),
     st.builds(s.ScalarType, st.sampled_from(("date", "integer", "number", "boolean", "text"))),
 )
+signed_numbers = st.builds(s.NumberLit, st.builds("{}{}".format, st.sampled_from(("", "-")),
+                                                  number_texts))
+_range_ends = st.none() | signed_numbers | dates
+value_ranges = st.tuples(_range_ends, _range_ends).filter(lambda ends: ends != (None, None)).map(
+    lambda ends: s.ValueRange(*ends))
+"""`range LOW .. HIGH` as the grammar allows it: either end left open, not both (the checker,
+not the parser, wants the ends to fit the column)."""
 columns = st.builds(
     s.Column, names, column_types, st.booleans(), st.none() | years, st.none() | years,
-    titles,
+    titles, st.none() | value_ranges,
 )
 dataset_items = st.one_of(
     columns,

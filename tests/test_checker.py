@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -238,3 +239,39 @@ def test_reused_indicator_may_override_breakdowns(tmp_path: Path) -> None:
     assert local is not None
     moves = local.indicators[0]
     assert [b.type.kind for b in moves.breakdowns] == [m.ValueKind.BOOLEAN]  # not SEX
+
+
+def _ranges(tmp_path: Path, columns: str) -> CheckResult:
+    """Check a library with one dataset of the given column declarations."""
+    main = tmp_path / "ranges.ospec"
+    main.write_text("library r {\n  dataset d {\n    rows child\n" + columns + "\n  }\n}\n",
+                    "utf-8")
+    return check_paths([main], tmp_path)
+
+
+def test_column_ranges_become_typed_bounds(tmp_path: Path) -> None:
+    """`range` ends are numbers for number columns and dates for date columns, open ends None."""
+    result = _ranges(tmp_path, "    column SDQ integer optional range 0 .. 40\n"
+                               "    column DOB date range 1990-01-01 ..\n"
+                               "    column MILES number range .. 999.9\n"
+                               "    column NAME text")
+    assert result.diagnostics == ()
+    (dataset,) = result.frameworks[0].datasets
+    assert [c.bounds for c in dataset.columns] == [
+        m.ValueRange(0.0, 40.0), m.ValueRange(dt.date(1990, 1, 1), None),
+        m.ValueRange(None, 999.9), None]
+
+
+@pytest.mark.parametrize(("column", "code"), [
+    ("column SDQ integer range 40 .. 0", "E105"),
+    ("column SDQ integer range 0 .. 40.5", "E105"),
+    ("column DOB date range 2025-03-31 .. 1990-01-01", "E105"),
+    ("column DOB date range 0 ..", "E301"),
+    ("column SDQ number range .. 2025-03-31", "E301"),
+    ("column LA text range 0 .. 999", "E301"),
+    ("column FLAG boolean range 0 .. 1", "E301"),
+])
+def test_column_range_must_fit_the_column(tmp_path: Path, column: str, code: str) -> None:
+    """A reversed range, a fraction for an integer, or ends of another type are errors."""
+    result = _ranges(tmp_path, "    " + column)
+    assert codes(result) == [code]

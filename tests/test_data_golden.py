@@ -6,6 +6,11 @@ loaded) and `expected.txt`: the exact text of
 
     render_all(load_table(dataset, "<CASE>/data.csv", codelists).diagnostics)
 
+A case about data against what a framework reads holds instead `framework.ospec` (importing
+`dataset.ospec`), a data file `<dataset>.csv` for each dataset it reads and `expected.txt`:
+the text of `render_all(run.diagnostics)` for the framework run on the case's directory for
+`PERIOD`, carrying on past errors.
+
 `OUTCOMESPEC_UPDATE_GOLDEN=1` rewrites every `expected.txt` from the current output. Review each
 changed file by eye before keeping it: a golden file records what users will read.
 `tests/test_diagnostics_golden.py` counts these cases when it checks that every registered code
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+import outcomespec
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
 from outcomespec.loading import codelists_of, load_table
@@ -34,9 +40,16 @@ REPORTED_CODE = re.compile(r"\[(D\d{3})\]")
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
 
 
+PERIOD = 2025
+
+
 def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Check the case's library, load its data file, and render the diagnostics."""
+    """Check the case's library, load its data file (or run its framework on its data), and
+    render the diagnostics."""
     monkeypatch.chdir(GOLDEN)
+    if (GOLDEN / case / "framework.ospec").exists():
+        framework = outcomespec.load(Path(case) / "framework.ospec", root=Path(case))
+        return render_all(framework.run(Path(case), PERIOD, keep_going=True).diagnostics)
     checked = check_paths([Path(case) / "dataset.ospec"])
     assert checked.ok, [d.message for d in checked.diagnostics]
     (framework,) = checked.frameworks

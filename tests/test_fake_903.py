@@ -54,13 +54,16 @@ def value(run: Run, indicator: str) -> tuple[float | None, float | None, float |
 
 
 def test_errors_stop_evaluation_unless_asked() -> None:
-    """Without keep_going, the unreadable flag stops evaluation with its diagnostic."""
+    """Without keep_going, the unreadable flag and the derived distance the return lacks
+    (placed_20_miles reads it) stop evaluation with their diagnostics."""
     framework = outcomespec.load(FRAMEWORKS / "csc_national_framework.ospec", root=FRAMEWORKS)
     with pytest.raises(OutcomeSpecError) as caught:
         framework.run(FAKE, 2018, area="999")
     errors = [d for d in caught.value.diagnostics if d.is_error]
     assert [(d.code, Path(d.path or "").name, d.line) for d in errors] == [
-        ("D106", "header.csv", 1273)]
+        ("D101", "episodes.csv", 1), ("D106", "header.csv", 1273)]
+    assert errors[0].message == ("column `PL_DISTANCE` of dataset `episodes` is missing from "
+                                 "the file, and indicator placed_20_miles reads it")
 
 
 def test_every_problem_is_reported(run: Run) -> None:
@@ -80,7 +83,11 @@ def test_indicators_without_their_data_are_named(run: Run) -> None:
         "cin_rate_per_10k", "rereferrals_12m", "cla_started_rate_per_10k", "cla_rate_per_10k",
         "uasc_rate_per_10k", "cpp_second_or_subsequent", "cpp_2_years_plus",
         "injury_admissions_0_14", "spend_not_on_cla", "spend_per_child",
-        "social_worker_turnover", "agency_worker_rate", "vacancy_rate", "average_caseload"}
+        "social_worker_turnover", "agency_worker_rate", "vacancy_rate", "average_caseload",
+        "placed_20_miles"}
+    (distance,) = [s for s in run.evaluation.skipped if s.indicator.id == "placed_20_miles"]
+    assert distance.reason == (f"reads column `PL_DISTANCE` of `ssda903.episodes`, which "
+                               f"`{FAKE / 'episodes.csv'}` lacks")
     evaluated = {t.indicator.id for t in run.evaluation.totals}
     assert {"placements_3plus", "foster_care", "sdq_mean"} <= evaluated
 

@@ -296,8 +296,8 @@ def test_d101_missing_column_suggests_similar_header_names(tmp_path: Path) -> No
     assert rendered(result) == [
         f"{path}:1: error[D101]: column `DECOM` of dataset `data` is missing from the file"]
     assert result.diagnostics[0].help == (
-        "did you mean `DECMO`? If not, add the column, or declare it `optional` if files may "
-        "lack it")
+        "did you mean `DECMO`? If not, add the column (one declared `optional` may be left "
+        "out of a file when no indicator reads it)")
     assert result.report.ignored_columns == ("DECMO",)
 
 
@@ -514,11 +514,13 @@ def test_problems_are_capped_per_column_with_a_count_of_the_rest(tmp_path: Path)
 
 
 def test_every_data_code_is_registered_with_an_explanation() -> None:
-    """D101-D109 are registered, each with a title, an explanation and its severity."""
+    """D101-D109 and D120-D122 are registered, each with a title, an explanation and its
+    severity."""
     severities = {code: CODES[code].severity for code in CODES if code.startswith("D")}
     assert severities == {"D101": "error", "D102": "error", "D103": "error",
                           "D104": "warning", "D105": "error", "D106": "error",
-                          "D107": "error", "D108": "error", "D109": "warning"}
+                          "D107": "error", "D108": "error", "D109": "warning",
+                          "D120": "error", "D121": "error", "D122": "warning"}
     assert all(CODES[code].title and len(CODES[code].explanation) > 80 for code in severities)
 
 
@@ -616,7 +618,10 @@ def test_ssda903_fake_returns_load_with_their_real_problems(
     assert {name[8:]: r.report.rows_read for name, r in results.items()} == FAKE_ROWS
     problems = {name[8:]: codes(r) for name, r in results.items() if r.diagnostics}
     assert problems == {"header": ["D106"], "oc3": ["D104"] * 14,
-                        "placed_for_adoption": ["D104"] * 21}
+                        "placed_for_adoption": ["D104"] * 21, "reviews": ["D121"] * 2}
+    assert [(d.line, d.message) for d in results["ssda903.reviews"].diagnostics] == [
+        (9826, "line 9826 repeats line 9825 in every column"),
+        (12074, "line 12074 repeats line 12073 in every column")]
     for result in results.values():
         assert_missing_accounted(result)
         assert result.report.filled_columns == (("LA", "999"),)
@@ -862,7 +867,8 @@ def test_writing_typed_columns_to_csv_and_loading_gives_them_back(
     tmp_path: Path, generated: tuple[list[str], dict[str, list[Any]], int], bom: bool,
     crlf: bool,
 ) -> None:
-    """Any typed columns written as CSV (quoted as needed, either date form) load back equal."""
+    """Any typed columns written as CSV (quoted as needed, either date form) load back equal;
+    each row equal to an earlier one, and only such a row, is D121 (the table has no key)."""
     kinds, columns, style = generated
     ds = dataset(*(col(name, KINDS[kind], optional=True)
                    for name, kind in zip(columns, kinds, strict=True)))
@@ -876,13 +882,20 @@ def test_writing_typed_columns_to_csv_and_loading_gives_them_back(
     path = tmp_path / "property.csv"
     path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + stream.getvalue().encode("utf-8"))
     result = load(ds, path)
-    assert result.diagnostics == ()
     table = table_of(result)
     assert table.n_rows == n
     for name, kind in zip(columns, kinds, strict=True):
         np.testing.assert_array_equal(table.columns[name], _expected(kind, columns[name]),
                                       err_msg=f"{name}: {columns[name]}")
     assert_missing_accounted(result)
+    rows = [tuple(None if v != v else v for v in (table.columns[name][row].item()
+                                                  for name in columns)) for row in range(n)]
+    repeated = [(row + 2, rows.index(rows[row]) + 2) for row in range(n)
+                if rows.index(rows[row]) < row]  # (line, line of the first equal row)
+    assert [(d.code, d.line) for d in result.diagnostics] == [("D121", line)
+                                                               for line, _ in repeated]
+    assert [d.message for d in result.diagnostics] == [
+        f"line {line} repeats line {first} in every column" for line, first in repeated]
 
 
 @PROPERTY

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from outcomespec import model as m
 from outcomespec import syntax as s
 from outcomespec.checker.context import Context
@@ -102,9 +104,11 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                 by_name[item.name.text] = item
                 column_type = _column_type(ctx, item.type)
                 if column_type is not None:
+                    bounds = (None if item.bounds is None
+                              else _value_range(ctx, item, item.bounds, column_type))
                     columns.append(m.Column(item.name.text, column_type, item.optional,
                                             _year(item.since), _year(item.until),
-                                            _text(item.description), span=item.span))
+                                            _text(item.description), bounds, span=item.span))
             case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.MissingSymbols() \
                     | s.UnknownCodes():
                 label = type(item).__name__
@@ -154,6 +158,53 @@ def _own_column(ctx: Context, columns: dict[str, s.Column], name: s.Name, role: 
             name.span, help=did_you_mean(name.text, columns)))
         return ""
     return name.text
+
+
+def _value_range(ctx: Context, column: s.Column, node: s.ValueRange, column_type: m.ValueType
+                 ) -> m.ValueRange | None:
+    """A column's `range`: ends of the column's type (E301), whole for an `integer` column,
+    the low end first (E105). None after an error."""
+    name = column.name.text
+    if column_type.kind not in (m.ValueKind.NUMBER, m.ValueKind.DATE):
+        holds = {m.ValueKind.CODE: "codes", m.ValueKind.IDENTIFIER: "identifiers",
+                 m.ValueKind.BOOLEAN: "true/false values"}.get(column_type.kind, "text")
+        ctx.report(Diagnostic.of(
+            "E301", f"column `{name}` holds {holds}: only numbers and dates have a range",
+            node.span,
+            help="a `range` fits `integer`, `number` and `date` columns; a `code` column's "
+            "values are its codelist's codes"))
+        return None
+    ends: list[float | dt.date | None] = []
+    for end in (node.low, node.high):
+        match end:
+            case None:
+                ends.append(None)
+            case s.NumberLit() if column_type.kind is m.ValueKind.NUMBER:
+                value = float(end.text)
+                if column_type.integer and not value.is_integer():
+                    ctx.report(Diagnostic.of(
+                        "E105", f"`{end.text}` is not a whole number, and column `{name}` is "
+                        "an integer", end.span, help="write whole numbers at both ends"))
+                    return None
+                ends.append(value)
+            case s.DateLit() if column_type.kind is m.ValueKind.DATE:
+                ends.append(dt.date.fromisoformat(end.text))
+            case _:
+                wanted = "dates" if column_type.kind is m.ValueKind.DATE else "numbers"
+                ctx.report(Diagnostic.of(
+                    "E301", f"column `{name}` holds {wanted}, and `{end.text}` is not "
+                    f"{column_type:a}", end.span,
+                    help="write dates as YYYY-MM-DD" if wanted == "dates"
+                    else "write numbers in digits, e.g. `range 0 .. 40`"))
+                return None
+    low, high = ends
+    bounds = m.ValueRange(low, high)
+    if low is not None and high is not None and low > high:  # type: ignore[operator]
+        ctx.report(Diagnostic.of(
+            "E105", f"range {bounds} of column `{name}` holds no value", node.span,
+            help=f"write the low end first: range {m.ValueRange(high, low)}"))
+        return None
+    return bounds
 
 
 def _column_type(ctx: Context, node: s.ColumnType) -> m.ValueType | None:

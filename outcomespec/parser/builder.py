@@ -365,7 +365,7 @@ class Builder:
         )
 
     def column(self, children: list[Any]) -> s.Column:
-        name, column_type, optional, (since, until), description = children
+        name, column_type, optional, (since, until), bounds, description = children
         return s.Column(
             self._req_name(name),
             column_type,
@@ -373,8 +373,18 @@ class Builder:
             since,
             until,
             self._string(description),
+            bounds,
             span=self._widened(children, before=r"\bcolumn"),
         )
+
+    def range_from(self, children: list[Any]) -> s.ValueRange:
+        low, high = children
+        return s.ValueRange(low, high, span=self._widened(children, before=r"\brange",
+                                                           after=r"\s*\.\."))
+
+    def range_to(self, children: list[Any]) -> s.ValueRange:
+        return s.ValueRange(None, children[0],
+                            span=self._widened(children, before=r"\brange\s*\.\."))
 
     def identifier_type(self, children: list[Any]) -> s.IdentifierType:
         return s.IdentifierType(

@@ -97,6 +97,8 @@ def _type(column: m.Column) -> str:
         return f"code from {role('ospec:cl', kind.codelist)}"
     if kind.kind is m.ValueKind.IDENTIFIER and kind.unit:
         return f"identifier of a {escape(kind.unit)}"
+    if column.bounds is not None:
+        return escape(f"{kind}, range {column.bounds}")
     return escape(str(kind))
 
 
