@@ -94,8 +94,9 @@ def temporary_placements(rng: np.random.Generator, day: IntArray, end: IntArray,
     start = day[row] + 1 + (rng.random(len(row)) * np.maximum(room, 0)).astype(np.int64)
     back = start + length
     # A code that changes with the collection year (supported accommodation, other
-    # placements) must not change during the absence: the child returns to the same PLACE.
-    recoded = c.among(usual, (c.SUP, c.OTHER)) & (collection_year(start)
+    # placements) must be the same on return as when the placement began: the child
+    # returns to the same PLACE.
+    recoded = c.among(usual, (c.SUP, c.OTHER)) & (collection_year(day[row])
                                                    != collection_year(back))
     keep = (room > 0) & ~recoded
     row, start, back, temp = row[keep], start[keep], back[keep], temp[keep]
