@@ -41,8 +41,8 @@ NEW_CARER: Final = ("S", "P", "B")
 TEMPORARY: Final = ("T0", "T1", "T2", "T3", "T4")
 """Temporary placements. Neither they nor the returns from them start a placement or a time
 with new carers: a return is the episode right after a temporary placement (the latest
-earlier episode of the child), unless the latest earlier non-temporary episode has another
-PLACE (`returns_from_temporary_placement`)."""
+earlier episode of the child) whose PLACE is that of the latest earlier non-temporary episode,
+or there is no such episode or its PLACE is missing (`returns_from_temporary_placement`)."""
 LEFT_CARE: Final = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46",
                     "E47", "E48", "E5", "E6", "E7", "E9", "E14", "E15", "E16", "E17", "E8")
 SPECIAL_GUARDIANSHIP: Final = ("E45", "E46", "E47", "E48")

@@ -132,7 +132,7 @@ def _care(p: d.Period, sexes: list[str], has_distance: bool) -> tuple[str, list[
              f"OVER ({window} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
     settled = f"""
   SELECT *, NOT (temporary OR (coalesce(lag(temporary) OVER ({window}), false)
-    AND NOT {_test(f"{usual} NOT IN ('?', PLACE)")})) AS moving
+    AND NOT {_test(f"{usual} <> '?' AND (PLACE IS NULL OR {usual} <> PLACE)")})) AS moving
   FROM ({marked})"""
     episode = f"""
   SELECT LA, CHILD, row, DECOM, DEC, RNE, PLACE, REC, moving, {distance} AS distance,

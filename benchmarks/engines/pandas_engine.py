@@ -104,7 +104,7 @@ def _moving(e: pd.DataFrame) -> pd.Series:
     usual_at = position.where(~temporary).groupby(child).ffill().groupby(child).shift()
     usual = pd.Series(e["PLACE"].to_numpy()[usual_at.fillna(0).astype("int64")],
                       index=e.index).where(usual_at.notna())
-    elsewhere = usual.notna() & e["PLACE"].notna() & usual.ne(e["PLACE"])
+    elsewhere = usual.notna() & (e["PLACE"].isna() | usual.ne(e["PLACE"]))
     return ~(temporary | (after & ~elsewhere))
 
 

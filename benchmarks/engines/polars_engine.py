@@ -112,7 +112,8 @@ def _moving(e: pl.LazyFrame) -> pl.LazyFrame:
         usual=pl.when(~temporary).then(pl.col("PLACE").fill_null(NO_PLACE))
         .forward_fill().shift(1).over(keys))
     after = pl.col("temporary").shift(1).over(keys).fill_null(False)
-    elsewhere = _test((pl.col("usual") != NO_PLACE) & (pl.col("usual") != pl.col("PLACE")))
+    elsewhere = _test((pl.col("usual") != NO_PLACE)
+                      & (pl.col("PLACE").is_null() | (pl.col("usual") != pl.col("PLACE"))))
     return e.with_columns(moving=~(pl.col("temporary") | (after & ~elsewhere)))
 
 
