@@ -65,7 +65,7 @@ def test_temporary_placements_as_the_validator_expects(sim: Simulation) -> None:
     """Each begins with RNE P (rule 380), is neither the first nor the last episode of its
     period (rules 380, 381), and is followed by the return: RNE P, the PLACE, provider and
     distance of the episode before it (rule 383); no reason for a placement change around it
-    (rule 226); no provider (rule 218)."""
+    (rule 226); no provider (rule 213)."""
     ep = sim.episodes
     temporary = np.flatnonzero(np.isin(ep.place, TEMPORARY))
     assert len(temporary) > 100
