@@ -11,8 +11,10 @@ figures: SSDA903 returns, children in need censuses, areas and populations, year
 `directory/Y/` holding what a framework evaluates for period Y:
 
 - the SSDA903 return of year Y extended with history: `header.csv`, `episodes.csv` (every
-  episode of every child looked after at any time in the year, with their earlier episodes),
-  `oc2.csv`, `oc3.csv`, `uasc.csv`;
+  episode of every child looked after at any time in the year, with their earlier episodes;
+  temporary placements and the returns from them as the 903 validator expects, and the
+  derived PL_DISTANCE, see `outcomespec.synthetic_placements`), `oc2.csv`, `oc3.csv`,
+  `uasc.csv`;
 - the children in need census of year Y extended with the two years before:
   `child_identifiers.csv`, `cin_details.csv`, `child_protection_plans.csv`;
 - `local_authorities.csv`, `statistical_neighbours_2025.csv` and `ons_population.csv` (ONS
@@ -95,7 +97,8 @@ class GenerationReport:
         for year, f in self.england.items():
             lines.append(
                 f"{year}: CLA {f.cla_31_march} ({f.cla_rate_per_10k:.1f}/10k); 3+ placements "
-                f"{f.placements_3plus_percent:.1f}%; long-term stability "
+                f"{f.placements_3plus_percent:.1f}%; over 20 miles "
+                f"{f.placed_20_miles_percent:.1f}%; long-term stability "
                 f"{f.long_term_stability_percent:.1f}%; SDQ {f.sdq_mean:.2f}; EET 19-21 "
                 f"{f.eet_19_21_percent:.1f}%; CIN {f.cin_rate_per_10k:.1f}/10k; re-referrals "
                 f"{f.re_referral_percent:.1f}%; second CPP "

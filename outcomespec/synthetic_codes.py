@@ -24,7 +24,8 @@ LS = ("C1", "C2", "D1", "E1", "V2", "V3", "V4", "L1", "L2", "L3", "J1", "J2", "J
 RNE = ("S", "L", "P", "T", "B", "U")
 (RNE_S, RNE_L, RNE_P, RNE_T, RNE_B, RNE_U) = range(len(RNE))
 PLACE = ("A3", "A4", "A5", "A6", "H5", "K1", "K2", "K3", "P1", "P2", "P3", "R1", "R2", "R3",
-         "R5", "S1", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12", "Z13", "Z14")
+         "R5", "S1", "U1", "U2", "U3", "U4", "U5", "U6", "Z1", "Z11", "Z12", "Z13", "Z14",
+         "T0", "T1", "T2", "T3", "T4")
 PLACE_FROM = {"K3": 2025, "Z11": 2026, "Z12": 2026, "Z13": 2026, "Z14": 2026}
 PLACE_UNTIL = {"H5": 2025, "P2": 2025, "Z1": 2025}
 REC = ("X1", "E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46", "E47", "E48",
@@ -46,10 +47,14 @@ UN_CODES = ("UN1", "UN2", "UN3", "UN4", "UN5", "UN6", "UN7")
 
 # Placement kinds: what the simulation decides; the code written depends on the date.
 KINDS = ("U1", "U2", "U3", "U4", "U5", "U6", "K1", "K2", "SUP", "R1", "R2", "R3", "R5", "S1",
-         "P3", "OTHER", "P1", "A3", "A4", "A5", "A6")
+         "P3", "OTHER", "P1", "A3", "A4", "A5", "A6", "T0", "T1", "T2", "T3", "T4")
 (U1, U2, U3, U4, U5, U6, K1, K2, SUP, R1, R2, R3, R5, S1, P3, OTHER, P1, A3, A4, A5,
- A6) = range(len(KINDS))
+ A6, T0, T1, T2, T3, T4) = range(len(KINDS))
 FOSTER_KINDS = (U1, U2, U3, U4, U5, U6)
+ADOPTION_KINDS = (A3, A4, A5, A6)
+TEMPORARY_KINDS = (T0, T1, T2, T3, T4)
+"""Temporary placements: any move, hospital, holiday, the foster carer's holiday, seven days
+or less. No provider is recorded for them, nor for OTHER placements."""
 PROVIDER_P = {  # kind -> probabilities of PR0..PR5
     U1: (0, .92, .03, 0, .05, 0), U2: (0, .92, .03, 0, .05, 0), U3: (0, .92, .03, 0, .05, 0),
     U4: (0, .55, .02, 0, .40, .03), U5: (0, .55, .02, 0, .40, .03),
@@ -58,8 +63,8 @@ PROVIDER_P = {  # kind -> probabilities of PR0..PR5
     R3: (0, .30, 0, 0, .60, .10), R5: (0, 0, 0, 1, 0, 0), S1: (0, 0, 0, 0, .70, .30),
     P3: (0, 0, 0, 0, 1, 0), OTHER: (1, 0, 0, 0, 0, 0), P1: (1, 0, 0, 0, 0, 0),
     A3: (0, .60, .20, 0, 0, .20), A4: (0, .60, .20, 0, 0, .20), A5: (0, .60, .20, 0, 0, .20),
-    A6: (0, .60, .20, 0, 0, .20)}
-"""OTHER placements have no provider (blanked when written)."""
+    A6: (0, .60, .20, 0, 0, .20), **dict.fromkeys(TEMPORARY_KINDS, (1, 0, 0, 0, 0, 0))}
+"""OTHER and temporary placements have no provider (blanked when written)."""
 
 
 RESOLUTION = 1 << 16

@@ -145,6 +145,20 @@ def numbers(values: npt.NDArray[np.integer]) -> Bytes:
     return quads.view(np.uint8).reshape(len(values), 4 * chunks)
 
 
+_TENTHS = wide(table([f"{v // 10}.{v % 10}" for v in range(10_000)]))
+"""Every number 0.0-999.9 written with one decimal, and an empty row last."""
+
+
+def tenths(values: npt.NDArray[np.integer]) -> Gather:
+    """Field of numbers with one decimal from whole tenths (0 to 9999: 0.0 to 999.9); empty
+    where a value is negative."""
+    index = np.asarray(values, dtype=np.int64)
+    if index.size and int(index.max()) >= 10_000:
+        msg = "tenths() writes 0.0 to 999.9 only"
+        raise ValueError(msg)
+    return Gather(_TENTHS, np.where(index < 0, 10_000, index))
+
+
 _DATES: list[Bytes] = []
 
 

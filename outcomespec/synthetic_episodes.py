@@ -8,8 +8,12 @@ placements and long-term stability figures). Short-term foster placements that l
 long-term with the same carer (RNE T). All events of all periods are sorted together, events
 on the same day merged, legal status and placement carried forward, and each event becomes an
 episode: RNE S at the start of a period, L for a legal change only, P for a new carer, T for a
-new placement with the same carer, B and U for both at once. Episodes end X1 on the day the
-next begins; the last ends with the reason the period ends.
+new placement with the same carer, B and U for both at once. Temporary placements (hospital,
+holidays, the foster carer's holiday) are cut out of the placements they interrupt, with the
+return to the usual placement as an episode of its own (`outcomespec.synthetic_placements`).
+Episodes end X1 on the day the next begins; the last ends with the reason the period ends. The
+reason for a placement change is recorded on the episode that ends with it, as the 903
+validator expects (rules 225, 226, 233), and not around temporary placements.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from outcomespec import synthetic_codes as c
 from outcomespec.synthetic_care import FIRST_KIND as KIND_BY_AGE
 from outcomespec.synthetic_care import Children, Periods, age_band, kind_row
 from outcomespec.synthetic_codes import YEAR, IntArray, categorical, categorical_rows
+from outcomespec.synthetic_placements import distances, temporary_placements
 
 MOBILITY_SHAPE = 0.8
 EARLY_RATE = 1.8
@@ -52,7 +57,10 @@ class Episodes:
     provider: IntArray
     rec: IntArray
     reason: IntArray
+    """Reason the placement changed, on the episode that ends with the change (-1: none)."""
     need: IntArray
+    distance: IntArray
+    """PL_DISTANCE in tenths of a mile (-1: empty; 9999: 999.9, not given)."""
 
 
 def build_episodes(rng: np.random.Generator, children: Children, periods: Periods) -> Episodes:
@@ -84,7 +92,8 @@ def build_episodes(rng: np.random.Generator, children: Children, periods: Period
     order = order[c.order(period[order], day[order], priority[order])]
     rows = _merge(*(a[order] for a in (period, day, kind, same, reason, ls)))
     rows = _long_term(rng, rows, periods, breaks)
-    return _finish(rng, rows, periods)
+    rows = _temporary(rng, rows, periods, breaks)
+    return _finish(rng, rows, periods, (uasc == 1) | breaks)
 
 
 def _unplanned_moves(rng: np.random.Generator, periods: Periods, dob: IntArray,
@@ -183,12 +192,38 @@ def _long_term(rng: np.random.Generator, rows: Rows, periods: Periods,
     return {name: np.insert(base[name], within + 1, inserted[name]) for name in base}
 
 
+def _temporary(rng: np.random.Generator, rows: Rows, periods: Periods, breaks: np.ndarray
+               ) -> Rows:
+    """Temporary placements cut into the episodes: each an episode begun with RNE P, then
+    the return to the usual placement, RNE P again (`back` marks the returns)."""
+    period, day = rows["period"], rows["day"]
+    last = np.append(period[1:] != period[:-1], True)
+    end = np.where(last, periods.end[period], np.append(day[1:], 0))
+    row, start, back, temp = temporary_placements(rng, day, end, rows["kind"],
+                                                  ~breaks[period])
+    k = len(row)
+    added = {"period": np.concatenate([period[row], period[row]]),
+             "day": np.concatenate([start, back]).astype(day.dtype),
+             "rne": np.full(2 * k, c.RNE_P, np.int8),
+             "ls": np.concatenate([rows["ls"][row], rows["ls"][row]]),
+             "kind": np.concatenate([temp, rows["kind"][row]]).astype(rows["kind"].dtype),
+             "reason": np.full(2 * k, -1, np.int8),
+             "back": np.concatenate([np.zeros(k, np.int8), np.ones(k, np.int8)])}
+    base = dict(rows, back=np.zeros(len(day), np.int8))
+    joined = {name: np.concatenate([base[name], added[name]]) for name in base}
+    order = c.order(joined["period"], joined["day"])
+    return {name: values[order] for name, values in joined.items()}
+
+
 DAY_BASE = -25567
 """1 January 1900: days are stored from here in packed sort keys (2^20 days ≈ 2,870 years)."""
 
 
-def _finish(rng: np.random.Generator, rows: Rows, periods: Periods) -> Episodes:
-    """End dates, reasons, placement codes and providers."""
+def _finish(rng: np.random.Generator, rows: Rows, periods: Periods, no_distance: np.ndarray
+            ) -> Episodes:
+    """End dates, reasons, placement codes, providers and distances. A temporary placement
+    and the return from it are no new placement: the return keeps the usual placement's
+    code, provider and distance."""
     period, day, rne, kind = rows["period"], rows["day"], rows["rne"], rows["kind"]
     m = len(day)
     last = np.append(period[1:] != period[:-1], True)
@@ -198,9 +233,11 @@ def _finish(rng: np.random.Generator, rows: Rows, periods: Periods) -> Episodes:
     rec_period[ending] = np.where(rec_period[ending] >= 0, rec_period[ending],
                                   _aged_out(rng, kind[last]))
     rec = np.where(last, rec_period[period], c.X1)
+    temporary = c.among(kind, c.TEMPORARY_KINDS)
+    settled = ~temporary & (rows["back"] == 0)
     # One draw per placement (new carer): its provider and the pick among its codes.
-    new_carer = c.among(rne, (c.RNE_S, c.RNE_P, c.RNE_B))
-    placement = c.among(rne, (c.RNE_S, c.RNE_P, c.RNE_B, c.RNE_T, c.RNE_U))
+    new_carer = c.among(rne, (c.RNE_S, c.RNE_P, c.RNE_B)) & settled
+    placement = c.among(rne, (c.RNE_S, c.RNE_P, c.RNE_B, c.RNE_T, c.RNE_U)) & settled
     table = np.array([c.PROVIDER_P[k] for k in range(len(c.KINDS))])
     provider = np.full(m, -1, dtype=np.int64)
     provider[new_carer] = categorical_rows(rng, table, kind[new_carer].astype(np.int64))
@@ -208,11 +245,19 @@ def _finish(rng: np.random.Generator, rows: Rows, periods: Periods) -> Episodes:
     u = np.full(m, -1.0)
     u[placement] = rng.random(int(placement.sum()))
     place = c.place_codes(kind.astype(np.int64), day, _carry(u))
-    provider = np.where(kind == c.OTHER, -1, provider)
-    reason = np.where(c.among(rne, (c.RNE_S, c.RNE_L)), -1,
-                      np.where(rows["reason"] < 0, 0, rows["reason"]))
-    fields = (periods.child[period], period, day, dec, rne, rows["ls"], place, kind, provider,
-              rec, reason, periods.need[period])
+    provider = np.where((kind == c.OTHER) | temporary, -1, provider)
+    ls = rows["ls"]
+    distance = distances(rng, kind, new_carer, temporary,
+                         no_distance[period] | c.among(ls, (c.V3, c.V4)))
+    # The reason a placement changed, on the episode that ends with it: none when the next
+    # episode is no change of placement, and none around a temporary placement.
+    change = np.where(rows["reason"] < 0, 0, rows["reason"])
+    changes = (~last & np.append(c.among(rne[1:], (c.RNE_P, c.RNE_B, c.RNE_T, c.RNE_U)),
+                                 False)
+               & ~temporary & ~np.append(temporary[1:], False))
+    reason = np.where(changes, np.append(change[1:], 0), -1)
+    fields = (periods.child[period], period, day, dec, rne, ls, place, kind, provider,
+              rec, reason, periods.need[period], distance)
     return Episodes(*(np.asarray(a, dtype=np.int32) for a in fields))
 
 

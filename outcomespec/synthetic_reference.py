@@ -36,7 +36,10 @@ REFERRALS = {2013: 593470, 2014: 657780, 2015: 635620, 2016: 621470, 2017: 64612
 SDQ_MEAN = {2021: 13.7, 2022: 13.8, 2023: 14.4, 2024: 14.7, 2025: 14.9}
 EET_19_21 = {2023: 0.56, 2024: 0.54, 2025: 0.54}
 EET_17_18 = {2023: 0.66, 2024: 0.64, 2025: 0.64}
-SUITABLE_19_21 = {2023: 0.88, 2024: 0.88, 2025: 0.89}
+SUITABLE_19_21 = {2023: 30390 / 34460, 2024: 31620 / 36080, 2025: 33810 / 38190}
+SUITABLE_17_18 = {2023: 12100 / 13360, 2024: 12870 / 14200, 2025: 13380 / 14750}
+"""Care leavers in suitable accommodation, of those whose accommodation's suitability can be
+known (DfE's base: gone abroad, deported and residence not known left out)."""
 
 
 def published(table: Mapping[int, float], year: int) -> float:

@@ -21,6 +21,7 @@ from outcomespec.synthetic_reference import (
     EET_17_18,
     EET_19_21,
     SDQ_MEAN,
+    SUITABLE_17_18,
     SUITABLE_19_21,
     add_years,
     age_at,
@@ -46,7 +47,12 @@ ACCOM_P = {19: (.15, .02, .12, .05, .005, .001, .05, .01, .01, .02, .40, .01, .0
                 .06),
            17: (.12, .10, .30, .08, .002, .001, .02, .005, .01, .03, .10, .01, .003, .02,
                 .04, .15)}
-RISKY = np.array([letter in "RSVWX" for letter in ACCOM_LETTERS])
+RISKY = np.array([letter in "VW" for letter in ACCOM_LETTERS])
+"""Emergency accommodation, bed and breakfast: suitable for a fifth."""
+NEVER_SUITABLE = np.array([letter in "SX" for letter in ACCOM_LETTERS])
+"""No fixed abode, custody: S1 and X1 are not codes of the return (903 validator rule 133)."""
+SUITABILITY_NOT_KNOWN = np.array([letter in "GHR" for letter in ACCOM_LETTERS])
+"""Gone abroad, deported, residence not known: left out of DfE's suitable-accommodation base."""
 
 
 @frozen
@@ -144,14 +150,25 @@ def _oc3(rng: np.random.Generator, sim: Simulation, child: IntArray, year: int
     activ = np.where(eet, activ, 8 + categorical(rng, NEET_P, n))
     letter = np.where(older, categorical(rng, ACCOM_P[19], n), categorical(rng, ACCOM_P[17],
                                                                             n))
-    target = np.where(older, published(SUITABLE_19_21, year), .91) / KNOWN
-    share = np.where(older, float(np.dot(ACCOM_P[19], RISKY) / sum(ACCOM_P[19])),
-                     float(np.dot(ACCOM_P[17], RISKY) / sum(ACCOM_P[17])))
-    safe = np.clip((target - .2 * share) / (1 - share), 0, 1)
-    suitable = rng.random(n) < np.where(RISKY[letter], .2, safe)
+    target = np.where(older, published(SUITABLE_19_21, year), published(SUITABLE_17_18, year))
+    safe = np.where(older, _safe_share(ACCOM_P[19], target), _safe_share(ACCOM_P[17], target))
+    suitable = rng.random(n) < np.select(
+        [RISKY[letter], NEVER_SUITABLE[letter], SUITABILITY_NOT_KNOWN[letter]], [.2, 0, .5],
+        safe)
     accom = letter * 2 + ~suitable
     known = touch == YES
     return touch, np.where(known, activ, -1), np.where(known, accom, -1)
+
+
+def _safe_share(letters: tuple[float, ...], target: np.ndarray) -> np.ndarray:
+    """The share of the other accommodation to draw as suitable, so that the suitable share
+    of DfE's base (care leavers, less those in touch whose suitability cannot be known) is
+    `target`."""
+    q = np.asarray(letters) / sum(letters)
+    unknown, risky, never = (float(q @ flags) for flags in (SUITABILITY_NOT_KNOWN, RISKY,
+                                                             NEVER_SUITABLE))
+    wanted = target * (1 - KNOWN * unknown) / KNOWN - .2 * risky
+    return np.asarray(np.clip(wanted / (1 - unknown - risky - never), 0, 1))
 
 
 def who(sim: Simulation, child: IntArray, la_codes: w.Bytes, name: str = "CHILD"
@@ -161,7 +178,9 @@ def who(sim: Simulation, child: IntArray, la_codes: w.Bytes, name: str = "CHILD"
 
 
 def episodes_columns(sim: Simulation, cy: CareYear, la_codes: w.Bytes) -> Columns:
-    """The episodes table: DEC and REC empty for episodes still open on 31 March."""
+    """The episodes table: DEC, REC and the reason for a placement change empty for episodes
+    still open on 31 March; PL_DISTANCE as a pooled national extract carries it (derived from
+    the postcodes, which are left empty)."""
     ep = sim.episodes
     rows = cy.episode_rows
     later = ep.dec[rows] > year_end(cy.year)
@@ -173,22 +192,9 @@ def episodes_columns(sim: Simulation, cy: CareYear, la_codes: w.Bytes) -> Column
             ("PLACE_PROVIDER", w.codes(ep.provider[rows], c.PROVIDER)),
             ("DEC", w.dates(np.where(later, w.NO_DATE, ep.dec[rows]))),
             ("REC", w.codes(np.where(later, -1, ep.rec[rows]), c.REC)),
-            ("REASON_PLACE_CHANGE", w.codes(ep.reason[rows], c.REASON)),
+            ("REASON_PLACE_CHANGE", w.codes(np.where(later, -1, ep.reason[rows]), c.REASON)),
             ("HOME_POST", empty), ("PL_POST", empty), ("URN", empty),
-            ("PL_DISTANCE", w.integers(miles_from_home(ep.child[rows], ep.decom[rows])))]
-
-
-def miles_from_home(child: IntArray, decom: IntArray) -> IntArray:
-    """Whole miles between home and placement, fixed per placement without a random draw
-    (so adding them changes no other figure): exponential with a mean of 11.3 miles, so about
-    one placement in six lies more than 20 miles away [uncertain: a plausible share, not
-    calibrated to a published figure; no distance is unknown]."""
-    mixed = (child.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
-             ^ decom.astype(np.uint64) * np.uint64(0xC2B2AE3D27D4EB4F))
-    mixed ^= mixed >> np.uint64(29)
-    mixed *= np.uint64(0xBF58476D1CE4E5B9)
-    uniform = ((mixed >> np.uint64(11)).astype(np.float64) + 0.5) / 2.0**53
-    return np.minimum(np.round(-11.3 * np.log(uniform)), 999).astype(np.int64)
+            ("PL_DISTANCE", w.tenths(ep.distance[rows]))]
 
 
 def header_columns(sim: Simulation, cy: CareYear, la_codes: w.Bytes) -> Columns:

@@ -229,6 +229,9 @@ def test_england_calibration_2025(national: Simulation) -> None:
     f = figures(national, 2025)
     assert 60 <= f.cla_rate_per_10k <= 74
     assert 8 <= f.placements_3plus_percent <= 12
+    assert 19 <= f.placed_20_miles_percent <= 25
+    assert 0.06 <= f.distance_not_known / f.cla_31_march <= 0.11
+    assert 86 <= f.suitable_accommodation_19_21_percent <= 91
     assert 64 <= f.long_term_stability_percent <= 74
     assert 14.3 <= f.sdq_mean <= 15.5
     assert 49 <= f.eet_19_21_percent <= 59
@@ -269,6 +272,7 @@ def test_framework_agrees_with_generator(small: GenerationReport) -> None:
         "cla_rate_per_10k": f.cla_rate_per_10k, "cin_rate_per_10k": f.cin_rate_per_10k,
         "rereferrals_12m": f.re_referral_percent,
         "placements_3plus": f.placements_3plus_percent,
+        "placed_20_miles": f.placed_20_miles_percent,
         "long_term_stability": f.long_term_stability_percent, "sdq_mean": f.sdq_mean,
         "care_leavers_19_21_eet": f.eet_19_21_percent,
         "cpp_second_or_subsequent": f.cpp_second_or_later_percent,

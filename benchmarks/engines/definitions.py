@@ -38,6 +38,11 @@ JUDGING_LEVEL: Final = 0.95
 SHORT_BREAKS: Final = ("V3", "V4")
 PLACEMENT_CHANGE: Final = ("S", "P", "T", "B", "U")
 NEW_CARER: Final = ("S", "P", "B")
+TEMPORARY: Final = ("T0", "T1", "T2", "T3", "T4")
+"""Temporary placements. Neither they nor the returns from them start a placement or a time
+with new carers: a return is the episode right after a temporary placement (the latest
+earlier episode of the child) whose PLACE is that of the latest earlier non-temporary episode,
+or there is no such episode or its PLACE is missing (`returns_from_temporary_placement`)."""
 LEFT_CARE: Final = ("E11", "E12", "E2", "E3", "E4A", "E4B", "E13", "E41", "E45", "E46",
                     "E47", "E48", "E5", "E6", "E7", "E9", "E14", "E15", "E16", "E17", "E8")
 SPECIAL_GUARDIANSHIP: Final = ("E45", "E46", "E47", "E48")
@@ -49,6 +54,8 @@ EXCLUDED_CARE_LEAVERS: Final = ("DIED", "RHOM")
 EET: Final = ("F1", "P1", "F2", "P2", "F4", "P4", "F5", "P5")
 SUITABLE: Final = ("B1", "C1", "D1", "E1", "G1", "H1", "K1", "R1", "S1", "T1", "U1", "V1",
                    "W1", "X1", "Y1", "Z1")
+SUITABILITY_NOT_KNOWN: Final = ("G1", "G2", "H1", "H2", "R1", "R2")
+"""Left out of the suitable-accommodation base (`suitability_known`)."""
 SEX_CODES: Final = ("1", "2", "M", "F", "U")
 """The SSDA903 sex codelist, in its order: the breakdown of placements_3plus has one
 category per code that appears anywhere in the header table."""
@@ -89,8 +96,7 @@ COLUMNS: Final[dict[str, dict[str, str]]] = {
                "OverallAbsence": NUMBER, "Attainment8": NUMBER, "sampled": BOOLEAN},
 }
 """Dataset → the columns the framework uses and their types. Engines read only these (a
-hand-written script reads what it needs), and only those a file has: PL_DISTANCE is derived,
-and the synthetic episodes do not carry it."""
+hand-written script reads what it needs), and only those a file has."""
 NEIGHBOUR_COLUMNS: Final = tuple(f"SN_{k}" for k in range(1, 11))
 OPTIONAL: Final = frozenset({"pupils"})
 """Datasets read only when their file is there: the school census is the large case's

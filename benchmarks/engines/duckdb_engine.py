@@ -122,16 +122,29 @@ def _care(p: d.Period, sexes: list[str], has_distance: bool) -> tuple[str, list[
     """The SSDA903 indicators on the header: looked after, starting, ceasing, placements."""
     start, end = _date(p.start), _date(p.end)
     distance = "PL_DISTANCE" if has_distance else "CAST(NULL AS DOUBLE)"
+    # Temporary placements, and returns from them: the episode after a temporary placement,
+    # unless the latest earlier settled placement had another PLACE ('?': no PLACE).
+    marked = f"""
+  SELECT *, rowid AS row, {_test(f"PLACE IN {_codes(d.TEMPORARY)}")} AS temporary
+  FROM episodes WHERE CHILD IS NOT NULL"""
+    window = "PARTITION BY LA, CHILD ORDER BY DECOM, row"
+    usual = (f"last_value(CASE WHEN NOT temporary THEN coalesce(PLACE, '?') END IGNORE NULLS) "
+             f"OVER ({window} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)")
+    settled = f"""
+  SELECT *, NOT (temporary OR (coalesce(lag(temporary) OVER ({window}), false)
+    AND NOT {_test(f"{usual} <> '?' AND (PLACE IS NULL OR {usual} <> PLACE)")})) AS moving
+  FROM ({marked})"""
     episode = f"""
-  SELECT LA, CHILD, rowid AS row, DECOM, DEC, RNE, PLACE, REC, {distance} AS distance,
+  SELECT LA, CHILD, row, DECOM, DEC, RNE, PLACE, REC, moving, {distance} AS distance,
     {_test("DECOM <= " + end + " AND (DEC IS NULL OR DEC > " + end + ")")}
       AND {_test(f"LS IS NOT NULL AND LS NOT IN {_codes(d.SHORT_BREAKS)}")} AS counted,
     {_test(f"LS IS NOT NULL AND LS NOT IN {_codes(d.SHORT_BREAKS)}")} AS ls_ok,
     {_test(f"DECOM < {start} AND (DEC IS NULL OR DEC >= {start})")} AS at_start,
     {_test(f"DEC BETWEEN {start} AND {end} AND REC IN {_codes(d.LEFT_CARE)}")}
       AND {_test(f"LS IS NOT NULL AND LS NOT IN {_codes(d.SHORT_BREAKS)}")} AS ceases
-  FROM episodes WHERE CHILD IS NOT NULL"""
-    starts = _test(f"RNE IN {_codes(d.PLACEMENT_CHANGE)} AND DECOM BETWEEN {start} AND {end}")
+  FROM ({settled})"""
+    starts = _test(f"RNE IN {_codes(d.PLACEMENT_CHANGE)} AND moving "
+                   f"AND DECOM BETWEEN {start} AND {end}")
     child = f"""
   SELECT LA, CHILD,
     bool_or(counted) AS cla,
@@ -143,19 +156,17 @@ def _care(p: d.Period, sexes: list[str], has_distance: bool) -> tuple[str, list[
     bool_or(counted AND {_test(f"PLACE IN {_codes(d.SECURE_AND_CHILDRENS_HOMES)}")}) AS homes,
     bool_or(counted AND {_test(f"PLACE IN {_codes(d.INDEPENDENT_AND_SUPPORTED)}")})
       AS independent,
-    bool_or(counted AND {_test(f"distance < {d.UNKNOWN_DISTANCE}")}) AS distance_known,
     bool_or(counted AND {_test(f"distance > {d.FAR_MILES} AND distance < {d.UNKNOWN_DISTANCE}")})
       AS far,
     max(CASE WHEN {_test(f"RNE = 'S' AND DECOM <= {end}")} THEN DECOM END) AS last_start,
-    max(CASE WHEN {_test(f"RNE IN {_codes(d.NEW_CARER)} AND DECOM <= {end}")} THEN DECOM END)
-      AS last_carer,
+    max(CASE WHEN {_test(f"RNE IN {_codes(d.NEW_CARER)} AND moving AND DECOM <= {end}")}
+      THEN DECOM END) AS last_carer,
     arg_max(REC, {{'dec': DEC, 'row': row}}) FILTER (WHERE ceases) AS last_rec
   FROM ({episode}) GROUP BY LA, CHILD"""
     uasc = f"""
   SELECT DISTINCT LA, CHILD, true AS uasc FROM uasc
   WHERE CHILD IS NOT NULL AND (DUC IS NULL OR {_test(f"DUC > {end}")})"""
-    flags = ("cla", "started", "ceased", "foster", "homes", "independent", "distance_known",
-             "far", "uasc")
+    flags = ("cla", "started", "ceased", "foster", "homes", "independent", "far", "uasc")
     header = f"""
   SELECT h.LA, h.SEX, h.DOB, c.placements, c.last_start, c.last_carer, c.last_rec,
     {', '.join(f'coalesce({flag}, false) AS {flag}' for flag in flags)}
@@ -178,8 +189,8 @@ def _care(p: d.Period, sexes: list[str], has_distance: bool) -> tuple[str, list[
         "long_term_stability||den": stable,
         "long_term_stability||num":
             f"{stable} AND {_test(f'last_carer <= {_date(p.end_minus_2y)}')}",
-        "placed_20_miles||den": "cla AND distance_known",
-        "placed_20_miles||num": "cla AND distance_known AND far",
+        "placed_20_miles||den": "cla",
+        "placed_20_miles||num": "cla AND far",
         "foster_care||den": "cla", "foster_care||num": "cla AND foster",
         "secure_and_childrens_homes||den": "cla",
         "secure_and_childrens_homes||num": "cla AND homes",
@@ -194,18 +205,13 @@ def _care(p: d.Period, sexes: list[str], has_distance: bool) -> tuple[str, list[
 
 
 def _in_need(p: d.Period) -> tuple[str, list[str]]:
-    """Children in need at 31 March: children with an episode of need open that day."""
+    """Children in need at 31 March: episodes of need open that day, as DfE counts them
+    (`At31_episodes`)."""
     end = _date(p.end)
     is_open = _test(f"CINreferralDate <= {end} AND (CINclosureDate IS NULL OR "
                     f"CINclosureDate > {end}) AND coalesce(ReferralNFA <> 1, true)")
     name = "cin_rate_per_10k||num"
-    return f"""
-  SELECT c.LA, count(o.LA) AS "{name}"
-  FROM child_identifiers c
-  LEFT JOIN (SELECT DISTINCT LA, LAchildID FROM cin_details
-             WHERE LAchildID IS NOT NULL AND {is_open}) o
-    ON o.LA = c.LA AND o.LAchildID = c.LAchildID
-  GROUP BY c.LA""", [name]
+    return f'SELECT LA, count_if({is_open}) AS "{name}" FROM cin_details GROUP BY LA', [name]
 
 
 def _referrals(p: d.Period) -> tuple[str, list[str]]:
@@ -245,10 +251,12 @@ def _care_leavers(p: d.Period) -> tuple[str, list[str]]:
     columns = {}
     for band, (low, high) in {"17_18": (17, 18), "19_21": (19, 21)}.items():
         cohort = f"{counted} AND {_test(f'{age} BETWEEN {low} AND {high}')}"
-        for what, column, group in (("eet", "ACTIV", d.EET), ("suitable", "ACCOM", d.SUITABLE)):
-            columns[f"care_leavers_{band}_{what}||den"] = cohort
+        known = f"{cohort} AND NOT {_test(f'ACCOM IN {_codes(d.SUITABILITY_NOT_KNOWN)}')}"
+        for what, base, column, group in (("eet", cohort, "ACTIV", d.EET),
+                                          ("suitable", known, "ACCOM", d.SUITABLE)):
+            columns[f"care_leavers_{band}_{what}||den"] = base
             columns[f"care_leavers_{band}_{what}||num"] = \
-                f"{cohort} AND {_test(f'{column} IN {_codes(group)}')}"
+                f"{base} AND {_test(f'{column} IN {_codes(group)}')}"
     return f"SELECT LA, {_sums(columns)} FROM oc3 GROUP BY LA", list(columns)
 
 

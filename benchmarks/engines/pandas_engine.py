@@ -92,6 +92,22 @@ def _counts(la: pd.Series, columns: dict[str, pd.Series]) -> pd.DataFrame:
     return pd.DataFrame(columns).groupby(la.to_numpy()).sum()
 
 
+def _moving(e: pd.DataFrame) -> pd.Series:
+    """Episodes that may start a placement: not a temporary placement, nor the return from
+    one (the episode after a temporary placement, back in the PLACE held before it)."""
+    e = e.sort_values(["LA", "CHILD", "DECOM"], kind="stable")
+    child = e.groupby(["LA", "CHILD"], sort=False).ngroup()
+    first = child.ne(child.shift())
+    temporary = e["PLACE"].isin(d.TEMPORARY)
+    after = temporary.shift(fill_value=False) & ~first
+    position = pd.Series(np.arange(len(e)), index=e.index, dtype="float64")
+    usual_at = position.where(~temporary).groupby(child).ffill().groupby(child).shift()
+    usual = pd.Series(e["PLACE"].to_numpy()[usual_at.fillna(0).astype("int64")],
+                      index=e.index).where(usual_at.notna())
+    elsewhere = usual.notna() & (e["PLACE"].isna() | usual.ne(e["PLACE"]))
+    return ~(temporary | (after & ~elsewhere))
+
+
 def _care(frames: Frames, p: d.Period) -> pd.DataFrame:
     """The SSDA903 indicators on the header: looked after, starting, ceasing, placements."""
     end = pd.Timestamp(p.end)
@@ -104,26 +120,27 @@ def _care(frames: Frames, p: d.Period) -> pd.DataFrame:
     at_start = (e["DECOM"] < start) & (e["DEC"].isna() | (e["DEC"] >= start))
     ceases = _in(e["DEC"], p) & e["REC"].isin(d.LEFT_CARE) & ls_ok
     distance = e["PL_DISTANCE"] if "PL_DISTANCE" in e else pd.Series(np.nan, index=e.index)
+    moving = _moving(e)
     flags = pd.DataFrame({
         "LA": e["LA"], "CHILD": e["CHILD"],
         "cla": at_end_counted,
         "started": (e["RNE"] == "S") & _in(e["DECOM"], p) & ls_ok,
         "ceased": ceases,
-        "placements": (e["RNE"].isin(d.PLACEMENT_CHANGE) & _in(e["DECOM"], p)).astype("int64")
-        + at_start.astype("int64"),
+        "placements": (e["RNE"].isin(d.PLACEMENT_CHANGE) & moving & _in(e["DECOM"], p)
+                       ).astype("int64") + at_start.astype("int64"),
         "foster": at_end_counted & e["PLACE"].isin(d.FOSTER),
         "homes": at_end_counted & e["PLACE"].isin(d.SECURE_AND_CHILDRENS_HOMES),
         "independent": at_end_counted & e["PLACE"].isin(d.INDEPENDENT_AND_SUPPORTED),
-        "distance_known": at_end_counted & (distance < d.UNKNOWN_DISTANCE),
         "far": at_end_counted & (distance > d.FAR_MILES) & (distance < d.UNKNOWN_DISTANCE),
         "last_start": e["DECOM"].where((e["RNE"] == "S") & (e["DECOM"] <= end)),
-        "last_carer": e["DECOM"].where(e["RNE"].isin(d.NEW_CARER) & (e["DECOM"] <= end)),
+        "last_carer": e["DECOM"].where(e["RNE"].isin(d.NEW_CARER) & moving
+                                       & (e["DECOM"] <= end)),
     })
     child = flags.groupby(["LA", "CHILD"]).agg(
         cla=("cla", "any"), started=("started", "any"), ceased=("ceased", "any"),
         placements=("placements", "sum"), foster=("foster", "any"), homes=("homes", "any"),
-        independent=("independent", "any"), distance_known=("distance_known", "any"),
-        far=("far", "any"), last_start=("last_start", "max"), last_carer=("last_carer", "max"))
+        independent=("independent", "any"), far=("far", "any"),
+        last_start=("last_start", "max"), last_carer=("last_carer", "max"))
     # `last(REC of episodes where ceases_care_in_year by DEC)`: the latest ceasing episode,
     # the later row on a tie (a stable sort keeps the file order).
     last = (e.loc[ceases, ["LA", "CHILD", "DEC", "REC"]].sort_values("DEC", kind="stable")
@@ -134,8 +151,7 @@ def _care(frames: Frames, p: d.Period) -> pd.DataFrame:
     child = child.join(u.groupby(["LA", "CHILD"]).size().rename("uasc") > 0, how="outer")
     h = frames["header"].join(child, on=["LA", "CHILD"])
     flag = {name: h[name].fillna(False).astype(bool) for name in
-            ("cla", "started", "ceased", "foster", "homes", "independent", "distance_known",
-             "far", "uasc")}
+            ("cla", "started", "ceased", "foster", "homes", "independent", "far", "uasc")}
     cla = flag["cla"]
     under_16 = _age(h["DOB"], p) < 16
     stable_den = cla & under_16 & (h["last_start"] <= pd.Timestamp(p.end_minus_2y6m))
@@ -153,8 +169,8 @@ def _care(frames: Frames, p: d.Period) -> pd.DataFrame:
         "long_term_stability||den": stable_den,
         "long_term_stability||num": stable_den
         & (h["last_carer"] <= pd.Timestamp(p.end_minus_2y)),
-        "placed_20_miles||den": cla & flag["distance_known"],
-        "placed_20_miles||num": cla & flag["distance_known"] & flag["far"],
+        "placed_20_miles||den": cla,
+        "placed_20_miles||num": cla & flag["far"],
         "foster_care||den": cla, "foster_care||num": cla & flag["foster"],
         "secure_and_childrens_homes||den": cla,
         "secure_and_childrens_homes||num": cla & flag["homes"],
@@ -173,13 +189,10 @@ def _need(frames: Frames, p: d.Period) -> pd.DataFrame:
     """Children in need at 31 March, and re-referrals within 12 months."""
     end = pd.Timestamp(p.end)
     c = frames["cin_details"]
-    c = c[c["LAchildID"].notna()]
     is_open = (c["CINreferralDate"] <= end) & (
         c["CINclosureDate"].isna() | (c["CINclosureDate"] > end)) & (c["ReferralNFA"] != 1)
-    open_children = c.loc[is_open, ["LA", "LAchildID"]].drop_duplicates().assign(open=True)
-    children = frames["child_identifiers"].merge(open_children, on=["LA", "LAchildID"],
-                                                 how="left")
-    in_need = _counts(children["LA"], {"cin_rate_per_10k||num": children["open"].eq(True)})
+    # Episodes of need open on 31 March, as DfE counts children in need (`At31_episodes`).
+    in_need = _counts(c["LA"], {"cin_rate_per_10k||num": is_open})
     # The latest earlier referral date of the same child: one integer key per child, its
     # distinct referral dates in order, each with the one before it.
     referrals = frames["cin_details"]
@@ -222,10 +235,11 @@ def _care_leavers(oc3: pd.DataFrame, p: d.Period) -> pd.DataFrame:
     columns = {}
     for band, (low, high) in {"17_18": (17, 18), "19_21": (19, 21)}.items():
         cohort = counted & (age >= low) & (age <= high)
-        for what, group in (("eet", d.EET), ("suitable", d.SUITABLE)):
-            column = "ACTIV" if what == "eet" else "ACCOM"
-            columns[f"care_leavers_{band}_{what}||den"] = cohort
-            columns[f"care_leavers_{band}_{what}||num"] = cohort & oc3[column].isin(group)
+        known = cohort & ~oc3["ACCOM"].isin(d.SUITABILITY_NOT_KNOWN)
+        for what, base, column, group in (("eet", cohort, "ACTIV", d.EET),
+                                          ("suitable", known, "ACCOM", d.SUITABLE)):
+            columns[f"care_leavers_{band}_{what}||den"] = base
+            columns[f"care_leavers_{band}_{what}||num"] = base & oc3[column].isin(group)
     return _counts(oc3["LA"], columns)
 
 

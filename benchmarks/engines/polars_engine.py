@@ -97,9 +97,31 @@ def evaluate(frames: Frames, period: int) -> Published:
         {name: pooled[name].to_numpy().astype(np.float64) for name in values}))
 
 
+NO_PLACE = "\0"
+"""Stands for an episode whose PLACE is missing while the usual placement is carried."""
+
+
+def _moving(e: pl.LazyFrame) -> pl.LazyFrame:
+    """Episodes sorted by child and start, with `moving`: not a temporary placement, nor the
+    return from one (the episode after a temporary placement, back in the PLACE held before
+    it)."""
+    keys = ["LA", "CHILD"]
+    temporary = _test(pl.col("PLACE").is_in(d.TEMPORARY))
+    e = e.sort(*keys, "DECOM", maintain_order=True).with_columns(
+        temporary=temporary,
+        usual=pl.when(~temporary).then(pl.col("PLACE").fill_null(NO_PLACE))
+        .forward_fill().shift(1).over(keys))
+    after = pl.col("temporary").shift(1).over(keys).fill_null(False)
+    elsewhere = _test((pl.col("usual") != NO_PLACE)
+                      & (pl.col("PLACE").is_null() | (pl.col("usual") != pl.col("PLACE"))))
+    return e.with_columns(moving=~(pl.col("temporary") | (after & ~elsewhere)))
+
+
 def _care(frames: Frames, p: d.Period) -> pl.LazyFrame:
     """The SSDA903 indicators on the header: looked after, starting, ceasing, placements."""
-    e = frames["episodes"].lazy().with_row_index("row").filter(pl.col("CHILD").is_not_null())
+    e = _moving(frames["episodes"].lazy().with_row_index("row")
+                .filter(pl.col("CHILD").is_not_null()))
+    moving = pl.col("moving")
     has_distance = "PL_DISTANCE" in frames["episodes"].columns
     distance = pl.col("PL_DISTANCE") if has_distance else pl.lit(None, dtype=pl.Float64)
     ls_ok = _test(pl.col("LS").is_not_null() & ~pl.col("LS").is_in(d.SHORT_BREAKS))
@@ -112,21 +134,21 @@ def _care(frames: Frames, p: d.Period) -> pl.LazyFrame:
         cla=counted,
         started=_test(pl.col("RNE") == "S") & _in("DECOM", p) & ls_ok,
         ceased=ceases,
-        placements=(_test(pl.col("RNE").is_in(d.PLACEMENT_CHANGE)) & _in("DECOM", p))
+        placements=(_test(pl.col("RNE").is_in(d.PLACEMENT_CHANGE)) & moving & _in("DECOM", p))
         .cast(pl.Int64) + at_start.cast(pl.Int64),
         foster=counted & _test(pl.col("PLACE").is_in(d.FOSTER)),
         homes=counted & _test(pl.col("PLACE").is_in(d.SECURE_AND_CHILDRENS_HOMES)),
         independent=counted & _test(pl.col("PLACE").is_in(d.INDEPENDENT_AND_SUPPORTED)),
-        distance_known=counted & _test(distance < d.UNKNOWN_DISTANCE),
         far=counted & _test((distance > d.FAR_MILES) & (distance < d.UNKNOWN_DISTANCE)),
         last_start=pl.when(_test((pl.col("RNE") == "S") & (pl.col("DECOM") <= p.end)))
         .then(pl.col("DECOM")),
-        last_carer=pl.when(_test(pl.col("RNE").is_in(d.NEW_CARER) & (pl.col("DECOM") <= p.end)))
+        last_carer=pl.when(_test(pl.col("RNE").is_in(d.NEW_CARER) & moving
+                                 & (pl.col("DECOM") <= p.end)))
         .then(pl.col("DECOM")),
     )
     child = flagged.group_by("LA", "CHILD").agg(
         *(pl.col(name).any() for name in ("cla", "started", "ceased", "foster", "homes",
-                                          "independent", "distance_known", "far")),
+                                          "independent", "far")),
         pl.col("placements").sum(), pl.col("last_start").max(), pl.col("last_carer").max())
     # `last(REC of episodes where ceases_care_in_year by DEC)`, the later row on a tie.
     last = (flagged.filter(pl.col("ceased")).group_by("LA", "CHILD")
@@ -139,8 +161,7 @@ def _care(frames: Frames, p: d.Period) -> pl.LazyFrame:
     h = (frames["header"].lazy().join(child, on=keys, how="left")
          .join(last, on=keys, how="left").join(uasc, on=keys, how="left"))
     flag = {name: _test(pl.col(name)) for name in
-            ("cla", "started", "ceased", "foster", "homes", "independent", "distance_known",
-             "far", "uasc")}
+            ("cla", "started", "ceased", "foster", "homes", "independent", "far", "uasc")}
     cla = flag["cla"]
     stable_den = cla & _test(_age("DOB", p) < 16) & _test(pl.col("last_start")
                                                          <= p.end_minus_2y6m)
@@ -158,8 +179,8 @@ def _care(frames: Frames, p: d.Period) -> pl.LazyFrame:
         "placements_3plus||num": three,
         "long_term_stability||den": stable_den,
         "long_term_stability||num": stable_den & _test(pl.col("last_carer") <= p.end_minus_2y),
-        "placed_20_miles||den": cla & flag["distance_known"],
-        "placed_20_miles||num": cla & flag["distance_known"] & flag["far"],
+        "placed_20_miles||den": cla,
+        "placed_20_miles||num": cla & flag["far"],
         "foster_care||den": cla, "foster_care||num": cla & flag["foster"],
         "secure_and_childrens_homes||den": cla,
         "secure_and_childrens_homes||num": cla & flag["homes"],
@@ -181,11 +202,8 @@ def _need(frames: Frames, p: d.Period) -> tuple[pl.LazyFrame, pl.LazyFrame]:
     is_open = _test((pl.col("CINreferralDate") <= p.end)
                     & (pl.col("CINclosureDate").is_null() | (pl.col("CINclosureDate") > p.end))
                     & (pl.col("ReferralNFA") != 1).fill_null(True))
-    open_children = (c.filter(pl.col("LAchildID").is_not_null() & is_open).select(keys)
-                     .unique().with_columns(open=pl.lit(True)))
-    in_need = _per_la(frames["child_identifiers"].lazy().join(open_children, on=keys,
-                                                               how="left"),
-                      "LA", {"cin_rate_per_10k||num": _test(pl.col("open"))})
+    # Episodes of need open on 31 March, as DfE counts children in need (`At31_episodes`).
+    in_need = _per_la(c, "LA", {"cin_rate_per_10k||num": is_open})
     # The latest earlier referral of the same child: an as-of join on the date, by child.
     earlier = (c.filter(pl.col("LAchildID").is_not_null() & pl.col("CINreferralDate").is_not_null())
                .select(*keys, previous=pl.col("CINreferralDate")).sort("previous"))
@@ -222,9 +240,11 @@ def _care_leavers(frames: Frames, p: d.Period) -> pl.LazyFrame:
     columns = {}
     for band, (low, high) in {"17_18": (17, 18), "19_21": (19, 21)}.items():
         cohort = counted & _test((age >= low) & (age <= high))
-        for what, column, group in (("eet", "ACTIV", d.EET), ("suitable", "ACCOM", d.SUITABLE)):
-            columns[f"care_leavers_{band}_{what}||den"] = cohort
-            columns[f"care_leavers_{band}_{what}||num"] = cohort & _test(
+        known = cohort & ~_test(pl.col("ACCOM").is_in(d.SUITABILITY_NOT_KNOWN))
+        for what, base, column, group in (("eet", cohort, "ACTIV", d.EET),
+                                          ("suitable", known, "ACCOM", d.SUITABLE)):
+            columns[f"care_leavers_{band}_{what}||den"] = base
+            columns[f"care_leavers_{band}_{what}||num"] = base & _test(
                 pl.col(column).is_in(group))
     return _per_la(frames["oc3"].lazy(), "LA", columns)
 
