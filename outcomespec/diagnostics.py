@@ -96,6 +96,11 @@ class OutcomeSpecError(Exception):
         super().__init__(summary)
 
 
+class OutcomeSpecWarning(UserWarning):
+    """Issued by `Framework.evaluate` for what a reader of the results must know: data
+    warnings, indicators not evaluated, values read as missing (see `Run.notices`)."""
+
+
 def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> str | None:
     """Suggest the closest names in scope, as a help line, or None if nothing is close.
 

@@ -76,7 +76,8 @@ from outcomespec.kernels import factorize, first_rows
 from outcomespec.tables import Table, missing_mask
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
-           "LoadReport", "LoadResult", "codelists_of", "load_directory", "load_table"]
+           "LoadReport", "LoadResult", "codelists_of", "file_names", "load_directory",
+           "load_table"]
 
 ABSENT = "absent column"
 """The report's rule for the values of a declared column that the file does not have."""
@@ -203,8 +204,8 @@ def load_directory(
     loaders: dict[str, tuple[_Loader, Table | None]] = {}
     for dataset in datasets:
         short = dataset.name.rsplit(".", 1)[-1]
-        found = [directory / f"{short}{suffix}" for suffix in SUFFIXES
-                 if os.path.lexists(directory / f"{short}{suffix}")]
+        found = [directory / name for name in file_names(dataset)
+                 if os.path.lexists(directory / name)]
         if not found:
             continue
         shown = str(found[0])
@@ -237,6 +238,17 @@ def load_directory(
     for name, (loader, _) in loaders.items():
         results[name] = loader.finish(shared.get(name))
     return {d.name: results[d.name] for d in datasets if d.name in results}
+
+
+def file_names(dataset: m.Dataset) -> tuple[str, ...]:
+    """The names of the files `load_directory` reads a dataset from, in order of preference.
+
+    >>> file_names(m.Dataset("ssda903.episodes", None, "episode", (), (), None, None, (),
+    ...                      m.UnknownCodePolicy.ERROR))
+    ('episodes.csv', 'episodes.parquet')
+    """
+    short = dataset.name.rsplit(".", 1)[-1]
+    return tuple(f"{short}{suffix}" for suffix in SUFFIXES)
 
 
 @contextmanager
