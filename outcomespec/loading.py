@@ -215,8 +215,13 @@ def load_directory(
                 "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
                 f"`{short}`", None, path=shown, help="keep only one of the two files")
         else:
-            real = found[0].resolve()
-            if not real.is_relative_to(root):
+            try:
+                real = found[0].resolve()
+            except (OSError, RuntimeError) as error:  # a link loop is a RuntimeError on 3.11
+                real, problem = found[0], Diagnostic.of(
+                    "D108", f"cannot read `{shown}`: {error}", None, path=shown,
+                    help="check the path and that you may read the file")
+            if problem is None and not real.is_relative_to(root):
                 problem = Diagnostic.of(
                     "D108", f"`{shown}` is a symbolic link to a file outside `{directory}`",
                     None, path=shown,
