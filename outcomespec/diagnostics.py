@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 import heapq
 import itertools
-from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from attrs import frozen
@@ -112,7 +111,7 @@ MAX_EDITS = 5
 otherwise): names further apart are not what the user meant."""
 MAX_CANDIDATES = 5_000
 """At most this many candidates are looked at (the first, in the order given)."""
-MAX_COMPARED = 100
+MAX_COMPARED = 30
 """At most this many of them, the closest by a cheap lower bound, are compared in full."""
 
 
@@ -122,9 +121,9 @@ def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> str
     Closeness is the optimal string alignment distance (a swapped pair of letters is one
     edit), ignoring case. The work is bounded whatever the input (see `MAX_NAME`,
     `MAX_EDITS`, `MAX_CANDIDATES`, `MAX_COMPARED`): candidates of the wrong length are passed
-    over at once, the others are ranked by a lower bound on the distance (letters one has
-    and the other lacks), and only the closest are compared letter by letter, within a band
-    that stops as soon as the distance is too large.
+    over at once, the others are ranked by a lower bound on the distance (letters one uses
+    and the other does not), and only the closest are compared letter by letter, within a band
+    that narrows to the closest distance found so far and stops as soon as it is exceeded.
 
     >>> did_you_mean("DECMO", ["DECOM", "DEC", "REC", "LS"])
     'did you mean `DECOM`?'
@@ -137,7 +136,7 @@ def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> str
         return None
     lowered = word.lower()
     allowed = min(len(word) // 3 + 1, MAX_EDITS)
-    letters = Counter(lowered)
+    letters = frozenset(lowered)
     bounded = []
     for candidate in itertools.islice(dict.fromkeys(candidates), MAX_CANDIDATES):
         if abs(len(candidate) - len(word)) <= allowed:
@@ -146,27 +145,28 @@ def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> str
             if bound <= allowed:
                 bounded.append((bound, candidate, other))
     scored = []
-    for _, candidate, other in heapq.nsmallest(MAX_COMPARED, bounded):
-        distance = edit_distance(lowered, other, allowed)
+    closest = allowed  # only a candidate as close as the closest so far can be suggested
+    for bound, candidate, other in heapq.nsmallest(MAX_COMPARED, bounded):
+        if bound > closest:
+            break
+        distance = edit_distance(lowered, other, closest)
         if distance is not None:
             scored.append((distance, candidate))
+            closest = distance
     if not scored:
         return None
-    closest = min(distance for distance, _ in scored)
     best = [c for d, c in sorted(scored) if d == closest][:limit]
     if len(best) == 1:
         return f"did you mean `{best[0]}`?"
     return "did you mean " + ", ".join(f"`{c}`" for c in best[:-1]) + f" or `{best[-1]}`?"
 
 
-def _letters_apart(letters: Counter[str], other: str) -> int:
-    """A lower bound on the edit distance: the letters one word has and the other lacks, on
-    the side that lacks more (each edit mends at most one of them)."""
-    extra = Counter(other)
-    extra.subtract(letters)
-    more = sum(n for n in extra.values() if n > 0)
-    fewer = -sum(n for n in extra.values() if n < 0)
-    return max(more, fewer)
+def _letters_apart(letters: frozenset[str], other: str) -> int:
+    """A lower bound on the edit distance, cheap to compute: the letters that one word uses
+    and the other does not, on the side with more of them (each edit brings in or removes at
+    most one letter)."""
+    theirs = set(other)
+    return max(len(letters - theirs), len(theirs - letters))
 
 
 def edit_distance(a: str, b: str, most: int) -> int | None:

@@ -64,7 +64,7 @@ def too_large(shown: str, size: int, limit: int) -> Diagnostic:
         "D108", f"`{shown}` is larger than the limit for a data file ({_size(size)}, limit "
         f"{_size(limit)})", None, path=shown,
         help=f"check that this is the right file; to read it, set {LIMIT_VARIABLE} (e.g. "
-             f"{LIMIT_VARIABLE}={-(-size // (1 << 30)) + 1}G)")
+             f"{LIMIT_VARIABLE}={_above(size)})")
 
 
 def sniff_csv(head: bytes, size: int, shown: str) -> Diagnostic | None:
@@ -115,6 +115,12 @@ def sniff_parquet(head: bytes, tail: bytes, shown: str) -> Diagnostic | None:
     return Diagnostic.of(
         "D108", f"`{shown}` is not a Parquet file (it does not begin and end with `PAR1`)",
         None, path=shown, help="write the file again as Parquet, or name a CSV file `.csv`")
+
+
+def _above(size: int) -> str:
+    """A round limit above `size`, as the variable takes it (`2G` for 1.2 GiB, `394M`)."""
+    unit, factor = ("G", 1 << 30) if size >= 1 << 30 else ("M", 1 << 20)
+    return f"{-(-size // factor) + 1}{unit}"
 
 
 def _size(size: int) -> str:
