@@ -297,7 +297,7 @@ def _load(path: Path, root: Path | None) -> Framework | None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    chosen = _eval_format(args)
+    chosen = _eval_usage(args)
     frameworks = []
     for path in args.frameworks:
         framework = _load(path, args.root)
@@ -334,8 +334,9 @@ def _eval(args: argparse.Namespace) -> int:
     return status
 
 
-def _eval_format(args: argparse.Namespace) -> str:
-    """The output format, its optional package importable; checked before any work."""
+def _eval_usage(args: argparse.Namespace) -> str:
+    """The output format, once `--data`, `--out` and the format are known to be usable
+    (usage mistakes are found here, before anything is read)."""
     if not args.data.is_dir():
         msg = f"--data {args.data} is not a directory"
         raise _UsageError(msg)
