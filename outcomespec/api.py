@@ -56,13 +56,21 @@ class Run:
 
     def notices(self) -> tuple[str, ...]:
         """What a reader of the results must know, one text each: every data diagnostic,
-        every indicator not evaluated, and per dataset the values read as missing.
+        every indicator not evaluated, numerators that counted units outside their
+        denominator, rows in no known local authority, and per dataset the values read as
+        missing.
 
         `Framework.evaluate` issues each as an `OutcomeSpecWarning`.
         """
+        evaluation = self.evaluation
         texts = [render_text(d) for d in self.diagnostics]
         texts += [f"indicator `{s.indicator.name}` was not evaluated: {s.reason}"
-                  for s in self.evaluation.skipped]
+                  for s in evaluation.skipped]
+        texts += [f"indicator `{v.indicator.name}`: {v.units:,} units counted by the numerator "
+                  f"are not in the denominator (first rows {list(v.example_rows)})"
+                  for v in evaluation.violations]
+        texts += [f"`{dataset}`: {rows:,} rows are in no known local authority"
+                  for dataset, rows in evaluation.rows_outside_areas]
         for dataset, result in sorted(self.loads.items()):
             missing = result.report.read_as_missing()
             if missing:

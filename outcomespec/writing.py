@@ -27,6 +27,7 @@ read-only, a path under /proc).
 ... except OutputError as error:
 ...     print(error)  # doctest: +ELLIPSIS
 `.../a.csv` is an input of this run; write the output to another file
+>>> import shutil; shutil.rmtree(folder)
 """
 
 from __future__ import annotations
