@@ -6,9 +6,9 @@
 """
 
 from outcomespec.api import Alignment, Framework, align, load
-from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, Severity
+from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, OutcomeSpecWarning, Severity
 
 __version__ = "0.1.0"
 
-__all__ = ["Alignment", "Diagnostic", "Framework", "OutcomeSpecError", "Severity", "__version__",
-           "align", "load"]
+__all__ = ["Alignment", "Diagnostic", "Framework", "OutcomeSpecError", "OutcomeSpecWarning",
+           "Severity", "__version__", "align", "load"]

@@ -11,6 +11,8 @@ E001
 from __future__ import annotations
 
 import datetime as dt
+import os
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,12 +24,21 @@ from outcomespec.alignment import Alignment
 from outcomespec.alignment import align as align_frameworks
 from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
+from outcomespec.checker.project import load_project
 from outcomespec.datachecks import absent_columns, skipping, unmatched_texts
-from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, sort_diagnostics
+from outcomespec.datafiles import is_source
+from outcomespec.diagnostics import (
+    Diagnostic,
+    OutcomeSpecError,
+    OutcomeSpecWarning,
+    did_you_mean,
+    sort_diagnostics,
+)
 from outcomespec.evaluation import Evaluation, evaluate_plan
 from outcomespec.identifiers import share_codes
-from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
+from outcomespec.loading import LoadResult, codelists_of, file_names, load_directory, load_table
 from outcomespec.planning import Plan, compile_plan
+from outcomespec.rendering import render_text
 from outcomespec.results import Results, build_results
 
 DataSource = str | Path | Mapping[str, Any]
@@ -43,7 +54,32 @@ class Run:
     evaluation: Evaluation
     loads: Mapping[str, LoadResult]
     diagnostics: tuple[Diagnostic, ...]
-    """Warnings from loading the data (errors raise instead)."""
+    """Warnings from loading the data (errors raise instead, unless `keep_going`)."""
+
+    def notices(self) -> tuple[str, ...]:
+        """What a reader of the results must know, one text each: every data diagnostic,
+        every indicator not evaluated, numerators that counted units outside their
+        denominator, rows in no known local authority, and per dataset the values read as
+        missing.
+
+        `Framework.evaluate` issues each as an `OutcomeSpecWarning`.
+        """
+        evaluation = self.evaluation
+        texts = [render_text(d) for d in self.diagnostics]
+        texts += [f"indicator `{s.indicator.name}` was not evaluated: {s.reason}"
+                  for s in evaluation.skipped]
+        texts += [f"indicator `{v.indicator.name}`: {v.units:,} units counted by the numerator "
+                  f"are not in the denominator (first rows {list(v.example_rows)})"
+                  for v in evaluation.violations]
+        texts += [f"`{dataset}`: {rows:,} rows are in no known local authority"
+                  for dataset, rows in evaluation.rows_outside_areas]
+        for dataset, result in sorted(self.loads.items()):
+            missing = result.report.read_as_missing()
+            if missing:
+                rules = "; ".join(f"{rule}: {count:,}" for rule, count in sorted(missing.items()))
+                texts.append(f"`{dataset}` ({result.report.source}): "
+                             f"{sum(missing.values()):,} values read as missing ({rules})")
+        return tuple(texts)
 
 
 @frozen
@@ -74,11 +110,16 @@ class Framework:
         """Compute every indicator for every area, for the reporting year ending in `period`.
 
         Raises `OutcomeSpecError` with the data diagnostics when the data have errors, unless
-        `keep_going`; `run` gives the warnings and the load and evaluation reports as well.
-        `area` names the local authority of a single authority's return that has no area
-        column.
+        `keep_going`; `TypeError` or `ValueError`, naming the argument, when an argument is
+        not one this function takes. Issues an `OutcomeSpecWarning` for each thing `run`
+        reports that a reader of the results must know (`Run.notices`): data warnings,
+        indicators not evaluated, values read as missing. `area` names the local authority
+        of a single authority's return that has no area column.
         """
-        return self.run(data, period, area=area, keep_going=keep_going).results
+        run = self.run(data, period, area=area, keep_going=keep_going)
+        for notice in run.notices():
+            warnings.warn(notice, OutcomeSpecWarning, stacklevel=2)
+        return run.results
 
     def run(self, data: DataSource, period: int | None = None, *,
             area: str | None = None, keep_going: bool = False) -> Run:
@@ -128,6 +169,7 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
     reports only the datasets its framework reads; errors are handled as in `Framework.run`.
     """
+    _check_arguments(data, area, keep_going)
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
     modules = {module.name: module for fw in frameworks for module in fw.modules}
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
@@ -140,24 +182,79 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     return tuple(runs)
 
 
+def _check_arguments(data: object, area: object, keep_going: object) -> None:
+    """Raise `TypeError`, naming the argument, for a value of the wrong type (before work)."""
+    if isinstance(data, Mapping):
+        for name, source in data.items():
+            if not isinstance(name, str):
+                msg = f"data: dataset names must be text, not {type(name).__name__} ({name!r})"
+                raise TypeError(msg)
+            if not is_source(source):
+                msg = (f"data[{name!r}] must be a path to a .csv or .parquet file, a pandas "
+                       "DataFrame, a pyarrow Table or a mapping of column name to values, "
+                       f"not {type(source).__name__}")
+                raise TypeError(msg)
+    elif not isinstance(data, str | os.PathLike) or isinstance(os.fspath(data), bytes):
+        msg = ("data must be a directory of <dataset>.csv or .parquet files (a str or Path) "
+               "or a mapping of dataset name to table, not "
+               f"{type(data).__name__}")
+        raise TypeError(msg)
+    if area is not None and not isinstance(area, str):
+        msg = f"area must be a local authority code as text (\"202\"), not {type(area).__name__}"
+        raise TypeError(msg)
+    if not isinstance(keep_going, bool):
+        msg = f"keep_going must be True or False, not {type(keep_going).__name__}"
+        raise TypeError(msg)
+
+
 def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
                data: DataSource, area: str | None) -> dict[str, LoadResult]:
     codelists = codelists_of(modules)
-    if isinstance(data, str | Path):
-        return load_directory(datasets, Path(data), codelists, area=area)
+    if not isinstance(data, Mapping):
+        directory = Path(data)
+        if not directory.is_dir():
+            msg = f"data: `{directory}` is not a directory of <dataset>.csv or .parquet files"
+            raise NotADirectoryError(msg)
+        return load_directory(datasets, directory, codelists, area=area)
     by_name = {d.name: d for d in datasets} | {d.name.rsplit(".", 1)[-1]: d
                                                for d in datasets}
     loads = {}
     for name, source in data.items():
         dataset = by_name.get(name)
         if dataset is None:
-            known = ", ".join(sorted(d.name.rsplit(".", 1)[-1] for d in datasets))
-            msg = f"`{name}` is not a dataset this framework reads (it reads: {known})"
-            raise KeyError(msg)
+            short = sorted(d.name.rsplit(".", 1)[-1] for d in datasets)
+            msg = (f"data: `{name}` is not a dataset the framework reads (it reads: "
+                   f"{', '.join(short)})")
+            hint = did_you_mean(name, by_name)
+            raise ValueError(msg + (f"; {hint}" if hint else ""))
         loads[dataset.name] = load_table(dataset, source, codelists, name=name,
                                          area=area if dataset.area else None)
     shared = share_codes({name: r.table for name, r in loads.items() if r.table is not None})
     return {name: evolve(r, table=shared.get(name)) for name, r in loads.items()}
+
+
+def data_files(frameworks: Sequence[Framework], directory: str | Path) -> tuple[Path, ...]:
+    """The files evaluating `frameworks` on `directory` looks for, whether there or not:
+    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each.
+
+    Why: to refuse, before any work, a directory that holds none of them, and an output
+    file that would overwrite one of them.
+    """
+    names = dict.fromkeys(name for fw in frameworks for d in fw.datasets()
+                          for name in file_names(d))
+    return tuple(Path(directory) / name for name in names)
+
+
+def framework_files(paths: Sequence[str | Path], root: str | Path | None = None
+                    ) -> tuple[Path, ...]:
+    """Every file reading `paths` opens: each file and everything it imports, with symbolic
+    links followed (so that an output file is never one of them).
+
+    >>> framework_files(["missing.ospec"])
+    ()
+    """
+    project = load_project([Path(p) for p in paths], Path(root) if root is not None else None)
+    return tuple(module.path for module in project.modules)
 
 
 def latest_period(reporting: m.ReportingPeriod, today: dt.date | None = None) -> int:
@@ -213,5 +310,5 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
     return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
 
 
-__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "align", "latest_period",
-           "load"]
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "align", "data_files",
+           "framework_files", "latest_period", "load"]

@@ -1,33 +1,40 @@
 """The `outcomespec` command line. Uses only the public API and renders at the edge.
 
-Exit codes: 0 clean, 1 errors in the files (or `fmt --check` would change a file), 2 usage,
-70 an internal error (a bug in outcomespec: one line asking for a report; `--debug` shows
-the traceback).
+Exit codes: 0 clean, 1 errors in the files or the data (or `fmt --check` would change a file,
+or `eval` computed no value or, without `--allow-missing`, left an indicator without data),
+2 a usage mistake (found before any work is done), 70 an internal error (a bug in
+outcomespec: one line asking for a report; `--debug` shows the traceback).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import math
 import os
 import sys
-import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from outcomespec import __version__
-from outcomespec.api import Framework, Run, align, load, run_all
+from outcomespec.api import Framework, Run, align, data_files, framework_files, load, run_all
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
-from outcomespec.demo import run_demo
+from outcomespec.demo import MAX_SCALE, run_demo
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.formatter import format_source
 from outcomespec.reading import read_source
 from outcomespec.rendering import render_all, render_json
 from outcomespec.results import Results
+from outcomespec.writing import Content, OutputError, check_folder, check_output, write_output
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
+EXTRAS = {"parquet": "pyarrow.parquet"}
+"""The formats that need an optional package, and the module each needs."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,25 +44,63 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _UsageError(Exception):
+    """A usage mistake found before any work: one line, exit 2."""
+
+
+def _bounded(what: str, allowed: Callable[[float], bool]) -> Callable[[str], float]:
+    """An argparse type: a number for which `allowed` holds (never NaN: it fails every test)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not allowed(value):
+            msg = f"must be {what}, not `{text}`"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+    return parse
+
+
+_scale = _bounded(f"above 0 and at most {MAX_SCALE:g}", lambda value: 0 < value <= MAX_SCALE)
+_fraction = _bounded("a fraction from 0 to 1", lambda value: 0 <= value <= 1)
+
+
+def _seed(text: str) -> int:
+    """An argparse type: a non-negative whole number (the random generator's seed)."""
+    if not text.strip().isdigit():
+        msg = f"must be a whole number 0 or above, not `{text}`"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="outcomespec", description=__doc__.split("\n")[0] if __doc__ else "")
     parser.add_argument("--version", action="version", version=f"outcomespec {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    # --debug is accepted after the subcommand too; there it must not reset the value
+    # given before it, hence no default.
+    anywhere = _Parser(add_help=False)
+    anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                          help="show tracebacks of internal errors")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    check = commands.add_parser("check", help="parse and check framework files")
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, parents=[anywhere])
+
+    check = command("check", "parse and check framework files")
     check.add_argument("files", nargs="+", type=Path, metavar="FILE")
     check.add_argument("--format", choices=("text", "json"), default="text")
     check.add_argument("--root", type=Path, help="project root imports must stay inside "
                        "(default: the current directory, or the files' common directory)")
     check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
 
-    fmt = commands.add_parser("fmt", help="format framework files in place")
+    fmt = command("fmt", "format framework files in place")
     fmt.add_argument("files", nargs="+", type=Path, metavar="FILE")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if any file would change")
 
-    evaluate = commands.add_parser("eval", help="evaluate frameworks on data files")
+    evaluate = command("eval", "evaluate frameworks on data files")
     evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
                           help="directory of <dataset>.csv or <dataset>.parquet files")
@@ -71,14 +116,17 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--keep-going", action="store_true",
                           help="evaluate despite data errors, reading bad values as missing "
                                "(they are reported, and the exit status is still 1)")
+    evaluate.add_argument("--allow-missing", action="store_true",
+                          help="exit 0 even when data are missing for some indicators (they "
+                               "are still reported); a table without any value still exits 1")
     evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
 
-    plan = commands.add_parser("explain", help="show the evaluation plan of a framework")
+    plan = command("explain", "show the evaluation plan of a framework")
     plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
     plan.add_argument("--root", type=Path, help="project root imports must stay inside")
 
-    aligning = commands.add_parser("align", help="align frameworks: goals × frameworks "
-                                   "coverage, duplicated indicators, polarity conflicts")
+    aligning = command("align", "align frameworks: goals × frameworks coverage, duplicated "
+                       "indicators, polarity conflicts")
     aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
     aligning.add_argument("--format", choices=("text", "json", "html"), default="text")
     aligning.add_argument("--out", type=Path, metavar="FILE",
@@ -86,18 +134,19 @@ def _parser() -> argparse.ArgumentParser:
     aligning.add_argument("--root", type=Path, help="project root imports must stay inside "
                           "(default: the current directory, or the files' common directory)")
 
-    demo = commands.add_parser("demo", help="generate national synthetic data, evaluate the "
-                               "shipped frameworks, and summarise")
+    demo = command("demo", "generate national synthetic data, evaluate the shipped "
+                   "frameworks, and summarise")
     demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR")
     demo.add_argument("--frameworks", type=Path, default=Path("frameworks"), metavar="DIR",
                       help="the shipped frameworks (default: ./frameworks of the checkout)")
-    demo.add_argument("--scale", type=float, default=1.0, help="1 = one national year")
-    demo.add_argument("--seed", type=int, default=2025)
-    demo.add_argument("--pupils", type=float, default=0.0, metavar="FRACTION",
+    demo.add_argument("--scale", type=_scale, default=1.0, help="1 = one national year")
+    demo.add_argument("--seed", type=_seed, default=2025)
+    demo.add_argument("--pupils", type=_fraction, default=0.0,
+                      metavar="FRACTION",
                       help="also write a school census with this fraction of all pupils, for "
                            "the shared outcomes' comparisons with all children (slower)")
 
-    explain = commands.add_parser("explain-code", help="explain a diagnostic code")
+    explain = command("explain-code", "explain a diagnostic code")
     explain.add_argument("code")
     return parser
 
@@ -112,50 +161,63 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     except KeyboardInterrupt:
         return 130
-    except Exception as error:
+    except _UsageError as error:
+        return _error(str(error), EXIT_USAGE)
+    except OutputError as error:
+        return _error(str(error), EXIT_ERRORS)
+    except OSError as error:
+        if error.filename is None:
+            return _internal(error, args.debug)
+        # The file system refused a path the user gave (a full disk, a permission taken
+        # away while the command ran): their environment, not a bug in outcomespec.
         if args.debug:
             traceback.print_exc()
-        sys.stderr.write(
-            f"outcomespec: internal error ({type(error).__name__}); this is a bug in "
-            "outcomespec, please report it with the file that caused it "
-            "(run again with --debug for details)\n")
-        return EXIT_INTERNAL
+        return _error(f"cannot use `{error.filename}`: {error.strerror or error}",
+                      EXIT_ERRORS)
+    except Exception as error:
+        return _internal(error, args.debug)
+
+
+def _error(message: str, status: int) -> int:
+    sys.stderr.write(f"outcomespec: error: {message}\n")
+    return status
+
+
+def _internal(error: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    sys.stderr.write(
+        f"outcomespec: internal error ({type(error).__name__}); this is a bug in "
+        "outcomespec, please report it with the file that caused it "
+        "(run again with --debug for details)\n")
+    return EXIT_INTERNAL
 
 
 def _run(args: argparse.Namespace) -> int:
-    if args.command == "check":
-        return _check(args)
-    if args.command == "fmt":
-        return _fmt(args)
-    if args.command == "eval":
-        return _eval(args)
-    if args.command == "align":
-        return _align(args)
-    if args.command == "demo":
-        if not (args.frameworks / "csc_national_framework.ospec").is_file():
-            sys.stderr.write(f"outcomespec: error: no csc_national_framework.ospec in "
-                             f"{args.frameworks}; run from the checkout or give --frameworks\n")
-            return EXIT_USAGE
-        try:
-            run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
-                     pupils=args.pupils, say=_progress)
-        except OutcomeSpecError as error:
-            sys.stdout.write(render_all(error.diagnostics))
-            return EXIT_ERRORS
-        return EXIT_OK
-    if args.command == "explain":
-        framework = _load(args.framework, args.root)
-        if framework is None:
-            return EXIT_ERRORS
-        sys.stdout.write(framework.explain())
-        return EXIT_OK
-    if args.command == "explain-code":
-        info = CODES.get(args.code.upper())
-        if info is None:
-            sys.stderr.write(f"outcomespec: no diagnostic code `{args.code}`\n")
-            return EXIT_USAGE
-        sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}\n")
-        return EXIT_OK
+    match args.command:
+        case "check":
+            return _check(args)
+        case "fmt":
+            return _fmt(args)
+        case "eval":
+            return _eval(args)
+        case "align":
+            return _align(args)
+        case "demo":
+            return _demo(args)
+        case "explain":
+            framework = _load(args.framework, args.root)
+            if framework is None:
+                return EXIT_ERRORS
+            sys.stdout.write(framework.explain())
+            return EXIT_OK
+        case "explain-code":
+            info = CODES.get(args.code.upper())
+            if info is None:
+                return _error(f"no diagnostic code `{args.code}`", EXIT_USAGE)
+            sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n"
+                             f"{info.explanation}\n")
+            return EXIT_OK
     raise AssertionError(args.command)
 
 
@@ -168,12 +230,18 @@ def _default_root(files: list[Path]) -> Path | None:
     return cwd if inside else None
 
 
+def _root(args: argparse.Namespace, files: list[Path]) -> Path | None:
+    """The project root imports must stay inside: `--root` (checked), or the default."""
+    if args.root is None:
+        return _default_root(files)
+    if not args.root.is_dir():
+        msg = f"--root {args.root} is not a directory"
+        raise _UsageError(msg)
+    return Path(args.root)
+
+
 def _check(args: argparse.Namespace) -> int:
-    if args.root is not None and not args.root.is_dir():
-        sys.stderr.write(f"outcomespec: error: --root {args.root} is not a directory\n")
-        return EXIT_USAGE
-    root = args.root if args.root is not None else _default_root(args.files)
-    result = check_paths(list(args.files), root)
+    result = check_paths(list(args.files), _root(args, list(args.files)))
     if args.format == "json":
         sys.stdout.write(render_json(result.diagnostics) + "\n")
     elif result.diagnostics:
@@ -184,6 +252,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _fmt(args: argparse.Namespace) -> int:
+    """Format each file in place; a file that cannot be written is reported and the rest are
+    still formatted (exit 1). A symbolic link is written through and kept."""
     status = EXIT_OK
     problems: list[Diagnostic] = []
     for path in args.files:
@@ -203,14 +273,15 @@ def _fmt(args: argparse.Namespace) -> int:
             sys.stdout.write(f"would reformat {path}\n")
             status = EXIT_ERRORS
             continue
-        _write_atomically(path, formatted)
+        try:
+            write_output(path, formatted)
+        except OutputError as error:
+            status = _error(str(error), EXIT_ERRORS)
+            continue
         sys.stdout.write(f"reformatted {path}\n")
     if problems:
         sys.stdout.write(render_all(problems))
     return status
-
-
-FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
 
 
 def _load(path: Path, root: Path | None) -> Framework | None:
@@ -226,20 +297,14 @@ def _load(path: Path, root: Path | None) -> Framework | None:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    if not args.data.is_dir():
-        sys.stderr.write(f"outcomespec: error: --data {args.data} is not a directory\n")
-        return EXIT_USAGE
-    chosen = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
-    if chosen not in FORMATS:
-        sys.stderr.write(f"outcomespec: error: cannot tell the format from `{args.out}`; "
-                         "give --format\n")
-        return EXIT_USAGE
+    chosen = _eval_usage(args)
     frameworks = []
     for path in args.frameworks:
         framework = _load(path, args.root)
         if framework is None:
             return EXIT_ERRORS
         frameworks.append(framework)
+    inputs = _eval_inputs(args, frameworks)
     try:
         runs = run_all(frameworks, args.data, args.period, area=args.area,
                        keep_going=args.keep_going)
@@ -250,32 +315,108 @@ def _eval(args: argparse.Namespace) -> int:
     for framework, run in zip(frameworks, runs, strict=True):
         sys.stderr.write(_summary(framework.name, run, shown))
     results = Results.concatenate([run.results for run in runs])
-    status = EXIT_ERRORS if any(d.is_error for run in runs for d in run.diagnostics) else EXIT_OK
-    if chosen == "parquet":
-        if args.out is None:
-            sys.stderr.write("outcomespec: error: parquet needs --out FILE\n")
-            return EXIT_USAGE
-        results.to_parquet(args.out)
-        return status
-    text = {"csv": results.to_csv, "json": results.to_json,
-            "fingertips": results.to_fingertips_csv, "ees": results.to_ees_csv}[chosen]()
-    assert text is not None
+    content = _content(results, chosen)
     if args.out is None:
-        sys.stdout.write(text)
+        assert isinstance(content, str)  # parquet without --out is refused above
+        sys.stdout.write(content)
     else:
-        _write_atomically(args.out, text)
+        write_output(args.out, content, inputs=inputs)
+    status = EXIT_ERRORS if any(d.is_error for run in runs for d in run.diagnostics) else EXIT_OK
+    if not _has_values(results):
+        return _error("no indicator has a value: nothing in the data could be evaluated "
+                      "(see above)", EXIT_ERRORS)
+    missing = _missing_data(runs)
+    if missing and not args.allow_missing:
+        return _error(f"data are missing for {len(missing)} of the indicators asked for "
+                      f"({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}; see "
+                      "above); give --allow-missing to accept a table without them",
+                      EXIT_ERRORS)
     return status
 
 
+def _eval_usage(args: argparse.Namespace) -> str:
+    """The output format, once `--data`, `--out` and the format are known to be usable
+    (usage mistakes are found here, before anything is read)."""
+    if not args.data.is_dir():
+        msg = f"--data {args.data} is not a directory"
+        raise _UsageError(msg)
+    if args.out is not None:
+        _check_out(args.out, ())
+    chosen: str = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
+    if chosen not in FORMATS:
+        msg = f"cannot tell the format from `{args.out}`; give --format"
+        raise _UsageError(msg)
+    if chosen == "parquet" and args.out is None:
+        msg = "parquet needs --out FILE"
+        raise _UsageError(msg)
+    if chosen in EXTRAS:
+        try:
+            importlib.import_module(EXTRAS[chosen])
+        except ImportError as error:
+            package = EXTRAS[chosen].partition(".")[0]
+            msg = (f"--format {chosen} needs {package}, which is not installed: pip install "
+                   f"'outcomespec[data]' (or choose another --format)")
+            raise _UsageError(msg) from error
+    return chosen
+
+
+def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
+    """Every file the run reads, once `--data` is known to hold some of them (else a usage
+    mistake naming the files looked for), and `--out` known not to be one of them."""
+    looked_for = data_files(frameworks, args.data)
+    found = [path for path in looked_for if os.path.lexists(path)]
+    if not found:
+        names = ", ".join(dict.fromkeys(path.stem for path in looked_for))
+        msg = (f"--data {args.data} holds none of the files the frameworks read (looked for "
+               f"{names}, each as .csv or .parquet)")
+        raise _UsageError(msg)
+    inputs = [*framework_files(args.frameworks, _root(args, list(args.frameworks))), *found]
+    if args.out is not None:
+        _check_out(args.out, inputs)
+    return inputs
+
+
+def _check_out(out: Path, inputs: Sequence[Path]) -> None:
+    """A usage mistake when `--out` cannot take the output or is one of the run's inputs
+    (checked before any work)."""
+    try:
+        check_output(out, inputs)
+    except OutputError as error:
+        raise _UsageError(f"--out: {error}") from error
+
+
+def _content(results: Results, chosen: str) -> Content:
+    """The results in the chosen format: text, or for Parquet a writer of the file."""
+    if chosen == "parquet":
+        return results.to_parquet
+    text = {"csv": results.to_csv, "json": results.to_json,
+            "fingertips": results.to_fingertips_csv, "ees": results.to_ees_csv}[chosen]()
+    assert text is not None
+    return text
+
+
+def _has_values(results: Results) -> bool:
+    """Whether any row has a value, shown or withheld by suppression."""
+    return any(not math.isnan(value) for value in results.value.tolist()) or any(
+        results.suppressed.tolist())
+
+
+def _missing_data(runs: Sequence[Run]) -> list[str]:
+    """The indicators asked for whose data are missing (`framework.indicator`).
+
+    Today these are the indicators that could not be evaluated (a dataset they need was not
+    supplied, or held no rows for the period); when results carry a note for each blank,
+    values left blank for want of data belong here too.
+    """
+    return [f"{skipped.indicator.framework}.{skipped.indicator.id}"
+            for run in runs for skipped in run.evaluation.skipped]
+
+
 def _align(args: argparse.Namespace) -> int:
-    if args.root is not None and not args.root.is_dir():
-        sys.stderr.write(f"outcomespec: error: --root {args.root} is not a directory\n")
-        return EXIT_USAGE
-    if args.out is not None and not args.out.parent.is_dir():
-        sys.stderr.write(f"outcomespec: error: --out {args.out}: no directory "
-                         f"{args.out.parent}\n")
-        return EXIT_USAGE
-    root = args.root if args.root is not None else _default_root(list(args.frameworks))
+    root = _root(args, list(args.frameworks))
+    inputs = framework_files(args.frameworks, root)
+    if args.out is not None:
+        _check_out(args.out, inputs)
     try:
         alignment = align(args.frameworks, root)
     except OutcomeSpecError as error:
@@ -288,7 +429,25 @@ def _align(args: argparse.Namespace) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        _write_atomically(args.out, text)
+        write_output(args.out, text, inputs=inputs)
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    if not (args.frameworks / "csc_national_framework.ospec").is_file():
+        msg = (f"no csc_national_framework.ospec in {args.frameworks}; run from the checkout "
+               "or give --frameworks")
+        raise _UsageError(msg)
+    try:
+        check_folder(args.out)
+    except OutputError as error:
+        raise _UsageError(f"--out: {error}") from error
+    try:
+        run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
+                 pupils=args.pupils, say=_progress)
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
     return EXIT_OK
 
 
@@ -320,23 +479,9 @@ def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
     return text
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: a crash never leaves half a file."""
-    mode = path.stat().st_mode if path.exists() else 0o644
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.chmod(temporary, mode & 0o7777)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+def _authorities(count: int) -> str:
+    return f"{count} local authorit{'y' if count == 1 else 'ies'}"
 
 
 if __name__ == "__main__":
     raise SystemExit(main())
-
-
-def _authorities(count: int) -> str:
-    return f"{count} local authorit{'y' if count == 1 else 'ies'}"

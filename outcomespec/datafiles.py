@@ -27,6 +27,7 @@ from attrs import frozen
 
 from outcomespec import model as m
 from outcomespec.diagnostics import Diagnostic
+from outcomespec.sniffing import HEAD_BYTES, data_size_limit, sniff_csv, sniff_parquet, too_large
 
 __all__ = ["CAP", "EMPTY_ROW", "SUFFIXES", "WRONG_WIDTH", "RawColumns", "default_name",
            "read_source"]
@@ -80,6 +81,17 @@ def _is_instance(value: Any, module: str, cls: str) -> bool:
     return loaded is not None and isinstance(value, getattr(loaded, cls))
 
 
+def is_source(value: Any) -> bool:
+    """Whether `read_source` reads `value`: a path, a DataFrame, a pyarrow Table, a mapping.
+
+    >>> is_source("episodes.csv"), is_source({"A": [1]}), is_source(b"episodes.csv")
+    (True, True, False)
+    """
+    return (isinstance(value, str | os.PathLike | Mapping)
+            or _is_instance(value, "pandas", "DataFrame")
+            or _is_instance(value, "pyarrow", "Table"))
+
+
 def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Diagnostic:
     """A source's columns as read, or the D108 diagnostic saying why it cannot be read.
 
@@ -96,6 +108,7 @@ def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Dia
     if isinstance(source, str | os.PathLike):
         return _read_path(Path(source), shown, dataset)
     if _is_instance(source, "pandas", "DataFrame"):
+        source = _index_as_columns(source)
         header = [str(c) for c in source.columns]
         arrays = [_series_values(source.iloc[:, i]) for i in range(len(header))]
         return _from_arrays(header, arrays, shown)
@@ -111,12 +124,26 @@ def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Dia
     raise TypeError(msg)
 
 
+def _index_as_columns(frame: Any) -> Any:
+    """The DataFrame with its named index levels as columns (unless a column has that name).
+
+    Why: `frame.set_index("LA")` moves the area column out of `frame.columns`; read without
+    it, every row would be in no area, and England would be 0.
+    """
+    names = frame.columns
+    levels = [name for name in frame.index.names if name is not None and name not in names]
+    return frame.reset_index(level=levels) if levels else frame
+
+
 def _read_path(path: Path, shown: str, dataset: m.Dataset) -> RawColumns | Diagnostic:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         return Diagnostic.of(
             "D108", f"`{shown}` is not a .csv or .parquet file", None, path=shown,
             help="save the table as CSV (UTF-8, comma separated) or Parquet")
+    limit = data_size_limit(shown)
+    if isinstance(limit, Diagnostic):
+        return limit
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):
@@ -124,23 +151,49 @@ def _read_path(path: Path, shown: str, dataset: m.Dataset) -> RawColumns | Diagn
                                  path=shown)
         if not stat.S_ISREG(info.st_mode):
             return Diagnostic.of("D108", f"`{shown}` is not a regular file", None, path=shown)
+        if info.st_size > limit:
+            return too_large(shown, info.st_size, limit)
+        with path.open("rb") as stream:
+            head = stream.read(HEAD_BYTES)
+            if suffix == ".parquet":
+                stream.seek(max(info.st_size - 4, 0))
+                problem = sniff_parquet(head, stream.read(4), shown)
+            else:
+                problem = sniff_csv(head, info.st_size, shown)
+            if problem is not None:
+                return problem
+            if suffix == ".csv":
+                stream.seek(0)
+                data = stream.read(info.st_size + 1)  # one byte more: has the file grown?
+                if len(data) > info.st_size:
+                    return Diagnostic.of(
+                        "D108", f"`{shown}` grew while it was read", None, path=shown,
+                        help="read it again once whatever writes it has finished")
         if suffix == ".parquet":
-            return _read_parquet(path, shown)
-        data = path.read_bytes()
+            return _read_parquet(path, shown, limit)
+        return _read_csv(data, shown, dataset)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return Diagnostic.of("D108", f"cannot read `{shown}`: {reason}", None, path=shown,
                              help="check the path and that you may read the file")
-    return _read_csv(data, shown, dataset)
+    except MemoryError:
+        return Diagnostic.of("D108", f"there is not enough memory to read `{shown}` "
+                             f"({info.st_size:,} bytes)", None, path=shown,
+                             help="read it on a machine with more memory, or split the file")
 
 
-def _read_parquet(path: Path, shown: str) -> RawColumns | Diagnostic:
+def _read_parquet(path: Path, shown: str, limit: int) -> RawColumns | Diagnostic:
     try:
         pq = importlib.import_module("pyarrow.parquet")  # optional: only for Parquet files
     except ImportError:
         return Diagnostic.of("D108", f"cannot read `{shown}`: reading Parquet needs pyarrow",
                              None, path=shown, help="pip install pyarrow, or give a CSV file")
     try:
+        metadata = pq.read_metadata(path)
+        size = sum(metadata.row_group(i).total_byte_size
+                   for i in range(metadata.num_row_groups))
+        if size > limit:  # the columns once decompressed, which is what is held in memory
+            return too_large(shown, size, limit)
         table = pq.read_table(path)
     except Exception as error:  # pyarrow raises many kinds of error for a bad file
         return Diagnostic.of("D108", f"cannot read `{shown}` as Parquet: {error}", None,

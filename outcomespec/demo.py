@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
 from outcomespec.alignment import Alignment, align
-from outcomespec.api import Run, load, run_all
+from outcomespec.api import Run, data_files, framework_files, load, run_all
 from outcomespec.synthetic import generate
+from outcomespec.writing import make_folder, write_output
 
 PUBLISHED_ENGLAND_2025 = {
     "cin_rate_per_10k": (330.3, "402,400 / 12,183,016"),
@@ -34,6 +35,9 @@ PUBLISHED_ENGLAND_2025 = {
 SYNTHETIC = ("csc_national_framework", "supporting_families", "shared_outcomes")
 """The shipped frameworks evaluated on the synthetic data, in this order."""
 
+MAX_SCALE = 20.0
+"""The largest `scale` the synthetic generator accepts (twenty national years' volume)."""
+
 
 def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 2025,
              period: int = 2025, pupils: float = 0.0, say: Callable[[str], None] | None = None,
@@ -42,6 +46,8 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
 
     Returns the file written for each framework and for the alignment report. The data are
     generated once per (scale, seed, pupils) under `out/data` and reused on later runs.
+    Every file is written with `outcomespec.writing.write_output`: never over one of the
+    framework files or published tables read (`OutputError` instead).
     `pupils` > 0 adds a school census (that fraction of all pupils, and every child known to
     children's social care), which the shared outcomes compare vulnerable children with;
     without it those indicators are reported as not evaluated.
@@ -53,36 +59,41 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
                            + (f"-pupils-{pupils:g}" if pupils else ""))
     marker = data / "generated.json"
     years = tuple(range(period - 4, period + 1))
+    shipped = [frameworks / f"{name}.ospec" for name in SYNTHETIC]
+    published = frameworks / "data" / "dfe"
+    dfe_file = frameworks / "dfe_published.ospec"
+    loaded = [load(path, root=frameworks) for path in shipped if path.exists()]
+    dfe = (load(dfe_file, root=frameworks) if dfe_file.exists() and published.is_dir()
+           else None)
+    inputs = [*framework_files([*shipped, dfe_file], frameworks),
+              *data_files([dfe] if dfe else [], published)]
+    make_folder(out)
     if not marker.exists():
         tell(f"generating synthetic national data for {years[0]}-{years[-1]} "
              f"(scale {scale:g}, seed {seed}) in {data} …")
         report = generate(data, years=years, scale=scale, seed=seed, pupils=pupils)
-        marker.write_text(json.dumps({"seconds": report.seconds, "years": list(years)}),
-                          encoding="utf-8")
+        write_output(marker, json.dumps({"seconds": report.seconds, "years": list(years)}),
+                     inputs=inputs)
         tell(f"  done in {report.seconds:.1f} s")
     else:
         tell(f"reusing synthetic data in {data}")
     written: dict[str, Path] = {}
-    shipped = [frameworks / f"{name}.ospec" for name in SYNTHETIC]
-    loaded = [load(path, root=frameworks) for path in shipped if path.exists()]
     tell(f"evaluating {', '.join(f.name for f in loaded)} on the synthetic data …")
     began = time.perf_counter()
     runs = run_all(loaded, data / str(period), period)
     tell(f"  done in {time.perf_counter() - began:.1f} s")
     for framework, run in zip(loaded, runs, strict=True):
-        written[framework.name] = _write(run, out / f"{framework.name}.csv")
+        written[framework.name] = _write(run, out / f"{framework.name}.csv", inputs)
         for skipped in run.evaluation.skipped:
             tell(f"  not evaluated: {framework.name}.{skipped.indicator.id}: {skipped.reason}")
-    published = frameworks / "data" / "dfe"
-    if (frameworks / "dfe_published.ospec").exists() and published.is_dir():
+    if dfe is not None:
         tell("evaluating dfe_published on DfE's published tables …")
-        dfe = load(frameworks / "dfe_published.ospec", root=frameworks)
         loaded.append(dfe)
         written["dfe_published"] = _write(dfe.run(published, period),
-                                          out / "dfe_published.csv")
+                                          out / "dfe_published.csv", inputs)
     tell("aligning the frameworks on the shared goals …")
     alignment = align([f.model for f in loaded])
-    written["alignment"] = _write_alignment(alignment, out)
+    written["alignment"] = _write_alignment(alignment, out, inputs)
     _summary(runs[0], stream)
     for framework, run in zip(loaded, runs, strict=False):
         if framework.name == "shared_outcomes":
@@ -93,20 +104,20 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
     return written
 
 
-def _write(run: Run, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    run.results.to_csv(path)
+def _write(run: Run, path: Path, inputs: Sequence[Path]) -> Path:
+    text = run.results.to_csv()
+    assert text is not None
+    write_output(path, text, inputs=inputs)
     return path
 
 
-def _write_alignment(alignment: Alignment, out: Path) -> Path:
+def _write_alignment(alignment: Alignment, out: Path, inputs: Sequence[Path]) -> Path:
     """The report as JSON (for tools), HTML (for people) and text; returns the HTML page."""
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "alignment.json").write_text(json.dumps(alignment.to_dict(), indent=2) + "\n",
-                                        encoding="utf-8")
-    (out / "alignment.txt").write_text(alignment.render_text(), encoding="utf-8")
+    write_output(out / "alignment.json", json.dumps(alignment.to_dict(), indent=2) + "\n",
+                 inputs=inputs)
+    write_output(out / "alignment.txt", alignment.render_text(), inputs=inputs)
     page = out / "alignment.html"
-    page.write_text(alignment.render_html(), encoding="utf-8")
+    write_output(page, alignment.render_html(), inputs=inputs)
     return page
 
 

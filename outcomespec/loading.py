@@ -78,7 +78,8 @@ from outcomespec.kernels import factorize, first_rows
 from outcomespec.tables import Table, missing_mask
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
-           "LoadReport", "LoadResult", "codelists_of", "load_directory", "load_table"]
+           "LoadReport", "LoadResult", "codelists_of", "file_names", "load_directory",
+           "load_table"]
 
 ABSENT = "absent column"
 """The report's rule for the values of a declared column that the file does not have."""
@@ -205,8 +206,8 @@ def load_directory(
     loaders: dict[str, tuple[_Loader, Table | None]] = {}
     for dataset in datasets:
         short = dataset.name.rsplit(".", 1)[-1]
-        found = [directory / f"{short}{suffix}" for suffix in SUFFIXES
-                 if os.path.lexists(directory / f"{short}{suffix}")]
+        found = [directory / name for name in file_names(dataset)
+                 if os.path.lexists(directory / name)]
         if not found:
             continue
         shown = str(found[0])
@@ -216,8 +217,13 @@ def load_directory(
                 "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
                 f"`{short}`", None, path=shown, help="keep only one of the two files")
         else:
-            real = found[0].resolve()
-            if not real.is_relative_to(root):
+            try:
+                real = found[0].resolve()
+            except (OSError, RuntimeError) as error:  # a link loop is a RuntimeError on 3.11
+                real, problem = found[0], Diagnostic.of(
+                    "D108", f"cannot read `{shown}`: {error}", None, path=shown,
+                    help="check the path and that you may read the file")
+            if problem is None and not real.is_relative_to(root):
                 problem = Diagnostic.of(
                     "D108", f"`{shown}` is a symbolic link to a file outside `{directory}`",
                     None, path=shown,
@@ -239,6 +245,17 @@ def load_directory(
     for name, (loader, _) in loaders.items():
         results[name] = loader.finish(shared.get(name))
     return {d.name: results[d.name] for d in datasets if d.name in results}
+
+
+def file_names(dataset: m.Dataset) -> tuple[str, ...]:
+    """The names of the files `load_directory` reads a dataset from, in order of preference.
+
+    >>> file_names(m.Dataset("ssda903.episodes", None, "episode", (), (), None, None, (),
+    ...                      m.UnknownCodePolicy.ERROR))
+    ('episodes.csv', 'episodes.parquet')
+    """
+    short = dataset.name.rsplit(".", 1)[-1]
+    return tuple(f"{short}{suffix}" for suffix in SUFFIXES)
 
 
 @contextmanager

@@ -115,7 +115,16 @@ def resolve_import(root: Path, importer: Path, written: str, span: Span) -> Path
             span,
             help="copy the file into the project, or run from a directory that contains both",
         )
-    if not resolved.is_file():
+    try:
+        found = resolved.is_file()
+    except OSError as error:  # a name too long, a folder you may not search, …
+        return Diagnostic.of(
+            "E001",
+            f"import `{_shortened(written)}` cannot be read: {_reason(error)}",
+            span,
+            help="check the path, and that you may open every folder on it",
+        )
+    if not found:
         return Diagnostic.of(
             "E203",
             f"import `{written}` not found",
@@ -123,6 +132,16 @@ def resolve_import(root: Path, importer: Path, written: str, span: Span) -> Path
             help=f"looked for `{resolved.relative_to(root)}` relative to the importing file",
         )
     return resolved
+
+
+def _reason(error: OSError) -> str:
+    reason = error.strerror or str(error) or type(error).__name__
+    return reason[:1].lower() + reason[1:]
+
+
+def _shortened(text: str, limit: int = 80) -> str:
+    """`text`, or its start and end around `…` when it is longer than `limit` characters."""
+    return text if len(text) <= limit else f"{text[: limit // 2]}…{text[-(limit // 2):]}"
 
 
 def _through_symlink(target: Path, root: Path) -> bool:
