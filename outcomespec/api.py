@@ -24,6 +24,7 @@ from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.evaluation import Evaluation, evaluate_plan
+from outcomespec.gazetteer import area_frame, area_problem, check_areas
 from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
 from outcomespec.planning import Plan, compile_plan
@@ -42,7 +43,13 @@ class Run:
     evaluation: Evaluation
     loads: Mapping[str, LoadResult]
     diagnostics: tuple[Diagnostic, ...]
-    """Warnings from loading the data (errors raise instead)."""
+    """Warnings from loading the data, matching its areas to the geography's and counting
+    its rows (errors raise instead, unless `keep_going`)."""
+
+
+class UnknownAreaError(OutcomeSpecError):
+    """The `area` given for a single authority's return is not a local authority of the
+    geography in the period: a mistake in the call, found before any data are evaluated."""
 
 
 @frozen
@@ -75,7 +82,8 @@ class Framework:
         Raises `OutcomeSpecError` with the data diagnostics when the data have errors, unless
         `keep_going`; `run` gives the warnings and the load and evaluation reports as well.
         `area` names the local authority of a single authority's return that has no area
-        column.
+        column, by any code the geography gives it (`805` or `E06000001` for Hartlepool);
+        `UnknownAreaError` if it names none that existed in the period.
         """
         return self.run(data, period, area=area, keep_going=keep_going).results
 
@@ -92,25 +100,28 @@ class Framework:
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
     def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
-                  keep_going: bool) -> Run:
+                  keep_going: bool, area: str | None = None) -> Run:
         year = period if period is not None else latest_period(self.model.period)
         problems = [d for result in loads.values() for d in result.diagnostics]
-        if any(d.is_error for d in problems) and not keep_going:
-            raise OutcomeSpecError(problems)
         tables = {name: result.table for name, result in loads.items()
                   if result.table is not None}
-        evaluation = evaluate_plan(self.plan, self.modules, tables, year, self.model.period)
+        frame = area_frame(self.modules, tables, year)
+        unknown = area_problem(frame, area) if area is not None else None
+        if unknown is not None:
+            raise UnknownAreaError([unknown])
+        problems.extend(check_areas(self.modules, tables, frame))
+        if any(d.is_error for d in problems) and not keep_going:
+            raise OutcomeSpecError(problems)
+        evaluation = evaluate_plan(self.plan, self.modules, tables, year, self.model.period,
+                                   frame)
         results = build_results(evaluation.totals, evaluation.frame, year,
                                 framework=self.model)
-        return Run(results, evaluation, loads, tuple(problems))
+        return Run(results, evaluation, loads, (*problems, *evaluation.diagnostics))
 
     def datasets(self) -> tuple[m.Dataset, ...]:
         """The datasets evaluation reads: those of the indicators and of the geography."""
-        names = {d for p in self.plan.indicators for d in p.datasets}
-        for module in self.modules:
-            for geography in module.geographies:
-                names |= {level.dataset for level in geography.levels}
-                names |= {n.dataset for n in geography.neighbours}
+        names = {d for p in self.plan.indicators for d in p.datasets} | _geography_datasets(
+            self.modules)
         known = {d.name: d for module in self.modules for d in module.datasets}
         return tuple(known[n] for n in sorted(names) if n in known)
 
@@ -125,14 +136,39 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     """
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
     modules = {module.name: module for fw in frameworks for module in fw.modules}
+    if area is not None:
+        _check_area(tuple(datasets.values()), tuple(modules.values()), data, area)
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
     runs = []
     for framework in frameworks:
         own = {d.name for d in framework.datasets()}
         runs.append(framework._evaluate(
             {name: result for name, result in loads.items() if name in own}, period,
-            keep_going))
+            keep_going, area))
     return tuple(runs)
+
+
+def _geography_datasets(modules: Sequence[m.Framework]) -> set[str]:
+    """The datasets the geographies of `modules` read their areas and neighbours from."""
+    return {name for module in modules for geography in module.geographies
+            for name in (*(level.dataset for level in geography.levels),
+                         *(n.dataset for n in geography.neighbours))}
+
+
+def _check_area(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
+                data: DataSource, area: str) -> None:
+    """Raise `UnknownAreaError` unless `area` is a local authority of the geography in some
+    year: read from the geography's tables alone, before the returns themselves."""
+    names = _geography_datasets(modules)
+    geography = [d for d in datasets if d.name in names]
+    if not isinstance(data, str | Path):
+        short = {d.name.rsplit(".", 1)[-1] for d in geography} | names
+        data = {name: source for name, source in data.items() if name in short}
+    loads = _load_data(geography, modules, data, None)
+    tables = {name: r.table for name, r in loads.items() if r.table is not None}
+    problem = area_problem(area_frame(modules, tables), area)
+    if problem is not None:
+        raise UnknownAreaError([problem])
 
 
 def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
@@ -208,5 +244,5 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
     return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
 
 
-__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "align", "latest_period",
-           "load"]
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "UnknownAreaError",
+           "align", "latest_period", "load"]

@@ -19,6 +19,7 @@ import numpy as np
 from attrs import evolve
 
 from outcomespec import kernels as k
+from outcomespec.areas import area_text
 from outcomespec.tables import AreaCodes, SharedCodes, Table, UnitCodes
 
 __all__ = ["area_codes", "codes_for", "share_codes"]
@@ -56,7 +57,7 @@ def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
         example = np.full(n, -1, dtype=np.int64)
         example[dense] = np.arange(len(dense))  # a row of each code
         for code in np.flatnonzero(example >= 0).tolist():
-            texts[code] = str(column[example[code]])
+            texts[code] = area_text(column[example[code]])
     return AreaCodes({table.dataset.name: c.astype(narrow) for table, c
                       in zip(tables.values(), codes, strict=True)}, tuple(texts))
 

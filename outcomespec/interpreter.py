@@ -95,7 +95,6 @@ class _World:
         self.end = dt.date(period, reporting.month, reporting.day)
         self.start = dt.date(period - 1, reporting.month, reporting.day) + dt.timedelta(days=1)
         self.frame = frame
-        self.area_position = frame.index()
         self.units: dict[tuple[str, str, bool], dict[Any, list[Row]]] = {}
 
     # -------------------------------------------------------------- rows, areas and units
@@ -192,7 +191,9 @@ class _World:
         """Scan the rows related to the current row (or, at indicator level, every row of
         `area`), keep those passing `where`, and reduce them."""
         if agg.link is None:
-            rows = [r for r in self.rows[agg.dataset] if self.area(agg.dataset, r) == area]
+            here = self.frame.position(area)
+            rows = [r for r in self.rows[agg.dataset]
+                    if self.frame.position(self.area(agg.dataset, r)) == here]
         else:
             rows = self.related(stack[0], agg.dataset, agg.link)
         inner: list[Stack] = [((agg.dataset, row), *stack) for row in rows]
@@ -300,7 +301,7 @@ class _World:
         """How many of the given rows fall in each area of the frame."""
         out = [0.0] * self.frame.n_areas
         for i in positions:
-            where = self.area_position.get(self.area(dataset, self.rows[dataset][i]))
+            where = self.frame.position(self.area(dataset, self.rows[dataset][i]))
             if where is not None:
                 out[where] += 1
         return out
@@ -327,7 +328,7 @@ class _World:
             assert dataset is not None
             assert cohort is not None
             assert indicator.measure is not None
-            measured = [(self.area_position.get(self.area(dataset, row)),
+            measured = [(self.frame.position(self.area(dataset, row)),
                          self.value(indicator.measure, ((dataset, row),)))
                          for row in (self.rows[dataset][i] for i in cohort)]
             kept = [(a, v) for a, v in measured if a is not None and v is not None]
