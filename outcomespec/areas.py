@@ -148,6 +148,20 @@ class AreaFrame:
         return np.array([-1 if (found := self.position(text)) is None else found
                          for text in texts], dtype=np.int64)
 
+    def recognise(self, text: str) -> bool | None:
+        """Whether `text` names an authority of the geography (of the period or not) only
+        once normalised (True), as written (False), or not at all (None).
+
+        >>> frame = AreaFrame(("942",), ("Cumberland",), [-1],
+        ...                   absent={"909": Authority("909", "Cumbria", valid_until=2023)})
+        >>> frame.recognise("942"), frame.recognise("0909"), frame.recognise("999")
+        (False, True, None)
+        """
+        if text in self._lookup or text in self.absent:
+            return False
+        normal = normal_code(text)
+        return True if normal in self._lookup or normal in self.absent else None
+
     def absent_authority(self, text: str) -> Authority | None:
         """The geography's authority that `text` names when it did not exist in the period."""
         return self.absent.get(text) or self.absent.get(normal_code(text))

@@ -28,7 +28,7 @@ import numpy as np
 from attrs import evolve, frozen
 
 from outcomespec import model as m
-from outcomespec.areas import AreaFrame, Authority, area_text
+from outcomespec.areas import AreaFrame, Authority, area_text, normal_code
 from outcomespec.diagnostics import Diagnostic, did_you_mean
 from outcomespec.identifiers import area_codes
 from outcomespec.tables import Table
@@ -232,18 +232,18 @@ def _file_problems(name: str, table: Table, column: str, frame: AreaFrame,
         if not counts[i] or not text:
             continue
         named += counts[i]
-        match = frame.match(text)
-        if match is None and frame.absent_authority(text) is None:
+        recognised = frame.recognise(text)
+        if recognised is None:
             unknown += counts[i]
             unknown_texts.append(i)
-        elif match is not None and match[1]:
+        elif recognised:
             normalised += counts[i]
             if example is None or first[i] < first[example]:
                 example = i
     found = []
     where = f"column `{column}`"
     if example is not None:
-        code = frame.codes[frame.match(texts[example])[0]]  # type: ignore[index]
+        code = normal_code(texts[example])
         found.append(Diagnostic.of(
             "D201", f"{normalised:,} values of {where} name a local authority only once "
             f"written as its code is: `{texts[example]}` (line {table.line(first[example])}) is "
