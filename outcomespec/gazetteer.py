@@ -193,7 +193,9 @@ def _geography_problems(declared: _Declared) -> list[Diagnostic]:
             found.append(Diagnostic.of(
                 "D206", f"the years of local authority `{authority.code}` end "
                 f"({authority.valid_until}) before they begin ({authority.valid_from})", None,
-                path=source, line=row.line, help=_years_help(declared.level)))
+                path=source, line=row.line,
+                help="give the first reporting year it existed, then the last "
+                f"({_years(declared.level)})"))
         for text in dict.fromkeys((authority.code, *authority.alternative_codes)):
             for other in named.get(text, []):
                 if other.authority.code != authority.code or text == authority.code:
@@ -215,10 +217,13 @@ def _overlap(one: Authority, other: Authority) -> bool:
 
 
 def _years_help(level: m.GeoLevel) -> str:
-    columns = [c for c in (level.valid_from, level.valid_until) if c]
-    years = " and ".join(f"`{c}`" for c in columns) or "`valid_from` and `valid_until`"
     return ("each code names one authority in any reporting year: correct the codes, or the "
-            f"years each authority existed ({years})")
+            f"years each authority existed ({_years(level)})")
+
+
+def _years(level: m.GeoLevel) -> str:
+    columns = [c for c in (level.valid_from, level.valid_until) if c]
+    return " and ".join(f"`{c}`" for c in columns) or "`valid_from` and `valid_until`"
 
 
 def _file_problems(name: str, table: Table, column: str, frame: AreaFrame,
@@ -266,7 +271,7 @@ def _file_problems(name: str, table: Table, column: str, frame: AreaFrame,
                 "D203", f"{len(unknown_texts)} area code{'s' if len(unknown_texts) > 1 else ''}"
                 f" of {where} match no local authority of geography "
                 f"`{_short(declared.geography.name)}`: {shown} ({unknown:,} of {named:,} rows, "
-                "counted in no authority, region or England)", None, path=table.source,
+                "left out of every authority, region and England)", None, path=table.source,
                 line=line, help="add the authorities to the geography's "
                 f"`{_short(declared.level.dataset)}` table, with the years they existed, or "
                 "correct the codes"))
@@ -338,9 +343,10 @@ def absent_rows(frame: AreaFrame, table: Table, rows: Any) -> Diagnostic:
                      for text, a in authorities.items()])
     count = len(rows)
     return Diagnostic.of(
-        "D204", f"{count:,} row{'s' if count > 1 else ''} of column `{column}` that would "
-        f"be counted name local authorities that did not exist in {frame.period}: {shown}; "
-        "they are counted in no authority, region or England", None, path=table.source,
+        "D204", f"{count:,} row{'s' if count > 1 else ''} an indicator would count "
+        f"name{'' if count > 1 else 's'} a local authority that did not exist in "
+        f"{frame.period} (column `{column}`): {shown}; they are left out of every authority, "
+        "region and England", None, path=table.source,
         line=table.line(int(rows[0])),
         help="rows of an authority belong to the years it existed: check the rows' reporting "
         "year, or the years the geography gives the authority")
@@ -355,7 +361,7 @@ def area_problem(frame: AreaFrame, area: str) -> Diagnostic | None:
     if absent is not None:
         return Diagnostic.of(
             "D205", f"`{area}` ({absent.name}) is not a local authority in {frame.period}: "
-            f"it existed {absent.lifetime()}", None,
+            f"it existed {absent.lifetime()}", None, path="area",
             help="give the code of an authority that existed in the period, or another period")
     lowered = area.strip().casefold()
     named = [i for i, name in enumerate(frame.names) if name.casefold() == lowered]
@@ -367,7 +373,7 @@ def area_problem(frame: AreaFrame, area: str) -> Diagnostic | None:
             f"`{frame.codes[0]}`")
     return Diagnostic.of(
         "D205", f"`{area}` is not a local authority of geography "
-        f"`{_short(frame.geography)}`", None, help=fix)
+        f"`{_short(frame.geography)}`", None, path="area", help=fix)
 
 
 def _listed(items: Sequence[str]) -> str:

@@ -233,9 +233,9 @@ def test_rows_of_an_authority_that_did_not_exist_are_a_warning(tmp_path: Path) -
     assert warning.line == len(read(data / "cin_referrals.csv")[1]) + 1
     assert warning.path == str(data / "cin_referrals.csv")
     assert warning.message == (
-        "1 row of column `old_la_code` that would be counted name local authorities that did "
-        "not exist in 2025: `909` (Cumbria, until 2023); they are counted in no authority, "
-        "region or England")
+        "1 row an indicator would count names a local authority that did not exist in 2025 "
+        "(column `old_la_code`): `909` (Cumbria, until 2023); they are left out of every "
+        "authority, region and England")
     assert run.results.to_csv() == original(2025).results.to_csv()
 
 
