@@ -170,13 +170,7 @@ class _Run:
             case "key":
                 return self.key(p[0], p[1], p[3])
             case "reduce":
-                groups = args[0]
-                if step.space == AREA:
-                    self.note_absent(self.plan.steps[step.inputs[0]].params[0],
-                                     _contributing(p[0], args[1], args[2]))
-                n = self.frame.n_areas if step.space == AREA else self.keys[
-                    step.space.removeprefix("key:")][1]
-                return self.reduce(p[0], p[1], groups, args[1:], n)
+                return self.reduce_step(step, args)
             case "gather_key":
                 per_key, outer_key = args
                 default = _default(p[0], p[1])
@@ -214,6 +208,18 @@ class _Run:
             np.broadcast_to(k.as_condition(np.asarray(selected)), inner_key.shape),
             duration, direction, self.key_order(f"{unit}|{'area' if by_area else 'id'}", inner))
         return counts > 0 if function == "any" else counts.astype(np.float64)
+
+    def reduce_step(self, step: Step, args: list[Any]) -> Any:
+        """A `reduce` step: per area (noting the rows of absent authorities it would have
+        counted) or per key."""
+        function, value_type = step.params[:2]
+        if step.space == AREA:
+            self.note_absent(self.plan.steps[step.inputs[0]].params[0],
+                             _contributing(function, args[1], args[2]))
+            n = self.frame.n_areas
+        else:
+            n = self.keys[step.space.removeprefix("key:")][1]
+        return self.reduce(function, value_type, args[0], args[1:], n)
 
     def reduce(self, function: str, value_type: m.ValueType, groups: Any, parts: list[Any],
                n: int) -> Any:

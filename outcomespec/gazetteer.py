@@ -89,7 +89,7 @@ def area_frame(frameworks: Sequence[m.Framework], tables: Mapping[str, Table],
     regions = sorted({row.region for row in kept if row.region is not None})
     region_index = {code: i for i, (code, _) in enumerate(regions)}
     region_of = [region_index[row.region[0]] if row.region else -1 for row in kept]
-    frame = AreaFrame(codes, tuple(row.authority.name for row in kept), region_of,
+    frame = AreaFrame(codes, tuple(row.authority.name for row in kept), np.asarray(region_of),
                       tuple(code for code, _ in regions), tuple(name for _, name in regions),
                       aliases=aliases, absent=absent, geography=declared.geography.name,
                       period=period)
@@ -197,15 +197,14 @@ def _geography_problems(declared: _Declared) -> list[Diagnostic]:
                 help="give the first reporting year it existed, then the last "
                 f"({_years(declared.level)})"))
         for text in dict.fromkeys((authority.code, *authority.alternative_codes)):
-            for other in named.get(text, []):
-                if other.authority.code != authority.code or text == authority.code:
-                    if _overlap(other.authority, authority):
-                        found.append(Diagnostic.of(
-                            "D206", f"`{text}` names two local authorities in the same years: "
-                            f"`{other.authority.code}` {other.authority.name} (line "
-                            f"{other.line}) and `{authority.code}` {authority.name}", None,
-                            path=source, line=row.line, help=_years_help(declared.level)))
-                        break
+            clash = next((other for other in named.get(text, [])
+                          if _overlap(other.authority, authority)), None)
+            if clash is not None:
+                found.append(Diagnostic.of(
+                    "D206", f"`{text}` names two local authorities in the same years: "
+                    f"`{clash.authority.code}` {clash.authority.name} (line {clash.line}) and "
+                    f"`{authority.code}` {authority.name}", None, path=source, line=row.line,
+                    help=_years_help(declared.level)))
             named.setdefault(text, []).append(row)
     return found
 

@@ -203,7 +203,8 @@ def test_cumbria_has_a_row_in_2023_and_its_successors_in_2024() -> None:
     """The geography's years decide which of Cumbria and its successors a year has."""
     assert "909" in la_rows(original(2023), "placements_3plus")
     later = set(la_rows(original(2024), "placements_3plus"))
-    assert {"942", "943"} <= later and "909" not in later
+    assert {"942", "943"} <= later
+    assert "909" not in later
 
 
 def test_neighbours_that_did_not_exist_are_absent() -> None:
@@ -288,7 +289,8 @@ def test_ons_codes_without_alternative_code_are_an_error(tmp_path: Path) -> None
     first = errors[0]
     assert "they look like ONS 9-character local authority codes (E06…, E08…, E09…, E10…)" \
         in first.message
-    assert first.help is not None and "`alternative_code COLUMN`" in first.help
+    assert first.help is not None
+    assert "`alternative_code COLUMN`" in first.help
 
 
 def test_a_few_stray_codes_are_a_warning_naming_them(tmp_path: Path) -> None:

@@ -29,8 +29,8 @@ import pytest
 
 from outcomespec.api import load
 from outcomespec.checker import check_paths
-from outcomespec.diagnostics import OutcomeSpecError
 from outcomespec.codes import CODES
+from outcomespec.diagnostics import OutcomeSpecError
 from outcomespec.loading import codelists_of, load_table
 from outcomespec.rendering import render_all
 

@@ -576,7 +576,8 @@ def test_local_authorities_are_those_of_the_tables() -> None:
     assert shipped == expected
     assert len(shipped) == 158
     lifetimes = {r[0]: r[-2:] for r in shipped if any(r[-2:])}
-    assert lifetimes == {  # DfE's structural changes: Dorset 2019, Northamptonshire 2021, Cumbria 2023
+    # The structural changes: Dorset 2019, Northamptonshire 2021, Cumbria 2023.
+    assert lifetimes == {
         "835": ("", "2019"), "836": ("", "2019"), "837": ("", "2019"),
         "838": ("2020", ""), "839": ("2020", ""),
         "928": ("", "2021"), "940": ("2022", ""), "941": ("2022", ""),
