@@ -23,6 +23,7 @@ import outcomespec
 from outcomespec import OutcomeSpecError
 from outcomespec.api import Run, UnknownAreaError
 from outcomespec.areas import AreaFrame, Authority, normal_code
+from outcomespec.checker import check_paths
 from outcomespec.cli import main
 from outcomespec.codes import CODES
 from outcomespec.gazetteer import area_frame, code_system
@@ -429,3 +430,58 @@ def test_area_codes_are_registered() -> None:
     assert severities == {"D201": "warning", "D202": "error", "D203": "warning",
                           "D204": "warning", "D205": "error", "D206": "error"}
     assert all(len(CODES[code].explanation) > 200 for code in severities)
+
+
+# ------------------------------------------------------------------ the language
+
+
+GEOGRAPHY = """library places "Places" {{
+  dataset authorities "Authorities" {{
+    rows local_authority
+    key la_code
+    column la_code text
+    column ons_code text
+    column former_ons_code text optional
+    column name text
+    column first_year {first} optional
+    column last_year integer optional
+  }}
+  geography england "England" {{
+    level local_authority from authorities {{
+      {fields}
+    }}
+  }}
+}}
+"""
+
+
+def check_geography(tmp_path: Path, fields: str, first: str = "integer") -> list[str]:
+    """The diagnostics (code: message) of a geography level with these fields."""
+    path = tmp_path / "places.ospec"
+    path.write_text(GEOGRAPHY.format(fields=fields, first=first), encoding="utf-8")
+    return [f"{d.code}: {d.message}" for d in check_paths([path], tmp_path).diagnostics]
+
+
+def test_level_with_codes_and_years_checks_clean(tmp_path: Path) -> None:
+    """`alternative_code` may name several columns; `valid_from`/`valid_until` integer ones."""
+    fields = ("code la_code\n      alternative_code ons_code, former_ons_code\n"
+              "      name name\n      valid_from first_year\n      valid_until last_year")
+    assert check_geography(tmp_path, fields) == []
+    (level,) = check_paths([tmp_path / "places.ospec"], tmp_path).frameworks[0] \
+        .geographies[0].levels
+    assert (level.alternative_codes, level.valid_from, level.valid_until) == (
+        ("ons_code", "former_ons_code"), "first_year", "last_year")
+
+
+def test_validity_column_must_hold_years(tmp_path: Path) -> None:
+    """`valid_from` naming a text column is E301, with the declaration to write."""
+    assert check_geography(tmp_path, "code la_code\n      valid_from first_year",
+                           first="text") == [
+        "E301: `valid_from first_year` needs an integer column of reporting years: "
+        "`first_year` is declared text"]
+
+
+def test_code_names_one_column_and_years_are_columns(tmp_path: Path) -> None:
+    """`code` with two columns is E410; a validity column that is not declared is E201."""
+    assert check_geography(tmp_path, "code la_code, ons_code\n      valid_until last") == [
+        "E410: `code` names one column", "E201: `last` is not a column of `authorities`"]

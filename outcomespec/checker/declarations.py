@@ -220,8 +220,8 @@ def _check_validity_columns(ctx: Context, dataset: m.Dataset | None, level: s.Ge
         column = dataset.column(fields[key][0]) if dataset and key in fields else None
         if column is not None and not column.type.integer:
             ctx.report(Diagnostic.of(
-                "E301", f"`{key} {column.name}` needs an integer column of reporting years, "
-                f"not {column.type:a}", _field_span(level.fields, key),
+                "E301", f"`{key} {column.name}` needs an integer column of reporting years: "
+                f"`{column.name}` is declared {column.type}", _field_span(level.fields, key),
                 help=f"declare `column {column.name} integer optional` (blank: no limit)"))
 
 
