@@ -120,10 +120,6 @@ class AreaFrame:
         """How many local authorities there are."""
         return len(self.codes)
 
-    def index(self) -> dict[str, int]:
-        """Area code → position, for every code that names an authority of the frame."""
-        return dict(self._lookup)
-
     def match(self, text: str) -> tuple[int, bool] | None:
         """The position of the authority `text` names, and whether only after `normal_code`
         (None when it names none: another code, or an authority absent in the period).

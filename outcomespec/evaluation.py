@@ -214,8 +214,9 @@ class _Run:
         counted) or per key."""
         function, value_type = step.params[:2]
         if step.space == AREA:
-            self.note_absent(self.plan.steps[step.inputs[0]].params[0],
-                             _contributing(function, args[1], args[2]))
+            dataset = self.plan.steps[step.inputs[0]].params[0]
+            if self.absent_in(dataset) is not None:
+                self.note_absent(dataset, _contributing(function, args[1], args[2]))
             n = self.frame.n_areas
         else:
             n = self.keys[step.space.removeprefix("key:")][1]
@@ -265,10 +266,14 @@ class _Run:
             self.area_index_cache[dataset] = cached
         return cached
 
+    def absent_in(self, dataset: str) -> Any:
+        """The rows of `dataset` naming an authority absent in the period (None: none)."""
+        self.area_index(dataset)
+        return self.absent.get(dataset)
+
     def note_absent(self, dataset: str, counted: Any) -> None:
         """Remember which of the rows about to be counted name an absent authority."""
-        self.area_index(dataset)
-        absent = self.absent.get(dataset)
+        absent = self.absent_in(dataset)
         if absent is None:
             return
         hit = absent & np.broadcast_to(k.as_condition(np.asarray(counted)), absent.shape)
