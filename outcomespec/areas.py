@@ -16,6 +16,7 @@ import numpy.typing as npt
 from attrs import field, frozen
 
 from outcomespec import model as m
+from outcomespec.tables import AreaCodes
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -157,6 +158,19 @@ class AreaFrame:
             return False
         normal = normal_code(text)
         return True if normal in self._lookup or normal in self.absent else None
+
+    def same_areas(self, areas: AreaCodes) -> AreaCodes | None:
+        """`areas` coded by the authority each text names (texts that name none keep codes
+        of their own), when some authority is written two ways in them (`202` and `0202`,
+        or `E09000007`); None when each is written one way, as the texts then code the
+        authorities already. Rows of one child relate within one authority."""
+        positions = self.positions(areas.texts)
+        placed = positions[positions >= 0]
+        if len(np.unique(placed)) == len(placed):
+            return None
+        ids = np.where(positions >= 0, positions, self.n_areas + np.arange(len(positions)))
+        return AreaCodes({name: ids[codes] for name, codes in areas.codes.items()},
+                         (*self.codes, *areas.texts))
 
     def absent_authority(self, text: str) -> Authority | None:
         """The geography's authority that `text` names when it did not exist in the period."""

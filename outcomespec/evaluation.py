@@ -20,7 +20,7 @@ from outcomespec import pairs
 from outcomespec.areas import AreaFrame, IndicatorTotals
 from outcomespec.diagnostics import Diagnostic
 from outcomespec.gazetteer import absent_rows, area_frame
-from outcomespec.identifiers import area_codes, codes_for
+from outcomespec.identifiers import area_codes, areas_of, codes_for
 from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
 from outcomespec.tables import Table
 
@@ -294,8 +294,10 @@ class _Run:
         if space not in self.keys:
             related = {s.params[0] for s in self.plan.steps
                        if s.kernel == "key" and s.params[1] == unit and s.params[3] == by_area}
-            codes = codes_for({name: self.tables[name] for name in sorted(related)
-                               if name in self.tables}, unit)
+            tables = {name: self.tables[name] for name in sorted(related)
+                      if name in self.tables}
+            areas = self.frame.same_areas(areas_of(tables)) if by_area else None
+            codes = codes_for(tables, unit, areas)
             self.keys[space] = ((codes.by_area, codes.n_pairs) if by_area
                                 else (codes.by_id, codes.n_ids))
             if by_area:  # the order of the rows by code comes with the codes

@@ -103,6 +103,13 @@ class _World:
         column = self.datasets[dataset].area
         return row[column] if column is not None else None
 
+    def authority(self, dataset: str, row: Row) -> Any:
+        """The position of the authority the row's area names, or the area as written when
+        it names none: a child's rows relate within one authority, however it is written."""
+        area = self.area(dataset, row)
+        found = self.frame.position(area)
+        return area if found is None else found
+
     def related(self, outer: tuple[str, Row], dataset: str, unit: str) -> list[Row]:
         """Rows of `dataset` for the same unit as the `outer` row, in table order: the same
         identifier in the same area (identifiers are unique only within an area), or the
@@ -110,7 +117,7 @@ class _World:
         nothing. The rows are indexed by key on first use."""
         def key(name: str, row: Row) -> tuple[Any, Any] | None:
             identifier = row[self.datasets[name].identifier_units()[unit]]
-            area = self.area(name, row) if by_area else None
+            area = self.authority(name, row) if by_area else None
             return None if identifier is None else (area, identifier)
 
         by_area = None not in (self.datasets[outer[0]].area, self.datasets[dataset].area)
