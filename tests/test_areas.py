@@ -27,6 +27,7 @@ from outcomespec.checker import check_paths
 from outcomespec.cli import main
 from outcomespec.codes import CODES
 from outcomespec.gazetteer import area_frame, code_system
+from outcomespec.synthetic import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"
@@ -166,6 +167,35 @@ def test_a_geography_keyed_by_ons_codes_reads_dfe_codes(tmp_path: Path) -> None:
         assert (theirs[ons[code]]["numerator"], theirs[ons[code]]["value"],
                 theirs[ons[code]]["vs_neighbours"]) == \
             (row["numerator"], row["value"], row["vs_neighbours"]), code
+
+
+@pytest.fixture(scope="module")
+def synthetic(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A synthetic national year (three authorities), keyed by DfE codes."""
+    target = tmp_path_factory.mktemp("synthetic")
+    generate(target, years=(2025,), scale=0.1, las=3, seed=11)
+    return target / "2025"
+
+
+def test_returns_keyed_two_ways_give_the_same_results(synthetic: Path, tmp_path: Path) -> None:
+    """Episodes keyed by ONS codes and the header by `0202`-style codes: each child's
+    episodes are still its own, and the National Framework's results are unchanged."""
+    national = outcomespec.load(FRAMEWORKS / "csc_national_framework.ospec", root=FRAMEWORKS)
+    mixed = tmp_path / "mixed"
+    shutil.copytree(synthetic, mixed)
+    ons = {r["old_la_code"]: r["new_la_code"] for r in read(synthetic / "local_authorities.csv")[1]}
+    for name, spell in (("episodes", ons.get), ("header", lambda code: f"0{code}")):
+        header, rows = read(mixed / f"{name}.csv")
+        for row in rows:
+            row["LA"] = spell(row["LA"])
+        write(mixed / f"{name}.csv", header, rows)
+    before, after = national.run(synthetic, 2025), national.run(mixed, 2025)
+    assert after.results.to_csv() == before.results.to_csv()
+    assert [(d.code, Path(d.path or "").name) for d in after.diagnostics
+            if d.code.startswith("D2")] == [("D201", "header.csv")]
+    (england,) = (r for r in after.results.rows() if r["indicator"] == "cla_rate_per_10k"
+                  and r["area_type"] == "england")
+    assert england["numerator"] > 50  # children looked after: headers met their episodes
 
 
 # ------------------------------------------------------------------ the authorities of a year
