@@ -245,7 +245,7 @@ def _eval(args: argparse.Namespace) -> int:
                        keep_going=args.keep_going)
     except UnknownAreaError as error:
         (problem,) = error.diagnostics
-        sys.stderr.write(f"outcomespec: error: --area {args.area}: {problem.message}"
+        sys.stderr.write(f"outcomespec: error: --area: {problem.message}"
                          f"{f'; {problem.help}' if problem.help else ''}\n")
         return EXIT_USAGE
     except OutcomeSpecError as error:

@@ -38,6 +38,10 @@ __all__ = ["absent_rows", "area_frame", "area_problem", "check_areas", "code_sys
 SHOWN = 5
 """How many codes a message names before saying how many more there are."""
 
+LONGEST_CODE = 40
+"""Longer texts given as `area` are no code: not compared with every code for a suggestion,
+and shortened in the message."""
+
 
 @frozen
 class _Row:
@@ -188,8 +192,8 @@ def _geography_problems(declared: _Declared) -> list[Diagnostic]:
     named: dict[str, list[_Row]] = {}
     for row in declared.rows:
         authority = row.authority
-        if None not in (authority.valid_from, authority.valid_until) and \
-                authority.valid_from > authority.valid_until:  # type: ignore[operator]
+        start, end = authority.valid_from, authority.valid_until
+        if start is not None and end is not None and start > end:
             found.append(Diagnostic.of(
                 "D206", f"the years of local authority `{authority.code}` end "
                 f"({authority.valid_until}) before they begin ({authority.valid_from})", None,
@@ -210,9 +214,10 @@ def _geography_problems(declared: _Declared) -> list[Diagnostic]:
 
 
 def _overlap(one: Authority, other: Authority) -> bool:
-    low = max(one.valid_from or -10**9, other.valid_from or -10**9)
-    high = min(one.valid_until or 10**9, other.valid_until or 10**9)
-    return low <= high
+    """Whether the two authorities existed in some year together."""
+    starts = [year for year in (one.valid_from, other.valid_from) if year is not None]
+    ends = [year for year in (one.valid_until, other.valid_until) if year is not None]
+    return not starts or not ends or max(starts) <= min(ends)
 
 
 def _years_help(level: m.GeoLevel) -> str:
@@ -364,14 +369,16 @@ def area_problem(frame: AreaFrame, area: str) -> Diagnostic | None:
             help="give the code of an authority that existed in the period, or another period")
     lowered = area.strip().casefold()
     named = [i for i, name in enumerate(frame.names) if name.casefold() == lowered]
+    suggestion = did_you_mean(area.strip(), (*frame.codes, *frame.aliases)) \
+        if len(area) <= LONGEST_CODE else None
     if named:
         fix = f"give its code: `{frame.codes[named[0]]}`"
     else:
-        fix = did_you_mean(area.strip(), (*frame.codes, *frame.aliases)) or (
-            f"give a code of one of its {frame.n_areas} local authorities, e.g. "
-            f"`{frame.codes[0]}`")
+        fix = suggestion or (f"give a code of one of its {frame.n_areas} local authorities, "
+                             f"e.g. `{frame.codes[0]}`")
+    shown = area if len(area) <= LONGEST_CODE else area[:LONGEST_CODE] + "…"
     return Diagnostic.of(
-        "D205", f"`{area}` is not a local authority of geography "
+        "D205", f"`{shown}` is not a local authority of geography "
         f"`{_short(frame.geography)}`", None, path="area", help=fix)
 
 

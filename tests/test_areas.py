@@ -378,6 +378,15 @@ def test_unknown_area_is_an_error_with_a_suggestion(hartlepool: Path) -> None:
     assert problem.help == "did you mean `909`, `919` or `929`?"
 
 
+def test_a_long_area_is_no_code(hartlepool: Path) -> None:
+    """A megabyte of digits as `area` is refused with a shortened message, no suggestion."""
+    with pytest.raises(UnknownAreaError) as caught:
+        framework().run(hartlepool, 2025, area="9" * 1_000_000)
+    (problem,) = caught.value.diagnostics
+    assert problem.message == f"`{'9' * 40}…` is not a local authority of geography `england`"
+    assert problem.help == "give a code of one of its 158 local authorities, e.g. `201`"
+
+
 def test_area_by_name_suggests_its_code(hartlepool: Path) -> None:
     """area="Hartlepool" is a name, not a code: the help gives the code."""
     with pytest.raises(UnknownAreaError) as caught:
@@ -401,7 +410,7 @@ def test_cli_unknown_area_exits_2_with_one_line(hartlepool: Path,
     captured = capsys.readouterr()
     assert status == 2
     assert captured.out == ""
-    assert captured.err == ("outcomespec: error: --area 999: `999` is not a local authority of "
+    assert captured.err == ("outcomespec: error: --area: `999` is not a local authority of "
                             "geography `england`; did you mean `909`, `919` or `929`?\n")
 
 
