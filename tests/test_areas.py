@@ -378,6 +378,15 @@ def test_unknown_area_is_an_error_with_a_suggestion(hartlepool: Path) -> None:
     assert problem.help == "did you mean `909`, `919` or `929`?"
 
 
+def test_area_is_checked_on_tables_given_by_name(hartlepool: Path) -> None:
+    """The same return given as dataset name → file: `999` refused, Hartlepool's figures."""
+    files = {path.stem: path for path in hartlepool.glob("*.csv")}
+    with pytest.raises(UnknownAreaError):
+        framework().run(files, 2025, area="999")
+    alone = framework().run(files, 2025, area="805").results
+    assert alone.to_csv() == framework().run(hartlepool, 2025, area="E06000001").results.to_csv()
+
+
 def test_a_long_area_is_no_code(hartlepool: Path) -> None:
     """A megabyte of digits as `area` is refused with a shortened message, no suggestion."""
     with pytest.raises(UnknownAreaError) as caught:
