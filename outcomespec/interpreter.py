@@ -10,9 +10,11 @@ The rules it implements, in one place:
 - A test (comparison, code set, `in period`, `within`) on a missing value is false, negated
   tests too; arithmetic on a missing value, or a division by zero, is missing; `not` flips a
   test's result; `and`/`or` treat a missing condition as false.
-- Rows of two datasets relate when they carry the same (area value, identifier of the unit);
-  an area-level aggregation reads every row of its area. A row outside the area frame (or of
-  a dataset with no area column) is counted in no area.
+- A row's area is the authority of the frame its area value names (`AreaFrame.position`:
+  a code or an alternative code, as written or normalised). Rows of two datasets relate when
+  they carry the same (area, identifier of the unit); an area-level aggregation reads every
+  row of its area. A row outside the area frame (or of a dataset with no area column) is
+  counted in no area.
 - Aggregations over no rows: count 0, sum 0, any false, all true, the others missing.
   `first`/`last` order by the `by` value (missing values last), then by row position.
 - A proportion's cohort is its denominator; a numerator counted on the cohort's dataset is
