@@ -35,6 +35,7 @@ from outcomespec.diagnostics import (
     sort_diagnostics,
 )
 from outcomespec.evaluation import Evaluation, evaluate_plan
+from outcomespec.gazetteer import area_frame, area_problem, check_areas
 from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, file_names, load_directory, load_table
 from outcomespec.planning import Plan, compile_plan
@@ -54,12 +55,13 @@ class Run:
     evaluation: Evaluation
     loads: Mapping[str, LoadResult]
     diagnostics: tuple[Diagnostic, ...]
-    """Warnings from loading the data (errors raise instead, unless `keep_going`)."""
+    """Warnings from loading the data, matching its areas to the geography's and counting
+    its rows (errors raise instead, unless `keep_going`)."""
 
     def notices(self) -> tuple[str, ...]:
         """What a reader of the results must know, one text each: every data diagnostic,
         every indicator not evaluated, numerators that counted units outside their
-        denominator, rows in no known local authority, and per dataset the values read as
+        denominator, and per dataset the values read as
         missing.
 
         `Framework.evaluate` issues each as an `OutcomeSpecWarning`.
@@ -71,8 +73,6 @@ class Run:
         texts += [f"indicator `{v.indicator.name}`: {v.units:,} units counted by the numerator "
                   f"are not in the denominator (first rows {list(v.example_rows)})"
                   for v in evaluation.violations]
-        texts += [f"`{dataset}`: {rows:,} rows are in no known local authority"
-                  for dataset, rows in evaluation.rows_outside_areas]
         for dataset, result in sorted(self.loads.items()):
             missing = result.report.read_as_missing()
             if missing:
@@ -80,6 +80,11 @@ class Run:
                 texts.append(f"`{dataset}` ({result.report.source}): "
                              f"{sum(missing.values()):,} values read as missing ({rules})")
         return tuple(texts)
+
+
+class UnknownAreaError(OutcomeSpecError):
+    """The `area` given for a single authority's return is not a local authority of the
+    geography in the period: a mistake in the call, found before any data are evaluated."""
 
 
 @frozen
@@ -114,7 +119,9 @@ class Framework:
         not one this function takes. Issues an `OutcomeSpecWarning` for each thing `run`
         reports that a reader of the results must know (`Run.notices`): data warnings,
         indicators not evaluated, values read as missing. `area` names the local authority
-        of a single authority's return that has no area column.
+        of a single authority's return that has no area column, by any code the geography
+        gives it (`805` or `E06000001` for Hartlepool); `UnknownAreaError` if it names none
+        that existed in the period.
         """
         run = self.run(data, period, area=area, keep_going=keep_going)
         for notice in run.notices():
@@ -135,28 +142,30 @@ class Framework:
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
     def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
-                  keep_going: bool) -> Run:
+                  keep_going: bool, area: str | None = None) -> Run:
         year = period if period is not None else latest_period(self.model.period)
-        absent, unusable = absent_columns(self.plan, loads, year)
-        problems = sort_diagnostics([*(d for result in loads.values() for d in result.diagnostics),
-                                     *absent, *unmatched_texts(self.plan, loads)])
-        if any(d.is_error for d in problems) and not keep_going:
-            raise OutcomeSpecError(problems)
         tables = {name: result.table for name, result in loads.items()
                   if result.table is not None}
+        frame = area_frame(self.modules, tables, year)
+        unknown = area_problem(frame, area) if area is not None else None
+        if unknown is not None:
+            raise UnknownAreaError([unknown])
+        absent, unusable = absent_columns(self.plan, loads, year)
+        problems = sort_diagnostics([*(d for result in loads.values() for d in result.diagnostics),
+                                     *absent, *unmatched_texts(self.plan, loads),
+                                     *check_areas(self.modules, tables, frame)])
+        if any(d.is_error for d in problems) and not keep_going:
+            raise OutcomeSpecError(problems)
         evaluation = evaluate_plan(skipping(self.plan, unusable), self.modules, tables, year,
-                                   self.model.period)
+                                   self.model.period, frame)
         results = build_results(evaluation.totals, evaluation.frame, year,
                                 framework=self.model)
-        return Run(results, evaluation, loads, tuple(problems))
+        return Run(results, evaluation, loads, (*problems, *evaluation.diagnostics))
 
     def datasets(self) -> tuple[m.Dataset, ...]:
         """The datasets evaluation reads: those of the indicators and of the geography."""
-        names = {d for p in self.plan.indicators for d in p.datasets}
-        for module in self.modules:
-            for geography in module.geographies:
-                names |= {level.dataset for level in geography.levels}
-                names |= {n.dataset for n in geography.neighbours}
+        names = {d for p in self.plan.indicators for d in p.datasets} | _geography_datasets(
+            self.modules)
         known = {d.name: d for module in self.modules for d in module.datasets}
         return tuple(known[n] for n in sorted(names) if n in known)
 
@@ -172,13 +181,15 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     _check_arguments(data, area, keep_going)
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
     modules = {module.name: module for fw in frameworks for module in fw.modules}
+    if area is not None:
+        _check_area(tuple(datasets.values()), tuple(modules.values()), data, area)
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
     runs = []
     for framework in frameworks:
         own = {d.name for d in framework.datasets()}
         runs.append(framework._evaluate(
             {name: result for name, result in loads.items() if name in own}, period,
-            keep_going))
+            keep_going, area))
     return tuple(runs)
 
 
@@ -205,6 +216,29 @@ def _check_arguments(data: object, area: object, keep_going: object) -> None:
     if not isinstance(keep_going, bool):
         msg = f"keep_going must be True or False, not {type(keep_going).__name__}"
         raise TypeError(msg)
+
+
+def _geography_datasets(modules: Sequence[m.Framework]) -> set[str]:
+    """The datasets the geographies of `modules` read their areas and neighbours from."""
+    return {name for module in modules for geography in module.geographies
+            for name in (*(level.dataset for level in geography.levels),
+                         *(n.dataset for n in geography.neighbours))}
+
+
+def _check_area(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
+                data: DataSource, area: str) -> None:
+    """Raise `UnknownAreaError` unless `area` is a local authority of the geography in some
+    year: read from the geography's tables alone, before the returns themselves."""
+    names = _geography_datasets(modules)
+    geography = [d for d in datasets if d.name in names]
+    if not isinstance(data, str | Path):
+        short = {d.name.rsplit(".", 1)[-1] for d in geography} | names
+        data = {name: source for name, source in data.items() if name in short}
+    loads = _load_data(geography, modules, data, None)
+    tables = {name: r.table for name, r in loads.items() if r.table is not None}
+    problem = area_problem(area_frame(modules, tables), area)
+    if problem is not None:
+        raise UnknownAreaError([problem])
 
 
 def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
@@ -310,5 +344,5 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
     return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
 
 
-__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "align", "data_files",
-           "framework_files", "latest_period", "load"]
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "UnknownAreaError",
+           "align", "data_files", "framework_files", "latest_period", "load"]

@@ -7,6 +7,8 @@ publishing layouts) works on these values alone, so it can be tested without any
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
@@ -14,6 +16,7 @@ import numpy.typing as npt
 from attrs import field, frozen
 
 from outcomespec import model as m
+from outcomespec.tables import AreaCodes
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -23,13 +26,76 @@ def _array(kind: Any) -> Any:
     return field(converter=lambda values: np.asarray(values, dtype=kind), eq=False)
 
 
+def area_text(value: Any) -> str:
+    """An area column's value as text: a code read as a number is written as a whole number
+    (`202.0` is `202`), a missing one as empty.
+
+    >>> area_text(np.float64(202.0)), area_text(np.float64("nan")), area_text(np.str_("E09000007"))
+    ('202', '', 'E09000007')
+    """
+    if isinstance(value, float | np.floating):
+        return "" if np.isnan(value) else (str(int(value)) if value == int(value) else str(value))
+    return str(value)
+
+
+_WHOLE_NUMBER = re.compile(r"0*(\d+)(?:\.0*)?")
+
+
+def normal_code(text: str) -> str:
+    """The area code `text` most likely means when, as written, it names no area: without
+    surrounding spaces, a whole number without leading zeros or a decimal part (as a
+    spreadsheet writes DfE's codes), letters in capitals.
+
+    >>> normal_code(" 0202 "), normal_code("202.0"), normal_code("e09000007")
+    ('202', '202', 'E09000007')
+    """
+    text = text.strip()
+    whole = _WHOLE_NUMBER.fullmatch(text)
+    return whole[1] if whole else text.upper()
+
+
+@frozen
+class Authority:
+    """A local authority as a geography declares it, with the reporting years it existed
+    (None: no limit declared)."""
+
+    code: str
+    name: str
+    alternative_codes: tuple[str, ...] = ()
+    valid_from: int | None = None
+    valid_until: int | None = None
+
+    def exists_in(self, period: int) -> bool:
+        """Whether the authority existed in the reporting year ending in `period`.
+
+        >>> Authority("909", "Cumbria", valid_until=2023).exists_in(2024)
+        False
+        """
+        return ((self.valid_from is None or self.valid_from <= period)
+                and (self.valid_until is None or period <= self.valid_until))
+
+    def lifetime(self) -> str:
+        """The years it existed, in words.
+
+        >>> Authority("940", "North Northamptonshire", valid_from=2022).lifetime()
+        'from 2022'
+        """
+        if self.valid_from is not None and self.valid_until is not None:
+            return f"from {self.valid_from} to {self.valid_until}"
+        if self.valid_until is not None:
+            return f"until {self.valid_until}"
+        return f"from {self.valid_from}" if self.valid_from is not None else "in every year"
+
+
 @frozen
 class AreaFrame:
     """The local authorities evaluated, their regions and their comparator sets.
 
     `neighbours[name]` is an (n_las × k) matrix of LA indices, -1 where a neighbour is absent.
     Without a declared geography, every area value seen in the data is an LA, there are no
-    regions and no neighbours.
+    regions and no neighbours. With one, the frame holds the authorities that existed in the
+    period; `aliases` are the other codes that name them (ONS codes beside DfE's, say) and
+    `absent` the codes of the geography's authorities that did not exist in the period.
     """
 
     codes: tuple[str, ...]
@@ -38,15 +104,77 @@ class AreaFrame:
     region_codes: tuple[str, ...] = ()
     region_names: tuple[str, ...] = ()
     neighbours: dict[str, IntArray] = field(factory=dict, eq=False)
+    aliases: Mapping[str, int] = field(factory=dict, eq=False, repr=False)
+    absent: Mapping[str, Authority] = field(factory=dict, eq=False, repr=False)
+    geography: str | None = None
+    """The geography the authorities come from (None: from the data)."""
+    period: int | None = None
+    """The reporting year whose authorities these are (None: every year's)."""
+    _lookup: Mapping[str, int] = field(init=False, eq=False, repr=False)
+
+    @_lookup.default
+    def _every_code(self) -> Mapping[str, int]:
+        return {**self.aliases, **{code: i for i, code in enumerate(self.codes)}}
 
     @property
     def n_areas(self) -> int:
         """How many local authorities there are."""
         return len(self.codes)
 
-    def index(self) -> dict[str, int]:
-        """Area code → position."""
-        return {code: i for i, code in enumerate(self.codes)}
+    def match(self, text: str) -> tuple[int, bool] | None:
+        """The position of the authority `text` names, and whether only after `normal_code`
+        (None when it names none: another code, or an authority absent in the period).
+
+        >>> frame = AreaFrame(("202",), ("Camden",), [-1], aliases={"E09000007": 0})
+        >>> frame.match("E09000007"), frame.match("0202"), frame.match("999")
+        ((0, False), (0, True), None)
+        """
+        found = self._lookup.get(text)
+        if found is not None:
+            return found, False
+        found = self._lookup.get(normal_code(text))
+        return None if found is None else (found, True)
+
+    def position(self, text: str | None) -> int | None:
+        """The position of the authority `text` names (None if it names none)."""
+        found = None if text is None else self.match(text)
+        return None if found is None else found[0]
+
+    def positions(self, texts: Iterable[str]) -> IntArray:
+        """The position of the authority each text names, -1 where it names none."""
+        return np.array([-1 if (found := self.position(text)) is None else found
+                         for text in texts], dtype=np.int64)
+
+    def recognise(self, text: str) -> bool | None:
+        """Whether `text` names an authority of the geography (of the period or not) only
+        once normalised (True), as written (False), or not at all (None).
+
+        >>> frame = AreaFrame(("942",), ("Cumberland",), [-1],
+        ...                   absent={"909": Authority("909", "Cumbria", valid_until=2023)})
+        >>> frame.recognise("942"), frame.recognise("0909"), frame.recognise("999")
+        (False, True, None)
+        """
+        if text in self._lookup or text in self.absent:
+            return False
+        normal = normal_code(text)
+        return True if normal in self._lookup or normal in self.absent else None
+
+    def same_areas(self, areas: AreaCodes) -> AreaCodes | None:
+        """`areas` coded by the authority each text names (texts that name none keep codes
+        of their own), when some authority is written two ways in them (`202` and `0202`,
+        or `E09000007`); None when each is written one way, as the texts then code the
+        authorities already. Rows of one child relate within one authority."""
+        positions = self.positions(areas.texts)
+        placed = positions[positions >= 0]
+        if len(np.unique(placed)) == len(placed):
+            return None
+        ids = np.where(positions >= 0, positions, self.n_areas + np.arange(len(positions)))
+        return AreaCodes({name: ids[codes] for name, codes in areas.codes.items()},
+                         (*self.codes, *areas.texts))
+
+    def absent_authority(self, text: str) -> Authority | None:
+        """The geography's authority that `text` names when it did not exist in the period."""
+        return self.absent.get(text) or self.absent.get(normal_code(text))
 
 
 @frozen

@@ -19,7 +19,16 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from outcomespec import __version__
-from outcomespec.api import Framework, Run, align, data_files, framework_files, load, run_all
+from outcomespec.api import (
+    Framework,
+    Run,
+    UnknownAreaError,
+    align,
+    data_files,
+    framework_files,
+    load,
+    run_all,
+)
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
 from outcomespec.demo import MAX_SCALE, run_demo
@@ -308,6 +317,11 @@ def _eval(args: argparse.Namespace) -> int:
     try:
         runs = run_all(frameworks, args.data, args.period, area=args.area,
                        keep_going=args.keep_going)
+    except UnknownAreaError as error:
+        (problem,) = error.diagnostics
+        sys.stderr.write(f"outcomespec: error: --area: {problem.message}"
+                         f"{f'; {problem.help}' if problem.help else ''}\n")
+        return EXIT_USAGE
     except OutcomeSpecError as error:
         sys.stdout.write(render_all(error.diagnostics))
         return EXIT_ERRORS
@@ -469,8 +483,6 @@ def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
                  for s in run.evaluation.skipped)
     lines.extend(f"  numerator outside denominator: {v.indicator.id}: {v.units:,} units "
                  f"(first rows {list(v.example_rows)})" for v in run.evaluation.violations)
-    lines.extend(f"  {dataset}: {rows:,} rows in no known local authority"
-                 for dataset, rows in run.evaluation.rows_outside_areas)
     text = "\n".join(lines) + "\n"
     new = [d for d in run.diagnostics if d not in shown]
     shown.update(new)

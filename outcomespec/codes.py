@@ -234,5 +234,49 @@ CODES: dict[str, CodeInfo] = _registry(
              "with `!=`, everything). Texts are compared exactly: correct the file, or write "
              "the text in the framework as the file does. The message lists the values the "
              "column holds."),
+    # ---- areas of the data and the geography (D2xx)
+    CodeInfo("D201", "warning", "area codes read only once normalised",
+             "Values of a dataset's area column name a local authority of the geography "
+             "only once written as its codes are: without leading zeros, a decimal part or "
+             "surrounding spaces, letters in capitals (`0202`, `202.0` and ` 202 ` are read as "
+             "`202`; `e09000007` as `E09000007`). This is done only when the value as written "
+             "names no authority. One warning per file gives the count and the first "
+             "example; write the codes as the geography does."),
+    CodeInfo("D202", "error", "area codes match no local authority",
+             "More than half of the rows of a data file that name an area name no local "
+             "authority of the geography, so almost every figure would be blank or left out "
+             "of England's. The message names a few of the codes and the code system they "
+             "look like (ONS 9-character codes such as E09000007, DfE 3-digit codes, names). "
+             "A geography level matches data by its `code` column and by every "
+             "`alternative_code` column: declare the column that holds the file's codes as "
+             "an `alternative_code` of the level (the shipped geography declares DfE's "
+             "`old_la_code` and ONS's `new_la_code` both), or write the geography's codes "
+             "in the file."),
+    CodeInfo("D203", "warning", "some area codes match no local authority",
+             "A few codes in a data file's area column name no local authority of the "
+             "geography in any year, such as an authority the geography's table leaves out. "
+             "Their rows are counted in no authority, region or England. The message names "
+             "the codes and the first line; add the authorities to the geography's table "
+             "(with the years they existed), or correct the codes."),
+    CodeInfo("D204", "warning", "rows of an authority that did not exist in the period",
+             "Rows that an indicator would have counted name a local authority that the "
+             "geography says did not exist in the reporting year (Cumbria, 909, ended in "
+             "2023; Northamptonshire, 928, in 2021). They are counted in no authority, "
+             "region or England, and the authority has no row in the results. Such rows "
+             "usually belong to another year: check the rows' reporting year, or the years "
+             "the geography gives the authority (`valid_from`, `valid_until`)."),
+    CodeInfo("D205", "error", "unknown area",
+             "The `area` given for a single authority's return (`--area` on the command "
+             "line) is not a local authority of the geography in the reporting year. Give "
+             "one of the codes the geography's level of local authorities declares — its "
+             "`code` or an `alternative_code` (`805` or `E06000001` for Hartlepool) — of an "
+             "authority that existed in the period. The command line exits with status 2 "
+             "before any data are evaluated."),
+    CodeInfo("D206", "error", "geography table contradicts itself",
+             "The table a geography level reads its local authorities from gives one code "
+             "(a `code` or an `alternative_code`) to two authorities in the same reporting "
+             "year, or gives an authority years that end before they begin. Rows could not "
+             "be placed in one authority: correct the codes, or the years each authority "
+             "existed (the level's `valid_from` and `valid_until` columns)."),
 )
 """Every diagnostic code outcomespec can emit."""

@@ -18,7 +18,9 @@ from outcomespec import kernels as k
 from outcomespec import model as m
 from outcomespec import pairs
 from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.identifiers import area_codes, codes_for
+from outcomespec.diagnostics import Diagnostic
+from outcomespec.gazetteer import absent_rows, area_frame
+from outcomespec.identifiers import area_codes, areas_of, codes_for
 from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
 from outcomespec.tables import Table
 
@@ -51,8 +53,9 @@ class Evaluation:
     totals: tuple[IndicatorTotals, ...]
     skipped: tuple[Skipped, ...]
     violations: tuple[SubsetViolation, ...]
-    rows_outside_areas: tuple[tuple[str, int], ...]
-    """(dataset, rows) naming an area that is not a known local authority."""
+    diagnostics: tuple[Diagnostic, ...] = ()
+    """Rows an indicator would have counted for an authority that did not exist in the
+    period (D204), one warning per dataset."""
 
 
 def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, dt.date]:
@@ -66,61 +69,6 @@ def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, d
     return start, end
 
 
-def area_frame(frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table]) -> AreaFrame:
-    """Local authorities, regions and neighbours from the declared geography when its
-    tables are loaded; otherwise every area value seen in the data, in sorted order."""
-    for framework in frameworks:
-        for geography in framework.geographies:
-            frame = _declared_frame(geography, tables)
-            if frame is not None:
-                return frame
-    seen: set[str] = set()
-    for table in tables.values():
-        area = table.dataset.area
-        if area is not None and area in table.columns:
-            seen.update(str(v) for v in np.unique(table.columns[area]) if str(v))
-    codes = tuple(sorted(seen)) or ("all",)
-    return AreaFrame(codes, codes, np.full(len(codes), -1, dtype=np.int64))
-
-
-def _declared_frame(geography: m.Geography, tables: Mapping[str, Table]) -> AreaFrame | None:
-    levels = {level.name: level for level in geography.levels}
-    base = next((lv for lv in geography.levels if lv.parent is not None), None) \
-        or (geography.levels[0] if geography.levels else None)
-    if base is None or base.dataset not in tables:
-        return None
-    table = tables[base.dataset]
-    codes = tuple(str(c) for c in table.columns[base.code])
-    names = tuple(str(c) for c in table.columns[base.name_column]) if base.name_column else codes
-    region_of = np.full(len(codes), -1, dtype=np.int64)
-    region_codes: tuple[str, ...] = ()
-    region_names: tuple[str, ...] = ()
-    parent = levels.get(base.parent or "")
-    if parent is not None and parent.dataset == base.dataset:
-        uniques, first, inverse = np.unique(table.columns[parent.code], return_index=True,
-                                             return_inverse=True)
-        region_of = inverse.astype(np.int64)
-        region_codes = tuple(str(c) for c in uniques)
-        name_column = table.columns[parent.name_column] if parent.name_column else uniques
-        region_names = tuple(str(name_column[i]) for i in first) if parent.name_column \
-            else region_codes
-    index = {code: i for i, code in enumerate(codes)}
-    neighbours: dict[str, Any] = {}
-    for neighbour_set in geography.neighbours:
-        peers = tables.get(neighbour_set.dataset)
-        if peers is None:
-            continue
-        matrix = np.full((len(codes), len(neighbour_set.members)), -1, dtype=np.int64)
-        for area, *members in zip(peers.columns[neighbour_set.area],
-                                  *(peers.columns[c] for c in neighbour_set.members),
-                                  strict=True):
-            row = index.get(str(area))
-            if row is not None:
-                matrix[row] = [index.get(str(peer), -1) for peer in members]
-        neighbours[neighbour_set.name] = matrix
-    return AreaFrame(codes, names, region_of, region_codes, region_names, neighbours)
-
-
 @define
 class _Run:
     plan: Plan
@@ -132,6 +80,10 @@ class _Run:
     keys: dict[str, tuple[Mapping[str, Any], int]] = field(factory=dict)
     sorted_rows: dict[tuple[str, str], Any] = field(factory=dict)
     area_index_cache: dict[str, Any] = field(factory=dict)
+    absent: dict[str, Any] = field(factory=dict)
+    """Dataset → its rows naming an authority absent in the period (None: there are none)."""
+    absent_counted: dict[str, Any] = field(factory=dict)
+    """Dataset → those of its absent rows an indicator would have counted."""
 
     def get(self, step_id: int) -> Any:
         found = self.values.get(step_id)
@@ -218,10 +170,7 @@ class _Run:
             case "key":
                 return self.key(p[0], p[1], p[3])
             case "reduce":
-                groups = args[0]
-                n = self.frame.n_areas if step.space == AREA else self.keys[
-                    step.space.removeprefix("key:")][1]
-                return self.reduce(p[0], p[1], groups, args[1:], n)
+                return self.reduce_step(step, args)
             case "gather_key":
                 per_key, outer_key = args
                 default = _default(p[0], p[1])
@@ -260,6 +209,19 @@ class _Run:
             duration, direction, self.key_order(f"{unit}|{'area' if by_area else 'id'}", inner))
         return counts > 0 if function == "any" else counts.astype(np.float64)
 
+    def reduce_step(self, step: Step, args: list[Any]) -> Any:
+        """A `reduce` step: per area (noting the rows of absent authorities it would have
+        counted) or per key."""
+        function, value_type = step.params[:2]
+        if step.space == AREA:
+            dataset = self.plan.steps[step.inputs[0]].params[0]
+            if self.absent_in(dataset) is not None:
+                self.note_absent(dataset, _contributing(function, args[1], args[2]))
+            n = self.frame.n_areas
+        else:
+            n = self.keys[step.space.removeprefix("key:")][1]
+        return self.reduce(function, value_type, args[0], args[1:], n)
+
     def reduce(self, function: str, value_type: m.ValueType, groups: Any, parts: list[Any],
                n: int) -> Any:
         where, value, order = (np.broadcast_to(np.asarray(a), groups.shape) for a in parts)
@@ -294,12 +256,34 @@ class _Run:
             else:  # the area codes shared with the tables read with it, or its own
                 areas = (table.shared.areas() if table.shared is not None
                          else area_codes({dataset: table}))
-                lookup = self.frame.index()
-                positions = np.array([lookup.get(text, -1) for text in areas.texts] + [-1],
-                                     dtype=np.int64)
+                frame = self.frame
+                positions = np.append(frame.positions(areas.texts), -1)
                 cached = positions[areas.codes[dataset]]
+                absent = np.array([frame.absent_authority(text) is not None
+                                   for text in areas.texts] + [False])
+                if absent.any():
+                    self.absent[dataset] = absent[areas.codes[dataset]]
             self.area_index_cache[dataset] = cached
         return cached
+
+    def absent_in(self, dataset: str) -> Any:
+        """The rows of `dataset` naming an authority absent in the period (None: none)."""
+        self.area_index(dataset)
+        return self.absent.get(dataset)
+
+    def note_absent(self, dataset: str, counted: Any) -> None:
+        """Remember which of the rows about to be counted name an absent authority."""
+        absent = self.absent_in(dataset)
+        if absent is None:
+            return
+        hit = absent & np.broadcast_to(k.as_condition(np.asarray(counted)), absent.shape)
+        before = self.absent_counted.get(dataset)
+        self.absent_counted[dataset] = hit if before is None else before | hit
+
+    def counted_in_areas(self, dataset: str, counted: Any) -> Any:
+        """The area index of `dataset`'s rows, `counted` among them about to be counted."""
+        self.note_absent(dataset, counted)
+        return self.area_index(dataset)
 
     def key(self, dataset: str, unit: str, by_area: bool) -> Any:
         """Codes of (area, identifier) for `unit`, shared by every dataset the plan relates
@@ -310,8 +294,10 @@ class _Run:
         if space not in self.keys:
             related = {s.params[0] for s in self.plan.steps
                        if s.kernel == "key" and s.params[1] == unit and s.params[3] == by_area}
-            codes = codes_for({name: self.tables[name] for name in sorted(related)
-                               if name in self.tables}, unit)
+            tables = {name: self.tables[name] for name in sorted(related)
+                      if name in self.tables}
+            areas = self.frame.same_areas(areas_of(tables)) if by_area else None
+            codes = codes_for(tables, unit, areas)
             self.keys[space] = ((codes.by_area, codes.n_pairs) if by_area
                                 else (codes.by_id, codes.n_ids))
             if by_area:  # the order of the rows by code comes with the codes
@@ -327,6 +313,16 @@ class _Run:
             found = self.sorted_rows[(space, dataset)] = order[
                 int(np.searchsorted(ordered, 0)):]  # -1 (no key) sorts first
         return found
+
+
+def _contributing(function: str, where: Any, value: Any) -> Any:
+    """The rows an aggregation's result depends on: those it selects, less (for a sum, a
+    minimum or a maximum) those whose value is missing, such as a published `z`."""
+    selected = k.as_condition(np.asarray(where))
+    value = np.asarray(value)
+    if function in ("sum", "min", "max") and value.dtype.kind == "f":
+        return selected & ~np.isnan(value)
+    return selected
 
 
 def _default(function: str, value_type: m.ValueType) -> Any:
@@ -348,7 +344,7 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
                   period: int, reporting: m.ReportingPeriod, frame: AreaFrame | None = None
                   ) -> Evaluation:
     """Per-area totals of every indicator whose datasets were supplied."""
-    frame = frame or area_frame(frameworks, tables)
+    frame = frame or area_frame(frameworks, tables, period)
     start, end = period_bounds(period, reporting)
     run = _Run(plan, tables, frame, period, (np.datetime64(start, "D"), np.datetime64(end, "D")))
     totals: list[IndicatorTotals] = []
@@ -363,18 +359,10 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
             skipped.append(Skipped(indicator_plan.indicator, reason))
             continue
         totals.extend(_totals(run, indicator_plan, violations))
-    outside = []
-    for name in sorted({d for p in plan.indicators for d in p.datasets if d in tables}):
-        table = tables[name]
-        column = table.dataset.area
-        if column is None or column not in table.columns:
-            continue
-        named = table.columns[column] != ""  # rows with no area (England, regions) are fine
-        unplaced = int((named & (run.area_index(name) < 0)).sum())
-        if unplaced:
-            outside.append((name, unplaced))
+    absent = [absent_rows(frame, tables[name], np.flatnonzero(rows))
+              for name, rows in sorted(run.absent_counted.items()) if rows.any()]
     return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),
-                      tuple(outside))
+                      tuple(absent))
 
 
 def _mask(run: _Run, step: int | None, dataset: str) -> Any:
@@ -431,13 +419,15 @@ def _one(run: _Run, plan: IndicatorPlan, cohort: Any, label: str,
         assert plan.measure is not None
         measure = np.broadcast_to(np.asarray(run.get(plan.measure), dtype=np.float64),
                                   cohort.shape)
-        areas = run.area_index(plan.cohort_dataset)
-        keep = cohort & ~np.isnan(measure) & (areas >= 0)
+        measured = cohort & ~np.isnan(measure)
+        areas = run.counted_in_areas(plan.cohort_dataset, measured)
+        keep = measured & (areas >= 0)
         return IndicatorTotals(indicator, k.group_count(areas, keep, n), nan,
                                values=measure[keep], value_areas=areas[keep], breakdown=label)
     denominator = nan
     if plan.cohort_dataset is not None and statistic is m.Statistic.PROPORTION:
-        denominator = k.group_count(run.area_index(plan.cohort_dataset), cohort, n)
+        denominator = k.group_count(run.counted_in_areas(plan.cohort_dataset, cohort), cohort,
+                                    n)
     elif plan.denominator is not None:
         denominator = _quantity(run, plan.denominator, plan.denominator_dataset, None, n)
     numerator = _quantity(run, plan.numerator, plan.numerator_dataset,
@@ -462,7 +452,7 @@ def _quantity(run: _Run, step: int | None, dataset: str | None, within: Any, n: 
             violations.append(SubsetViolation(plan.indicator, int(rows.size),
                                               tuple(int(r) for r in rows[:5])))
         mask &= within
-    return k.group_count(run.area_index(dataset), mask, n)
+    return k.group_count(run.counted_in_areas(dataset, mask), mask, n)
 
 
 __all__ = ["Evaluation", "Skipped", "SubsetViolation", "area_frame", "evaluate_plan",

@@ -87,7 +87,7 @@ NAMED_DECLARATIONS = tuple(d for d in DECLARATIONS if d not in ("cohort", "impor
 """`import` declares a path; `cohort` declares only when `=` follows (else it is a field)."""
 
 NAMING_KEYWORDS = ("rows", "key", "area", "period", "for", "of", "from", "by", "code", "name",
-                   "alternative_code", "parent", "members")
+                   "alternative_code", "parent", "members", "valid_from", "valid_until")
 """Keywords whose next word is always a name (a dataset, column, unit or level), even one
 that spells a keyword: `period year` in a dataset names its column `year`."""
 
@@ -111,8 +111,9 @@ KEYWORDS = (
     *META_KEYS,
     "as", "period", "year", "ending", "suppress", "counts", "round", "to", "nearest",
     "from", "until", "rows", "key", "area", "missing", "unknown", "codes", "optional",
-    "code", "name", "alternative_code", "parent", "members", "for", "where", "serves", "kind",
-    "statistic", "numerator", "denominator", "measure", "exclude", "unit", "per",
+    "code", "name", "alternative_code", "parent", "members", "valid_from", "valid_until",
+    "for", "where", "serves", "kind", "statistic", "numerator", "denominator", "measure",
+    "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
     "month", "week", "day", "range",

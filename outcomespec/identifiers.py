@@ -19,9 +19,10 @@ import numpy as np
 from attrs import evolve
 
 from outcomespec import kernels as k
+from outcomespec.areas import area_text
 from outcomespec.tables import AreaCodes, SharedCodes, Table, UnitCodes
 
-__all__ = ["area_codes", "codes_for", "share_codes"]
+__all__ = ["area_codes", "areas_of", "codes_for", "share_codes"]
 
 
 def share_codes(tables: Mapping[str, Table]) -> dict[str, Table]:
@@ -33,15 +34,27 @@ def share_codes(tables: Mapping[str, Table]) -> dict[str, Table]:
     return {name: evolve(table, shared=shared) for name, table in tables.items()}
 
 
-def codes_for(tables: Mapping[str, Table], unit: str) -> UnitCodes:
+def codes_for(tables: Mapping[str, Table], unit: str, areas: AreaCodes | None = None
+              ) -> UnitCodes:
     """The codes of `unit` for `tables`: those they share when they were read together,
-    else made now."""
+    else made now. `areas`, when given, are the areas rows relate within, instead of the
+    texts of the tables' area columns (an authority written two ways is one area)."""
+    if areas is not None:
+        return _code(tables, unit, areas)
+    group = _group(tables)
+    return group.codes(unit) if group is not None else _code(tables, unit, area_codes(tables))
+
+
+def areas_of(tables: Mapping[str, Table]) -> AreaCodes:
+    """The area codes of `tables`: those they share when read together, else made now."""
+    group = _group(tables)
+    return group.areas() if group is not None else area_codes(tables)
+
+
+def _group(tables: Mapping[str, Table]) -> SharedCodes | None:
+    """The codes every one of `tables` shares, if they were read together."""
     shared = {id(table.shared): table.shared for table in tables.values()}
-    if len(shared) == 1:
-        (group,) = shared.values()
-        if group is not None:
-            return group.codes(unit)
-    return _code(tables, unit, area_codes(tables))
+    return next(iter(shared.values())) if len(shared) == 1 else None
 
 
 def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
@@ -56,7 +69,7 @@ def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
         example = np.full(n, -1, dtype=np.int64)
         example[dense] = np.arange(len(dense))  # a row of each code
         for code in np.flatnonzero(example >= 0).tolist():
-            texts[code] = str(column[example[code]])
+            texts[code] = area_text(column[example[code]])
     return AreaCodes({table.dataset.name: c.astype(narrow) for table, c
                       in zip(tables.values(), codes, strict=True)}, tuple(texts))
 

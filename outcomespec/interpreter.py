@@ -10,9 +10,11 @@ The rules it implements, in one place:
 - A test (comparison, code set, `in period`, `within`) on a missing value is false, negated
   tests too; arithmetic on a missing value, or a division by zero, is missing; `not` flips a
   test's result; `and`/`or` treat a missing condition as false.
-- Rows of two datasets relate when they carry the same (area value, identifier of the unit);
-  an area-level aggregation reads every row of its area. A row outside the area frame (or of
-  a dataset with no area column) is counted in no area.
+- A row's area is the authority of the frame its area value names (`AreaFrame.position`:
+  a code or an alternative code, as written or normalised). Rows of two datasets relate when
+  they carry the same (area, identifier of the unit); an area-level aggregation reads every
+  row of its area. A row outside the area frame (or of a dataset with no area column) is
+  counted in no area.
 - Aggregations over no rows: count 0, sum 0, any false, all true, the others missing.
   `first`/`last` order by the `by` value (missing values last), then by row position.
 - A proportion's cohort is its denominator; a numerator counted on the cohort's dataset is
@@ -95,7 +97,6 @@ class _World:
         self.end = dt.date(period, reporting.month, reporting.day)
         self.start = dt.date(period - 1, reporting.month, reporting.day) + dt.timedelta(days=1)
         self.frame = frame
-        self.area_position = frame.index()
         self.units: dict[tuple[str, str, bool], dict[Any, list[Row]]] = {}
 
     # -------------------------------------------------------------- rows, areas and units
@@ -104,6 +105,13 @@ class _World:
         column = self.datasets[dataset].area
         return row[column] if column is not None else None
 
+    def authority(self, dataset: str, row: Row) -> Any:
+        """The position of the authority the row's area names, or the area as written when
+        it names none: a child's rows relate within one authority, however it is written."""
+        area = self.area(dataset, row)
+        found = self.frame.position(area)
+        return area if found is None else found
+
     def related(self, outer: tuple[str, Row], dataset: str, unit: str) -> list[Row]:
         """Rows of `dataset` for the same unit as the `outer` row, in table order: the same
         identifier in the same area (identifiers are unique only within an area), or the
@@ -111,7 +119,7 @@ class _World:
         nothing. The rows are indexed by key on first use."""
         def key(name: str, row: Row) -> tuple[Any, Any] | None:
             identifier = row[self.datasets[name].identifier_units()[unit]]
-            area = self.area(name, row) if by_area else None
+            area = self.authority(name, row) if by_area else None
             return None if identifier is None else (area, identifier)
 
         by_area = None not in (self.datasets[outer[0]].area, self.datasets[dataset].area)
@@ -192,7 +200,9 @@ class _World:
         """Scan the rows related to the current row (or, at indicator level, every row of
         `area`), keep those passing `where`, and reduce them."""
         if agg.link is None:
-            rows = [r for r in self.rows[agg.dataset] if self.area(agg.dataset, r) == area]
+            here = self.frame.position(area)
+            rows = [r for r in self.rows[agg.dataset]
+                    if self.frame.position(self.area(agg.dataset, r)) == here]
         else:
             rows = self.related(stack[0], agg.dataset, agg.link)
         inner: list[Stack] = [((agg.dataset, row), *stack) for row in rows]
@@ -300,7 +310,7 @@ class _World:
         """How many of the given rows fall in each area of the frame."""
         out = [0.0] * self.frame.n_areas
         for i in positions:
-            where = self.area_position.get(self.area(dataset, self.rows[dataset][i]))
+            where = self.frame.position(self.area(dataset, self.rows[dataset][i]))
             if where is not None:
                 out[where] += 1
         return out
@@ -327,7 +337,7 @@ class _World:
             assert dataset is not None
             assert cohort is not None
             assert indicator.measure is not None
-            measured = [(self.area_position.get(self.area(dataset, row)),
+            measured = [(self.frame.position(self.area(dataset, row)),
                          self.value(indicator.measure, ((dataset, row),)))
                          for row in (self.rows[dataset][i] for i in cohort)]
             kept = [(a, v) for a, v in measured if a is not None and v is not None]

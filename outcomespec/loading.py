@@ -347,7 +347,7 @@ class _Loader:
         codes = {c.name: self.codelists[c.type.codelist].code_values
                  for c in self.dataset.columns
                  if c.type.kind is m.ValueKind.CODE and c.type.codelist}
-        return Table(self.dataset, columns, codes)
+        return Table(self.dataset, columns, codes, source=self.shown, lines=self.lines)
 
     def finish(self, table: Table | None) -> LoadResult:
         """The result of `read`, its table checked for duplicate keys (using the identifier

@@ -174,14 +174,22 @@ class Dataset:
 
 @frozen
 class GeoLevel:
-    """A level of the area hierarchy read from a dataset (local authorities, regions)."""
+    """A level of the area hierarchy read from a dataset (local authorities, regions).
+
+    Data name an area by its `code` or by any of its `alternative_codes` (DfE's 3-digit
+    code and ONS's 9-character codes, say). `valid_from` and `valid_until` name the columns
+    holding the first and last reporting year in which each area existed (blank: no limit),
+    so that a period's areas are those that existed in it.
+    """
 
     name: str
     dataset: str
     code: str
     name_column: str | None
-    alternative_code: str | None
+    alternative_codes: tuple[str, ...]
     parent: str | None
+    valid_from: str | None = None
+    valid_until: str | None = None
 
 
 @frozen

@@ -129,6 +129,10 @@ class Table:
     """Code column → the code texts its integers index (the codelist's codes, in order)."""
     shared: SharedCodes | None = field(default=None, repr=False)
     """Its identifiers' codes, shared with the tables loaded with it."""
+    source: str = ""
+    """How diagnostics name where the rows came from (a file's path as given)."""
+    lines: npt.NDArray[np.int64] | None = field(default=None, repr=False)
+    """The line of each row in its file (header = line 1); None: row i is line i + 2."""
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(values) for values in self.columns.values()}
@@ -140,6 +144,10 @@ class Table:
     def n_rows(self) -> int:
         """How many rows the table holds."""
         return len(next(iter(self.columns.values()))) if self.columns else 0
+
+    def line(self, row: int) -> int:
+        """The line of the file that `row` was read from (the header is line 1)."""
+        return int(self.lines[row]) if self.lines is not None else row + 2
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Rows as plain Python values (None for missing): for the reference interpreter.

@@ -278,7 +278,8 @@ dataset_items = st.one_of(
 )
 datasets = st.builds(s.Dataset, names, titles, _with_comments(dataset_items, 6))
 
-_GEO_KEYS = ("code", "name", "alternative_code", "parent", "area", "members")
+_GEO_KEYS = ("code", "name", "alternative_code", "parent", "area", "members", "valid_from",
+             "valid_until")
 geo_fields = st.builds(s.GeoField, st.sampled_from(_GEO_KEYS), _name_lists)
 geographies = st.builds(
     s.Geography, names, titles,

@@ -1,4 +1,4 @@
-"""Golden tests for data-file diagnostics: at least one small, realistic case per D1xx code.
+"""Golden tests for data-file diagnostics: at least one small, realistic case per D code.
 
 Each case is a directory `tests/golden/data/<CODE>_<short_name>/` holding `dataset.ospec` (a
 library declaring exactly one dataset and the codelists it uses), `data.csv` (the file
@@ -11,6 +11,12 @@ A case about data against what a framework reads holds instead `framework.ospec`
 the text of `render_all(run.diagnostics)` for the framework run on the case's directory for
 `PERIOD`, carrying on past errors.
 
+Diagnostics about areas (D2xx) need a geography and several files: such a case holds a
+directory `data/` instead, evaluated with the framework `_areas/framework.ospec` for 2025
+(`call.json` may give another `period` and an `area`); `expected.txt` is the rendering of the
+run's diagnostics, or of the error it raises. Directories whose names begin with `_` are
+shared, not cases.
+
 `OUTCOMESPEC_UPDATE_GOLDEN=1` rewrites every `expected.txt` from the current output. Review each
 changed file by eye before keeping it: a golden file records what users will read.
 `tests/test_diagnostics_golden.py` counts these cases when it checks that every registered code
@@ -19,15 +25,17 @@ has one.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 
 import pytest
 
-import outcomespec
+from outcomespec.api import load
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
+from outcomespec.diagnostics import OutcomeSpecError
 from outcomespec.loading import codelists_of, load_table
 from outcomespec.rendering import render_all
 
@@ -37,7 +45,8 @@ UPDATE = os.environ.get("OUTCOMESPEC_UPDATE_GOLDEN") == "1"
 CASE_NAME = re.compile(r"^(?P<code>D\d{3})_[a-z0-9_]+$")
 REPORTED_CODE = re.compile(r"\[(D\d{3})\]")
 
-CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir() and not p.name.startswith("_"))
+AREAS = Path("_areas") / "framework.ospec"
 
 
 PERIOD = 2025
@@ -48,8 +57,10 @@ def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
     render the diagnostics."""
     monkeypatch.chdir(GOLDEN)
     if (GOLDEN / case / "framework.ospec").exists():
-        framework = outcomespec.load(Path(case) / "framework.ospec", root=Path(case))
+        framework = load(Path(case) / "framework.ospec", root=Path(case))
         return render_all(framework.run(Path(case), PERIOD, keep_going=True).diagnostics)
+    if Path(case, "data").is_dir():
+        return _render_run(Path(case))
     checked = check_paths([Path(case) / "dataset.ospec"])
     assert checked.ok, [d.message for d in checked.diagnostics]
     (framework,) = checked.frameworks
@@ -57,6 +68,18 @@ def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
     result = load_table(dataset, Path(case) / "data.csv", codelists_of(checked.frameworks),
                         name=f"{case}/data.csv")
     return render_all(result.diagnostics)
+
+
+def _render_run(case: Path) -> str:
+    """Evaluate the areas framework on the case's `data/`, and render what it reports."""
+    call = json.loads((case / "call.json").read_text("utf-8")) if (case / "call.json").exists() \
+        else {}
+    framework = load(AREAS)
+    try:
+        run = framework.run(case / "data", call.get("period", 2025), area=call.get("area"))
+    except OutcomeSpecError as error:
+        return render_all(error.diagnostics)
+    return render_all(run.diagnostics)
 
 
 @pytest.mark.parametrize("case", CASES)

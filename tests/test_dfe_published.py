@@ -36,7 +36,6 @@ FRAMEWORKS = ROOT / "frameworks"
 FRAMEWORK = FRAMEWORKS / "dfe_published.ospec"
 DATA = FRAMEWORKS / "data" / "dfe"
 PERIODS = (2021, 2022, 2023, 2024, 2025)
-N_LAS = 155
 
 
 class Spec(NamedTuple):
@@ -84,25 +83,25 @@ SPECS = {
 }
 
 # LA rows skipped because a published cell holds a symbol, 2021..2025, as the files show:
-# placements: `z` for the authorities that did not exist that year (Northamptonshire from
-# 2022, Cumbria from 2024, their successors before), `c` numerators (and City of London's `c`
-# denominator in 2025), Isles of Scilly `z/0/z`; long-term stability likewise; care leavers:
-# `z` as above and one `0/0/z`; CLA rate: `z` as above, Isles of Scilly `z` every year, City of
-# London `c` in 2025; CIN: `c` for small counts (City of London, Isles of Scilly, Rutland,
-# Westminster, Kensington and Chelsea), `x` for Hackney
-# 2021-2022 (cyber attack), `u` for Herefordshire's referrals 2023-2024, Doncaster's plans
-# 2022 and Hampshire 2024 (both tables).
+# placements: `c` numerators (and City of London's `c` denominator in 2025), Isles of Scilly
+# `z/0/z`; long-term stability likewise; care leavers: one `0/0/z`; CLA rate: Isles of Scilly
+# `z` every year, City of London `c` in 2025; CIN: `c` for small counts (City of London, Isles
+# of Scilly, Rutland, Westminster, Kensington and Chelsea), `x` for Hackney 2021-2022 (cyber
+# attack), `u` for Herefordshire's referrals 2023-2024, Doncaster's plans 2022 and Hampshire
+# 2024 (both tables). Authorities that did not exist in a year (Northamptonshire from 2022,
+# Cumbria from 2024, their successors before) have no results row: the CIN tables have no row
+# for them and the CLA tables print them as `z` throughout.
 SKIPPED = {
-    "placements_3plus": (8, 5, 7, 6, 5),
-    "long_term_stability": (6, 6, 5, 6, 5),
-    "care_leavers_19_21_eet": (5, 4, 4, 3, 3),
-    "cla_rate_per_10k": (5, 4, 4, 3, 4),
+    "placements_3plus": (4, 2, 4, 4, 3),
+    "long_term_stability": (2, 3, 2, 4, 3),
+    "care_leavers_19_21_eet": (1, 1, 1, 1, 1),
+    "cla_rate_per_10k": (1, 1, 1, 1, 2),
     "rereferrals_12m": (2, 2, 3, 4, 0),
     "cpp_second_or_subsequent": (5, 5, 4, 3, 2),
 }
-# LAs with no row at all in the CIN tables (c1, d3), which leave out authorities that did not
-# exist that year; the CLA tables print them as `z`. Those LAs must evaluate to 0/0, no value.
-ABSENT_CIN = (4, 3, 3, 2, 2)
+# The local authorities of each year: those with a row in the CIN referrals table, which
+# leaves out the authorities that did not exist that year.
+EXISTING = {2021: 151, 2022: 152, 2023: 152, 2024: 153, 2025: 153}
 
 
 class Cells(NamedTuple):
@@ -213,16 +212,14 @@ def test_every_la_matches_its_published_counts_and_figure(indicator: str, year: 
     """Each LA's counts equal the published ones and its value rounds to its published figure."""
     published, _ = _published(indicator, year)
     rows = _rows(year, indicator, "local_authority")
-    assert len(rows) == N_LAS
-    assert set(published) <= set(rows)
+    assert set(rows) == _existing(year)
+    assert len(rows) == EXISTING[year]
+    assert all(_number(cell) is None for code, cells in published.items() if code not in rows
+               for cell in cells)  # only authorities with nothing published are left out
     places = SPECS[indicator].places
-    checked = skipped = absent = 0
+    checked = skipped = 0
     for code, row in rows.items():
-        cells = published.get(code)
-        if cells is None:
-            absent += 1
-            assert (row["numerator"], row["denominator"], row["value"]) == (0, 0, None), code
-            continue
+        cells = published[code]
         num, den, value = (_number(cell) for cell in cells)
         # Published counts must be ours even beside a suppressed cell.
         assert num is None or row["numerator"] == num, (code, row["numerator"], cells)
@@ -232,10 +229,25 @@ def test_every_la_matches_its_published_counts_and_figure(indicator: str, year: 
             continue
         checked += 1
         assert dfe_round(row["value"], places) == Decimal(cells.value), (code, row["value"], cells)
-    cin = SPECS[indicator].file in ("cin_referrals.csv", "cpp_subsequent_plans.csv")
     assert skipped == SKIPPED[indicator][year - 2021]
-    assert absent == (ABSENT_CIN[year - 2021] if cin else 0)
-    assert checked == N_LAS - skipped - absent
+    assert checked == EXISTING[year] - skipped
+
+
+def _existing(year: int) -> set[str]:
+    """The authorities with a row of `year` in the CIN referrals table."""
+    return {row["old_la_code"] for row in _table("cin_referrals.csv")
+            if row["time_period"] == str(year) and row["geographic_level"] == "Local authority"}
+
+
+@pytest.mark.parametrize("year", PERIODS)
+def test_england_pools_exactly_the_authorities_of_the_year(year: int) -> None:
+    """England's counts are the sums of the counts of the year's authorities' results rows."""
+    for indicator in SPECS:
+        rows = _rows(year, indicator, "local_authority")
+        england = _england(year, indicator)
+        for part in ("numerator", "denominator"):
+            pooled = sum(row[part] for row in rows.values() if row[part] is not None)
+            assert england[part] == pooled, (indicator, part)
 
 
 def test_exact_halves_round_up_as_published() -> None:
@@ -487,12 +499,12 @@ def test_cli_eval_writes_published_counts_wilson_limits_and_judgements(
     out = tmp_path / "r.csv"
     assert main(["eval", "frameworks/dfe_published.ospec", "--data", "frameworks/data/dfe",
                  "--period", "2025", "--out", str(out)]) == 0
-    assert "155 local authorities" in capsys.readouterr().err
+    assert "153 local authorities" in capsys.readouterr().err
     with out.open(encoding="utf-8", newline="") as stream:
         rows = [r for r in csv.DictReader(stream) if r["indicator"] == "placements_3plus"]
     (england,) = (r for r in rows if r["area_type"] == "england")
     las = {r["area_code"]: r for r in rows if r["area_type"] == "local_authority"}
-    assert len(las) == N_LAS
+    assert len(las) == EXISTING[2025]
     published, _ = _published("placements_3plus", 2025)
     z = NormalDist().inv_cdf(0.975)
     comparator = float(england["value"])
@@ -511,7 +523,7 @@ def test_cli_eval_writes_published_counts_wilson_limits_and_judgements(
                                   pytest.approx(100 * high, abs=1e-9))
         assert row["vs_england"] == _fingertips(value, lower, upper, comparator), code
         checked += 1
-    assert checked == N_LAS - SKIPPED["placements_3plus"][-1]
+    assert checked == EXISTING[2025] - SKIPPED["placements_3plus"][-1]
     for code, name, verdict in (("805", "Hartlepool", "similar"),
                                 ("890", "Blackpool", "better"),
                                 ("341", "Liverpool", "better"),
@@ -522,25 +534,55 @@ def test_cli_eval_writes_published_counts_wilson_limits_and_judgements(
 # ------------------------------------------------------------------ the area table
 
 
+AREA_COLUMNS = ("time_period", "time_identifier", "geographic_level", "country_code",
+                "country_name", "region_code", "region_name", "old_la_code", "la_name",
+                "new_la_code")
+
+
 def test_local_authorities_are_those_of_the_tables() -> None:
-    """local_authorities.csv: every LA of the five tables in 2021-2025, as in its latest year."""
+    """local_authorities.csv: every LA of the six tables, 2013-2025, named as in its latest
+    year, with any earlier ONS code, and the first and last reporting years in which the
+    tables publish a value for it (blank at the tables' ends)."""
     latest: dict[str, tuple[int, tuple[str, ...]]] = {}
-    for file in sorted({spec.file for spec in SPECS.values()}):
+    ons_codes: dict[str, set[str]] = {}
+    valued: dict[str, set[int]] = {}
+    for file in sorted({spec.file for spec in SPECS.values()} | {"ons_population.csv"}):
         for row in _table(file):
-            year = int(row["time_period"])
-            if row["geographic_level"] != "Local authority" or not 2021 <= year <= 2025:
+            if row["geographic_level"] != "Local authority":
                 continue
-            area = tuple(row[c] for c in ("old_la_code", "new_la_code", "la_name", "region_code",
-                                          "region_name"))
-            if area[0] not in latest or year > latest[area[0]][0]:
-                latest[area[0]] = (year, area)
-            elif year == latest[area[0]][0]:
-                assert area == latest[area[0]][1]
+            # ONS mid-year Y is the population of reporting year Y + 1.
+            year = int(row["time_period"]) + (file == "ons_population.csv")
+            code = row["old_la_code"]
+            area = tuple(row[c] for c in ("new_la_code", "la_name", "region_code", "region_name"))
+            if code not in latest or year > latest[code][0]:
+                latest[code] = (year, area)
+            ons_codes.setdefault(code, set()).add(row["new_la_code"])
+            if any(_number(value) is not None for column, value in row.items()
+                   if column not in AREA_COLUMNS):
+                valued.setdefault(code, set()).add(year)
+    first = min(min(years) for years in valued.values())
+    last = max(max(years) for years in valued.values())
+    assert (first, last) == (2013, 2025)
+    expected = []
+    for code in sorted(latest):
+        new, name, region, region_name = latest[code][1]
+        years = sorted(valued[code])
+        assert years == list(range(years[0], years[-1] + 1)), code  # existed without a break
+        (former,) = ons_codes[code] - {new} or {""}
+        expected.append((code, new, former, name, region, region_name,
+                         "" if years[0] == first else str(years[0]),
+                         "" if years[-1] == last else str(years[-1])))
     shipped = [tuple(r.values()) for r in _table("local_authorities.csv")]
-    assert shipped == [latest[code][1] for code in sorted(latest)]
-    assert len(shipped) == N_LAS
-    codes = {area[0] for area in shipped}
-    assert {"928", "940", "941", "909", "942", "943"} <= codes  # before and after the splits
+    assert shipped == expected
+    assert len(shipped) == 158
+    lifetimes = {r[0]: r[-2:] for r in shipped if any(r[-2:])}
+    # The structural changes: Dorset 2019, Northamptonshire 2021, Cumbria 2023.
+    assert lifetimes == {
+        "835": ("", "2019"), "836": ("", "2019"), "837": ("", "2019"),
+        "838": ("2020", ""), "839": ("2020", ""),
+        "928": ("", "2021"), "940": ("2022", ""), "941": ("2022", ""),
+        "909": ("", "2023"), "942": ("2024", ""), "943": ("2024", "")}
+    codes = set(latest)
     neighbours = {r[f"SN_{k}"] for r in _table("statistical_neighbours_2025.csv")
                   for k in range(1, 11)}
     assert neighbours <= codes

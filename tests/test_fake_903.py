@@ -30,7 +30,7 @@ START, END = dt.date(2017, 4, 1), dt.date(2018, 3, 31)
 def run() -> Run:
     """The framework evaluated for 2017-18, carrying on past the data errors."""
     framework = outcomespec.load(FRAMEWORKS / "csc_national_framework.ospec", root=FRAMEWORKS)
-    return framework.run(FAKE, 2018, area="999", keep_going=True)
+    return framework.run(FAKE, 2018, area="805", keep_going=True)
 
 
 def rows(name: str) -> list[dict[str, str]]:
@@ -58,7 +58,7 @@ def test_errors_stop_evaluation_unless_asked() -> None:
     (placed_20_miles reads it) stop evaluation with their diagnostics."""
     framework = outcomespec.load(FRAMEWORKS / "csc_national_framework.ospec", root=FRAMEWORKS)
     with pytest.raises(OutcomeSpecError) as caught:
-        framework.run(FAKE, 2018, area="999")
+        framework.run(FAKE, 2018, area="805")
     errors = [d for d in caught.value.diagnostics if d.is_error]
     assert [(d.code, Path(d.path or "").name, d.line) for d in errors] == [
         ("D101", "episodes.csv", 1), ("D106", "header.csv", 1273)]
@@ -151,7 +151,7 @@ def test_cli_keep_going_writes_results_and_fails(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", "from outcomespec.cli import main; raise SystemExit(main())",
          "eval", str(FRAMEWORKS / "csc_national_framework.ospec"), "--root", str(FRAMEWORKS),
-         "--data", str(FAKE), "--period", "2018", "--area", "999", "--keep-going",
+         "--data", str(FAKE), "--period", "2018", "--area", "805", "--keep-going",
          "--out", str(out)], capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     assert "header.csv:1273: error[D106]" in done.stdout + done.stderr

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from outcomespec import model as m
-from outcomespec.areas import IndicatorTotals
+from outcomespec.areas import AreaFrame, IndicatorTotals
 from outcomespec.checker import check_paths
 from outcomespec.evaluation import area_frame, evaluate_plan
 from outcomespec.interpreter import completed_months, completed_years, interpret, shift
@@ -414,3 +414,30 @@ def test_plan_places_rows_without_an_area_in_no_area(tmp_path: Path) -> None:
     """The plan agrees with the interpreter on a dataset without an area column."""
     frameworks, framework = no_area(tmp_path)
     run(frameworks, framework, TWO_CHILDREN_CALLED_A, 2025)
+
+
+def test_a_child_relates_across_two_spellings_of_its_authority(tmp_path: Path) -> None:
+    """Header rows keyed `202`, episodes keyed `0202` and `E09000007` (one authority, Camden):
+    the child's episodes are its own; the plan agrees with the interpreter."""
+    frameworks, framework = tiny(tmp_path, {
+        "with_episodes": f"{COUNT} numerator header where any(episodes)",
+        "episodes_open": f"{COUNT} numerator header where count(episodes where open) >= 2"})
+    rows = {
+        "header": [{"CHILD": "a", "LA": "202", "SEX": "1"}, {"CHILD": "b", "LA": "202",
+                                                             "SEX": "2"},
+                   {"CHILD": "a", "LA": "203", "SEX": "1"}],
+        "episodes": [{"CHILD": "a", "LA": "0202", "DECOM": "2024-05-01", "LS": "C1"},
+                     {"CHILD": "a", "LA": "E09000007", "DECOM": "2024-06-01", "LS": "C2"},
+                     {"CHILD": "b", "LA": "203", "DECOM": "2024-06-01", "LS": "C2"}],
+    }
+    codelists = {c.name: c.code_values for f in frameworks for c in f.codelists}
+    datasets = {d.name.rsplit(".", 1)[-1]: d for f in frameworks for d in f.datasets}
+    tables = {datasets[n].name: table(datasets[n], r, codelists) for n, r in rows.items()}
+    frame = AreaFrame(("202", "203"), ("Camden", "Greenwich"), [-1, -1],
+                      aliases={"E09000007": 0})
+    ours = interpret(frameworks, framework.indicators, tables, 2025, framework.period, frame)
+    plan = compile_plan(frameworks, framework.indicators)
+    theirs = evaluate_plan(plan, frameworks, tables, 2025, framework.period, frame).totals
+    assert [summary(t) for t in ours] == [summary(t) for t in theirs]
+    # Camden: a has two open episodes, b none (b's episode is Greenwich's b); Greenwich: a none.
+    assert [t.numerator.tolist() for t in ours] == [[1, 0], [1, 0]]

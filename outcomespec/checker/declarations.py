@@ -225,6 +225,13 @@ def _column_type(ctx: Context, node: s.ColumnType) -> m.ValueType | None:
 # ------------------------------------------------------------------ geography
 
 
+LEVEL_FIELDS = ("code", "name", "alternative_code", "parent", "valid_from", "valid_until")
+"""What a geography level may say; `alternative_code` may name several columns."""
+
+VALIDITY_FIELDS = ("valid_from", "valid_until")
+"""Fields naming columns of reporting years: the first and last in which an area existed."""
+
+
 def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
     """Levels and neighbour sets, each read from a declared dataset's columns."""
     levels: list[m.GeoLevel] = []
@@ -233,18 +240,19 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
     for item in node.items:
         if isinstance(item, s.GeoLevel):
             dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
-                                          required=("code",),
-                                          allowed=("code", "name", "alternative_code", "parent"))
+                                          required=("code",), allowed=LEVEL_FIELDS)
             parent = fields.get("parent")
             if parent and parent[0] not in level_names:
                 ctx.report(Diagnostic.of(
                     "E201", f"`parent {parent[0]}` is not a level of this geography",
                     _field_span(item.fields, "parent"),
                     help=did_you_mean(parent[0], level_names)))
+            _check_validity_columns(ctx, ctx.registry.datasets.get(dataset), item, fields)
             levels.append(m.GeoLevel(
                 item.name.text, dataset, _first(fields, "code"), fields.get("name", [None])[0],
-                fields.get("alternative_code", [None])[0],
-                parent[0] if parent else None))
+                tuple(fields.get("alternative_code", ())),
+                parent[0] if parent else None,
+                fields.get("valid_from", [None])[0], fields.get("valid_until", [None])[0]))
         elif isinstance(item, s.Neighbours):
             dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
                                           required=("area", "members"),
@@ -254,6 +262,18 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
                 tuple(fields.get("members", ()))))
     return m.Geography(qualify(ctx, node.name.text), _text(node.title), tuple(levels),
                        tuple(neighbours))
+
+
+def _check_validity_columns(ctx: Context, dataset: m.Dataset | None, level: s.GeoLevel,
+                            fields: dict[str, list[str]]) -> None:
+    """`valid_from` and `valid_until` name integer columns: reporting years."""
+    for key in VALIDITY_FIELDS:
+        column = dataset.column(fields[key][0]) if dataset and key in fields else None
+        if column is not None and not column.type.integer:
+            ctx.report(Diagnostic.of(
+                "E301", f"`{key} {column.name}` needs an integer column of reporting years: "
+                f"`{column.name}` is declared {column.type}", _field_span(level.fields, key),
+                help=f"declare `column {column.name} integer optional` (blank: no limit)"))
 
 
 def _first(fields: dict[str, list[str]], key: str) -> str:
@@ -289,7 +309,7 @@ def _geo_fields(
         if field.key in found:
             ctx.report(Diagnostic.of("E406", f"`{field.key}` is given twice", field.span))
             continue
-        if field.key != "parent" and len(field.values) > 1 and field.key != "members":
+        if len(field.values) > 1 and field.key not in ("parent", "members", "alternative_code"):
             ctx.report(Diagnostic.of("E410", f"`{field.key}` names one column", field.span))
         found[field.key] = [v.text for v in field.values]
         if field.key == "parent" or dataset is None:
