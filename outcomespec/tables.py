@@ -129,6 +129,10 @@ class Table:
     """Code column → the code texts its integers index (the codelist's codes, in order)."""
     shared: SharedCodes | None = field(default=None, repr=False)
     """Its identifiers' codes, shared with the tables loaded with it."""
+    markers: Mapping[str, npt.NDArray[np.int8]] = field(factory=dict, repr=False)
+    """Column → which declared missing-value symbol made each value missing (an
+    `outcomespec.notes.Marker` per row, 0 where none did), for the columns where one did:
+    what tells a suppressed published count (`c`) from one not applicable (`z`)."""
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(values) for values in self.columns.values()}
