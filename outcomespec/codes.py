@@ -208,5 +208,13 @@ CODES: dict[str, CodeInfo] = _registry(
              "missing and counted in the load report. Fill in the value, or declare the "
              "column `optional` if it may legitimately be missing. Declared missing-value "
              "symbols (such as `c` for suppressed) are counted but not warned about."),
+    # ---- data found wrong while evaluating (D2xx)
+    CodeInfo("D201", "warning", "numerator exceeds denominator",
+             "A proportion's numerator is larger than its denominator in this local "
+             "authority, which cannot be right: typically the two counts come from different "
+             "years, tables or units, or one of them was mistyped. The value is left blank "
+             "with the note `numerator_exceeds_denominator` (the counts are still shown), and "
+             "the authority's counts are left out of its region's and England's, whose values "
+             "are marked `incomplete`. Check the figures named in the message."),
 )
 """Every diagnostic code outcomespec can emit."""
