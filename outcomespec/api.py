@@ -27,7 +27,7 @@ from outcomespec.evaluation import Evaluation, evaluate_plan
 from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
 from outcomespec.planning import Plan, compile_plan
-from outcomespec.results import Results, build_results
+from outcomespec.results import Results, results_of
 
 DataSource = str | Path | Mapping[str, Any]
 """A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,
@@ -42,7 +42,7 @@ class Run:
     evaluation: Evaluation
     loads: Mapping[str, LoadResult]
     diagnostics: tuple[Diagnostic, ...]
-    """Warnings from loading the data (errors raise instead)."""
+    """Warnings from loading and evaluating the data (errors raise instead)."""
 
 
 @frozen
@@ -92,7 +92,7 @@ class Framework:
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
     def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
-                  keep_going: bool) -> Run:
+                  keep_going: bool) -> tuple[Evaluation, tuple[Diagnostic, ...]]:
         year = period if period is not None else latest_period(self.model.period)
         problems = [d for result in loads.values() for d in result.diagnostics]
         if any(d.is_error for d in problems) and not keep_going:
@@ -100,9 +100,7 @@ class Framework:
         tables = {name: result.table for name, result in loads.items()
                   if result.table is not None}
         evaluation = evaluate_plan(self.plan, self.modules, tables, year, self.model.period)
-        results = build_results(evaluation.totals, evaluation.frame, year,
-                                framework=self.model)
-        return Run(results, evaluation, loads, tuple(problems))
+        return evaluation, (*problems, *evaluation.diagnostics)
 
     def datasets(self) -> tuple[m.Dataset, ...]:
         """The datasets evaluation reads: those of the indicators and of the geography."""
@@ -122,17 +120,22 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     Why: frameworks over the same returns (the National Framework and Supporting Families
     both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
     reports only the datasets its framework reads; errors are handled as in `Framework.run`.
+    Their results are suppressed together: a count they both publish is hidden in both or
+    in neither.
     """
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
     modules = {module.name: module for fw in frameworks for module in fw.modules}
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
-    runs = []
+    evaluated = []
     for framework in frameworks:
         own = {d.name for d in framework.datasets()}
-        runs.append(framework._evaluate(
-            {name: result for name, result in loads.items() if name in own}, period,
-            keep_going))
-    return tuple(runs)
+        reads = {name: result for name, result in loads.items() if name in own}
+        evaluated.append((reads, *framework._evaluate(reads, period, keep_going)))
+    results = results_of([(evaluation, framework.model) for framework, (_, evaluation, _)
+                          in zip(frameworks, evaluated, strict=True)])
+    return tuple(Run(published, evaluation, reads, diagnostics)
+                 for published, (reads, evaluation, diagnostics)
+                 in zip(results, evaluated, strict=True))
 
 
 def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
