@@ -540,15 +540,19 @@ def _numerators_above_denominators(run: _Run, plan: IndicatorPlan, totals: Indic
     if not over.size:
         return []
     frame = run.frame
-    reads = (f"the numerator counts {_reads(run, plan.numerator, plan.numerator_dataset)} "
-             f"and the denominator {_reads(run, plan.denominator, plan.denominator_dataset)}"
-             if plan.denominator is not None
-             else f"the numerator counts {_reads(run, plan.numerator, plan.numerator_dataset)}")
+    reads = f"the numerator {_reads(run, plan.numerator, plan.numerator_dataset)}"
+    if plan.denominator is not None:
+        reads += f" and the denominator {_reads(run, plan.denominator, plan.denominator_dataset)}"
+
+    def area(i: int) -> str:
+        name, code = frame.names[i], frame.codes[i]
+        return name if name == code else f"{name} ({code})"
+
     found = [Diagnostic.of(
-        "D201", f"`{indicator.id}`: the numerator of {frame.names[i]} ({frame.codes[i]}), "
-        f"{totals.numerator[i]:,g}, is larger than its denominator, {totals.denominator[i]:,g}",
-        indicator.span, help=f"{reads}: check {frame.names[i]}'s figures in the data; its "
-        f"value is left blank with the note `{Note.NUMERATOR_EXCEEDS_DENOMINATOR}`")
+        "D201", f"`{indicator.id}`: the numerator of {area(i)}, {totals.numerator[i]:,g}, is "
+        f"larger than its denominator, {totals.denominator[i]:,g}", indicator.span,
+        help=f"{reads}: check {frame.names[i]}'s figures in the data; its value is left blank "
+        f"with the note `{Note.NUMERATOR_EXCEEDS_DENOMINATOR}`")
         for i in over[:_CAP].tolist()]
     if over.size > _CAP:
         found.append(Diagnostic.of(
@@ -558,12 +562,17 @@ def _numerators_above_denominators(run: _Run, plan: IndicatorPlan, totals: Indic
 
 
 def _reads(run: _Run, step: int | None, dataset: str | None) -> str:
-    """The columns (or rows) a numerator or denominator reads, for people."""
-    columns = sorted({run.plan.steps[i].params[:2] for i in run.plan.reachable((step,))
-                      if run.plan.steps[i].kernel == "column"})
-    if not columns:
-        return f"rows of `{dataset}`" if dataset else "nothing"
-    return ", ".join(f"`{column}` of `{table}`" for table, column in columns)
+    """What a numerator or denominator counts or adds up, for people: the columns its
+    area-level sums add up, or the rows it counts."""
+    if dataset is not None or step is None:
+        return f"counts rows of `{dataset}`"
+    steps = run.plan.steps
+    summed = [steps[i].inputs[2] for i in run.plan.reachable((step,))
+              if steps[i].kernel == "reduce" and steps[i].space == AREA]
+    columns = sorted({steps[i].params[:2] for i in run.plan.reachable(tuple(summed))
+                      if steps[i].kernel == "column"})
+    return "adds up " + (", ".join(f"`{column}` of `{table}`" for table, column in columns)
+                         or "computed values")
 
 
 def _quantity(run: _Run, step: int | None, dataset: str | None, within: Any, n: int,

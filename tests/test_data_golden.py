@@ -6,6 +6,11 @@ loaded) and `expected.txt`: the exact text of
 
     render_all(load_table(dataset, "<CASE>/data.csv", codelists).diagnostics)
 
+A case about what evaluation finds in the data (D2xx) holds `framework.ospec` and its data
+files instead, and `expected.txt` is the text of the warnings of
+
+    load("<CASE>/framework.ospec").run("<CASE>", 2025).diagnostics
+
 `OUTCOMESPEC_UPDATE_GOLDEN=1` rewrites every `expected.txt` from the current output. Review each
 changed file by eye before keeping it: a golden file records what users will read.
 `tests/test_diagnostics_golden.py` counts these cases when it checks that every registered code
@@ -20,6 +25,7 @@ from pathlib import Path
 
 import pytest
 
+from outcomespec.api import load
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
 from outcomespec.loading import codelists_of, load_table
@@ -37,6 +43,8 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
 def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Check the case's library, load its data file, and render the diagnostics."""
     monkeypatch.chdir(GOLDEN)
+    if (Path(case) / "framework.ospec").exists():
+        return render_all(load(Path(case) / "framework.ospec").run(Path(case), 2025).diagnostics)
     checked = check_paths([Path(case) / "dataset.ospec"])
     assert checked.ok, [d.message for d in checked.diagnostics]
     (framework,) = checked.frameworks

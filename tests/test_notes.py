@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,19 @@ def test_every_note_has_a_meaning_and_its_words_in_each_layout() -> None:
         assert info.fingertips, note
         assert (info.symbol is None) == (note is Note.INCOMPLETE), note
         assert info.symbol in (None, "c", "k", "u", "x", "z"), note
+
+
+def test_the_docs_list_every_note_as_the_code_defines_it() -> None:
+    """docs/notes.rst's table: each note, in order, with its meaning, EES symbol and
+    Fingertips wording exactly as `outcomespec.notes.NOTES` has them."""
+    text = (Path(__file__).parent.parent / "docs" / "notes.rst").read_text(encoding="utf-8")
+    table = re.findall(r"\n   \* - ``(\w+)``\n     - (.+)\n     - (.+)\n     - (.+)", text)
+    assert [keyword for keyword, *_ in table] == [note.value for note in Note]
+    for keyword, meaning, symbol, fingertips in table:
+        info = Note(keyword).info
+        assert meaning == info.meaning
+        assert symbol == (f"``{info.symbol}``" if info.symbol else "(the number)")
+        assert fingertips == info.fingertips
 
 
 def test_dfe_symbols_become_markers_in_order_of_precedence() -> None:
@@ -204,7 +218,7 @@ def test_a_numerator_above_its_denominator_is_a_warning_naming_where(
     """D201 names the indicator, the authority, both counts and the columns they add up."""
     (warning,) = [d for d in run.diagnostics if d.code == "D201"]
     assert warning.severity.value == "warning"
-    assert warning.message == ("`share`: the numerator of 204 (204), 50, is larger than its "
+    assert warning.message == ("`share`: the numerator of 204, 50, is larger than its "
                                "denominator, 20")
     assert warning.help is not None
     assert "`number` of `published.counts`" in warning.help
