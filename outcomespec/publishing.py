@@ -27,6 +27,7 @@ from attrs import field, frozen
 from outcomespec import model as m
 from outcomespec.judgement import Judgement
 from outcomespec.notes import Note, parse_note
+from outcomespec.pooling import ENGLAND_CODE, WITHOUT_DENOMINATOR
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "WITHOUT_DENOMINATOR", "Destination",
            "NoteCounts", "Results", "plain_values"]
@@ -36,7 +37,6 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Destination = str | os.PathLike[str] | IO[str] | None
 
-ENGLAND_CODE: Final = "E92000001"
 COLUMNS: Final = (
     "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
     "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
@@ -53,9 +53,6 @@ _JUDGED: Final = frozenset({"vs_england", "vs_region", "vs_neighbours", "vs_targ
 NUMBER_COLUMNS: Final = frozenset(COLUMNS) - _TEXT - _JUDGED
 """The columns held as NumPy arrays (the others are tuples of text or judgements)."""
 
-WITHOUT_DENOMINATOR: Final = frozenset({m.Statistic.COUNT, m.Statistic.MEAN,
-                                        m.Statistic.MEDIAN})
-"""Statistics that have no denominator: the column is blank, and `z` in the EES layout."""
 
 _FINGERTIPS_AREA_TYPE: Final = {"england": "England", "region": "Region",
                                 "local_authority": "Upper tier local authorities"}

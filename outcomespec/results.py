@@ -3,13 +3,12 @@
 `build_results` takes what evaluation hands over (per-LA totals of each indicator, see
 `outcomespec.areas`) and does the rest with whole-array operations:
 
-1. pool LAs into regions and England (numerators and denominators summed; for means and
-   medians the unit-level values themselves, so a region's median is the median of its
-   children, not a median of medians). An LA whose count is not known (a published `c`) is
-   left out of the pool, and so is one whose proportion has a numerator above its
-   denominator; the pooled value is then `incomplete`, and says how many were left out;
+1. pool LAs into regions and England (`outcomespec.pooling`). An LA whose count is not
+   known (a published `c`) is left out of the pool, and so is one whose proportion has a
+   numerator above its denominator; the pooled value is then `incomplete`, and says how
+   many were left out;
 2. suppress small counts and whatever would give them away, over every table published
-   together (`outcomespec.suppression`, see `_suppress`);
+   together (`outcomespec.disclosure`);
 3. compute each value and its confidence limits: from the unrounded counts where the counts
    are published as they are (LAs), from the *published* counts where these are rounded
    (DfE rounds England's and the regions' to the nearest 10): a value computed from the
@@ -42,6 +41,7 @@ from attrs import field, frozen
 
 from outcomespec import model as m
 from outcomespec.areas import AreaFrame, IndicatorTotals
+from outcomespec.disclosure import Protected, protect
 from outcomespec.evaluation import Evaluation, Skipped
 from outcomespec.judgement import (
     Judgement,
@@ -53,13 +53,17 @@ from outcomespec.judgement import (
     neighbour_units,
 )
 from outcomespec.notes import MARKER_NOTES, Marker, Note
-from outcomespec.publishing import (
-    COLUMNS,
+from outcomespec.pooling import (
     ENGLAND_CODE,
-    NUMBER_COLUMNS,
     WITHOUT_DENOMINATOR,
-    Results,
+    Cells,
+    Counts,
+    Units,
+    cells_of,
+    pool_counts,
+    sum_by,
 )
+from outcomespec.publishing import COLUMNS, NUMBER_COLUMNS, Results
 from outcomespec.statistics import (
     byars_limits,
     group_median,
@@ -67,77 +71,18 @@ from outcomespec.statistics import (
     rate_limits,
     wilson_limits,
 )
-from outcomespec.suppression import (
-    Equations,
-    primary_suppression,
-    round_counts,
-    secondary_suppression,
-    tree_equations,
-)
+from outcomespec.suppression import round_counts
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "Part", "Results", "build_results",
            "build_results_together", "results_of"]
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-Int8Array = npt.NDArray[np.int8]
 TextArray = npt.NDArray[np.object_]
 
 _COLUMN_LEVELS: Final = {0.95: ("lower_95", "upper_95"), 0.998: ("lower_99_8", "upper_99_8")}
-_LEVELS: Final = {"local_authority": 0, "region": 1, "england": 2}
-"""Which areas secondary suppression hides first: LAs, then regions, then England."""
 _MEAN_PLACES: Final = 1
 """Decimal places of a mean whose count is published rounded (as DfE publishes means)."""
-
-
-@frozen
-class _Cells:
-    """The cells of every indicator: the LAs, then the regions, then England."""
-
-    n_la: int
-    region_of: IntArray
-    parent: IntArray
-    rank: IntArray
-    codes: npt.NDArray[np.str_]
-    names: npt.NDArray[np.str_]
-    types: npt.NDArray[np.str_]
-    region_codes: npt.NDArray[np.str_]
-    order: IntArray
-
-    @property
-    def england(self) -> int:
-        """England's cell, the last."""
-        return len(self.codes) - 1
-
-    @property
-    def n(self) -> int:
-        """How many cells there are."""
-        return len(self.codes)
-
-
-_Units = tuple[FloatArray, npt.NDArray[np.intp], int]
-"""Unit-level values, the cell (or group) each belongs to, and how many cells there are."""
-
-
-def _cells(frame: AreaFrame) -> _Cells:
-    n_la, n_reg = frame.n_areas, len(frame.region_codes)
-    region_of = np.asarray(frame.region_of, dtype=np.int64)
-    region_of = region_of.reshape(n_la) if region_of.size else np.full(n_la, -1)
-    england = n_la + n_reg
-    parent = np.concatenate([np.where(region_of >= 0, n_la + region_of, england),
-                             np.full(n_reg, england), [-1]]).astype(np.int64)
-    codes = np.array([*frame.codes, *frame.region_codes, ENGLAND_CODE], dtype=np.str_)
-    rank = np.argsort(np.argsort(codes, kind="stable"), kind="stable").astype(np.int64)
-    known_regions = np.array(frame.region_codes or [""], dtype=np.str_)
-    in_region = np.where(region_of >= 0, known_regions[np.maximum(region_of, 0)], "")
-    return _Cells(
-        n_la, region_of, parent, rank, codes,
-        np.array([*frame.names, *frame.region_names, "England"], dtype=np.str_),
-        np.array(["local_authority"] * n_la + ["region"] * n_reg + ["england"], dtype=np.str_),
-        np.concatenate([in_region, codes[n_la:england], [""]]).astype(np.str_),
-        np.concatenate([[england], np.arange(n_la, england), np.arange(n_la)]).astype(np.int64),
-    )
 
 
 @frozen
@@ -150,228 +95,10 @@ class Part:
     framework: m.Framework | None = None
 
 
-# ------------------------------------------------------------------ pooling
-
-
-@frozen
-class _Counts:
-    """One indicator (one breakdown) over all cells, pooled but not yet protected.
-
-    `num` and `den` are unrounded (NaN where not known; `den` NaN throughout for statistics
-    without one); `pooled[i]` says whether LA `i` is part of the regions' and England's
-    counts; `markers` says why an LA's count is not known (the numerator's and the
-    denominator's) and `left_out` how many LAs each region and England leave out.
-    """
-
-    totals: IndicatorTotals
-    num: FloatArray
-    den: FloatArray
-    units: _Units | None
-    pooled: BoolArray
-    markers: tuple[Int8Array, Int8Array]
-    unknown_left_out: IntArray
-    exceeding_left_out: IntArray
-
-    @property
-    def exceeds(self) -> BoolArray:
-        """LAs whose proportion has a numerator above its denominator (cells, LAs first)."""
-        ind = self.totals.indicator
-        over = np.zeros(self.num.size, dtype=bool)
-        if ind.statistic is m.Statistic.PROPORTION:
-            n_la = self.pooled.size
-            with np.errstate(invalid="ignore"):
-                over[:n_la] = self.num[:n_la] > self.den[:n_la]
-        return over
-
-
-def _pool(counts: FloatArray, pooled: BoolArray, cells: _Cells) -> FloatArray:
-    """LA counts, then the regions' and England's sums of the LA counts pooled.
-
-    A count that is not known (published as suppressed, `c`) cannot be added in and is left
-    out; its LA's row stays blank. Each count is pooled on its own, so a suppressed
-    numerator still leaves its denominator in: checked against DfE's published national
-    figures 2021-2025, this reproduces them where leaving the whole LA out does not (a
-    suppressed numerator is at most 5).
-    """
-    known = ~np.isnan(counts) & pooled
-    inside = (cells.region_of >= 0) & known
-    n_reg = cells.england - cells.n_la
-    regions = _sum_by(cells.region_of[inside], counts[inside], n_reg)
-    return np.concatenate([counts, regions, [counts[known].sum()]])
-
-
-def _sum_by(groups: npt.NDArray[Any], weights: FloatArray, n: int) -> FloatArray:
-    """Sums of `weights` within each group 0 .. n - 1 (NaN if any term is NaN)."""
-    return np.asarray(np.bincount(groups, weights=weights, minlength=n), dtype=np.float64)
-
-
-def _left_out(las: BoolArray, cells: _Cells) -> IntArray:
-    """How many of the flagged LAs each cell leaves out: 0 for LAs, per region, for England."""
-    inside = cells.region_of >= 0
-    n_reg = cells.england - cells.n_la
-    regions = np.bincount(cells.region_of[inside & las], minlength=n_reg)
-    return np.concatenate([np.zeros(cells.n_la, np.int64), regions, [las.sum()]]
-                          ).astype(np.int64)
-
-
-def _unit_cells(totals: IndicatorTotals, cells: _Cells) -> _Units:
-    """Each unit-level value once for its LA, once for its region and once for England."""
-    if totals.values is None or totals.value_areas is None:
-        msg = f"a {totals.indicator.statistic.value} needs unit-level values and their areas"
-        raise ValueError(msg)
-    values = np.asarray(totals.values, dtype=np.float64)
-    areas = np.asarray(totals.value_areas, dtype=np.intp)
-    keep = ~np.isnan(values)
-    values, areas = values[keep], areas[keep]
-    region = cells.region_of[areas]
-    inside = region >= 0
-    groups = np.concatenate([areas, cells.n_la + region[inside],
-                             np.full(areas.size, cells.england)]).astype(np.intp)
-    return np.concatenate([values, values[inside], values]), groups, cells.england + 1
-
-
-def _counts(totals: IndicatorTotals, cells: _Cells) -> _Counts:
-    """Pool one indicator. A mean's or median's count is the number of its units with a value
-    (missing ones left out), which is what suppression looks at."""
-    ind = totals.indicator
-    n_la = cells.n_la
-    markers = totals.markers(n_la)
-    if ind.statistic in (m.Statistic.MEAN, m.Statistic.MEDIAN):
-        units = _unit_cells(totals, cells)
-        num = np.bincount(units[1], minlength=units[2]).astype(np.float64)
-        den = np.full(num.shape, np.nan)
-        everyone = np.ones(n_la, dtype=bool)
-        none = np.zeros(cells.n, np.int64)
-        return _Counts(totals, num, den, units, everyone, markers, none, none)
-    la_num = np.asarray(totals.numerator, dtype=np.float64)
-    la_den = np.asarray(totals.denominator, dtype=np.float64)
-    unknown = np.isnan(la_num)
-    if ind.statistic not in WITHOUT_DENOMINATOR:
-        unknown |= np.isnan(la_den)
-    with np.errstate(invalid="ignore"):
-        exceeding = ((la_num > la_den) if ind.statistic is m.Statistic.PROPORTION
-                     else np.zeros(n_la, dtype=bool))
-    pooled = ~exceeding
-    num = _pool(la_num, pooled, cells)
-    den = (np.full(num.shape, np.nan) if ind.statistic in WITHOUT_DENOMINATOR
-           else _pool(la_den, pooled, cells))
-    return _Counts(totals, num, den, None, pooled, markers, _left_out(unknown, cells),
-                   _left_out(exceeding, cells))
-
-
-# ------------------------------------------------------------------ suppression
-
-
-@frozen
-class _Protected:
-    """Which cells of one table are withheld, and which of those for their own counts."""
-
-    suppressed: BoolArray
-    primary: BoolArray
-
-
-def _suppress(tables: Sequence[_Counts], cells: _Cells) -> list[_Protected]:
-    """Primary and secondary suppression over every table published together.
-
-    Why together: what protects a count must hold against everything published beside it.
-    So a *count* — not a row — is what is hidden: counts equal in every area (a cohort that
-    is the denominator of several indicators, and the numerator of a count or rate, in one
-    framework or several) are one count, hidden under every indicator or none; and the
-    equations protected are the area hierarchy of every count (LA → region → England) and,
-    for each breakdown, its categories adding up to their total in every area. A row is
-    withheld when any of its counts is hidden. Counts of indicators with `suppress none`
-    are published as they are (never hidden).
-    """
-    index: dict[bytes, int] = {}
-    vectors: list[FloatArray] = []
-    owners: list[list[_Counts]] = []
-
-    def count_id(counts: FloatArray, owner: _Counts) -> int:
-        key = np.where(np.isnan(counts), -1.0, counts).tobytes()
-        found = index.setdefault(key, len(vectors))
-        if found == len(vectors):
-            vectors.append(counts)
-            owners.append([])
-        owners[found].append(owner)
-        return found
-
-    refs = [(count_id(t.num, t), None if t.totals.indicator.statistic in WITHOUT_DENOMINATOR
-             else count_id(t.den, t)) for t in tables]
-    n_cells, n_counts = cells.n, len(vectors)
-    if not n_counts:
-        return []
-    size = np.concatenate(vectors)
-    primary = np.zeros(size.size, dtype=bool)
-    protection = np.zeros(size.size)
-    fixed = np.zeros(size.size, dtype=bool)
-    pooled_in = np.ones(size.size, dtype=bool)
-    for q, users in enumerate(owners):
-        span = slice(q * n_cells, (q + 1) * n_cells)
-        pooled_in[span][:cells.n_la] = users[0].pooled
-        rules = [t.totals.indicator.suppression for t in users]
-        if any(rule is None for rule in rules):
-            fixed[span] = True
-            continue
-        for low, high in {rule for rule in rules if rule is not None}:
-            small = primary_suppression(size[span], np.nan, (low, high))
-            primary[span] |= small
-            protection[span] = np.where(small, np.maximum(protection[span], high - low + 1),
-                                        protection[span])
-    hidden = secondary_suppression(
-        primary, _equations(tables, refs, size, pooled_in, cells), size,
-        protection=protection, level=np.tile([_LEVELS[t] for t in cells.types], n_counts),
-        tiebreak=(cells.rank[None, :] * n_counts + np.arange(n_counts)[:, None]).reshape(-1),
-        fixed=fixed)
-
-    def rows(mask: BoolArray, q_num: int, q_den: int | None) -> BoolArray:
-        row = mask[q_num * n_cells:(q_num + 1) * n_cells]
-        return row | mask[q_den * n_cells:(q_den + 1) * n_cells] if q_den is not None else row
-
-    return [_Protected(rows(hidden, *ref), rows(primary, *ref)) for ref in refs]
-
-
-def _equations(tables: Sequence[_Counts], refs: list[tuple[int, int | None]], size: FloatArray,
-               pooled_in: BoolArray, cells: _Cells) -> Equations:
-    """The equations that tie published counts (cells numbered count × area): each count's
-    area hierarchy, less the LAs it does not pool, and each breakdown's categories adding up
-    to their total in every area (where they do add up to no more than it: a category that
-    repeats the total, such as a rate's population, is no part of a partition)."""
-    n_cells = cells.n
-    n_counts = size.size // n_cells
-    tree = tree_equations(cells.parent)
-    per_tree = tree.n_equations
-    equation = (np.arange(n_counts)[:, None] * per_tree + tree.equation).reshape(-1)
-    cell = (np.arange(n_counts)[:, None] * n_cells + tree.cell).reshape(-1)
-    keep = pooled_in[cell]
-    parts = [Equations(equation[keep], cell[keep])]
-    groups: dict[tuple[str, str], list[int]] = {}
-    for i, t in enumerate(tables):
-        label = t.totals.breakdown.rpartition(": ")[0]
-        groups.setdefault((t.totals.indicator.name, label), []).append(i)
-    for (name, label), members in groups.items():
-        total = groups.get((name, ""), []) if label else []
-        if not total:
-            continue
-        for side in (0, 1):
-            whole = refs[total[0]][side]
-            pieces = [refs[i][side] for i in members]
-            if whole is None or None in pieces or whole in pieces:
-                continue
-            terms = np.array([whole, *pieces], dtype=np.int64)
-            values = size.reshape(n_counts, n_cells)[terms]
-            with np.errstate(invalid="ignore"):
-                partition = not (values[1:].sum(axis=0) > values[0] + 1e-9).any()
-            if partition:
-                parts.append(Equations(np.repeat(np.arange(n_cells), terms.size),
-                                       (terms[None, :] * n_cells
-                                        + np.arange(n_cells)[:, None]).reshape(-1)))
-    return Equations.combine(parts)
-
-
 # ------------------------------------------------------------------ values
 
 
-def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: _Units | None
+def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: Units | None
            ) -> FloatArray:
     """The indicator's value for each cell (or group) from its counts or unit values."""
     match ind.statistic:
@@ -390,7 +117,7 @@ def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: _Units | N
 
 
 def _limits(ind: m.Indicator, level: float, num: FloatArray, den: FloatArray,
-            units: _Units | None) -> tuple[FloatArray, FloatArray]:
+            units: Units | None) -> tuple[FloatArray, FloatArray]:
     """Confidence limits of each cell's value at one level, by the indicator's method."""
     match ind.confidence:
         case m.ConfidenceMethod.WILSON:
@@ -419,7 +146,7 @@ class _Table:
     framework says), value, limits, suppression and notes. `counts` keeps the unrounded
     counts for pooling neighbours."""
 
-    counts: _Counts
+    counts: Counts
     num: FloatArray
     den: FloatArray
     value: FloatArray
@@ -433,7 +160,7 @@ class _Table:
         return self.counts.totals
 
 
-def _publish(counts: _Counts, protected: _Protected, cells: _Cells,
+def _publish(counts: Counts, protected: Protected, cells: Cells,
              rounding: tuple[tuple[str, ...], int] | None) -> _Table:
     """Round, compute, withhold and explain one table (see the module's docstring, 3 and 5)."""
     ind = counts.totals.indicator
@@ -465,7 +192,7 @@ def _publish(counts: _Counts, protected: _Protected, cells: _Cells,
                   suppressed, _notes(counts, protected, withheld(value), cells))
 
 
-def _notes(counts: _Counts, protected: _Protected, value: FloatArray, cells: _Cells
+def _notes(counts: Counts, protected: Protected, value: FloatArray, cells: Cells
            ) -> TextArray:
     """Why each cell's value is blank, or how it is qualified; "" for a plain value.
 
@@ -521,7 +248,7 @@ numerator larger than its denominator")
 
 
 def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
-                      cells: _Cells) -> FloatArray:
+                      cells: Cells) -> FloatArray:
     """Each LA's neighbours' value: their median, or the value of their pooled counts."""
     out = np.full(cells.n, np.nan)
     matrix = frame.neighbours.get(comparator.name or "")
@@ -532,7 +259,7 @@ def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
         return out
     rows, members = neighbour_pairs(matrix)
     counts = table.counts
-    num, den = (_sum_by(rows, raw[members], cells.n_la) for raw in (counts.num, counts.den))
+    num, den = (sum_by(rows, raw[members], cells.n_la) for raw in (counts.num, counts.den))
     units = None
     if counts.units is not None:
         values, groups, _ = counts.units
@@ -544,7 +271,7 @@ def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
     return out
 
 
-def _comparisons(table: _Table, frame: AreaFrame, cells: _Cells,
+def _comparisons(table: _Table, frame: AreaFrame, cells: Cells,
                  england_values: dict[tuple[str, str], float]) -> dict[str, JudgementArray]:
     """The five judgement columns of one table, in cell order."""
     ind = table.totals.indicator
@@ -623,10 +350,10 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
     hides in the other, and a suppressed count would be recovered by subtraction. Chosen
     together, a count is hidden everywhere or nowhere.
     """
-    cells = _cells(frame)
-    counted = [[_counts(t, cells) for t in part.totals] for part in parts]
+    cells = cells_of(frame)
+    counted = [[pool_counts(t, cells) for t in part.totals] for part in parts]
     flat = [c for tables in counted for c in tables]
-    protected = iter(_suppress(flat, cells))
+    protected = iter(protect(flat, cells))
     published = [[_publish(c, next(protected), cells,
                            part.framework.rounding if part.framework is not None else None)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
@@ -688,7 +415,7 @@ def _constant(ind: m.Indicator, framework: str | None, period: int, breakdown: s
             "statistic": ind.statistic.value, "polarity": ind.polarity.value}
 
 
-def _columns(table: _Table, cells: _Cells, judged: dict[str, JudgementArray],
+def _columns(table: _Table, cells: Cells, judged: dict[str, JudgementArray],
              framework: str | None, period: int) -> dict[str, npt.NDArray[Any]]:
     """One table's rows in output order. (A count's value is its published numerator, so
     rounded where the numerator is: `_publish` computes values from the printed counts.)"""
@@ -709,7 +436,7 @@ def _columns(table: _Table, cells: _Cells, judged: dict[str, JudgementArray],
             else np.full(o.size, constant[name], dtype=object) for name in COLUMNS}
 
 
-def _skipped_columns(skipped: Skipped, cells: _Cells, framework: str | None, period: int
+def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, period: int
                      ) -> dict[str, npt.NDArray[Any]]:
     """Rows for an indicator that was not evaluated: every area, blank, and why."""
     o = cells.order
