@@ -104,10 +104,14 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
             primary[span] |= small
             protection[span] = np.where(small, np.maximum(protection[span], high - low + 1),
                                         protection[span])
+    # Ties go to the first area code, then the first count in the order of their values
+    # (not of the tables, so that the choice does not depend on the order indicators come in).
+    canonical = np.where(np.isnan(size), -1.0, size).reshape(n_counts, n_cells)
+    count_rank = np.argsort(np.lexsort(canonical.T[::-1]))
     hidden = secondary_suppression(
         primary, _equations(tables, refs, size, pooled_in, cells), size,
         protection=protection, level=np.tile([_LEVELS[t] for t in cells.types], n_counts),
-        tiebreak=(cells.rank[None, :] * n_counts + np.arange(n_counts)[:, None]).reshape(-1),
+        tiebreak=(cells.rank[None, :] * n_counts + count_rank[:, None]).reshape(-1),
         fixed=fixed)
 
     def rows(mask: BoolArray, q_num: int, q_den: int | None) -> BoolArray:
