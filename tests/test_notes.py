@@ -250,6 +250,19 @@ def test_the_layouts_write_the_notes(run: outcomespec.api.Run) -> None:
         "Aggregated from all known lower geography values: 4 authorities'")
 
 
+def test_pandas_and_arrow_carry_the_note_as_text(run: outcomespec.api.Run) -> None:
+    """The note column, after `suppressed`, in the DataFrame and the Arrow table."""
+    pandas = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    frame = run.results.to_pandas()
+    assert isinstance(frame, pandas.DataFrame)
+    assert list(frame.columns).index("note") == list(frame.columns).index("suppressed") + 1
+    assert frame.loc[frame["area_code"] == "205", "note"].tolist() == ["zero_denominator", ""]
+    table = run.results.to_arrow()
+    assert table.schema.field("note").type == pa.string()
+    assert table.column("note").to_pylist() == list(run.results.note)
+
+
 def test_note_counts_say_how_many_values_and_blanks(run: outcomespec.api.Run) -> None:
     """`share` and `both` over 8 LAs (no regions) and England: the values, and the blanks
     by reason."""
