@@ -209,7 +209,7 @@ CODES: dict[str, CodeInfo] = _registry(
              "column `optional` if it may legitimately be missing. Declared missing-value "
              "symbols (such as `c` for suppressed) are counted but not warned about."),
     # ---- data found wrong while evaluating (D2xx)
-    CodeInfo("D201", "warning", "numerator exceeds denominator",
+    CodeInfo("D210", "warning", "numerator exceeds denominator",
              "A proportion's numerator is larger than its denominator in this local "
              "authority, which cannot be right: typically the two counts come from different "
              "years, tables or units, or one of them was mistyped. The value is left blank "

@@ -26,7 +26,7 @@ from outcomespec.tables import Table
 
 _EMPTY = {"count": 0.0, "sum": 0.0, "any": False, "all": True}
 _CAP = 20
-"""At most this many D201 warnings per indicator, then one saying how many more."""
+"""At most this many D210 warnings per indicator, then one saying how many more."""
 
 
 @frozen
@@ -61,7 +61,7 @@ class Evaluation:
     rows_outside_areas: tuple[tuple[str, int], ...]
     """(dataset, rows) naming an area that is not a known local authority."""
     diagnostics: tuple[Diagnostic, ...] = ()
-    """Warnings about the data found while evaluating (D201: a numerator above its
+    """Warnings about the data found while evaluating (D210: a numerator above its
     denominator)."""
 
 
@@ -529,7 +529,7 @@ def _markers(run: _Run, step: int | None, dataset: str | None, counts: Any) -> A
 
 def _numerators_above_denominators(run: _Run, plan: IndicatorPlan, totals: IndicatorTotals
                                    ) -> list[Diagnostic]:
-    """D201 for each LA whose proportion counts more in its numerator than its denominator
+    """D210 for each LA whose proportion counts more in its numerator than its denominator
     (e.g. counts of different years or tables): the value cannot be right, and results
     withhold it, but the figures must be checked where they came from."""
     indicator = plan.indicator
@@ -549,14 +549,14 @@ def _numerators_above_denominators(run: _Run, plan: IndicatorPlan, totals: Indic
         return name if name == code else f"{name} ({code})"
 
     found = [Diagnostic.of(
-        "D201", f"`{indicator.id}`: the numerator of {area(i)}, {totals.numerator[i]:,g}, is "
+        "D210", f"`{indicator.id}`: the numerator of {area(i)}, {totals.numerator[i]:,g}, is "
         f"larger than its denominator, {totals.denominator[i]:,g}", indicator.span,
         help=f"{reads}: check {frame.names[i]}'s figures in the data; its value is left blank "
         f"with the note `{Note.NUMERATOR_EXCEEDS_DENOMINATOR}`")
         for i in over[:_CAP].tolist()]
     if over.size > _CAP:
         found.append(Diagnostic.of(
-            "D201", f"`{indicator.id}`: … and {over.size - _CAP} more local authorities whose "
+            "D210", f"`{indicator.id}`: … and {over.size - _CAP} more local authorities whose "
             "numerator is larger than their denominator", indicator.span))
     return found
 

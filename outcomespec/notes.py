@@ -106,7 +106,7 @@ NOTES: Final = {
         "value to compute.", "z", "Denominator is zero"),
     Note.NUMERATOR_EXCEEDS_DENOMINATOR: NoteInfo(
         "A proportion's numerator is larger than its denominator, which cannot be right: the "
-        "value is withheld, the counts are shown, and the run gives warning D201.", "x",
+        "value is withheld, the counts are shown, and the run gives warning D210.", "x",
         "Value not published: numerator exceeds denominator"),
     Note.NOT_EVALUATED: NoteInfo(
         "The indicator could not be evaluated (the detail says why, e.g. a dataset that was "

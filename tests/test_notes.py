@@ -215,8 +215,8 @@ def test_england_pools_what_is_known_and_says_how_much_is_left_out(
 
 def test_a_numerator_above_its_denominator_is_a_warning_naming_where(
         run: outcomespec.api.Run) -> None:
-    """D201 names the indicator, the authority, both counts and the columns they add up."""
-    (warning,) = [d for d in run.diagnostics if d.code == "D201"]
+    """D210 names the indicator, the authority, both counts and the columns they add up."""
+    (warning,) = [d for d in run.diagnostics if d.code == "D210"]
     assert warning.severity.value == "warning"
     assert warning.message == ("`share`: the numerator of 204, 50, is larger than its "
                                "denominator, 20")
