@@ -40,7 +40,7 @@ from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, file_names, load_directory, load_table
 from outcomespec.planning import Plan, compile_plan
 from outcomespec.rendering import render_text
-from outcomespec.results import Results, build_results
+from outcomespec.results import Results, results_of
 
 DataSource = str | Path | Mapping[str, Any]
 """A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,
@@ -55,14 +55,13 @@ class Run:
     evaluation: Evaluation
     loads: Mapping[str, LoadResult]
     diagnostics: tuple[Diagnostic, ...]
-    """Warnings from loading the data, matching its areas to the geography's and counting
-    its rows (errors raise instead, unless `keep_going`)."""
+    """Warnings from loading the data, matching its areas to the geography's and evaluating
+    it (errors raise instead, unless `keep_going`)."""
 
     def notices(self) -> tuple[str, ...]:
         """What a reader of the results must know, one text each: every data diagnostic,
         every indicator not evaluated, numerators that counted units outside their
-        denominator, and per dataset the values read as
-        missing.
+        denominator, and per dataset the values read as missing.
 
         `Framework.evaluate` issues each as an `OutcomeSpecWarning`.
         """
@@ -142,7 +141,8 @@ class Framework:
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
     def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
-                  keep_going: bool, area: str | None = None) -> Run:
+                  keep_going: bool, area: str | None = None
+                  ) -> tuple[Evaluation, tuple[Diagnostic, ...]]:
         year = period if period is not None else latest_period(self.model.period)
         tables = {name: result.table for name, result in loads.items()
                   if result.table is not None}
@@ -158,9 +158,7 @@ class Framework:
             raise OutcomeSpecError(problems)
         evaluation = evaluate_plan(skipping(self.plan, unusable), self.modules, tables, year,
                                    self.model.period, frame)
-        results = build_results(evaluation.totals, evaluation.frame, year,
-                                framework=self.model)
-        return Run(results, evaluation, loads, (*problems, *evaluation.diagnostics))
+        return evaluation, (*problems, *evaluation.diagnostics)
 
     def datasets(self) -> tuple[m.Dataset, ...]:
         """The datasets evaluation reads: those of the indicators and of the geography."""
@@ -177,6 +175,8 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     Why: frameworks over the same returns (the National Framework and Supporting Families
     both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
     reports only the datasets its framework reads; errors are handled as in `Framework.run`.
+    Their results are suppressed together: a count they both publish is hidden in both or
+    in neither.
     """
     _check_arguments(data, area, keep_going)
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
@@ -184,13 +184,16 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     if area is not None:
         _check_area(tuple(datasets.values()), tuple(modules.values()), data, area)
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
-    runs = []
+    evaluated = []
     for framework in frameworks:
         own = {d.name for d in framework.datasets()}
-        runs.append(framework._evaluate(
-            {name: result for name, result in loads.items() if name in own}, period,
-            keep_going, area))
-    return tuple(runs)
+        reads = {name: result for name, result in loads.items() if name in own}
+        evaluated.append((reads, *framework._evaluate(reads, period, keep_going, area)))
+    results = results_of([(evaluation, framework.model) for framework, (_, evaluation, _)
+                          in zip(frameworks, evaluated, strict=True)])
+    return tuple(Run(published, evaluation, reads, diagnostics)
+                 for published, (reads, evaluation, diagnostics)
+                 in zip(results, evaluated, strict=True))
 
 
 def _check_arguments(data: object, area: object, keep_going: object) -> None:

@@ -13,17 +13,19 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import field, frozen
+from attrs import NOTHING, field, frozen
 
 from outcomespec import model as m
 from outcomespec.tables import AreaCodes
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+Int8Array = npt.NDArray[np.int8]
 
 
-def _array(kind: Any) -> Any:
-    return field(converter=lambda values: np.asarray(values, dtype=kind), eq=False)
+def _array(kind: Any, default: Any = NOTHING) -> Any:
+    return field(default=default, converter=lambda values: np.asarray(values, dtype=kind),
+                 eq=False)
 
 
 def area_text(value: Any) -> str:
@@ -185,7 +187,9 @@ class IndicatorTotals:
     where the indicator has none, e.g. a count's denominator). For means and medians: the
     unit-level measure values with the LA index of each (`values`, `value_areas`), so that
     regions and England can be pooled exactly; `numerator` holds the per-LA number of values.
-    A NaN count means the count is not known (e.g. published as suppressed, `c`).
+    A NaN count means the count is not known (e.g. published as suppressed, `c`); its
+    `outcomespec.notes.Marker` in `numerator_markers` or `denominator_markers` says why (one
+    per LA, 0 where the count is known; empty when no count is unknown).
     """
 
     indicator: m.Indicator
@@ -194,3 +198,12 @@ class IndicatorTotals:
     values: FloatArray | None = field(default=None, eq=False)
     value_areas: IntArray | None = field(default=None, eq=False)
     breakdown: str = ""
+    numerator_markers: Int8Array = _array(np.int8, ())
+    denominator_markers: Int8Array = _array(np.int8, ())
+
+    def markers(self, n_areas: int) -> tuple[Int8Array, Int8Array]:
+        """The numerator's and denominator's markers, one per LA (0 where none is given)."""
+        def full(markers: Int8Array) -> Int8Array:
+            return markers if markers.size else np.zeros(n_areas, dtype=np.int8)
+
+        return full(self.numerator_markers), full(self.denominator_markers)

@@ -278,5 +278,13 @@ CODES: dict[str, CodeInfo] = _registry(
              "year, or gives an authority years that end before they begin. Rows could not "
              "be placed in one authority: correct the codes, or the years each authority "
              "existed (the level's `valid_from` and `valid_until` columns)."),
+    # ---- data found wrong while evaluating (D2xx)
+    CodeInfo("D210", "warning", "numerator exceeds denominator",
+             "A proportion's numerator is larger than its denominator in this local "
+             "authority, which cannot be right: typically the two counts come from different "
+             "years, tables or units, or one of them was mistyped. The value is left blank "
+             "with the note `numerator_exceeds_denominator` (the counts are still shown), and "
+             "the authority's counts are left out of its region's and England's, whose values "
+             "are marked `incomplete`. Check the figures named in the message."),
 )
 """Every diagnostic code outcomespec can emit."""

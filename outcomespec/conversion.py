@@ -21,6 +21,7 @@ from attrs import evolve, frozen
 from outcomespec import kernels as k
 from outcomespec import model as m
 from outcomespec.diagnostics import did_you_mean
+from outcomespec.notes import Marker, marker_of
 from outcomespec.tables import MISSING_BOOLEAN, MISSING_CODE, Table, dtype_for
 
 __all__ = ["EMPTY", "RULES", "Bad", "ColumnConverter", "ConvertedColumn", "all_missing",
@@ -72,9 +73,10 @@ class Bad:
 
 @frozen
 class _Missing:
-    """A value read as missing, and the rule that says so."""
+    """A value read as missing, the rule that says so, and the symbol's marker if any."""
 
     rule: str
+    marker: Marker = Marker.NONE
 
 
 _EMPTY = _Missing(EMPTY)
@@ -82,11 +84,13 @@ _EMPTY = _Missing(EMPTY)
 
 @frozen
 class ConvertedColumn:
-    """One converted column: values, missing counts by rule, rows to report by code."""
+    """One converted column: values, missing counts by rule, rows to report by code, and
+    which missing-value symbol made each value missing (`markers`, None when none did)."""
 
     values: npt.NDArray[Any]
     missing: dict[str, int]
     problems: dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]]
+    markers: npt.NDArray[np.int8] | None = None
 
 
 class ColumnConverter:
@@ -97,6 +101,8 @@ class ColumnConverter:
     >>> converted = ColumnConverter(ds, {}).convert(ds.columns[0], ["1,200", "c", "x"], True)
     >>> converted.values.tolist(), converted.missing
     ([1200.0, nan, nan], {'symbol "c"': 1, 'D105 not a number': 1})
+    >>> converted.markers.tolist()  # `c`: Marker.SUPPRESSED; `x` is not a declared symbol
+    [0, 6, 0]
     """
 
     def __init__(self, dataset: m.Dataset, codelists: Mapping[str, m.Codelist]) -> None:
@@ -154,7 +160,10 @@ class ColumnConverter:
             flags = np.asarray([outcome is _EMPTY for outcome in parsed], dtype=np.bool_)
             problems["D109"] = (np.flatnonzero(flags[inverse]), self._empty(column))
         good = [None if isinstance(o, _Missing | Bad) else o for o in parsed]
-        return ConvertedColumn(_typed(column, good)[inverse], missing, problems)
+        marks = np.array([o.marker if isinstance(o, _Missing) else Marker.NONE
+                          for o in parsed], dtype=np.int8)
+        return ConvertedColumn(_typed(column, good)[inverse], missing, problems,
+                               marks[inverse] if marks.any() else None)
 
     def _convert_date_texts(self, column: m.Column, values: npt.NDArray[Any]
                             ) -> ConvertedColumn | None:
@@ -212,23 +221,31 @@ class ColumnConverter:
         out[rest] = others.values
         problems = {code: (rest[rows], _in_subset(describe, rest))
                     for code, (rows, describe) in others.problems.items()}
-        return ConvertedColumn(out, others.missing, problems)
+        markers = None
+        if others.markers is not None:
+            markers = np.zeros(len(values), dtype=np.int8)
+            markers[rest] = others.markers
+        return ConvertedColumn(out, others.missing, problems, markers)
 
     def _convert_text(self, column: m.Column, values: Sequence[Any]) -> ConvertedColumn:
         array = _text_array(values)
         missing: dict[str, int] = {}
         empty = array == ""
         missing[EMPTY] = int(empty.sum())
+        markers = None
         for symbol in sorted(self.symbols):
             hits = array == symbol
             count = int(hits.sum())
             if count:
                 missing[f'symbol "{symbol}"'] = count
                 array[hits] = ""
+                if markers is None:
+                    markers = np.zeros(len(array), dtype=np.int8)
+                markers[hits] = marker_of(symbol)
         problems: dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]] = {}
         if missing[EMPTY] and not column.optional:
             problems["D109"] = (np.flatnonzero(empty), self._empty(column))
-        return ConvertedColumn(array, missing, problems)
+        return ConvertedColumn(array, missing, problems, markers)
 
     def _convert_typed(self, column: m.Column, values: npt.NDArray[Any]) -> ConvertedColumn | None:
         """Numbers, booleans and dates already typed (pandas, pyarrow, NumPy), whole arrays."""
@@ -316,7 +333,7 @@ class ColumnConverter:
             if not text:
                 return _EMPTY
             if text in symbols:
-                return _Missing(f'symbol "{text}"')
+                return _Missing(f'symbol "{text}"', marker_of(text))
             return from_text(text, name)
 
         return parse

@@ -21,18 +21,24 @@ from outcomespec.areas import AreaFrame, IndicatorTotals
 from outcomespec.diagnostics import Diagnostic
 from outcomespec.gazetteer import absent_rows, area_frame
 from outcomespec.identifiers import area_codes, areas_of, codes_for
+from outcomespec.notes import Marker, Note
 from outcomespec.planning import AREA, IndicatorPlan, Plan, Step
 from outcomespec.tables import Table
 
 _EMPTY = {"count": 0.0, "sum": 0.0, "any": False, "all": True}
+_CAP = 20
+"""At most this many D210 warnings per indicator, then one saying how many more."""
 
 
 @frozen
 class Skipped:
-    """An indicator that was not evaluated, and why (e.g. its dataset was not supplied)."""
+    """An indicator that was not evaluated, and why (e.g. its dataset was not supplied).
+
+    `note` is the keyword its rows are published with (`outcomespec.notes.Note`)."""
 
     indicator: m.Indicator
     reason: str
+    note: str = Note.NOT_EVALUATED.value
 
 
 @frozen
@@ -54,8 +60,9 @@ class Evaluation:
     skipped: tuple[Skipped, ...]
     violations: tuple[SubsetViolation, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
-    """Rows an indicator would have counted for an authority that did not exist in the
-    period (D204), one warning per dataset."""
+    """Warnings about the data found while evaluating: rows an indicator would have counted
+    for an authority that did not exist in the period (D204, one per dataset), a numerator
+    above its denominator (D210)."""
 
 
 def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, dt.date]:
@@ -77,6 +84,8 @@ class _Run:
     period: int
     bounds: tuple[np.datetime64, np.datetime64]
     values: dict[int, Any] = field(factory=dict)
+    area_markers: dict[Step, Any] = field(factory=dict)
+    """Area-level sum → per LA, the marker of the missing value that made its total unknown."""
     keys: dict[str, tuple[Mapping[str, Any], int]] = field(factory=dict)
     sorted_rows: dict[tuple[str, str], Any] = field(factory=dict)
     area_index_cache: dict[str, Any] = field(factory=dict)
@@ -217,6 +226,8 @@ class _Run:
             dataset = self.plan.steps[step.inputs[0]].params[0]
             if self.absent_in(dataset) is not None:
                 self.note_absent(dataset, _contributing(function, args[1], args[2]))
+            if function == "sum":
+                return self.area_sum(step, args[0], args[1:])
             n = self.frame.n_areas
         else:
             n = self.keys[step.space.removeprefix("key:")][1]
@@ -243,6 +254,56 @@ class _Run:
                 return k.group_pick(groups, mask, order, value, n, function == "last",
                                     _default(function, value_type))
         raise AssertionError(function)
+
+    def area_sum(self, step: Step, groups: Any, parts: list[Any]) -> Any:
+        """Each LA's total of a column (a published table's counts): not known (NaN), never
+        0 or a partial sum, when a row it adds up has no value or the LA has no row at all.
+
+        Why: an authority whose published count is `c` is not an authority with none, and
+        adding up the rows that are known would give a total smaller than the true one. The
+        strongest marker among the missing rows (`c` before `u`, `k`, `x`, `z`, an empty
+        cell) is kept in `area_markers`, so the blank says why.
+        """
+        where, value, _ = (np.broadcast_to(np.asarray(a), groups.shape) for a in parts)
+        n = self.frame.n_areas
+        rows = k.as_condition(where) & (groups >= 0)
+        values = value.astype(np.float64)
+        missing = rows & np.isnan(values)
+        present = rows & ~missing
+        sums = np.bincount(groups[present], weights=values[present], minlength=n
+                           ).astype(np.float64)
+        markers = np.zeros(n, dtype=np.int8)
+        if missing.any():
+            found = self.row_markers(step.inputs[2], groups.shape[0])
+            why = np.maximum(found[missing] if found is not None else 0, Marker.EMPTY)
+            np.maximum.at(markers, groups[missing], why.astype(np.int8))
+        markers[np.bincount(groups[rows], minlength=n) == 0] = Marker.EMPTY
+        sums[markers > 0] = np.nan
+        if markers.any():
+            self.area_markers[step] = markers
+        return sums
+
+    def row_markers(self, step_id: int, n_rows: int) -> Any:
+        """Per row, the strongest marker of the columns a value step reads from its own rows
+        (None when none of them has any)."""
+        found = None
+        for i in self.plan.reachable((step_id,)):
+            step = self.plan.steps[i]
+            if step.kernel != "column":
+                continue
+            markers = self.tables[step.params[0]].markers.get(step.params[1])
+            if markers is not None and markers.shape[0] == n_rows:
+                found = markers if found is None else np.maximum(found, markers)
+        return found
+
+    def quantity_markers(self, step_id: int) -> Any:
+        """Per LA, the strongest marker that made an area-level quantity unknown."""
+        out = np.zeros(self.frame.n_areas, dtype=np.int8)
+        for i in self.plan.reachable((step_id,)):
+            found = self.area_markers.get(self.plan.steps[i])
+            if found is not None:
+                out = np.maximum(out, found)
+        return out
 
     def area_index(self, dataset: str) -> Any:
         cached = self.area_index_cache.get(dataset)
@@ -350,6 +411,7 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
     totals: list[IndicatorTotals] = []
     skipped: list[Skipped] = []
     violations: list[SubsetViolation] = []
+    warnings: list[Diagnostic] = []
     for indicator_plan in plan.indicators:
         missing = [d for d in indicator_plan.datasets if d not in tables]
         if indicator_plan.problem or missing:
@@ -358,11 +420,13 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
                 "needs " + ", ".join(f"`{d}`" for d in missing) + f", which {verb} not supplied")
             skipped.append(Skipped(indicator_plan.indicator, reason))
             continue
-        totals.extend(_totals(run, indicator_plan, violations))
+        found = _totals(run, indicator_plan, violations)
+        warnings.extend(_numerators_above_denominators(run, indicator_plan, found[0]))
+        totals.extend(found)
     absent = [absent_rows(frame, tables[name], np.flatnonzero(rows))
               for name, rows in sorted(run.absent_counted.items()) if rows.any()]
     return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),
-                      tuple(absent))
+                      (*absent, *warnings))
 
 
 def _mask(run: _Run, step: int | None, dataset: str) -> Any:
@@ -433,7 +497,69 @@ def _one(run: _Run, plan: IndicatorPlan, cohort: Any, label: str,
     numerator = _quantity(run, plan.numerator, plan.numerator_dataset,
                           cohort if plan.numerator_dataset == plan.cohort_dataset else None, n,
                           plan, violations)
-    return IndicatorTotals(indicator, numerator, denominator, breakdown=label)
+    return IndicatorTotals(
+        indicator, numerator, denominator, breakdown=label,
+        numerator_markers=_markers(run, plan.numerator, plan.numerator_dataset, numerator),
+        denominator_markers=_markers(run, plan.denominator, plan.denominator_dataset,
+                                     denominator))
+
+
+def _markers(run: _Run, step: int | None, dataset: str | None, counts: Any) -> Any:
+    """Why each LA's area-level count is not known (empty when every count is known); a
+    count unknown for no recorded reason is "not available"."""
+    unknown = np.isnan(counts)
+    if step is None or dataset is not None or not unknown.any():
+        return np.zeros(0, dtype=np.int8)
+    why = np.maximum(run.quantity_markers(step), Marker.EMPTY)
+    return np.where(unknown, why, Marker.NONE).astype(np.int8)
+
+
+def _numerators_above_denominators(run: _Run, plan: IndicatorPlan, totals: IndicatorTotals
+                                   ) -> list[Diagnostic]:
+    """D210 for each LA whose proportion counts more in its numerator than its denominator
+    (e.g. counts of different years or tables): the value cannot be right, and results
+    withhold it, but the figures must be checked where they came from."""
+    indicator = plan.indicator
+    if indicator.statistic is not m.Statistic.PROPORTION:
+        return []
+    with np.errstate(invalid="ignore"):
+        over = np.flatnonzero(totals.numerator > totals.denominator)
+    if not over.size:
+        return []
+    frame = run.frame
+    reads = f"the numerator {_reads(run, plan.numerator, plan.numerator_dataset)}"
+    if plan.denominator is not None:
+        reads += f" and the denominator {_reads(run, plan.denominator, plan.denominator_dataset)}"
+
+    def area(i: int) -> str:
+        name, code = frame.names[i], frame.codes[i]
+        return name if name == code else f"{name} ({code})"
+
+    found = [Diagnostic.of(
+        "D210", f"`{indicator.id}`: the numerator of {area(i)}, {totals.numerator[i]:,g}, is "
+        f"larger than its denominator, {totals.denominator[i]:,g}", indicator.span,
+        help=f"{reads}: check {frame.names[i]}'s figures in the data; its value is left blank "
+        f"with the note `{Note.NUMERATOR_EXCEEDS_DENOMINATOR}`")
+        for i in over[:_CAP].tolist()]
+    if over.size > _CAP:
+        found.append(Diagnostic.of(
+            "D210", f"`{indicator.id}`: … and {over.size - _CAP} more local authorities whose "
+            "numerator is larger than their denominator", indicator.span))
+    return found
+
+
+def _reads(run: _Run, step: int | None, dataset: str | None) -> str:
+    """What a numerator or denominator counts or adds up, for people: the columns its
+    area-level sums add up, or the rows it counts."""
+    if dataset is not None or step is None:
+        return f"counts rows of `{dataset}`"
+    steps = run.plan.steps
+    summed = [steps[i].inputs[2] for i in run.plan.reachable((step,))
+              if steps[i].kernel == "reduce" and steps[i].space == AREA]
+    columns = sorted({steps[i].params[:2] for i in run.plan.reachable(tuple(summed))
+                      if steps[i].kernel == "column"})
+    return "adds up " + (", ".join(f"`{column}` of `{table}`" for table, column in columns)
+                         or "computed values")
 
 
 def _quantity(run: _Run, step: int | None, dataset: str | None, within: Any, n: int,

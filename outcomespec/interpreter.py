@@ -15,7 +15,10 @@ The rules it implements, in one place:
   they carry the same (area, identifier of the unit); an area-level aggregation reads every
   row of its area. A row outside the area frame (or of a dataset with no area column) is
   counted in no area.
-- Aggregations over no rows: count 0, sum 0, any false, all true, the others missing.
+- Aggregations over no rows: count 0, sum 0, any false, all true, the others missing. A
+  `sum` skips missing values, but is missing when every value is; except an area's total (an
+  area-level `sum`), which is missing when any row it adds up has no value, or when the area
+  has no row at all: a published `c` is not a 0.
   `first`/`last` order by the `by` value (missing values last), then by row position.
 - A proportion's cohort is its denominator; a numerator counted on the cohort's dataset is
   intersected with the cohort (after exclusions); means and medians use the cohort rows whose
@@ -207,7 +210,7 @@ class _World:
             rows = self.related(stack[0], agg.dataset, agg.link)
         inner: list[Stack] = [((agg.dataset, row), *stack) for row in rows]
         kept = [s for s in inner if agg.where is None or self.holds(agg.where, s)]
-        if not kept and agg.function in _EMPTY:
+        if not kept and agg.function in _EMPTY and (agg.function, agg.link) != ("sum", None):
             return _EMPTY[agg.function]
         match agg.function:
             case "count":
@@ -226,7 +229,10 @@ class _World:
             if not ranked:
                 return None
             return self.value(value, ranked[0] if agg.function == "first" else ranked[-1])
-        present = [v for v in (self.value(value, s) for s in kept) if v is not None]
+        values = [self.value(value, s) for s in kept]
+        present = [v for v in values if v is not None]
+        if agg.function == "sum" and agg.link is None:  # an area's total: all rows known
+            return float(sum(present)) if kept and len(present) == len(kept) else None
         if agg.function == "sum":  # as SQL: nothing to add is 0; only unknowns is unknown
             return float(sum(present)) if present or not kept else None
         if not present:

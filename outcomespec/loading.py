@@ -312,6 +312,7 @@ class _Loader:
         ignored = tuple(name or f"(unnamed column {i + 1})" for i, name in enumerate(raw.header)
                         if self.dataset.column(name) is None)
         columns: dict[str, npt.NDArray[Any]] = {}
+        markers: dict[str, npt.NDArray[np.int8]] = {}
         absent: list[str] = []
         filled: list[tuple[str, str]] = []
         for column in self.dataset.columns:
@@ -331,6 +332,8 @@ class _Loader:
                 continue
             converted = in_range(column, self.converter.convert(column, values, raw.texts))
             columns[column.name] = converted.values
+            if converted.markers is not None:
+                markers[column.name] = converted.markers
             self.missing.extend((column.name, rule, count)
                                 for rule, count in converted.missing.items() if count)
             for code, (rows, describe) in converted.problems.items():
@@ -347,7 +350,8 @@ class _Loader:
         codes = {c.name: self.codelists[c.type.codelist].code_values
                  for c in self.dataset.columns
                  if c.type.kind is m.ValueKind.CODE and c.type.codelist}
-        return Table(self.dataset, columns, codes, source=self.shown, lines=self.lines)
+        return Table(self.dataset, columns, codes, markers=markers, source=self.shown,
+                     lines=self.lines)
 
     def finish(self, table: Table | None) -> LoadResult:
         """The result of `read`, its table checked for duplicate keys (using the identifier

@@ -17,7 +17,7 @@ import json
 import math
 import os
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import IO, Any, Final
 
 import numpy as np
@@ -26,41 +26,57 @@ from attrs import field, frozen
 
 from outcomespec import model as m
 from outcomespec.judgement import Judgement
+from outcomespec.notes import Note, parse_note
+from outcomespec.pooling import ENGLAND_CODE, WITHOUT_DENOMINATOR
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "WITHOUT_DENOMINATOR", "Destination",
-           "Results", "plain_values"]
+           "NoteCounts", "Results", "plain_values"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 Destination = str | os.PathLike[str] | IO[str] | None
 
-ENGLAND_CODE: Final = "E92000001"
 COLUMNS: Final = (
     "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
     "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
-    "lower_99_8", "upper_99_8", "suppressed", "vs_england", "vs_region", "vs_neighbours",
+    "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region", "vs_neighbours",
     "region_code", "statistic", "polarity", "vs_target", "vs_population",
 )
 """The results table's columns, in order: DESIGN §4's, then the extra ones."""
 
 _TEXT: Final = frozenset({"framework", "indicator", "title", "area_type", "area_code",
                           "area_name", "breakdown", "unit", "region_code", "statistic",
-                          "polarity"})
+                          "polarity", "note"})
 _JUDGED: Final = frozenset({"vs_england", "vs_region", "vs_neighbours", "vs_target",
                             "vs_population"})
 NUMBER_COLUMNS: Final = frozenset(COLUMNS) - _TEXT - _JUDGED
 """The columns held as NumPy arrays (the others are tuples of text or judgements)."""
 
-WITHOUT_DENOMINATOR: Final = frozenset({m.Statistic.COUNT, m.Statistic.MEAN,
-                                        m.Statistic.MEDIAN})
-"""Statistics that have no denominator: the column is blank, and `z` in the EES layout."""
 
 _FINGERTIPS_AREA_TYPE: Final = {"england": "England", "region": "Region",
                                 "local_authority": "Upper tier local authorities"}
 _EES_LEVEL: Final = {"england": "National", "region": "Regional",
                      "local_authority": "Local authority"}
 _NEW_CODE: Final = re.compile(r"[EW]\d{8}")
+
+
+@frozen
+class NoteCounts:
+    """Rows of a results table with a value, and rows by note: blank or still a value.
+
+    >>> NoteCounts(3, {Note.SUPPRESSED: 2}, {}).blank
+    2
+    """
+
+    values: int
+    blanks: Mapping[Note, int]
+    qualified: Mapping[Note, int]
+
+    @property
+    def blank(self) -> int:
+        """How many rows have no value."""
+        return sum(self.blanks.values())
 
 
 @frozen(eq=False)
@@ -83,8 +99,8 @@ class Results:
     >>> results = build_results([IndicatorTotals(ind, [3, 40], [None, None])], frame, 2025)
     >>> len(results), results.suppressed.tolist()
     (4, [False, False, True, True])
-    >>> results.to_ees_csv().splitlines()[3].split(",")[-6:]
-    ['Hartlepool', 'n', 'Total', 'c', 'c', 'c']
+    >>> results.to_ees_csv().splitlines()[3].split(",")[-6:]  # a count has no denominator: z
+    ['Hartlepool', 'n', 'Total', 'c', 'z', 'c']
     """
 
     framework: tuple[str, ...]
@@ -104,6 +120,7 @@ class Results:
     lower_99_8: FloatArray
     upper_99_8: FloatArray
     suppressed: BoolArray
+    note: tuple[str, ...]
     vs_england: tuple[Judgement, ...]
     vs_region: tuple[Judgement, ...]
     vs_neighbours: tuple[Judgement, ...]
@@ -129,6 +146,23 @@ class Results:
         names = dict(pair for part in parts for pair in part.region_names)
         return cls(**columns, region_names=tuple(names.items()),
                    targeted=frozenset().union(*(part.targeted for part in parts)))
+
+    def note_counts(self) -> NoteCounts:
+        """How many values the table publishes, and its blanks and qualified values by note.
+
+        Why: a table of blanks must not pass for a result; the CLI and API decide what to
+        report, and their exit status, from these counts.
+        """
+        blanks: dict[Note, int] = {}
+        qualified: dict[Note, int] = {}
+        for value, text in zip(self.value.tolist(), self.note, strict=True):
+            note = parse_note(text)
+            blank = math.isnan(value)
+            if note is not None:
+                found = blanks if blank else qualified
+                found[note[0]] = found.get(note[0], 0) + 1
+        values = int(np.count_nonzero(~np.isnan(self.value)))
+        return NoteCounts(values, blanks, qualified)
 
     def column(self, name: str) -> Any:
         """One column by name, as stored."""
@@ -194,7 +228,7 @@ class Results:
             parent = ("", "") if kind == "england" else (
                 (region, regions.get(region, region)) if kind == "local_authority" and region
                 else (ENGLAND_CODE, "England"))
-            category_type, _, category = row["breakdown"].rpartition("=")
+            category_type, _, category = row["breakdown"].rpartition(": ")
             period = row["period"]
             goal = ((row["framework"], row["indicator"]) in self.targeted)
             return [row["indicator"], row["title"], *parent, row["area_code"],
@@ -202,7 +236,7 @@ class Results:
                     category_type, category, f"{period - 1}/{period % 100:02d}",
                     *(_cell(row[c]) for c in ("value", "lower_95", "upper_95", "lower_99_8",
                                               "upper_99_8", "numerator", "denominator")),
-                    "Value suppressed for disclosure control" if row["suppressed"] else "", "",
+                    _fingertips_note(row["note"]), "",
                     Judgement(row["vs_england"]).label, Judgement(row["vs_region"]).label,
                     f"{period - 1}0000", "",
                     Judgement(row["vs_target"]).label if goal else "", "1y"]
@@ -210,10 +244,11 @@ class Results:
         return _write_csv(header, map(record, self.rows()), path_or_buffer)
 
     def to_ees_csv(self, path_or_buffer: Destination = None) -> str | None:
-        """Write DfE's explore-education-statistics tidy layout; suppressed cells are `c`.
+        """Write DfE's explore-education-statistics tidy layout, a blank cell as DfE's symbol.
 
-        A count or mean has no denominator (`z`, not applicable); any other missing number is
-        `x` (not available).
+        A blank takes the symbol of its row's note (`c` suppressed, `k`, `u`, `x` not
+        available, `z` not applicable: see `outcomespec.notes.NOTES`); a count or mean has no
+        denominator (`z`).
         """
         regions = dict(self.region_names)
         header = ("time_period", "time_identifier", "geographic_level", "country_code",
@@ -227,12 +262,13 @@ class Results:
             new, old = (code, "") if _NEW_CODE.fullmatch(code) else ("", code)
 
             def number(name: str) -> str:
-                if row["suppressed"]:
-                    return "c"
-                if row[name] is None:
-                    no_denominator = m.Statistic(row["statistic"]) in WITHOUT_DENOMINATOR
-                    return "z" if name == "denominator" and no_denominator else "x"
-                return _cell(row[name])
+                if row[name] is not None:
+                    return _cell(row[name])
+                if name == "denominator" and m.Statistic(row["statistic"]) in \
+                        WITHOUT_DENOMINATOR:
+                    return "z"
+                note = parse_note(row["note"])
+                return (note[0].info.symbol if note else None) or "x"
 
             return [str(row["period"]), "Reporting year", _EES_LEVEL[kind], ENGLAND_CODE,
                     "England", region, regions.get(region, "") if region else "",
@@ -241,6 +277,19 @@ class Results:
                     number("numerator"), number("denominator"), number("value")]
 
         return _write_csv(header, map(record, self.rows()), path_or_buffer)
+
+
+def _fingertips_note(text: str) -> str:
+    """A note in the words of a Fingertips "Value note", with its detail.
+
+    >>> _fingertips_note("suppressed"), _fingertips_note("")
+    ('Value suppressed for disclosure control', '')
+    """
+    note = parse_note(text)
+    if note is None:
+        return ""
+    keyword, detail = note
+    return f"{keyword.info.fingertips}: {detail}" if detail else keyword.info.fingertips
 
 
 def plain_values(name: str, values: Any) -> list[Any]:

@@ -3,17 +3,27 @@
 `build_results` takes what evaluation hands over (per-LA totals of each indicator, see
 `outcomespec.areas`) and does the rest with whole-array operations:
 
-1. pool LAs into regions and England (numerators and denominators summed; for means and
-   medians the unit-level values themselves, so a region's median is the median of its
-   children, not a median of medians);
-2. compute each value and its confidence limits from the **unrounded** counts;
-3. suppress small counts and whatever would give them away (`outcomespec.suppression`), then
-   round the published national and regional counts;
+1. pool LAs into regions and England (`outcomespec.pooling`). An LA whose count is not
+   known (a published `c`) is left out of the pool, and so is one whose proportion has a
+   numerator above its denominator; the pooled value is then `incomplete`, and says how
+   many were left out;
+2. suppress small counts and whatever would give them away, over every table published
+   together (`outcomespec.disclosure`);
+3. compute each value and its confidence limits: from the unrounded counts where the counts
+   are published as they are (LAs), from the *published* counts where these are rounded
+   (DfE rounds England's and the regions' to the nearest 10): a value computed from the
+   unrounded counts would give them back (with the rounded counts, often only one pair of
+   whole numbers has that exact ratio). A mean's count cannot be taken out of it that way,
+   so a rounded row's mean and its limits are published to one decimal place instead, as
+   DfE publishes them; a median does not depend on the count;
 4. judge each area against England, its region, its statistical neighbours, a target and
    another population (`outcomespec.judgement`). Comparator values are the *published* ones:
    a suppressed region or England is not compared with, and a suppressed neighbour is left
    out of the neighbours' median, as from the DfE dashboard's median of published figures.
-   Pooled neighbours, like England and the regions, pool every LA's unrounded counts.
+   Pooled neighbours, like England and the regions, pool every LA's unrounded counts;
+5. say why each blank value is blank, and when a value is qualified (the `note` column,
+   `outcomespec.notes`). Indicators that could not be evaluated are published too, as rows
+   with blank values whose note says why.
 
 `Results` holds the table column by column and writes it out. It is defined, with its columns
 and the layouts it is written in, by `outcomespec.publishing`, which this module imports and
@@ -27,11 +37,14 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
+from attrs import field, frozen
 
 from outcomespec import model as m
 from outcomespec.areas import AreaFrame, IndicatorTotals
+from outcomespec.disclosure import Protected, protect
+from outcomespec.evaluation import Evaluation, Skipped
 from outcomespec.judgement import (
+    Judgement,
     JudgementArray,
     judge,
     judging_level,
@@ -39,13 +52,18 @@ from outcomespec.judgement import (
     neighbour_pairs,
     neighbour_units,
 )
-from outcomespec.publishing import (
-    COLUMNS,
+from outcomespec.notes import MARKER_NOTES, Marker, Note
+from outcomespec.pooling import (
     ENGLAND_CODE,
-    NUMBER_COLUMNS,
     WITHOUT_DENOMINATOR,
-    Results,
+    Cells,
+    Counts,
+    Units,
+    cells_of,
+    pool_counts,
+    sum_by,
 )
+from outcomespec.publishing import COLUMNS, NUMBER_COLUMNS, Results
 from outcomespec.statistics import (
     byars_limits,
     group_median,
@@ -53,99 +71,34 @@ from outcomespec.statistics import (
     rate_limits,
     wilson_limits,
 )
-from outcomespec.suppression import primary_suppression, round_counts, secondary_suppression
+from outcomespec.suppression import round_counts
 
-__all__ = ["COLUMNS", "ENGLAND_CODE", "Results", "build_results"]
+__all__ = ["COLUMNS", "ENGLAND_CODE", "Part", "Results", "build_results",
+           "build_results_together", "results_of"]
 
 FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+TextArray = npt.NDArray[np.object_]
 
 _COLUMN_LEVELS: Final = {0.95: ("lower_95", "upper_95"), 0.998: ("lower_99_8", "upper_99_8")}
+_MEAN_PLACES: Final = 1
+"""Decimal places of a mean whose count is published rounded (as DfE publishes means)."""
 
 
 @frozen
-class _Cells:
-    """The cells of every indicator: the LAs, then the regions, then England."""
+class Part:
+    """One framework's evaluated totals and the indicators it could not evaluate, to be
+    published beside others (`build_results_together`)."""
 
-    n_la: int
-    region_of: IntArray
-    parent: IntArray
-    rank: IntArray
-    codes: npt.NDArray[np.str_]
-    names: npt.NDArray[np.str_]
-    types: npt.NDArray[np.str_]
-    region_codes: npt.NDArray[np.str_]
-    order: IntArray
-
-    @property
-    def england(self) -> int:
-        """England's cell, the last."""
-        return len(self.codes) - 1
+    totals: Sequence[IndicatorTotals]
+    skipped: Sequence[Skipped] = ()
+    framework: m.Framework | None = None
 
 
-_Units = tuple[FloatArray, npt.NDArray[np.intp], int]
-"""Unit-level values, the cell (or group) each belongs to, and how many cells there are."""
+# ------------------------------------------------------------------ values
 
 
-def _cells(frame: AreaFrame) -> _Cells:
-    n_la, n_reg = frame.n_areas, len(frame.region_codes)
-    region_of = np.asarray(frame.region_of, dtype=np.int64)
-    region_of = region_of.reshape(n_la) if region_of.size else np.full(n_la, -1)
-    england = n_la + n_reg
-    parent = np.concatenate([np.where(region_of >= 0, n_la + region_of, england),
-                             np.full(n_reg, england), [-1]]).astype(np.int64)
-    codes = np.array([*frame.codes, *frame.region_codes, ENGLAND_CODE], dtype=np.str_)
-    rank = np.argsort(np.argsort(codes, kind="stable"), kind="stable").astype(np.int64)
-    known_regions = np.array(frame.region_codes or [""], dtype=np.str_)
-    in_region = np.where(region_of >= 0, known_regions[np.maximum(region_of, 0)], "")
-    return _Cells(
-        n_la, region_of, parent, rank, codes,
-        np.array([*frame.names, *frame.region_names, "England"], dtype=np.str_),
-        np.array(["local_authority"] * n_la + ["region"] * n_reg + ["england"], dtype=np.str_),
-        np.concatenate([in_region, codes[n_la:england], [""]]).astype(np.str_),
-        np.concatenate([[england], np.arange(n_la, england), np.arange(n_la)]).astype(np.int64),
-    )
-
-
-def _pool(counts: FloatArray, cells: _Cells) -> FloatArray:
-    """LA counts, then the regions' and England's sums of the LA counts that are known.
-
-    A count that is not known (published as suppressed, `c`) cannot be added in and is left
-    out; its LA's row stays blank. Each count is pooled on its own, so a suppressed
-    numerator still leaves its denominator in: checked against DfE's published national
-    figures 2021-2025, this reproduces them where leaving the whole LA out does not (a
-    suppressed numerator is at most 5).
-    """
-    known = ~np.isnan(counts)
-    inside = (cells.region_of >= 0) & known
-    n_reg = cells.england - cells.n_la
-    regions = _sum_by(cells.region_of[inside], counts[inside], n_reg)
-    return np.concatenate([counts, regions, [counts[known].sum()]])
-
-
-def _sum_by(groups: npt.NDArray[Any], weights: FloatArray, n: int) -> FloatArray:
-    """Sums of `weights` within each group 0 .. n - 1 (NaN if any term is NaN)."""
-    return np.asarray(np.bincount(groups, weights=weights, minlength=n), dtype=np.float64)
-
-
-def _unit_cells(totals: IndicatorTotals, cells: _Cells) -> _Units:
-    """Each unit-level value once for its LA, once for its region and once for England."""
-    if totals.values is None or totals.value_areas is None:
-        msg = f"a {totals.indicator.statistic.value} needs unit-level values and their areas"
-        raise ValueError(msg)
-    values = np.asarray(totals.values, dtype=np.float64)
-    areas = np.asarray(totals.value_areas, dtype=np.intp)
-    keep = ~np.isnan(values)
-    values, areas = values[keep], areas[keep]
-    region = cells.region_of[areas]
-    inside = region >= 0
-    groups = np.concatenate([areas, cells.n_la + region[inside],
-                             np.full(areas.size, cells.england)]).astype(np.intp)
-    return np.concatenate([values, values[inside], values]), groups, cells.england + 1
-
-
-def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: _Units | None
+def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: Units | None
            ) -> FloatArray:
     """The indicator's value for each cell (or group) from its counts or unit values."""
     match ind.statistic:
@@ -164,7 +117,7 @@ def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: _Units | N
 
 
 def _limits(ind: m.Indicator, level: float, num: FloatArray, den: FloatArray,
-            units: _Units | None) -> tuple[FloatArray, FloatArray]:
+            units: Units | None) -> tuple[FloatArray, FloatArray]:
     """Confidence limits of each cell's value at one level, by the indicator's method."""
     match ind.confidence:
         case m.ConfidenceMethod.WILSON:
@@ -189,51 +142,115 @@ def _limits(ind: m.Indicator, level: float, num: FloatArray, den: FloatArray,
 
 @frozen
 class _Table:
-    """One indicator (one breakdown) over all cells: counts unrounded, the rest published."""
+    """One indicator (one breakdown) over all cells, as published: counts (rounded where the
+    framework says), value, limits, suppression and notes. `counts` keeps the unrounded
+    counts for pooling neighbours."""
 
-    totals: IndicatorTotals
+    counts: Counts
     num: FloatArray
     den: FloatArray
     value: FloatArray
     limits: dict[float, tuple[FloatArray, FloatArray]]
     suppressed: BoolArray
-    units: _Units | None
+    note: TextArray = field(eq=False)
+
+    @property
+    def totals(self) -> IndicatorTotals:
+        """What evaluation handed over for this table."""
+        return self.counts.totals
 
 
-def _table(totals: IndicatorTotals, cells: _Cells) -> _Table:
-    """Pool, compute and suppress one indicator. A mean's or median's count is the number of
-    its units with a value (missing ones left out), which is what suppression looks at."""
-    ind = totals.indicator
-    units = None
-    if ind.statistic in (m.Statistic.MEAN, m.Statistic.MEDIAN):
-        units = _unit_cells(totals, cells)
-        num = np.bincount(units[1], minlength=units[2]).astype(np.float64)
-    else:
-        num = _pool(np.asarray(totals.numerator, dtype=np.float64), cells)
-    if ind.statistic in WITHOUT_DENOMINATOR:
-        den = np.full(num.shape, np.nan)
-    else:
-        den = _pool(np.asarray(totals.denominator, dtype=np.float64), cells)
-    suppressed = np.zeros(num.shape, dtype=bool)
-    if ind.suppression is not None:
-        primary = primary_suppression(num, den, ind.suppression)
-        suppressed = secondary_suppression(primary, cells.parent, num, cells.rank)
+def _publish(counts: Counts, protected: Protected, cells: Cells,
+             rounding: tuple[tuple[str, ...], int] | None) -> _Table:
+    """Round, compute, withhold and explain one table (see the module's docstring, 3 and 5)."""
+    ind = counts.totals.indicator
+    rounded = (np.isin(cells.types, rounding[0]) if rounding is not None
+               else np.zeros(cells.n, dtype=bool))
 
-    def published(values: FloatArray) -> FloatArray:
-        return np.where(suppressed, np.nan, values)
+    def printed(raw: FloatArray) -> FloatArray:
+        return np.where(rounded, round_counts(raw, rounding[1]), raw) if rounding else raw
 
-    limits = {}
-    for level in ind.levels:
-        lower, upper = _limits(ind, level, num, den, units)
-        limits[level] = (published(lower), published(upper))
-    return _Table(totals, num, den, published(_value(ind, num, den, units)), limits,
-                  suppressed, units)
+    num, den = printed(counts.num), printed(counts.den)
+    by_counts = ind.statistic not in (m.Statistic.MEAN, m.Statistic.MEDIAN)
+    basis = (num, den) if by_counts else (counts.num, counts.den)
+    value = _value(ind, *basis, counts.units)
+    limits = {level: _limits(ind, level, *basis, counts.units) for level in ind.levels}
+    if ind.statistic is m.Statistic.MEAN:
+        value = np.where(rounded, np.round(value, _MEAN_PLACES), value)
+        limits = {level: (np.where(rounded, np.round(lower, _MEAN_PLACES), lower),
+                          np.where(rounded, np.round(upper, _MEAN_PLACES), upper))
+                  for level, (lower, upper) in limits.items()}
+    suppressed = protected.suppressed
+    blank = suppressed | counts.exceeds
+
+    def withheld(values: FloatArray) -> FloatArray:
+        return np.where(blank, np.nan, values)
+
+    return _Table(counts, np.where(suppressed, np.nan, num), np.where(suppressed, np.nan, den),
+                  withheld(value), {level: (withheld(lower), withheld(upper))
+                                    for level, (lower, upper) in limits.items()},
+                  suppressed, _notes(counts, protected, withheld(value), cells))
+
+
+def _notes(counts: Counts, protected: Protected, value: FloatArray, cells: Cells
+           ) -> TextArray:
+    """Why each cell's value is blank, or how it is qualified; "" for a plain value.
+
+    In order: withheld by suppression; a count not known (the source's marker: `c` before
+    `u`, `k`, `x`, `z`, an empty cell); a numerator above its denominator; nothing to divide
+    by; a pooled value that leaves LAs out (`incomplete`, still a value). A blank left with
+    no reason would be a defect, so any other blank says `not_available`.
+    """
+    ind = counts.totals.indicator
+    notes = np.full(cells.n, "", dtype=object)
+    n_la = cells.n_la
+    num_markers, den_markers = counts.markers
+    strongest = np.maximum(num_markers, den_markers)
+    for i in np.flatnonzero(strongest).tolist():
+        which = [name for name, markers in (("numerator", num_markers),
+                                             ("denominator", den_markers)) if markers[i]]
+        notes[i] = MARKER_NOTES[Marker(int(strongest[i]))].text(" and ".join(which))
+    notes[:n_la][counts.exceeds[:n_la] & (notes[:n_la] == "")] = \
+        Note.NUMERATOR_EXCEEDS_DENOMINATOR.value
+    empty = (counts.num <= 0) if ind.statistic in (m.Statistic.MEAN, m.Statistic.MEDIAN) \
+        else (counts.den == 0) if ind.statistic not in WITHOUT_DENOMINATOR \
+        else np.zeros(cells.n, dtype=bool)
+    notes[empty & (notes == "")] = Note.ZERO_DENOMINATOR.value
+    for i in np.flatnonzero((counts.unknown_left_out + counts.exceeding_left_out > 0)
+                            & (notes == "")).tolist():
+        notes[i] = Note.INCOMPLETE.text(_left_out_text(int(counts.unknown_left_out[i]),
+                                                       int(counts.exceeding_left_out[i])))
+    notes[np.isnan(value) & (notes == "")] = Note.NOT_AVAILABLE.value
+    notes[protected.suppressed] = Note.SUPPRESSED_SECONDARY.value
+    notes[protected.primary] = Note.SUPPRESSED.value
+    return notes
+
+
+def _left_out_text(unknown: int, exceeding: int) -> str:
+    """How many LAs a pooled value leaves out, and why.
+
+    >>> _left_out_text(3, 0), _left_out_text(1, 1)
+    ("3 authorities' counts not known", "1 authority's counts not known; 1 authority's \
+numerator larger than its denominator")
+    """
+    def authorities(n: int) -> str:
+        return f"{n} authorit{'y' if n == 1 else 'ies'}'{'s' if n == 1 else ''}"
+
+    parts = [f"{authorities(unknown)} counts not known"] if unknown else []
+    if exceeding:
+        parts.append(f"{authorities(exceeding)} numerator{'' if exceeding == 1 else 's'} "
+                     f"larger than {'its' if exceeding == 1 else 'their'} "
+                     f"denominator{'' if exceeding == 1 else 's'}")
+    return "; ".join(parts)
+
+
+# ------------------------------------------------------------------ comparisons
 
 
 def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
-                      cells: _Cells) -> FloatArray:
+                      cells: Cells) -> FloatArray:
     """Each LA's neighbours' value: their median, or the value of their pooled counts."""
-    out = np.full(cells.england + 1, np.nan)
+    out = np.full(cells.n, np.nan)
     matrix = frame.neighbours.get(comparator.name or "")
     if matrix is None:
         return out
@@ -241,10 +258,11 @@ def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
         out[:cells.n_la] = neighbour_median(table.value[:cells.n_la], matrix)
         return out
     rows, members = neighbour_pairs(matrix)
-    num, den = (_sum_by(rows, counts[members], cells.n_la) for counts in (table.num, table.den))
+    counts = table.counts
+    num, den = (sum_by(rows, raw[members], cells.n_la) for raw in (counts.num, counts.den))
     units = None
-    if table.units is not None:
-        values, groups, _ = table.units
+    if counts.units is not None:
+        values, groups, _ = counts.units
         la = groups < cells.n_la  # each unit's first copy, grouped by its own LA
         pooled, owners = neighbour_units(values[la], groups[la], matrix)
         units = (pooled, owners, cells.n_la)
@@ -253,11 +271,11 @@ def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
     return out
 
 
-def _comparisons(table: _Table, frame: AreaFrame, cells: _Cells,
+def _comparisons(table: _Table, frame: AreaFrame, cells: Cells,
                  england_values: dict[tuple[str, str], float]) -> dict[str, JudgementArray]:
     """The five judgement columns of one table, in cell order."""
     ind = table.totals.indicator
-    n = cells.england + 1
+    n = cells.n
     nothing = np.full(n, np.nan)
     level = judging_level(ind.levels)
     lower, upper = table.limits[level] if level is not None else (nothing, nothing)
@@ -287,77 +305,149 @@ def _comparisons(table: _Table, frame: AreaFrame, cells: _Cells,
                         suppressed=table.suppressed) for name, values in comparators.items()}
 
 
+# ------------------------------------------------------------------ the table
+
+
 def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: int, *,
-                  framework: m.Framework | None = None) -> Results:
+                  framework: m.Framework | None = None, skipped: Sequence[Skipped] = ()
+                  ) -> Results:
     """The results table for every indicator, over the LAs of `frame`, their regions and England.
 
     Why: this is the one place where evaluated totals become what people read — pooled,
-    with confidence limits, judged and with small numbers protected — so the CLI, the API
-    and the reports all publish the same figures. `framework` supplies its name and the
-    rounding of published national and regional counts. Rows come England first, then the
-    regions, then the LAs, for each totals in the order given.
+    with confidence limits, judged, with small numbers protected and every blank explained
+    — so the CLI, the API and the reports all publish the same figures. `framework`
+    supplies its name and the rounding of published national and regional counts; `skipped`
+    indicators are published as rows with blank values and the reason in their note. Rows
+    come England first, then the regions, then the LAs, for each totals in the order given,
+    then for each skipped indicator.
 
     >>> ind = m.Indicator("f.p", "f", "s", "Placements", m.Kind.OUTCOME, m.Statistic.PROPORTION,
     ...     None, None, None, None, (), m.Unit("percent", 100.0), m.Polarity.LOWER_IS_BETTER,
     ...     "", (m.Comparator("england"),), m.ConfidenceMethod.WILSON, (0.95,), (1, 5), (), (),
     ...     (), m.SubsetProof.PROVEN)
-    >>> frame = AreaFrame(("805", "890"), ("Hartlepool", "Blackpool"), [-1, -1])
-    >>> table = build_results([IndicatorTotals(ind, [31, 41], [332, 531])], frame, 2025)
-    >>> for row in table.rows():
-    ...     print(row["area_name"], round(row["value"], 3), row["vs_england"])
-    England 8.343 not_compared
-    Hartlepool 9.337 similar
-    Blackpool 7.721 similar
+    >>> frame = AreaFrame(("805", "890", "201"), ("Hartlepool", "Blackpool", "City of London"),
+    ...                   [-1, -1, -1])
+    >>> totals = IndicatorTotals(ind, [31, 41, float("nan")], [332, 531, 9],
+    ...                          numerator_markers=[0, 0, Marker.SUPPRESSED])  # a published `c`
+    >>> for row in build_results([totals], frame, 2025).rows():
+    ...     print(row["area_name"], row["value"] and round(row["value"], 3), row["vs_england"],
+    ...           repr(row["note"]))
+    England 8.257 not_compared "incomplete: 1 authority's counts not known"
+    Hartlepool 9.337 similar ''
+    Blackpool 7.721 similar ''
+    City of London None not_compared 'published_suppressed: numerator'
     """
-    cells = _cells(frame)
-    tables = [_table(t, cells) for t in totals]
+    return build_results_together([Part(totals, skipped, framework)], frame, period)[0]
+
+
+def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
+                           ) -> tuple[Results, ...]:
+    """One results table per part (each a framework's), suppressed together.
+
+    Why: frameworks published side by side often publish the same counts (the National
+    Framework's and Supporting Families' repeat child protection plans, children in need):
+    chosen apart, each table's secondary suppression could leave published in one what it
+    hides in the other, and a suppressed count would be recovered by subtraction. Chosen
+    together, a count is hidden everywhere or nowhere.
+    """
+    cells = cells_of(frame)
+    counted = [[pool_counts(t, cells) for t in part.totals] for part in parts]
+    flat = [c for tables in counted for c in tables]
+    protected = iter(protect(flat, cells))
+    published = [[_publish(c, next(protected), cells,
+                           part.framework.rounding if part.framework is not None else None)
+                  for c in tables] for part, tables in zip(parts, counted, strict=True)]
     england_values = {(t.totals.indicator.name, t.totals.breakdown): float(t.value[-1])
-                      for t in tables}
-    rounding = framework.rounding if framework is not None else None
-    parts = [_columns(table, cells, _comparisons(table, frame, cells, england_values), rounding,
-                      framework.name if framework is not None else None, period)
-             for table in tables]
+                      for tables in published for t in tables}
+    results = []
+    for part, tables in zip(parts, published, strict=True):
+        name = part.framework.name if part.framework is not None else None
+        columns = [_columns(t, cells, _comparisons(t, frame, cells, england_values), name,
+                            period) for t in tables]
+        columns += [_skipped_columns(s, cells, name, period) for s in part.skipped]
+        results.append(_joined(columns, frame, part, name))
+    return tuple(results)
+
+
+def results_of(evaluations: Sequence[tuple[Evaluation, m.Framework | None]]
+               ) -> tuple[Results, ...]:
+    """The results table of each evaluation (one per framework of a run), those over the same
+    period and areas suppressed together (`build_results_together`), in the order given."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, (evaluation, _) in enumerate(evaluations):
+        frame = evaluation.frame
+        key = (evaluation.period, frame.codes, frame.region_codes,
+               tuple(np.asarray(frame.region_of).tolist()))
+        groups.setdefault(key, []).append(i)
+    found: dict[int, Results] = {}
+    for members in groups.values():
+        first = evaluations[members[0]][0]
+        parts = [Part(evaluations[i][0].totals, evaluations[i][0].skipped, evaluations[i][1])
+                 for i in members]
+        found.update(zip(members, build_results_together(parts, first.frame, first.period),
+                         strict=True))
+    return tuple(found[i] for i in range(len(evaluations)))
+
+
+def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Part,
+            name: str | None) -> Results:
+    """One `Results` from the columns of its tables, in order."""
     joined: dict[str, Any] = {}
-    for name in COLUMNS:
-        column = np.concatenate([p[name] for p in parts]) if parts else np.array([])
-        kind = {"period": np.int64, "suppressed": np.bool_}.get(name, np.float64)
-        joined[name] = column.astype(kind) if name in NUMBER_COLUMNS else tuple(column.tolist())
+    for column in COLUMNS:
+        values = np.concatenate([p[column] for p in parts]) if parts else np.array([])
+        kind = {"period": np.int64, "suppressed": np.bool_}.get(column, np.float64)
+        joined[column] = (values.astype(kind) if column in NUMBER_COLUMNS
+                          else tuple(values.tolist()))
+    indicators = [t.indicator for t in part.totals] + [s.indicator for s in part.skipped]
     return Results(
         **joined,
         region_names=tuple(zip(frame.region_codes, frame.region_names, strict=True)),
-        targeted=frozenset((framework.name if framework is not None else t.indicator.framework,
-                            t.indicator.id) for t in totals
-                           if any(c.kind == "target" for c in t.indicator.comparators)),
+        targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
+                           if any(c.kind == "target" for c in ind.comparators)),
     )
 
 
-def _columns(table: _Table, cells: _Cells, judged: dict[str, JudgementArray],
-             rounding: tuple[tuple[str, ...], int] | None, framework: str | None, period: int
-             ) -> dict[str, npt.NDArray[Any]]:
-    """One table's rows in output order, counts rounded where the framework says so.
+def _constant(ind: m.Indicator, framework: str | None, period: int, breakdown: str
+              ) -> dict[str, Any]:
+    """The columns that are the same in every row of one table."""
+    return {"framework": framework or ind.framework, "indicator": ind.id, "title": ind.title,
+            "period": period, "breakdown": breakdown, "unit": ind.unit.label,
+            "statistic": ind.statistic.value, "polarity": ind.polarity.value}
 
-    A count's value is its (published, so possibly rounded) numerator: rounding the count
-    while printing it unrounded as the value would undo the rounding.
-    """
+
+def _columns(table: _Table, cells: Cells, judged: dict[str, JudgementArray],
+             framework: str | None, period: int) -> dict[str, npt.NDArray[Any]]:
+    """One table's rows in output order. (A count's value is its published numerator, so
+    rounded where the numerator is: `_publish` computes values from the printed counts.)"""
     ind, o = table.totals.indicator, cells.order
-    shown = {}
-    for name, raw in (("numerator", table.num), ("denominator", table.den)):
-        printed = raw if rounding is None else np.where(
-            np.isin(cells.types, rounding[0]), round_counts(raw, rounding[1]), raw)
-        shown[name] = np.where(table.suppressed, np.nan, printed)[o]
-    value = shown["numerator"] if ind.statistic is m.Statistic.COUNT else table.value[o]
     limits = {c: np.full(o.size, np.nan) for pair in _COLUMN_LEVELS.values() for c in pair}
     for level, (lower, upper) in table.limits.items():
         names = _COLUMN_LEVELS.get(round(level, 6))
         if names:
             limits[names[0]], limits[names[1]] = lower[o], upper[o]
-    constant = {"framework": framework or ind.framework, "indicator": ind.id,
-                "title": ind.title, "period": period, "breakdown": table.totals.breakdown,
-                "unit": ind.unit.label, "statistic": ind.statistic.value,
-                "polarity": ind.polarity.value}
+    constant = _constant(ind, framework, period, table.totals.breakdown)
     varying = {"area_type": cells.types[o], "area_code": cells.codes[o],
-               "area_name": cells.names[o], "value": value, "suppressed": table.suppressed[o],
-               "region_code": cells.region_codes[o], **shown, **limits,
+               "area_name": cells.names[o], "value": table.value[o],
+               "suppressed": table.suppressed[o], "note": table.note[o],
+               "region_code": cells.region_codes[o], "numerator": table.num[o],
+               "denominator": table.den[o], **limits,
                **{name: j[o] for name, j in judged.items()}}
     return {name: varying[name] if name in varying
             else np.full(o.size, constant[name], dtype=object) for name in COLUMNS}
+
+
+def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, period: int
+                     ) -> dict[str, npt.NDArray[Any]]:
+    """Rows for an indicator that was not evaluated: every area, blank, and why."""
+    o = cells.order
+    nothing = np.full(o.size, np.nan)
+    judged = np.empty(o.size, dtype=object)
+    judged[:] = [Judgement.NOT_COMPARED] * o.size  # np.full would make it a str
+    varying: dict[str, npt.NDArray[Any]] = {
+        "area_type": cells.types[o], "area_code": cells.codes[o], "area_name": cells.names[o],
+        "region_code": cells.region_codes[o], "suppressed": np.zeros(o.size, dtype=bool),
+        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object)}
+    constant = _constant(skipped.indicator, framework, period, "")
+    return {name: varying.get(name, nothing if name in NUMBER_COLUMNS else judged)
+            if name not in constant else np.full(o.size, constant[name], dtype=object)
+            for name in COLUMNS}

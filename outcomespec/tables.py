@@ -133,6 +133,10 @@ class Table:
     """How diagnostics name where the rows came from (a file's path as given)."""
     lines: npt.NDArray[np.int64] | None = field(default=None, repr=False)
     """The line of each row in its file (header = line 1); None: row i is line i + 2."""
+    markers: Mapping[str, npt.NDArray[np.int8]] = field(factory=dict, repr=False)
+    """Column → which declared missing-value symbol made each value missing (an
+    `outcomespec.notes.Marker` per row, 0 where none did), for the columns where one did:
+    what tells a suppressed published count (`c`) from one not applicable (`z`)."""
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(values) for values in self.columns.values()}

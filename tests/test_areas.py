@@ -474,7 +474,7 @@ def test_frame_matches_codes_then_normalised_codes() -> None:
 
 def test_area_codes_are_registered() -> None:
     """D201-D206 are registered with their severities and explanations."""
-    severities = {code: CODES[code].severity for code in CODES if code.startswith("D2")}
+    severities = {code: CODES[code].severity for code in CODES if code.startswith("D20")}
     assert severities == {"D201": "warning", "D202": "error", "D203": "warning",
                           "D204": "warning", "D205": "error", "D206": "error"}
     assert all(len(CODES[code].explanation) > 200 for code in severities)

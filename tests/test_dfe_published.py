@@ -4,9 +4,11 @@ For 2021-2025 and each of the six indicators, every local authority's numerator 
 denominator must be its published counts, and its value rounded as DfE rounds (whole numbers
 for the children looked after tables, one decimal place for the children in need tables,
 whole-number rates) must be its published figure. LAs whose published cells hold a symbol (`c`
-suppressed, `x` not available, `z` not applicable, `u` low reliability) are skipped and counted.
-England is pooled from the LAs and must round to the published national figure; where it
-cannot, the test says why and checks the explanation against the files.
+suppressed, `x` not available, `z` not applicable, `u` low reliability) are counted, and their
+value must be blank with the note the symbol gives (`published_suppressed`, ...). England is
+pooled from the LAs whose counts are known, says how many it leaves out (`incomplete`), and
+must round to the published national figure; where it cannot, the test says why and checks
+the explanation against the files.
 
 Data: `frameworks/data/dfe/` (Open Government Licence v3.0, see its README.md); the files are
 read here with the `csv` module, independently of outcomespec's loader.
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import math
 import statistics
 import sys
@@ -103,6 +106,12 @@ SKIPPED = {
 # leaves out the authorities that did not exist that year.
 EXISTING = {2021: 151, 2022: 152, 2023: 152, 2024: 153, 2025: 153}
 
+# The note a published symbol gives a count it makes unknown, strongest first; "" is a cell
+# that is empty or not there at all.
+SYMBOL_NOTES = {"c": "published_suppressed", "u": "low_reliability", "k": "rounds_to_zero",
+                "x": "not_available", ":": "not_available", "z": "not_applicable",
+                "": "not_available"}
+
 
 class Cells(NamedTuple):
     """One area's published numerator, denominator and figure, as printed."""
@@ -160,6 +169,22 @@ def _published(indicator: str, year: int) -> tuple[dict[str, Cells], Cells]:
     return las, Cells(**found[("National", "")])
 
 
+def _as_read(indicator: str, code: str, year: int, cells: Cells) -> Cells:
+    """An LA's published cells as the framework reads its counts: the CLA rate's denominator
+    comes from the ONS table (previous mid-year), not from the CLA table's own column."""
+    if indicator == "cla_rate_per_10k":
+        return cells._replace(den=_population(code, year - 1))
+    return cells
+
+
+def _population(code: str, year: int) -> str:
+    """An LA's ONS mid-year estimate of children as published ("" when it has no row)."""
+    found = [r["population_estimate"] for r in _table("ons_population.csv")
+             if r["old_la_code"] == code and r["time_period"] == str(year)
+             and r["geographic_level"] == "Local authority"]
+    return found[0] if found else ""
+
+
 def _published_row(file: str, code: str, year: int) -> dict[str, str]:
     """One LA's row of a one-row-per-area table (the CIN tables) in one year."""
     (row,) = (r for r in _table(file) if r["old_la_code"] == code and r["time_period"] == str(year))
@@ -204,6 +229,19 @@ def _cases() -> list[tuple[str, int]]:
     return [(indicator, year) for indicator in SPECS for year in PERIODS]
 
 
+def expected_note(cells: Cells) -> str:
+    """The note an LA's row must carry, worked out from its published cells alone: the
+    strongest symbol among its counts' cells, naming the counts that hold one; else a zero
+    denominator; else none."""
+    symbols = {part: cell for part, cell in (("numerator", cells.num),
+                                             ("denominator", cells.den))
+               if _number(cell) is None}
+    if symbols:
+        strongest = min(symbols.values(), key=list(SYMBOL_NOTES).index)
+        return f"{SYMBOL_NOTES[strongest]}: {' and '.join(symbols)}"
+    return "zero_denominator" if _number(cells.den) == 0 else ""
+
+
 # ------------------------------------------------------------------ every LA
 
 
@@ -220,6 +258,8 @@ def test_every_la_matches_its_published_counts_and_figure(indicator: str, year: 
     checked = skipped = 0
     for code, row in rows.items():
         cells = published[code]
+        assert row["note"] == expected_note(_as_read(indicator, code, year, cells)), (code, cells)
+        assert (row["value"] is None) == bool(row["note"]), (code, cells)
         num, den, value = (_number(cell) for cell in cells)
         # Published counts must be ours even beside a suppressed cell.
         assert num is None or row["numerator"] == num, (code, row["numerator"], cells)
@@ -248,6 +288,48 @@ def test_england_pools_exactly_the_authorities_of_the_year(year: int) -> None:
         for part in ("numerator", "denominator"):
             pooled = sum(row[part] for row in rows.values() if row[part] is not None)
             assert england[part] == pooled, (indicator, part)
+
+
+@pytest.mark.parametrize(("indicator", "year"), _cases())
+def test_england_says_how_many_authorities_it_leaves_out(indicator: str, year: int) -> None:
+    """England pools only the LAs whose counts are known, and its note says how many are not:
+    those of the year with a symbol in a count's published cell, and those with no row at
+    all; with none unknown, England has no note."""
+    published, _ = _published(indicator, year)
+    existing = _existing(year)
+    unknown = len(existing - set(published))
+    for code, cells in published.items():
+        if code not in existing:
+            continue
+        counted = _as_read(indicator, code, year, cells)
+        unknown += _number(counted.num) is None or _number(counted.den) is None
+    england = _england(year, indicator)
+    assert england["value"] is not None
+    assert england["note"] == ("" if not unknown else
+                               f"incomplete: {unknown} authorit"
+                               f"{'y' if unknown == 1 else 'ies'}'{'s' if unknown == 1 else ''} "
+                               "counts not known")
+
+
+def test_a_published_c_is_a_blank_that_says_so_in_every_layout() -> None:
+    """Westminster's 2023 repeat plans (`c` second plans of 102): blank, noted, and `c` in
+    DfE's tidy layout; Hackney's 2021 re-referrals (`x`): not available, `x`."""
+    westminster = _rows(2023, "cpp_second_or_subsequent", "local_authority")["213"]
+    assert _published("cpp_second_or_subsequent", 2023)[0]["213"] == ("c", "102", "c")
+    assert (westminster["value"], westminster["suppressed"], westminster["note"]) == (
+        None, False, "published_suppressed: numerator")
+    assert westminster["denominator"] == 102
+    hackney = _rows(2021, "rereferrals_12m", "local_authority")["204"]
+    assert (hackney["numerator"], hackney["denominator"], hackney["note"]) == (
+        None, None, "not_available: numerator and denominator")
+    ees = {(r["indicator"], r["old_la_code"]): r for r in csv.DictReader(io.StringIO(
+        _run(2023).results.to_ees_csv() or ""))}
+    row = ees[("cpp_second_or_subsequent", "213")]
+    assert (row["numerator"], row["denominator"], row["value"]) == ("c", "102", "c")
+    hackney_ees = {(r["indicator"], r["old_la_code"]): r for r in csv.DictReader(io.StringIO(
+        _run(2021).results.to_ees_csv() or ""))}[("rereferrals_12m", "204")]
+    assert (hackney_ees["numerator"], hackney_ees["denominator"], hackney_ees["value"]) == (
+        "x", "x", "x")
 
 
 def test_exact_halves_round_up_as_published() -> None:
@@ -317,7 +399,7 @@ CARRIED = {
 def test_england_counts_are_the_published_totals(indicator: str, year: int) -> None:
     """Published national counts are England's pooled counts, plus suppressed and carried cells."""
     # DfE rounds national counts to the nearest 10 and counts the LA cells it suppressed (`c`,
-    # 1 to 5 each), which the pooled counts read as 0: so the unrounded national count, within
+    # 1 to 5 each), which the pooled counts leave out: so the unrounded national count, within
     # 5 of the published one, lies between the pooled count and the pooled count plus 5 per `c`
     # cell. The CLA rate's denominator is the ONS England estimate itself, exactly.
     england = _england(year, indicator)
@@ -393,7 +475,7 @@ def test_cpp_2022_percentage_leaves_out_doncaster() -> None:
 
 
 def test_cpp_2023_suppressed_numerators() -> None:
-    """2023 repeat plans: three suppressed LA numerators, read as 0, move England to 23.5."""
+    """2023 repeat plans: three suppressed LA numerators, left out, move England to 23.5."""
     published, national = _published("cpp_second_or_subsequent", 2023)
     suppressed = sorted(code for code, cells in published.items() if cells.num == "c")
     assert suppressed == ["201", "213", "857"]  # City of London, Westminster, Rutland
@@ -413,15 +495,15 @@ def test_cpp_2023_suppressed_numerators() -> None:
 # why: the same causes as for England, in the region of the LA concerned. London authorities
 # lie in Inner or Outer London (their region in the tables), so London itself is not pooled.
 KNOWN_REGIONAL = {
-    ("long_term_stability", 2024, "E13000001"): "suppressed LA numerators read as 0",
+    ("long_term_stability", 2024, "E13000001"): "suppressed LA numerators left out",
     ("rereferrals_12m", 2021, "E13000001"): "Hackney x, its 2020 figures in the total",
     ("rereferrals_12m", 2022, "E13000001"): "Hackney x, its 2020 figures in the total",
     ("rereferrals_12m", 2024, "E12000005"): "Herefordshire u, counted in the total",
     ("rereferrals_12m", 2024, "E12000008"): "Hampshire u, its 2023 figures in the total",
     ("cpp_second_or_subsequent", 2021, "E13000001"): "Hackney x; suppressed numerators",
     ("cpp_second_or_subsequent", 2022, "E12000003"): "Doncaster u, left out of the percentage",
-    ("cpp_second_or_subsequent", 2022, "E12000004"): "Rutland's suppressed numerator read as 0",
-    ("cpp_second_or_subsequent", 2023, "E13000001"): "suppressed numerators read as 0",
+    ("cpp_second_or_subsequent", 2022, "E12000004"): "Rutland's suppressed numerator left out",
+    ("cpp_second_or_subsequent", 2023, "E13000001"): "suppressed numerators left out",
     ("cpp_second_or_subsequent", 2024, "E12000008"): "Hampshire u, its 2023 figures in the total",
     ("cpp_second_or_subsequent", 2024, "E13000001"): "City of London's suppressed cells",
 }

@@ -430,28 +430,39 @@ def test_secondary_suppression_picks_the_next_smallest_numerator() -> None:
                                               "A": False, "B": True, "C": True, "D": False}
 
 
-def test_region_and_england_counts_are_rounded_but_values_are_not() -> None:
-    """North East 35 / 825 is published as 40 / 830 with the value 4.2424% of 35 / 825."""
+def test_region_and_england_counts_are_rounded_and_so_are_their_values() -> None:
+    """North East 35 / 825 is published as 40 / 830, its value and limits those of 40 / 830:
+    4.2% of 35 / 825 beside 40 / 830 would show that only 35 children can be meant."""
     totals, frame = small_case()
     results = build_results(totals, frame, 2025, framework=framework())
     ne = results.area_name.index("North East")
     assert (results.numerator[ne], results.denominator[ne]) == (40, 830)
-    assert results.value[ne] == pytest.approx(100 * 35 / 825)
+    assert results.value[ne] == pytest.approx(100 * 40 / 830)
+    z = statistics.NormalDist().inv_cdf(0.975)
+    root = z * math.sqrt(z * z + 4 * 40 * (1 - 40 / 830))
+    assert results.lower_95[ne] == pytest.approx(100 * (80 + z * z - root) / (2 * (830 + z * z)))
+    assert results.upper_95[ne] == pytest.approx(100 * (80 + z * z + root) / (2 * (830 + z * z)))
+    hartlepool = results.area_name.index("Hartlepool", results.indicator.index("cla_rate_per_10k"))
+    assert results.value[hartlepool] == pytest.approx(10_000 * 332 / 18_870)  # LAs: exact
     assert (results.numerator[0], results.denominator[0]) == (170, 2770)  # 173 / 2,772
     assert by_area(results, "numerator", "placements_3plus")["Liverpool"] == 97  # LAs unrounded
     assert set(results.framework) == {"csc_national_framework"}
 
 
 def test_a_rounded_count_is_also_its_value() -> None:
-    """A count indicator's England value is the rounded count (632 → 630); limits are not."""
+    """A count indicator's England value is the rounded count (632 → 630), and its limits
+    are those of 630 (Byar's method)."""
     frame = AreaFrame(("A", "B"), ("A", "B"), [0, 0], (NE,), ("North East",))
     ind = indicator("uasc", statistic=m.Statistic.COUNT, unit=m.Unit("count", 1.0),
                     confidence=m.ConfidenceMethod.BYARS)
     results = build_results([IndicatorTotals(ind, [600, 32], [NAN, NAN])], frame, 2025,
                             framework=framework())
     assert results.value.tolist() == [630, 630, 600, 32]
-    assert results.lower_95[0] < 632 < results.upper_95[0]
-    assert results.lower_95[0] == pytest.approx(583.6805, abs=1e-4)  # Byar's on 632
+    z = statistics.NormalDist().inv_cdf(0.975)
+    byars = 630 * (1 - 1 / (9 * 630) - z / (3 * math.sqrt(630))) ** 3
+    assert results.lower_95[0] == pytest.approx(byars, rel=1e-12)
+    assert results.lower_95[0] == pytest.approx(581.7585, abs=1e-4)
+    assert results.lower_95[2] == pytest.approx(552.9443, abs=1e-4)  # an LA's: of 600
 
 
 def test_a_frame_without_geography() -> None:
@@ -545,8 +556,8 @@ def test_columns_in_design_order() -> None:
     assert COLUMNS == (
         "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
         "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
-        "lower_99_8", "upper_99_8", "suppressed", "vs_england", "vs_region", "vs_neighbours",
-        "region_code", "statistic", "polarity", "vs_target", "vs_population")
+        "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
+        "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population")
     totals, frame = small_case()
     results = build_results(totals, frame, 2025)
     assert len(results) == 14

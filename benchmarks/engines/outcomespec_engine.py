@@ -21,7 +21,7 @@ from outcomespec import load as load_framework
 from outcomespec.evaluation import evaluate_plan
 from outcomespec.loading import codelists_of, load_directory
 from outcomespec.planning import compile_plan
-from outcomespec.results import build_results
+from outcomespec.results import Part, build_results_together
 
 NAME = "outcomespec"
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,16 +63,23 @@ def load(directory: Path, fws: tuple[Any, ...] | None = None) -> dict[str, Any]:
 
 
 def evaluate(data: dict[str, Any], period: int) -> Published:
-    """Every indicator for every LA, region and England, published."""
+    """Every indicator for every LA, region and England, published (the frameworks'
+    results suppressed together, as `run_all` publishes them)."""
     out: Published = {}
-    for fw in data["frameworks"]:
-        own = {ds.name for ds in fw.datasets()}
-        tables = {name: table for name, table in data["tables"].items() if name in own}
-        out |= published_columns(results(fw, tables, period))
+    for published in results(data["frameworks"], data["tables"], period):
+        out |= published_columns(published)
     return out
 
 
-def results(fw: Any, tables: dict[str, Any], period: int) -> Any:
-    """outcomespec's results table from already-loaded tables."""
-    evaluation = evaluate_plan(fw.plan, fw.modules, tables, period, fw.model.period)
-    return build_results(evaluation.totals, evaluation.frame, period, framework=fw.model)
+def results(fws: tuple[Any, ...], tables: dict[str, Any], period: int) -> tuple[Any, ...]:
+    """outcomespec's results tables from already-loaded tables; the indicators a framework
+    could not evaluate (its datasets not in the extract) are left out, as the hand-written
+    engines do not implement them."""
+    parts, frame = [], None
+    for fw in fws:
+        own = {name: table for name, table in tables.items()
+               if name in {ds.name for ds in fw.datasets()}}
+        evaluation = evaluate_plan(fw.plan, fw.modules, own, period, fw.model.period)
+        parts.append(Part(evaluation.totals, (), fw.model))
+        frame = frame or evaluation.frame
+    return build_results_together(parts, frame, period)

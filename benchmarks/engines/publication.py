@@ -9,12 +9,19 @@ independently of outcomespec's `statistics`, `suppression`, `judgement` and `res
   or the exact Poisson limits (chi-squared quantiles) below 10 events, divided by the
   population; Student's t for means, from the sample standard deviation. Quantiles come
   from scipy;
-- primary suppression: a numerator or denominator of 1 to 5 hides the cell; secondary
-  suppression: in each equation `parent = sum of children` (LAs into their region, regions
-  into England) a single hidden cell would be recoverable, so the visible child with the
-  smallest numerator (then the smallest area code) is hidden too, or the parent when no child
-  is left, repeated until no equation has exactly one hidden cell;
-- published England and region counts rounded to the nearest 10, halves away from zero;
+- suppression hides *counts*, chosen over every indicator together: counts equal in every
+  cell are one count. Primary: a count of 1 to 5. Secondary: the equations are each count's
+  `parent = sum of children` (LAs into their region, regions into England) and, per area,
+  `total = sum of categories` of a breakdown whose categories add up to no more than their
+  total. An equation holding a hidden count must hold two, adding up to at least 5 when one
+  of them is a primary count; otherwise one more of its counts is hidden: an LA's before a
+  region's before England's, then the smallest count at least as large as what is missing
+  (else the largest), then the first area code, then the first count in the order of their
+  values; one per such equation, repeated until none is left. A row is suppressed when its
+  numerator or denominator is hidden;
+- published England and region counts rounded to the nearest 10, halves away from zero,
+  and their values and limits computed from the rounded counts (a mean's, from its values,
+  published to one decimal place);
 - comparators: England's and the region's published value, the median of the statistical
   neighbours' published values, and (`compare population`) the published England value of
   another indicator (all pupils); the judgement is Fingertips' rule at 95%: the
@@ -105,29 +112,79 @@ def student_t(n: FloatArray, total: FloatArray, total_sq: FloatArray, level: flo
 
 
 # ------------------------------------------------------------------ suppression
-def secondary_suppression(hidden: np.ndarray, geography: Geography, size: FloatArray
-                          ) -> np.ndarray:
-    """`hidden` extended until no `parent = sum of children` equation has one hidden cell."""
+def protect(geography: Geography, tables: list[CellCounts]) -> list[np.ndarray]:
+    """Each table's suppressed cells, its counts hidden together with every other table's."""
     codes = geography.cell_codes
-    n_la, n_region = len(geography.la_codes), len(geography.region_codes)
-    england = n_la + n_region
-    region_index = {code: n_la + i for i, code in enumerate(geography.region_codes)}
+    n_cells, n_la = len(codes), len(geography.la_codes)
+    england = n_cells - 1
+    known: dict[bytes, int] = {}
+    vectors: list[FloatArray] = []
+
+    def count_of(values: FloatArray) -> int:
+        key = np.where(np.isnan(values), -1.0, values).tobytes()
+        if key not in known:
+            known[key] = len(vectors)
+            vectors.append(np.asarray(values, dtype=np.float64))
+        return known[key]
+
+    sides = [(count_of(t.numerator),
+              None if BY_ID[t.indicator].statistic == MEAN else count_of(t.denominator))
+             for t in tables]
+    size = {(q, a): float(v[a]) for q, v in enumerate(vectors) for a in range(n_cells)}
+    order = sorted(range(len(vectors)),
+                   key=lambda q: tuple(np.where(np.isnan(vectors[q]), -1.0, vectors[q])))
+    count_rank = {q: i for i, q in enumerate(order)}
+    area_rank = {a: i for i, a in enumerate(sorted(range(n_cells), key=lambda a: codes[a]))}
+    level = [0] * n_la + [1] * (england - n_la) + [2]
+    region_cell = {code: n_la + i for i, code in enumerate(geography.region_codes)}
     children: dict[int, list[int]] = {england: list(range(n_la, england))}
     for i, region in enumerate(geography.region_of):
-        children.setdefault(region_index[region], []).append(i)
-    unknown = np.isnan(size)
-    out = hidden | unknown
-    while True:
-        to_hide = []
-        for parent, kids in children.items():
-            if out[parent] + sum(out[k] for k in kids) != 1:
+        children.setdefault(region_cell[region], []).append(i)
+    equations = [[(q, parent), *((q, child) for child in kids)]
+                 for q in range(len(vectors)) for parent, kids in children.items()]
+    by_indicator: dict[str, list[int]] = {}
+    for i, t in enumerate(tables):
+        by_indicator.setdefault(t.indicator, []).append(i)
+    for members in by_indicator.values():
+        totals = [i for i in members if not tables[i].breakdown]
+        parts = [i for i in members if tables[i].breakdown]
+        if not totals or not parts:
+            continue
+        for side in (0, 1):
+            whole = sides[totals[0]][side]
+            pieces = [sides[i][side] for i in parts]
+            if whole is None or any(p is None for p in pieces) or whole in pieces:
                 continue
-            visible = [k for k in kids if not out[k]]
-            to_hide.append(min(visible, key=lambda k: (size[k], codes[k])) if visible
-                           else parent)
-        if not to_hide:
-            return hidden | (out & ~unknown)
-        out[to_hide] = True
+            if all(sum(size[(p, a)] for p in pieces if p is not None) <= size[(whole, a)] + 1e-9
+                   for a in range(n_cells)):
+                equations += [[(whole, a), *((p, a) for p in pieces if p is not None)]
+                              for a in range(n_cells)]
+    low, high = SUPPRESS
+    primary = {cell for cell, v in size.items() if low <= v <= high}
+    hidden = set(primary)
+    while True:
+        chosen = set()
+        for equation in equations:
+            members = [cell for cell in equation if not np.isnan(size[cell])]
+            secret = [cell for cell in members if cell in hidden]
+            if not secret:
+                continue
+            wanted = (high - low + 1) if any(cell in primary for cell in secret) else 0
+            total = sum(size[cell] for cell in secret)
+            if len(secret) >= 2 and total >= wanted:
+                continue
+            candidates = [cell for cell in members if cell not in hidden]
+            if candidates:
+                deficit = max(wanted - total, 0)
+                chosen.add(min(candidates, key=lambda c: (
+                    level[c[1]], size[c] < deficit,
+                    size[c] if size[c] >= deficit else -size[c],
+                    area_rank[c[1]], count_rank[c[0]])))
+        if not chosen:
+            break
+        hidden |= chosen
+    return [np.array([(num, a) in hidden or (den is not None and (den, a) in hidden)
+                      for a in range(n_cells)]) for num, den in sides]
 
 
 def round_half_away(counts: FloatArray, nearest: int) -> FloatArray:
@@ -174,11 +231,14 @@ class _Cells:
     suppressed: np.ndarray
 
 
-def _cells(counts: CellCounts, geography: Geography) -> _Cells:
-    """Value, limits and suppression of one indicator's cells."""
+def _cells(counts: CellCounts, suppressed: np.ndarray, n_la: int) -> _Cells:
+    """Value, limits and suppression of one indicator's cells; England's and the regions'
+    from their published, rounded counts."""
     ind = BY_ID[counts.indicator]
-    num = np.asarray(counts.numerator, dtype=np.float64)
-    den = np.asarray(counts.denominator, dtype=np.float64)
+    rounded = np.arange(suppressed.size) >= n_la
+    num, den = (np.where(rounded, round_half_away(x, ROUND_TO), x) if ind.statistic != MEAN
+                else x for x in (np.asarray(counts.numerator, dtype=np.float64),
+                                 np.asarray(counts.denominator, dtype=np.float64)))
     with np.errstate(divide="ignore", invalid="ignore"):
         if ind.statistic == MEAN:
             assert counts.total is not None
@@ -199,9 +259,10 @@ def _cells(counts: CellCounts, geography: Geography) -> _Cells:
             with np.errstate(divide="ignore", invalid="ignore"):
                 scale = np.where(den > 0, ind.multiplier / den, np.nan)
             limits[level] = (lower * scale, upper * scale)
-    low, high = SUPPRESS
-    primary = ((num >= low) & (num <= high)) | ((den >= low) & (den <= high))
-    suppressed = secondary_suppression(primary, geography, num)
+    if ind.statistic == MEAN:
+        value = np.where(rounded, np.round(value, 1), value)
+        limits = {level: tuple(np.where(rounded, np.round(x, 1), x) for x in pair)
+                  for level, pair in limits.items()}
     return _Cells(counts, np.where(suppressed, np.nan, value),
                   {level: (np.where(suppressed, np.nan, lo), np.where(suppressed, np.nan, hi))
                    for level, (lo, hi) in limits.items()}, suppressed)
@@ -214,7 +275,9 @@ def publish(geography: Geography, tables: Iterable[CellCounts]) -> Published:
     england = len(codes) - 1
     region_cell = {code: n_la + i for i, code in enumerate(geography.region_codes)}
     region_of_cell = np.array([region_cell[r] for r in geography.region_of], dtype=np.intp)
-    cells = [_cells(counts, geography) for counts in tables]
+    tables = list(tables)
+    cells = [_cells(counts, suppressed, n_la)
+             for counts, suppressed in zip(tables, protect(geography, tables), strict=True)]
     england_values = {(c.counts.indicator, c.counts.breakdown): c.value[england] for c in cells}
     out: Published = {}
     for c in cells:
