@@ -10,7 +10,6 @@ E001
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -22,12 +21,15 @@ from outcomespec.alignment import Alignment
 from outcomespec.alignment import align as align_frameworks
 from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
+from outcomespec.coverage import Coverage, data_coverage
 from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.evaluation import Evaluation, evaluate_plan
 from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, load_directory, load_table
+from outcomespec.periods import PeriodChoice, choose_period, parse_period
 from outcomespec.planning import Plan, compile_plan
 from outcomespec.results import Results, build_results
+from outcomespec.tables import Table
 
 DataSource = str | Path | Mapping[str, Any]
 """A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,
@@ -42,7 +44,9 @@ class Run:
     evaluation: Evaluation
     loads: Mapping[str, LoadResult]
     diagnostics: tuple[Diagnostic, ...]
-    """Warnings from loading the data (errors raise instead)."""
+    """Warnings from loading and evaluating the data (errors raise instead)."""
+    period_choice: PeriodChoice
+    """The period evaluated, and why: as requested, or the latest the data hold."""
 
 
 @frozen
@@ -68,18 +72,23 @@ class Framework:
         """The evaluation plan in words: what each indicator reads, its steps, what is shared."""
         return self.plan.explain()
 
-    def evaluate(self, data: DataSource, period: int | None = None, *,
+    def evaluate(self, data: DataSource, period: int | str | None = None, *,
                  area: str | None = None, keep_going: bool = False) -> Results:
         """Compute every indicator for every area, for the reporting year ending in `period`.
 
-        Raises `OutcomeSpecError` with the data diagnostics when the data have errors, unless
-        `keep_going`; `run` gives the warnings and the load and evaluation reports as well.
-        `area` names the local authority of a single authority's return that has no area
-        column.
+        `period` is a year as people write it: 2025, "2025", "2024-25" or "2024/25" (the
+        reporting year ending 31 March 2025). Without it, the latest period the data hold is
+        evaluated (`Run.period_choice` says which and why). Raises `OutcomeSpecError` with the
+        data diagnostics when the data have errors, unless `keep_going`, or when they hold no
+        rows for the period (D121); `TypeError` or `ValueError` for a `period` that is not a
+        year (a two-digit 25 is refused: write 2025). An indicator whose datasets hold no rows
+        for the period is not evaluated (`no_data_for_period`), never 0. `run` gives the
+        warnings and the load and evaluation reports as well. `area` names the local
+        authority of a single authority's return that has no area column.
         """
         return self.run(data, period, area=area, keep_going=keep_going).results
 
-    def run(self, data: DataSource, period: int | None = None, *,
+    def run(self, data: DataSource, period: int | str | None = None, *,
             area: str | None = None, keep_going: bool = False) -> Run:
         """Like `evaluate`, keeping the reports: rows read and excluded per dataset, values
         read as missing and why, indicators that could not be evaluated and why.
@@ -91,18 +100,24 @@ class Framework:
         """
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
-    def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
-                  keep_going: bool) -> Run:
-        year = period if period is not None else latest_period(self.model.period)
+    def _coverage(self, loads: Mapping[str, LoadResult], keep_going: bool) -> Coverage:
+        """What periods the loaded tables hold; raises on data errors unless `keep_going`."""
         problems = [d for result in loads.values() for d in result.diagnostics]
         if any(d.is_error for d in problems) and not keep_going:
             raise OutcomeSpecError(problems)
-        tables = {name: result.table for name, result in loads.items()
-                  if result.table is not None}
-        evaluation = evaluate_plan(self.plan, self.modules, tables, year, self.model.period)
+        return data_coverage(self.plan, _tables(loads), self.model.period)
+
+    def _evaluate(self, loads: Mapping[str, LoadResult], choice: PeriodChoice,
+                  coverage: Coverage) -> Run:
+        year = choice.period
+        evaluation = evaluate_plan(self.plan, self.modules, _tables(loads), year,
+                                   self.model.period, coverage=coverage)
         results = build_results(evaluation.totals, evaluation.frame, year,
                                 framework=self.model)
-        return Run(results, evaluation, loads, tuple(problems))
+        problems = [d for result in loads.values() for d in result.diagnostics]
+        sources = {name: result.report.source for name, result in loads.items()}
+        warnings = coverage.warnings(self.plan, year, sources)
+        return Run(results, evaluation, loads, (*problems, *warnings), choice)
 
     def datasets(self) -> tuple[m.Dataset, ...]:
         """The datasets evaluation reads: those of the indicators and of the geography."""
@@ -115,24 +130,33 @@ class Framework:
         return tuple(known[n] for n in sorted(names) if n in known)
 
 
-def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | None = None, *,
-            area: str | None = None, keep_going: bool = False) -> tuple[Run, ...]:
-    """Evaluate several frameworks on the same data, reading each dataset once.
+def run_all(frameworks: Sequence[Framework], data: DataSource,
+            period: int | str | None = None, *, area: str | None = None,
+            keep_going: bool = False) -> tuple[Run, ...]:
+    """Evaluate several frameworks on the same data, reading each dataset once, for one
+    period: `period`, or the latest any of them holds.
 
     Why: frameworks over the same returns (the National Framework and Supporting Families
     both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
     reports only the datasets its framework reads; errors are handled as in `Framework.run`.
     """
+    requested = None if period is None else parse_period(period)
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
     modules = {module.name: module for fw in frameworks for module in fw.modules}
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
-    runs = []
-    for framework in frameworks:
-        own = {d.name for d in framework.datasets()}
-        runs.append(framework._evaluate(
-            {name: result for name, result in loads.items() if name in own}, period,
-            keep_going))
-    return tuple(runs)
+    owned = [{name: result for name, result in loads.items()
+              if name in {d.name for d in framework.datasets()}} for framework in frameworks]
+    coverages = [fw._coverage(own, keep_going) for fw, own in zip(frameworks, owned,
+                                                                  strict=True)]
+    choice = choose_period([h for c in coverages for h in c.holdings], requested,
+                           str(data) if isinstance(data, str | Path) else None)
+    return tuple(fw._evaluate(own, choice, coverage)
+                 for fw, own, coverage in zip(frameworks, owned, coverages, strict=True))
+
+
+def _tables(loads: Mapping[str, LoadResult]) -> dict[str, Table]:
+    """The tables that could be built, by dataset."""
+    return {name: result.table for name, result in loads.items() if result.table is not None}
 
 
 def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
@@ -153,19 +177,6 @@ def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
                                          area=area if dataset.area else None)
     shared = share_codes({name: r.table for name, r in loads.items() if r.table is not None})
     return {name: evolve(r, table=shared.get(name)) for name, r in loads.items()}
-
-
-def latest_period(reporting: m.ReportingPeriod, today: dt.date | None = None) -> int:
-    """The most recent reporting year that has ended.
-
-    >>> latest_period(m.ReportingPeriod(), dt.date(2026, 11, 23))
-    2026
-    >>> latest_period(m.ReportingPeriod(), dt.date(2026, 3, 30))
-    2025
-    """
-    today = today or dt.date.today()
-    ended = dt.date(today.year, reporting.month, reporting.day) < today
-    return today.year if ended else today.year - 1
 
 
 def load(path: str | Path, root: str | Path | None = None) -> Framework:
@@ -208,5 +219,5 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
     return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
 
 
-__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "align", "latest_period",
-           "load"]
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "PeriodChoice", "Run", "align",
+           "load", "parse_period"]

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from outcomespec import __version__
-from outcomespec.api import Framework, Run, align, load, run_all
+from outcomespec.api import Framework, Run, align, load, parse_period, run_all
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
 from outcomespec.demo import run_demo
@@ -59,8 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
                           help="directory of <dataset>.csv or <dataset>.parquet files")
-    evaluate.add_argument("--period", type=int, metavar="YYYY",
-                          help="the reporting year ending in YYYY (default: the latest ended)")
+    evaluate.add_argument("--period", metavar="YEAR",
+                          help="the reporting year: 2025, 2024-25 or 2024/25 all mean the year "
+                               "ending 31 March 2025 (default: the latest the data hold)")
     evaluate.add_argument("--out", type=Path, metavar="FILE",
                           help="write the results table here (default: standard output)")
     evaluate.add_argument("--format", choices=FORMATS, default=None,
@@ -229,6 +230,12 @@ def _eval(args: argparse.Namespace) -> int:
     if not args.data.is_dir():
         sys.stderr.write(f"outcomespec: error: --data {args.data} is not a directory\n")
         return EXIT_USAGE
+    try:
+        period = None if args.period is None else parse_period(args.period)
+    except ValueError as error:
+        sys.stderr.write(f"outcomespec: error: --period {args.period}: "
+                         f"{str(error).removeprefix('`period` ')}\n")
+        return EXIT_USAGE
     chosen = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
     if chosen not in FORMATS:
         sys.stderr.write(f"outcomespec: error: cannot tell the format from `{args.out}`; "
@@ -241,7 +248,7 @@ def _eval(args: argparse.Namespace) -> int:
             return EXIT_ERRORS
         frameworks.append(framework)
     try:
-        runs = run_all(frameworks, args.data, args.period, area=args.area,
+        runs = run_all(frameworks, args.data, period, area=args.area,
                        keep_going=args.keep_going)
     except OutcomeSpecError as error:
         sys.stdout.write(render_all(error.diagnostics))
@@ -298,8 +305,11 @@ def _progress(message: str) -> None:
 
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
     """What a careful reader needs to trust the numbers: what was read and what was not."""
+    choice = run.period_choice
     lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
-             f"{run.evaluation.period}, {_authorities(run.evaluation.frame.n_areas)}"]
+             f"{choice.period} ({choice.period - 1}-{choice.period % 100:02d}), "
+             f"{_authorities(run.evaluation.frame.n_areas)}",
+             f"  period {choice.period}: {choice.reason}"]
     for dataset, result in sorted(run.loads.items()):
         report = result.report
         lost = sum(report.rows_excluded().values())

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -53,10 +53,11 @@ _TWO_YEAR_KINDS = (m.PeriodKind.FINANCIAL_YEAR, m.PeriodKind.ACADEMIC_YEAR)
 
 
 class PeriodLabelError(ValueError):
-    """A year label that cannot be read as a period, with how to write it instead."""
+    """A year label that cannot be read as a period: why, and how to write it instead."""
 
-    def __init__(self, message: str, help: str) -> None:
-        super().__init__(message)
+    def __init__(self, written: str, reason: str, help: str) -> None:
+        super().__init__(f"`{written}` {reason}")
+        self.reason = reason
         self.help = help
 
 
@@ -82,7 +83,7 @@ def read_label(text: str, kind: m.PeriodKind = m.PeriodKind.YEAR_ENDING) -> int:
     if written.isdigit() and len(written) == 8:
         if written[4:] != "0000":
             raise PeriodLabelError(
-                f"`{written}` is a Fingertips code of part of a year",
+                written, "is a Fingertips code of part of a year",
                 "the period column holds whole years: 20230000 is the year starting in 2023")
         start = _year(written, int(written[:4]))
         return start if kind is m.PeriodKind.CALENDAR_YEAR else start + 1
@@ -91,13 +92,13 @@ def read_label(text: str, kind: m.PeriodKind = m.PeriodKind.YEAR_ENDING) -> int:
         if kind in _TWO_YEAR_KINDS:
             word = kind.value.replace("_", " ")
             raise PeriodLabelError(
-                f"`{written}` does not say which {word} it is: {year - 1}-{year % 100:02d} or "
+                written, f"does not say which {word} it is: {year - 1}-{year % 100:02d} or "
                 f"{year}-{(year + 1) % 100:02d}",
                 f"write the {word} with both its years, as {year - 1}-{year % 100:02d}; or "
                 f"declare the column `year_ending` if {year} is the year ending 31 March {year}")
         return year
     raise PeriodLabelError(
-        f"`{written}` is not a year", "write years as 2025, 2024-25, 2024/25, 202425 (EES) or "
+        written, "is not a year", "write years as 2025, 2024-25, 2024/25, 202425 (EES) or "
         "20240000 (Fingertips)")
 
 
@@ -107,11 +108,11 @@ def _two_years(written: str, start: int, end: str, kind: m.PeriodKind) -> int:
     following = start + 1
     if int(end) != (following if len(end) == 4 else following % 100):
         raise PeriodLabelError(
-            f"`{written}` does not name two years in a row",
+            written, "does not name two years in a row",
             f"a year starting in {start} is written {start}-{following % 100:02d}")
     if kind is m.PeriodKind.CALENDAR_YEAR:
         raise PeriodLabelError(
-            f"`{written}` spans two years, but the column holds calendar years",
+            written, "spans two years, but the column holds calendar years",
             f"write the calendar year alone ({start} or {following}); or declare the column "
             "`year_ending`, `financial_year` or `academic_year`")
     return following
@@ -119,7 +120,7 @@ def _two_years(written: str, start: int, end: str, kind: m.PeriodKind) -> int:
 
 def _year(written: str, year: int) -> int:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise PeriodLabelError(f"`{written}` is not a year between {FIRST_YEAR} and {LAST_YEAR}",
+        raise PeriodLabelError(written, f"is not a year between {FIRST_YEAR} and {LAST_YEAR}",
                                "check the value for a typing error")
     return year
 
@@ -279,16 +280,15 @@ class ReturnYear:
     """`dataset.column` holding `date`."""
 
 
-def held_periods(periods: npt.NDArray[np.int64], selection: m.Periods) -> frozenset[int]:
-    """The reporting periods for which rows with these periods are there to be read as
+def held_periods(present: Collection[int], selection: m.Periods) -> frozenset[int]:
+    """The reporting periods for which rows of the `present` periods are there to be read as
     `selection` reads them: every period of its window must have rows.
 
-    >>> sorted(held_periods(np.array([2023, 2024, 2024]), m.Periods((-1,))))
+    >>> sorted(held_periods({2023, 2024}, m.Periods((-1,))))
     [2024, 2025]
-    >>> sorted(held_periods(np.array([2021, 2022, 2023, 2025]), m.Periods((-2, -1, 0))))
+    >>> sorted(held_periods({2021, 2022, 2023, 2025}, m.Periods((-2, -1, 0))))
     [2023]
     """
-    present = frozenset(int(p) for p in np.unique(periods) if p >= 0)
     offsets = selection.offsets or (0,)
     candidates = {p - o for p in present for o in offsets}
     return frozenset(c for c in candidates if all(c + o in present for o in offsets))
@@ -350,11 +350,12 @@ class PeriodChoice:
     reason: str
 
 
-def choose_period(holdings: Sequence[Holding], requested: int | None) -> PeriodChoice:
+def choose_period(holdings: Sequence[Holding], requested: int | None,
+                  source: str | None = None) -> PeriodChoice:
     """`requested` if the data hold rows for it; without one, the latest period they hold.
 
-    Raises `OutcomeSpecError` (D121) naming the periods the data hold when they hold none,
-    or not the one requested.
+    Raises `OutcomeSpecError` (D121, placed in `source`, the data's directory) naming the
+    periods the data hold when they hold none, or not the one requested.
 
     >>> held = [Holding("cla_numbers", frozenset({2024, 2025}), "time_period 2024 to 2025")]
     >>> choose_period(held, None).reason
@@ -377,4 +378,4 @@ def choose_period(holdings: Sequence[Holding], requested: int | None) -> PeriodC
         message = (f"the data hold no rows for period {requested} ({label(requested)}); they "
                    f"hold {years_text(present)}")
         fix = f"choose one of those periods; what each dataset holds: {detail}"
-    raise OutcomeSpecError([Diagnostic.of("D121", message, None, help=fix)])
+    raise OutcomeSpecError([Diagnostic.of("D121", message, None, path=source, help=fix)])
