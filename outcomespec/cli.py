@@ -307,7 +307,7 @@ def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
     """What a careful reader needs to trust the numbers: what was read and what was not."""
     choice = run.period_choice
     lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
-             f"{choice.period} ({choice.period - 1}-{choice.period % 100:02d}), "
+             f"{choice.period} ({choice.label}), "
              f"{_authorities(run.evaluation.frame.n_areas)}",
              f"  period {choice.period}: {choice.reason}"]
     for dataset, result in sorted(run.loads.items()):

@@ -144,7 +144,8 @@ def parse_period(label: object) -> int:
                f"{2000 + int(text)}")
         raise ValueError(msg)
     if not (text.isdigit() and len(text) == 4) and not _TWO_YEARS.fullmatch(text):
-        msg = (f"`period` {text[:20]!r} is not a year: write it as 2025, 2024-25 or 2024/25 "
+        shown = text if len(text) <= 20 else text[:20] + "…"
+        msg = (f"`period` {shown!r} is not a year: write it as 2025, 2024-25 or 2024/25 "
                "(the reporting year ending 31 March 2025)")
         raise ValueError(msg)
     try:
@@ -348,6 +349,11 @@ class PeriodChoice:
 
     period: int
     reason: str
+
+    @property
+    def label(self) -> str:
+        """The period as people write it, `2024-25`."""
+        return label(self.period)
 
 
 def choose_period(holdings: Sequence[Holding], requested: int | None,

@@ -6,6 +6,11 @@ loaded) and `expected.txt`: the exact text of
 
     render_all(load_table(dataset, "<CASE>/data.csv", codelists).diagnostics)
 
+A case about the periods the data hold (which only evaluation can tell) holds instead
+`framework.ospec` (a framework with its datasets), a `data/` directory of files named after
+them, an optional `period.txt` (the period asked for) and `expected.txt`: the diagnostics
+`Framework.run(data, period)` raises, or else the warnings it gives.
+
 `OUTCOMESPEC_UPDATE_GOLDEN=1` rewrites every `expected.txt` from the current output. Review each
 changed file by eye before keeping it: a golden file records what users will read.
 `tests/test_diagnostics_golden.py` counts these cases when it checks that every registered code
@@ -20,8 +25,10 @@ from pathlib import Path
 
 import pytest
 
+from outcomespec.api import load
 from outcomespec.checker import check_paths
 from outcomespec.codes import CODES
+from outcomespec.diagnostics import OutcomeSpecError
 from outcomespec.loading import codelists_of, load_table
 from outcomespec.rendering import render_all
 
@@ -37,6 +44,8 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
 def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Check the case's library, load its data file, and render the diagnostics."""
     monkeypatch.chdir(GOLDEN)
+    if (Path(case) / "framework.ospec").exists():
+        return _render_evaluation(case)
     checked = check_paths([Path(case) / "dataset.ospec"])
     assert checked.ok, [d.message for d in checked.diagnostics]
     (framework,) = checked.frameworks
@@ -44,6 +53,19 @@ def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
     result = load_table(dataset, Path(case) / "data.csv", codelists_of(checked.frameworks),
                         name=f"{case}/data.csv")
     return render_all(result.diagnostics)
+
+
+def _render_evaluation(case: str) -> str:
+    """Evaluate the case's framework on its data directory, for its period if it names one;
+    render the diagnostics that stop it, or else its warnings."""
+    asked = Path(case) / "period.txt"
+    period = asked.read_text(encoding="utf-8").strip() if asked.exists() else None
+    framework = load(Path(case) / "framework.ospec")
+    try:
+        run = framework.run(Path(case) / "data", period)
+    except OutcomeSpecError as error:
+        return render_all(error.diagnostics)
+    return render_all(run.diagnostics)
 
 
 @pytest.mark.parametrize("case", CASES)
