@@ -367,6 +367,7 @@ def choose_period(holdings: Sequence[Holding], requested: int | None,
     >>> choose_period(held, None).reason
     'the latest period the data hold: cla_numbers (time_period 2024 to 2025)'
     """
+    holdings = tuple(dict.fromkeys(holdings))  # frameworks read together share datasets
     present = frozenset().union(*(h.periods for h in holdings))
     if requested is None and present:
         latest = max(present)
