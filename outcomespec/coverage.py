@@ -6,7 +6,8 @@ that reads it: read `for period - 1`, the mid-2024 population covers period 2025
 return (the tables of one library file without a period column, such as SSDA903's) is one
 return of one reporting year (`periods.return_year`); evaluated for an earlier period it gives
 what it recorded then, with a warning (D122), and for a later one nothing. Tables with neither
-a period column nor dates (geography) are timeless.
+a period column nor dates are timeless: they serve any period asked for, and name none (the
+geography, read only for the areas, does not count at all).
 
 An indicator is evaluated for a period only when every dataset it reads has rows there: an
 empty table, or a period the data do not hold, gives `no_data_for_period`, never a 0.
@@ -100,8 +101,9 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
         holdings.append(Holding(_short(dataset), held_periods(present[dataset], selection),
                                 how))
     returns: dict[str, ReturnYear] = {}
+    read = {dataset for p in plan.indicators for dataset, _ in p.reads}
     for module in sorted({_module(name) for name, table in tables.items()
-                          if table.periods is None}):
+                          if name in read and table.periods is None}):
         dates = {f"{_short(name)}.{column.name}": table.columns[column.name]
                  for name, table in sorted(tables.items())
                  if _module(name) == module and table.periods is None
@@ -112,6 +114,9 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
             holdings.append(Holding(
                 f"{module} return", frozenset({found.year}),
                 f"latest date {found.date.isoformat()} in {found.column}", earlier=True))
+        else:
+            holdings.append(Holding(module, frozenset(), "no dates to place it in a period",
+                                    timeless=True))
     return Coverage(present, returns, tuple(holdings))
 
 

@@ -265,10 +265,13 @@ class Holding:
     earlier: bool = False
     """A record-level return also serves periods before its own (with a warning: it holds
     what it recorded then, not that year's return)."""
+    timeless: bool = False
+    """Record-level tables without dates: they serve any period asked for, and name none."""
 
     def serves(self, period: int) -> bool:
         """Whether evaluating `period` finds rows here."""
-        return period in self.periods or (self.earlier and period < max(self.periods))
+        return (self.timeless or period in self.periods
+                or (self.earlier and period < max(self.periods)))
 
 
 @frozen
@@ -376,7 +379,10 @@ def choose_period(holdings: Sequence[Holding], requested: int | None,
     if requested is not None and any(h.serves(requested) for h in holdings):
         return PeriodChoice(requested, "as requested")
     detail = "; ".join(f"{h.source}: {h.how}" for h in holdings)
-    if not present:
+    if not present and any(h.timeless for h in holdings):
+        message = "the data do not say which reporting period they hold"
+        fix = f"give the period, e.g. 2025 ({detail})"
+    elif not present:
         message = "the data hold rows of no reporting period"
         fix = (f"give the datasets the framework reads ({detail})" if detail
                else "give the datasets the framework reads")

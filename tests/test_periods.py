@@ -230,3 +230,15 @@ def test_no_data_at_all_is_refused() -> None:
     with pytest.raises(OutcomeSpecError) as caught:
         choose_period([], None)
     assert caught.value.diagnostics[0].message == "the data hold rows of no reporting period"
+
+
+def test_tables_without_dates_serve_the_period_asked_for_and_name_none() -> None:
+    """Record-level tables with no dates cannot say their year: any period asked for is
+    evaluated, and without one D121 asks for it."""
+    held = [Holding("things", frozenset(), "no dates to place it in a period", timeless=True)]
+    assert choose_period(held, 2025).period == 2025
+    with pytest.raises(OutcomeSpecError) as caught:
+        choose_period(held, None)
+    (diagnostic,) = caught.value.diagnostics
+    assert diagnostic.message == "the data do not say which reporting period they hold"
+    assert diagnostic.help == "give the period, e.g. 2025 (things: no dates to place it in a period)"
