@@ -20,18 +20,18 @@ are all period 2024; the mid-year population of the year before is read with
 `for period - 1`. Fingertips' sortable codes name the year a financial year starts in
 (20230000 is 2023/24) and the calendar year itself (20230000 is 2023).
 
-Data hold periods (`Holding`): a dataset with a period column holds the periods of its rows,
-as each population or aggregation reads them (read `for period - 1`, the mid-2024 population
-serves period 2025); a record-level return (SSDA903, the CIN census) is one return, of the
-reporting year in which it records its events (`return_year`). `choose_period` picks the
-latest period the data hold when none is asked for, and refuses a period they do not hold.
+Data hold periods (`Holding`, found by `outcomespec.coverage`): a dataset with a period
+column holds the periods of its rows, as each population or aggregation reads them (read
+`for period - 1`, the mid-2024 population serves period 2025); a record-level return
+(SSDA903, the CIN census) is one return, of the reporting year in which it records its
+events. `choose_period` picks the latest period the data hold when none is asked for, and
+refuses a period they do not hold.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,9 +44,6 @@ from outcomespec.diagnostics import Diagnostic, OutcomeSpecError
 FIRST_YEAR = 1900
 LAST_YEAR = 2100
 """Years outside these are not reporting years: a typing error, never data."""
-
-RETURN_SHARE = 0.01
-"""A return's year is the latest reporting year holding at least this share of its dates."""
 
 _TWO_YEARS = re.compile(r"(\d{4})\s*[-/]\s*(\d{2}|\d{4})")
 _TWO_YEAR_KINDS = (m.PeriodKind.FINANCIAL_YEAR, m.PeriodKind.ACADEMIC_YEAR)
@@ -228,38 +225,6 @@ def period_of(value: Any, kind: m.PeriodKind) -> int | None:
         return None
 
 
-def reporting_years(dates: npt.NDArray[np.datetime64], reporting: m.ReportingPeriod
-                    ) -> npt.NDArray[np.int64]:
-    """The reporting year each date falls in (the year in which that year ends); no NaT.
-
-    Computed once per day of the span the dates cover, then looked up: a national file's
-    million dates cost one gather, not a million calendar conversions.
-
-    >>> reporting_years(np.array(["2025-03-31", "2025-04-01"], dtype="datetime64[D]"),
-    ...                 m.ReportingPeriod())
-    array([2025, 2026])
-    """
-    days = dates.astype("datetime64[D]").view(np.int64)
-    if not days.size:
-        return np.zeros(0, dtype=np.int64)
-    first = int(days.min())
-    span = np.arange(first, int(days.max()) + 1, dtype=np.int64).view("datetime64[D]")
-    years = span.astype("datetime64[Y]").astype(np.int64) + 1970
-    into = (span - span.astype("datetime64[Y]")).astype(np.int64)  # days since 1 January
-    ends = np.array([_day_of_year(int(y), reporting) for y in range(int(years[0]),
-                                                                    int(years[-1]) + 1)])
-    table = years + (into > ends[years - years[0]])
-    return np.asarray(table[days - first], dtype=np.int64)
-
-
-def _day_of_year(year: int, reporting: m.ReportingPeriod) -> int:
-    day = min(reporting.day, 28) if reporting.month == 2 else reporting.day
-    if reporting.month == 2 and reporting.day == 29 and year % 4 == 0 and (
-            year % 100 != 0 or year % 400 == 0):
-        day = 29
-    return (dt.date(year, reporting.month, day) - dt.date(year, 1, 1)).days
-
-
 # ------------------------------------------------------------------ what data hold
 
 
@@ -281,67 +246,6 @@ class Holding:
         """Whether evaluating `period` finds rows here."""
         return (self.timeless or period in self.periods
                 or (self.earlier and period < max(self.periods)))
-
-
-@frozen
-class ReturnYear:
-    """The reporting year of a record-level return, and the date that shows it."""
-
-    year: int
-    date: dt.date
-    column: str
-    """`dataset.column` holding `date`."""
-
-
-def held_periods(present: Collection[int], selection: m.Periods) -> frozenset[int]:
-    """The reporting periods for which rows of the `present` periods are there to be read as
-    `selection` reads them: every period of its window must have rows.
-
-    >>> sorted(held_periods({2023, 2024}, m.Periods((-1,))))
-    [2024, 2025]
-    >>> sorted(held_periods({2021, 2022, 2023, 2025}, m.Periods((-2, -1, 0))))
-    [2023]
-    """
-    offsets = selection.offsets or (0,)
-    candidates = {p - o for p in present for o in offsets}
-    return frozenset(c for c in candidates if all(c + o in present for o in offsets))
-
-
-def return_year(dates: Mapping[str, npt.NDArray[np.datetime64]], reporting: m.ReportingPeriod,
-                today: dt.date) -> ReturnYear | None:
-    """The reporting year of a record-level return from the dates of its tables (`dates`
-    maps `dataset.column` to the column's dates): the latest year, up to today, that holds
-    at least RETURN_SHARE of its dates, so that a few dates keyed in error or still to come
-    (a review planned, an expected date of birth) do not move the return to a later year.
-    None when it has no dates.
-
-    >>> d = np.array(["2024-05-01", "2025-03-31", "2025-02-01", "2031-01-01"], dtype="M8[D]")
-    >>> return_year({"episodes.DEC": d}, m.ReportingPeriod(), dt.date(2026, 1, 1))
-    ReturnYear(year=2025, date=datetime.date(2025, 3, 31), column='episodes.DEC')
-    """
-    limit = np.datetime64(today, "D")
-    years: dict[str, tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]] = {}
-    for name, values in dates.items():
-        kept = values[~np.isnat(values) & (values <= limit)]
-        years[name] = (kept, reporting_years(kept, reporting))
-    counts: dict[int, int] = {}
-    for _, found in years.values():
-        if found.size:
-            first = int(found.min())
-            for offset, count in enumerate(np.bincount(found - first).tolist()):
-                if count:
-                    counts[first + offset] = counts.get(first + offset, 0) + count
-    total = sum(counts.values())
-    if not total:
-        return None
-    year = max(y for y, count in counts.items() if count >= RETURN_SHARE * total)
-    latest: tuple[np.datetime64, str] | None = None
-    for name, (kept, found) in sorted(years.items()):
-        inside = kept[found == year]
-        if inside.size and (latest is None or inside.max() > latest[0]):
-            latest = (inside.max(), name)
-    assert latest is not None
-    return ReturnYear(year, dt.date.fromisoformat(str(latest[0])), latest[1])
 
 
 def years_text(years: Iterable[int]) -> str:

@@ -1,5 +1,6 @@
 """Reading period labels (`outcomespec.periods`): every kind and written form of a year, the
-periods people ask for, the year of a record-level return, and choosing the period."""
+periods people ask for, what data hold (`outcomespec.coverage`: the periods a selection
+reads, the year of a record-level return), and choosing the period."""
 
 from __future__ import annotations
 
@@ -11,17 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outcomespec import model as m
+from outcomespec.coverage import held_periods, return_year
 from outcomespec.diagnostics import OutcomeSpecError
 from outcomespec.periods import (
     Holding,
     PeriodLabelError,
     choose_period,
-    held_periods,
     label,
     parse_period,
     period_of,
     read_label,
-    return_year,
     row_periods,
 )
 
@@ -241,4 +241,5 @@ def test_tables_without_dates_serve_the_period_asked_for_and_name_none() -> None
         choose_period(held, None)
     (diagnostic,) = caught.value.diagnostics
     assert diagnostic.message == "the data do not say which reporting period they hold"
-    assert diagnostic.help == "give the period, e.g. 2025 (things: no dates to place it in a period)"
+    assert diagnostic.help == ("give the period, e.g. 2025 (things: no dates to place it in a "
+                               "period)")
