@@ -80,7 +80,7 @@ class Framework:
         reporting year ending 31 March 2025). Without it, the latest period the data hold is
         evaluated (`Run.period_choice` says which and why). Raises `OutcomeSpecError` with the
         data diagnostics when the data have errors, unless `keep_going`, or when they hold no
-        rows for the period (D121); `TypeError` or `ValueError` for a `period` that is not a
+        rows for the period (D131); `TypeError` or `ValueError` for a `period` that is not a
         year (a two-digit 25 is refused: write 2025). An indicator whose datasets hold no rows
         for the period is not evaluated (`no_data_for_period`), never 0. `run` gives the
         warnings and the load and evaluation reports as well. `area` names the local

@@ -224,18 +224,18 @@ CODES: dict[str, CodeInfo] = _registry(
              "missing and counted in the load report. Fill in the value, or declare the "
              "column `optional` if it may legitimately be missing. Declared missing-value "
              "symbols (such as `c` for suppressed) are counted but not warned about."),
-    CodeInfo("D120", "error", "period cannot be read",
+    CodeInfo("D130", "error", "period cannot be read",
              "A value of the dataset's `period` column is not a year of the column's kind. "
              "Years are written 2025, 2024-25, 2024/25, 2024/2025, 202425 (EES) or 20240000 "
              "(Fingertips' sortable code); a financial or academic year needs both its years "
              "(a bare 2025 could be 2024-25 or 2025-26) and a calendar year only one. The row "
              "belongs to no period and is never read for one."),
-    CodeInfo("D121", "error", "no data for the period",
+    CodeInfo("D131", "error", "no data for the period",
              "None of the datasets holds rows for the reporting period asked for (or for any "
              "period at all), so every figure would be blank. The message names the periods "
              "the data hold; evaluate one of them, or give the data of the period. Without "
              "`--period` the latest period the data hold is used."),
-    CodeInfo("D122", "warning", "return holds a later year",
+    CodeInfo("D132", "warning", "return holds a later year",
              "A record-level return (SSDA903, CIN census) holds one reporting year, the latest "
              "in which it records its events. Evaluated for an earlier period, it gives only "
              "what it recorded about that period, which is not that period's own return: "

@@ -5,7 +5,7 @@ A dataset with a period column covers the periods of its rows, seen through each
 that reads it: read `for period - 1`, the mid-2024 population covers period 2025. A record-level
 return (the tables of one library file without a period column, such as SSDA903's) is one
 return of one reporting year (`return_year`); evaluated for an earlier period it gives
-what it recorded then, with a warning (D122), and for a later one nothing. Tables with neither
+what it recorded then, with a warning (D132), and for a later one nothing. Tables with neither
 a period column nor dates are timeless: they serve any period asked for, and name none (the
 geography, read only for the areas, does not count at all).
 
@@ -159,12 +159,12 @@ class Coverage:
 
     def warnings(self, plan: Plan, period: int, sources: Mapping[str, str]
                  ) -> tuple[Diagnostic, ...]:
-        """D122 for each record-level return read for a period before its own, placed in the
+        """D132 for each record-level return read for a period before its own, placed in the
         file (`sources`: dataset → file) that holds the return's latest date."""
         read = {_module(d) for p in plan.indicators for d, _ in p.reads}
         return tuple(
             Diagnostic.of(
-                "D122", f"the `{module}` return holds {found.year} ({label(found.year)}; its "
+                "D132", f"the `{module}` return holds {found.year} ({label(found.year)}; its "
                 f"latest date is {found.date.isoformat()}, in {found.column}), and is evaluated "
                 f"for {period} ({label(period)})", None,
                 path=sources.get(f"{module}.{found.column.split('.')[0]}"),

@@ -329,7 +329,7 @@ class _Loader:
 
     def _periods(self, columns: Mapping[str, npt.NDArray[Any]]) -> npt.NDArray[np.int64] | None:
         """The period of each row, each value that is not a year of the column's kind
-        reported (D120) with its line."""
+        reported (D130) with its line."""
         name, kind = self.dataset.period, self.dataset.period_kind
         if name is None:
             return None
@@ -339,10 +339,10 @@ class _Loader:
         def describe(row: int) -> Bad:
             text = found.value_of(values, row)
             problem = found.problems[text]
-            return Bad("D120", f"`{text}` in column `{name}` {problem.reason}", problem.help)
+            return Bad("D130", f"`{text}` in column `{name}` {problem.reason}", problem.help)
 
         if found.unreadable.size:
-            self._report_rows("D120", name, found.unreadable, describe)
+            self._report_rows("D130", name, found.unreadable, describe)
         return found.periods
 
     def finish(self, table: Table | None) -> LoadResult:

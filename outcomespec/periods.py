@@ -280,7 +280,7 @@ def choose_period(holdings: Sequence[Holding], requested: int | None,
                   source: str | None = None) -> PeriodChoice:
     """`requested` if the data hold rows for it; without one, the latest period they hold.
 
-    Raises `OutcomeSpecError` (D121, placed in `source`, the data's directory) naming the
+    Raises `OutcomeSpecError` (D131, placed in `source`, the data's directory) naming the
     periods the data hold when they hold none, or not the one requested.
 
     >>> held = [Holding("cla_numbers", frozenset({2024, 2025}), "time_period 2024 to 2025")]
@@ -308,4 +308,4 @@ def choose_period(holdings: Sequence[Holding], requested: int | None,
         message = (f"the data hold no rows for period {requested} ({label(requested)}); they "
                    f"hold {years_text(present)}")
         fix = f"choose one of those periods; what each dataset holds: {detail}"
-    raise OutcomeSpecError([Diagnostic.of("D121", message, None, path=source, help=fix)])
+    raise OutcomeSpecError([Diagnostic.of("D131", message, None, path=source, help=fix)])

@@ -281,7 +281,7 @@ def test_the_cli_says_which_period_and_refuses_others(
     assert "  period 2025: the latest period the data hold: cla_numbers" in err
     assert main(["eval", str(FRAMEWORKS / "dfe_published.ospec"), "--data", str(DFE),
                  "--period", "2030"]) == 1
-    assert ("error[D121]: the data hold no rows for period 2030 (2029-30); they hold 2013 to "
+    assert ("error[D131]: the data hold no rows for period 2030 (2029-30); they hold 2013 to "
             "2025") in capsys.readouterr().out
     assert main(["eval", str(FRAMEWORKS / "dfe_published.ospec"), "--data", str(DFE),
                  "--period", "25"]) == 2
@@ -290,10 +290,10 @@ def test_the_cli_says_which_period_and_refuses_others(
 
 
 def test_the_api_refuses_a_period_no_data_hold(published: outcomespec.Framework) -> None:
-    """`evaluate(..., 2030)` raises D121 rather than returning blanks."""
+    """`evaluate(..., 2030)` raises D131 rather than returning blanks."""
     with pytest.raises(OutcomeSpecError) as caught:
         published.evaluate(DFE, 2030)
-    assert [d.code for d in caught.value.diagnostics] == ["D121"]
+    assert [d.code for d in caught.value.diagnostics] == ["D131"]
 
 
 # ------------------------------------------------------------------ record-level returns
@@ -325,7 +325,7 @@ def test_a_return_is_of_the_year_of_its_events(national: outcomespec.Framework) 
         2018, "the latest period the data hold: ssda903 return (latest date 2018-03-31 in "
         "episodes.DEC)")
     earlier = national.run(FAKE_903, 2017, area="999", keep_going=True)
-    (warning,) = [d for d in earlier.diagnostics if d.code == "D122"]
+    (warning,) = [d for d in earlier.diagnostics if d.code == "D132"]
     assert warning.message.startswith("the `ssda903` return holds 2018 (2017-18")
     assert Path(warning.path or "").name == "episodes.csv"
     with pytest.raises(OutcomeSpecError) as caught:

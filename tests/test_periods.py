@@ -207,11 +207,11 @@ def test_without_a_period_the_latest_held_is_chosen_and_explained() -> None:
 
 
 def test_a_period_no_data_hold_is_refused_naming_those_they_hold() -> None:
-    """D121 names the periods present and what each dataset holds."""
+    """D131 names the periods present and what each dataset holds."""
     with pytest.raises(OutcomeSpecError) as caught:
         choose_period(HELD, 2030, "data/dfe")
     (diagnostic,) = caught.value.diagnostics
-    assert (diagnostic.code, diagnostic.path) == ("D121", "data/dfe")
+    assert (diagnostic.code, diagnostic.path) == ("D131", "data/dfe")
     assert diagnostic.message == ("the data hold no rows for period 2030 (2029-30); they hold "
                                   "2013 to 2025")
     assert "cla_numbers: time_period 2021 to 2025" in (diagnostic.help or "")
@@ -226,7 +226,7 @@ def test_a_return_serves_earlier_periods_but_not_later_ones() -> None:
 
 
 def test_no_data_at_all_is_refused() -> None:
-    """Nothing held, nothing chosen: D121 rather than a table of blanks."""
+    """Nothing held, nothing chosen: D131 rather than a table of blanks."""
     with pytest.raises(OutcomeSpecError) as caught:
         choose_period([], None)
     assert caught.value.diagnostics[0].message == "the data hold rows of no reporting period"
@@ -234,7 +234,7 @@ def test_no_data_at_all_is_refused() -> None:
 
 def test_tables_without_dates_serve_the_period_asked_for_and_name_none() -> None:
     """Record-level tables with no dates cannot say their year: any period asked for is
-    evaluated, and without one D121 asks for it."""
+    evaluated, and without one D131 asks for it."""
     held = [Holding("things", frozenset(), "no dates to place it in a period", timeless=True)]
     assert choose_period(held, 2025).period == 2025
     with pytest.raises(OutcomeSpecError) as caught:
