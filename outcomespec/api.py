@@ -10,7 +10,6 @@ E001
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import warnings
 from collections.abc import Mapping, Sequence
@@ -25,6 +24,7 @@ from outcomespec.alignment import align as align_frameworks
 from outcomespec.areas import AreaFrame
 from outcomespec.checker import check_paths
 from outcomespec.checker.project import load_project
+from outcomespec.coverage import Coverage, data_coverage
 from outcomespec.datachecks import absent_columns, skipping, unmatched_texts
 from outcomespec.datafiles import is_source
 from outcomespec.diagnostics import (
@@ -38,9 +38,11 @@ from outcomespec.evaluation import Evaluation, evaluate_plan
 from outcomespec.gazetteer import area_frame, area_problem, check_areas
 from outcomespec.identifiers import share_codes
 from outcomespec.loading import LoadResult, codelists_of, file_names, load_directory, load_table
+from outcomespec.periods import PeriodChoice, choose_period, parse_period
 from outcomespec.planning import Plan, compile_plan
 from outcomespec.rendering import render_text
 from outcomespec.results import Results, results_of
+from outcomespec.tables import Table
 
 DataSource = str | Path | Mapping[str, Any]
 """A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,
@@ -57,6 +59,8 @@ class Run:
     diagnostics: tuple[Diagnostic, ...]
     """Warnings from loading the data, matching its areas to the geography's and evaluating
     it (errors raise instead, unless `keep_going`)."""
+    period_choice: PeriodChoice
+    """The period evaluated, and why: as requested, or the latest the data hold."""
 
     def notices(self) -> tuple[str, ...]:
         """What a reader of the results must know, one text each: every data diagnostic,
@@ -109,25 +113,31 @@ class Framework:
         """The evaluation plan in words: what each indicator reads, its steps, what is shared."""
         return self.plan.explain()
 
-    def evaluate(self, data: DataSource, period: int | None = None, *,
+    def evaluate(self, data: DataSource, period: int | str | None = None, *,
                  area: str | None = None, keep_going: bool = False) -> Results:
         """Compute every indicator for every area, for the reporting year ending in `period`.
 
-        Raises `OutcomeSpecError` with the data diagnostics when the data have errors, unless
-        `keep_going`; `TypeError` or `ValueError`, naming the argument, when an argument is
-        not one this function takes. Issues an `OutcomeSpecWarning` for each thing `run`
-        reports that a reader of the results must know (`Run.notices`): data warnings,
-        indicators not evaluated, values read as missing. `area` names the local authority
-        of a single authority's return that has no area column, by any code the geography
-        gives it (`805` or `E06000001` for Hartlepool); `UnknownAreaError` if it names none
-        that existed in the period.
+        `period` is a year as people write it: 2025, "2025", "2024-25" or "2024/25" (the
+        reporting year ending 31 March 2025). Without it, the latest period the data hold is
+        evaluated (`Run.period_choice` says which and why). Raises `OutcomeSpecError` with the
+        data diagnostics when the data have errors, unless `keep_going`, or when they hold no
+        rows for the period (D131); `TypeError` or `ValueError` for a `period` that is not a
+        year (a two-digit 25 is refused: write 2025), and for any other argument not one this
+        function takes, naming it. An indicator whose datasets hold no rows
+        for the period is not evaluated (`no_data_for_period`), never 0. `run` gives the
+        warnings and the load and evaluation reports as well. `area` names the local
+        authority of a single authority's return that has no area column, by any code the
+        geography gives it (`805` or `E06000001` for Hartlepool); `UnknownAreaError` if it
+        names none that existed in the period. Issues an `OutcomeSpecWarning` for each thing
+        `run` reports that a reader of the results must know (`Run.notices`): data warnings,
+        indicators not evaluated, values read as missing.
         """
         run = self.run(data, period, area=area, keep_going=keep_going)
         for notice in run.notices():
             warnings.warn(notice, OutcomeSpecWarning, stacklevel=2)
         return run.results
 
-    def run(self, data: DataSource, period: int | None = None, *,
+    def run(self, data: DataSource, period: int | str | None = None, *,
             area: str | None = None, keep_going: bool = False) -> Run:
         """Like `evaluate`, keeping the reports: rows read and excluded per dataset, values
         read as missing and why, indicators that could not be evaluated and why.
@@ -140,24 +150,34 @@ class Framework:
         """
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
-    def _evaluate(self, loads: Mapping[str, LoadResult], period: int | None,
-                  keep_going: bool, area: str | None = None
+    def _coverage(self, loads: Mapping[str, LoadResult], keep_going: bool) -> Coverage:
+        """What periods the loaded tables hold; raises on data errors unless `keep_going`."""
+        problems = [d for result in loads.values() for d in result.diagnostics]
+        if any(d.is_error for d in problems) and not keep_going:
+            raise OutcomeSpecError(sort_diagnostics(problems))
+        return data_coverage(self.plan, _tables(loads), self.model.period)
+
+    def _evaluate(self, loads: Mapping[str, LoadResult], choice: PeriodChoice,
+                  coverage: Coverage, keep_going: bool, area: str | None
                   ) -> tuple[Evaluation, tuple[Diagnostic, ...]]:
-        year = period if period is not None else latest_period(self.model.period)
-        tables = {name: result.table for name, result in loads.items()
-                  if result.table is not None}
+        """Evaluate for the chosen period: the areas of the period, the columns the plan reads
+        checked against the files, every problem raised together unless `keep_going`."""
+        year = choice.period
+        tables = _tables(loads)
         frame = area_frame(self.modules, tables, year)
         unknown = area_problem(frame, area) if area is not None else None
         if unknown is not None:
             raise UnknownAreaError([unknown])
         absent, unusable = absent_columns(self.plan, loads, year)
+        sources = {name: result.report.source for name, result in loads.items()}
         problems = sort_diagnostics([*(d for result in loads.values() for d in result.diagnostics),
                                      *absent, *unmatched_texts(self.plan, loads),
-                                     *check_areas(self.modules, tables, frame)])
+                                     *check_areas(self.modules, tables, frame),
+                                     *coverage.warnings(self.plan, year, sources)])
         if any(d.is_error for d in problems) and not keep_going:
             raise OutcomeSpecError(problems)
         evaluation = evaluate_plan(skipping(self.plan, unusable), self.modules, tables, year,
-                                   self.model.period, frame)
+                                   self.model.period, frame, coverage=coverage)
         return evaluation, (*problems, *evaluation.diagnostics)
 
     def datasets(self) -> tuple[m.Dataset, ...]:
@@ -168,9 +188,11 @@ class Framework:
         return tuple(known[n] for n in sorted(names) if n in known)
 
 
-def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | None = None, *,
-            area: str | None = None, keep_going: bool = False) -> tuple[Run, ...]:
-    """Evaluate several frameworks on the same data, reading each dataset once.
+def run_all(frameworks: Sequence[Framework], data: DataSource,
+            period: int | str | None = None, *, area: str | None = None,
+            keep_going: bool = False) -> tuple[Run, ...]:
+    """Evaluate several frameworks on the same data, reading each dataset once, for one
+    period: `period`, or the latest any of them holds.
 
     Why: frameworks over the same returns (the National Framework and Supporting Families
     both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
@@ -179,21 +201,30 @@ def run_all(frameworks: Sequence[Framework], data: DataSource, period: int | Non
     in neither.
     """
     _check_arguments(data, area, keep_going)
+    requested = None if period is None else parse_period(period)
     datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
     modules = {module.name: module for fw in frameworks for module in fw.modules}
     if area is not None:
         _check_area(tuple(datasets.values()), tuple(modules.values()), data, area)
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
-    evaluated = []
-    for framework in frameworks:
-        own = {d.name for d in framework.datasets()}
-        reads = {name: result for name, result in loads.items() if name in own}
-        evaluated.append((reads, *framework._evaluate(reads, period, keep_going, area)))
-    results = results_of([(evaluation, framework.model) for framework, (_, evaluation, _)
+    owned = [{name: result for name, result in loads.items()
+              if name in {d.name for d in framework.datasets()}} for framework in frameworks]
+    coverages = [fw._coverage(own, keep_going) for fw, own in zip(frameworks, owned,
+                                                                  strict=True)]
+    choice = choose_period([h for c in coverages for h in c.holdings], requested,
+                           str(data) if isinstance(data, str | Path) else None)
+    evaluated = [fw._evaluate(own, choice, coverage, keep_going, area)
+                 for fw, own, coverage in zip(frameworks, owned, coverages, strict=True)]
+    results = results_of([(evaluation, framework.model) for framework, (evaluation, _)
                           in zip(frameworks, evaluated, strict=True)])
-    return tuple(Run(published, evaluation, reads, diagnostics)
-                 for published, (reads, evaluation, diagnostics)
-                 in zip(results, evaluated, strict=True))
+    return tuple(Run(published, evaluation, own, diagnostics, choice)
+                 for published, own, (evaluation, diagnostics)
+                 in zip(results, owned, evaluated, strict=True))
+
+
+def _tables(loads: Mapping[str, LoadResult]) -> dict[str, Table]:
+    """The tables that could be built, by dataset."""
+    return {name: result.table for name, result in loads.items() if result.table is not None}
 
 
 def _check_arguments(data: object, area: object, keep_going: object) -> None:
@@ -294,19 +325,6 @@ def framework_files(paths: Sequence[str | Path], root: str | Path | None = None
     return tuple(module.path for module in project.modules)
 
 
-def latest_period(reporting: m.ReportingPeriod, today: dt.date | None = None) -> int:
-    """The most recent reporting year that has ended.
-
-    >>> latest_period(m.ReportingPeriod(), dt.date(2026, 11, 23))
-    2026
-    >>> latest_period(m.ReportingPeriod(), dt.date(2026, 3, 30))
-    2025
-    """
-    today = today or dt.date.today()
-    ended = dt.date(today.year, reporting.month, reporting.day) < today
-    return today.year if ended else today.year - 1
-
-
 def load(path: str | Path, root: str | Path | None = None) -> Framework:
     """Read, parse and check a framework file and its imports, and plan its evaluation.
 
@@ -347,5 +365,5 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
     return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
 
 
-__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "Run", "UnknownAreaError",
-           "align", "data_files", "framework_files", "latest_period", "load"]
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "PeriodChoice", "Run",
+           "UnknownAreaError", "align", "data_files", "framework_files", "load", "parse_period"]

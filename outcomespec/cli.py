@@ -27,6 +27,7 @@ from outcomespec.api import (
     data_files,
     framework_files,
     load,
+    parse_period,
     run_all,
 )
 from outcomespec.checker import check_paths
@@ -113,8 +114,9 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
                           help="directory of <dataset>.csv or <dataset>.parquet files")
-    evaluate.add_argument("--period", type=int, metavar="YYYY",
-                          help="the reporting year ending in YYYY (default: the latest ended)")
+    evaluate.add_argument("--period", metavar="YEAR",
+                          help="the reporting year: 2025, 2024-25 or 2024/25 all mean the year "
+                               "ending 31 March 2025 (default: the latest the data hold)")
     evaluate.add_argument("--out", type=Path, metavar="FILE",
                           help="write the results table here (default: standard output)")
     evaluate.add_argument("--format", choices=FORMATS, default=None,
@@ -307,6 +309,7 @@ def _load(path: Path, root: Path | None) -> Framework | None:
 
 def _eval(args: argparse.Namespace) -> int:
     chosen = _eval_usage(args)
+    period = _period(args)
     frameworks = []
     for path in args.frameworks:
         framework = _load(path, args.root)
@@ -315,7 +318,7 @@ def _eval(args: argparse.Namespace) -> int:
         frameworks.append(framework)
     inputs = _eval_inputs(args, frameworks)
     try:
-        runs = run_all(frameworks, args.data, args.period, area=args.area,
+        runs = run_all(frameworks, args.data, period, area=args.area,
                        keep_going=args.keep_going)
     except UnknownAreaError as error:
         (problem,) = error.diagnostics
@@ -372,6 +375,17 @@ def _eval_usage(args: argparse.Namespace) -> str:
                    f"'outcomespec[data]' (or choose another --format)")
             raise _UsageError(msg) from error
     return chosen
+
+
+def _period(args: argparse.Namespace) -> int | None:
+    """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
+    if args.period is None:
+        return None
+    try:
+        return parse_period(args.period)
+    except ValueError as error:
+        msg = f"--period {args.period}: {str(error).removeprefix('`period` ')}"
+        raise _UsageError(msg) from error
 
 
 def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
@@ -471,8 +485,11 @@ def _progress(message: str) -> None:
 
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
     """What a careful reader needs to trust the numbers: what was read and what was not."""
+    choice = run.period_choice
     lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
-             f"{run.evaluation.period}, {_authorities(run.evaluation.frame.n_areas)}"]
+             f"{choice.period} ({choice.label}), "
+             f"{_authorities(run.evaluation.frame.n_areas)}",
+             f"  period {choice.period}: {choice.reason}"]
     for dataset, result in sorted(run.loads.items()):
         report = result.report
         lost = sum(report.rows_excluded().values())

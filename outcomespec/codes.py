@@ -94,6 +94,13 @@ CODES: dict[str, CodeInfo] = _registry(
              "An indicator reused `from` another in the same file must come after it, so "
              "that what it reuses has been checked. Move it below, or reuse the indicator "
              "from another file."),
+    CodeInfo("E220", "error", "period column in an expression",
+             "A dataset's `period` column says which reporting period each row belongs to, "
+             "and evaluation reads only the rows of the reporting period by itself. So the "
+             "column is not written in conditions: to read other periods, say so after the "
+             "dataset's name, e.g. `sum(population_estimate of ons_population for period - 1)` "
+             "(the previous period), `for last 3 periods` (three periods pooled) or "
+             "`for all periods`."),
     # ---- types (E3xx)
     CodeInfo("E301", "error", "type mismatch",
              "The operator cannot combine values of these types, e.g. adding two dates or "
@@ -143,7 +150,16 @@ CODES: dict[str, CodeInfo] = _registry(
              "without a region level or a neighbour set that no geography declares."),
     CodeInfo("E413", "error", "dataset declaration incomplete",
              "A dataset needs `rows` (what one row describes) and at least one column; a "
-             "codelist needs at least one code."),
+             "codelist needs at least one code. A dataset whose `rows` holds a row per year "
+             "(`area_year`, or any unit naming `year`) needs `period COLUMN`, or a sum over it "
+             "would pool every year in the file."),
+    CodeInfo("E420", "error", "periods cannot be chosen here",
+             "`for period - N`, `for last N periods` and `for all periods` choose the "
+             "reporting periods whose rows are read, so they need a dataset with a `period` "
+             "column (a record-level return holds one year and has none). A population based "
+             "on a cohort reads the cohort's periods and cannot choose others. A period "
+             "column must be an `integer` or `text` column, and its kind one of "
+             "`year_ending`, `financial_year`, `academic_year` or `calendar_year`."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E501", "error", "declared but never used",
              "A definition, cohort or import in a framework that nothing uses. Remove it, or "
@@ -286,5 +302,22 @@ CODES: dict[str, CodeInfo] = _registry(
              "with the note `numerator_exceeds_denominator` (the counts are still shown), and "
              "the authority's counts are left out of its region's and England's, whose values "
              "are marked `incomplete`. Check the figures named in the message."),
+    CodeInfo("D130", "error", "period cannot be read",
+             "A value of the dataset's `period` column is not a year of the column's kind. "
+             "Years are written 2025, 2024-25, 2024/25, 2024/2025, 202425 (EES) or 20240000 "
+             "(Fingertips' sortable code); a financial or academic year needs both its years "
+             "(a bare 2025 could be 2024-25 or 2025-26) and a calendar year only one. The row "
+             "belongs to no period and is never read for one."),
+    CodeInfo("D131", "error", "no data for the period",
+             "None of the datasets holds rows for the reporting period asked for (or for any "
+             "period at all), so every figure would be blank. The message names the periods "
+             "the data hold; evaluate one of them, or give the data of the period. Without "
+             "`--period` the latest period the data hold is used."),
+    CodeInfo("D132", "warning", "return holds a later year",
+             "A record-level return (SSDA903, CIN census) holds one reporting year, the latest "
+             "in which it records its events. Evaluated for an earlier period, it gives only "
+             "what it recorded about that period, which is not that period's own return: "
+             "children who left care before the later return began are missing. Give the "
+             "earlier return, or evaluate the return's own period."),
 )
 """Every diagnostic code outcomespec can emit."""

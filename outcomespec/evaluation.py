@@ -18,6 +18,7 @@ from outcomespec import kernels as k
 from outcomespec import model as m
 from outcomespec import pairs
 from outcomespec.areas import AreaFrame, IndicatorTotals
+from outcomespec.coverage import Coverage, data_coverage
 from outcomespec.diagnostics import Diagnostic
 from outcomespec.gazetteer import absent_rows, area_frame
 from outcomespec.identifiers import area_codes, areas_of, codes_for
@@ -34,7 +35,8 @@ _CAP = 20
 class Skipped:
     """An indicator that was not evaluated, and why (e.g. its dataset was not supplied).
 
-    `note` is the keyword its rows are published with (`outcomespec.notes.Note`)."""
+    `note` is the results' keyword for it (`outcomespec.notes.Note`): `not_evaluated`, or
+    `no_data_for_period` when its datasets were given but hold no rows for the period."""
 
     indicator: m.Indicator
     reason: str
@@ -127,6 +129,14 @@ class _Run:
     def rows(self, space: str) -> int:
         return self.tables[space].n_rows
 
+    def read(self, step: Step) -> Any:
+        """A column of a table, or which of its rows are in the periods a step names."""
+        table = self.tables[step.params[0]]
+        if step.kernel == "column":
+            return table.columns[step.params[1]]
+        assert table.periods is not None
+        return np.isin(table.periods, [self.period + offset for offset in step.params[2]])
+
     def compute(self, step: Step, args: list[Any]) -> Any:
         p = step.params
         match step.kernel:
@@ -139,8 +149,8 @@ class _Run:
                 if p[0] == "year":
                     return np.float64(self.period)
                 return self.bounds[0] if p[0] == "start" else self.bounds[1]
-            case "column":
-                return self.tables[p[0]].columns[p[1]]
+            case "column" | "period_mask":
+                return self.read(step)
             case "or":
                 return np.logical_or.reduce([k.as_condition(np.asarray(a)) for a in args])
             case "not":
@@ -402,10 +412,12 @@ def _default(function: str, value_type: m.ValueType) -> Any:
 
 
 def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table],
-                  period: int, reporting: m.ReportingPeriod, frame: AreaFrame | None = None
-                  ) -> Evaluation:
-    """Per-area totals of every indicator whose datasets were supplied."""
+                  period: int, reporting: m.ReportingPeriod, frame: AreaFrame | None = None,
+                  coverage: Coverage | None = None) -> Evaluation:
+    """Per-area totals of every indicator whose datasets were supplied and hold rows for
+    `period` (`coverage`: what periods the tables hold, found from them when not given)."""
     frame = frame or area_frame(frameworks, tables, period)
+    coverage = coverage or data_coverage(plan, tables, reporting)
     start, end = period_bounds(period, reporting)
     run = _Run(plan, tables, frame, period, (np.datetime64(start, "D"), np.datetime64(end, "D")))
     totals: list[IndicatorTotals] = []
@@ -419,6 +431,11 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
             reason = indicator_plan.problem or (
                 "needs " + ", ".join(f"`{d}`" for d in missing) + f", which {verb} not supplied")
             skipped.append(Skipped(indicator_plan.indicator, reason))
+            continue
+        no_data = coverage.missing(indicator_plan, tables, period)
+        if no_data is not None:
+            skipped.append(Skipped(indicator_plan.indicator, no_data,
+                                   Note.NO_DATA_FOR_PERIOD.value))
             continue
         found = _totals(run, indicator_plan, violations)
         warnings.extend(_numerators_above_denominators(run, indicator_plan, found[0]))

@@ -154,8 +154,8 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
         case s.CohortDecl(name=name, title=title, population=population):
             prefix = f"cohort {name.text}{_title(title)} = "
             if population.where is None:
-                return [f"{indent}{prefix}{population.base.dotted}"], False
-            lead = f"{population.base.dotted} where "
+                return [f"{indent}{prefix}{_source(population)}"], False
+            lead = f"{_source(population)} where "
             return _broken(indent, prefix, population.where, "", lead=lead), False
         case s.CohortField(population=population):
             return _population(indent, "cohort ", population), False
@@ -206,8 +206,8 @@ def _line(item: _LineItem) -> str:
             return f"key {_names(columns)}"
         case s.AreaColumn(column=column):
             return f"area {column.text}"
-        case s.PeriodColumn(column=column):
-            return f"period {column.text}"
+        case s.PeriodColumn(column=column, kind=kind):
+            return f"period {column.text}" + ("" if kind is None else f" {kind.text}")
         case s.MissingSymbols(symbols=symbols):
             return f"missing {', '.join(_string(symbol) for symbol in symbols)}"
         case s.UnknownCodes(policy=policy):
@@ -324,8 +324,27 @@ def _quantity(indent: str, prefix: str, quantity: s.Quantity) -> list[str]:
 def _population(indent: str, prefix: str, population: s.Population) -> list[str]:
     """`base [where expr]`, the filter broken over lines like any top-level expression."""
     if population.where is None:
-        return [f"{indent}{prefix}{population.base.dotted}"]
-    return _broken(indent, f"{prefix}{population.base.dotted} where ", population.where, "")
+        return [f"{indent}{prefix}{_source(population)}"]
+    return _broken(indent, f"{prefix}{_source(population)} where ", population.where, "")
+
+
+def _source(population: s.Population) -> str:
+    """The population's dataset or cohort, and the periods it reads when not its own."""
+    if population.periods is None:
+        return population.base.dotted
+    return f"{population.base.dotted} {_periods(population.periods)}"
+
+
+def _periods(selection: s.PeriodSelection) -> str:
+    match selection:
+        case s.PreviousPeriod(back=back):
+            return f"for period - {back.text}"
+        case s.LastPeriods(count=count):
+            return f"for last {count.text} periods"
+        case s.AllPeriods():
+            return "for all periods"
+        case _:
+            assert_never(selection)
 
 
 def _broken(indent: str, prefix: str, expr: s.Expr, suffix: str, *, lead: str = "") -> list[str]:
@@ -504,10 +523,12 @@ def _duration(duration: s.DurationLit) -> str:
 
 
 def _aggregate(aggregate: s.Aggregate) -> str:
-    """`count(value of source for same LINK where filter by order)`; keywords delimit the parts,
-    so none of them needs parentheses."""
+    """`count(value of source for PERIODS for same LINK where filter by order)`; keywords
+    delimit the parts, so none of them needs parentheses."""
     parts = [] if aggregate.value is None else [f"{_expr(aggregate.value)} of"]
     parts.append(aggregate.source.dotted)
+    if aggregate.periods is not None:
+        parts.append(_periods(aggregate.periods))
     if aggregate.link is not None:
         parts.append(f"for same {aggregate.link.text}")
     if aggregate.where is not None:
@@ -532,7 +553,7 @@ def _code_set(codes: s.CodeSet) -> str:
 HANDLED_NODES: tuple[type, ...] = (
     s.File, s.Comment, s.Name, s.Code, s.Word, s.Population, s.ValueRange,
     *get_args(_Item), *get_args(s.Expr), *get_args(s.ColumnType), *get_args(s.Comparator),
-    *get_args(s.CodeSet),
+    *get_args(s.CodeSet), *get_args(s.PeriodSelection),
 )
 """Every syntax node class the formatter writes out.
 

@@ -11,8 +11,9 @@ grammar's states, so it classifies a word in this order, the first that applies:
    `round` levels is an enumerated value (`Keyword.Constant`) when it is a value the
    checker accepts; a word before `(` is a call (`Name.Builtin` for the built-in functions
    and aggregations); a word before `.` is a qualifier (`Name.Namespace`, but `period.` and
-   `this.` are `Name.Builtin`); a word after `.` or before an operator is a name, whatever
-   it spells, so a column called `breakdown` in `breakdown = "Total"` is a name;
+   `this.` are `Name.Builtin`); a word after `.`, before an operator, or before `for same`,
+   `for period`, `for last` or `for all` is a name, whatever it spells, so a column called
+   `breakdown` in `breakdown = "Total"` is a name;
 2. otherwise by fixed word lists built from the grammar's keywords (a test checks that
    every keyword of `outcomespec.lark` is in one of them).
 
@@ -21,9 +22,10 @@ after `kind` it is the kind `outcome`; `count` is an aggregation, but after `sta
 is the statistic `count`; `cohort` declares a cohort when `=` follows its name, is the
 indicator field otherwise, and after `numerator` or `denominator` it stands for the
 indicator's own cohort (`Name.Builtin`, like `this`); `period` is the reporting period
-(`Name.Builtin`) in `period.end` and `in period`, and a keyword in `period year ending` and
-in a dataset's `period COLUMN`. Codes (`C1`, `E4A`, `0`) in codelists, groups and code sets
-are `Name.Constant`; column types are `Keyword.Type`.
+(`Name.Builtin`) in `period.end`, `in period` and `for period - 1`, and a keyword in
+`period year ending` and in a dataset's `period COLUMN KIND` (the kind an enumerated
+value). Codes (`C1`, `E4A`, `0`) in codelists, groups and code sets are `Name.Constant`;
+column types are `Keyword.Type`.
 
 A word used as a name where no neighbour shows it (a column called `level` standing alone
 in a condition) is coloured as the keyword it spells: the cost of not parsing.
@@ -116,7 +118,7 @@ KEYWORDS = (
     "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
-    "month", "week", "day", "range",
+    "month", "week", "day", "range", "periods",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -133,6 +135,7 @@ UNKNOWN_CODE_POLICIES = ("error", "warn")
 RELATIONS = ("exact", "broader", "narrower", "proxy")
 NEIGHBOUR_METHODS = ("median", "pooled")
 AREA_LEVELS = ("england", "region", "local_authority")
+PERIOD_KINDS = ("year_ending", "financial_year", "academic_year", "calendar_year")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
 
@@ -215,6 +218,14 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             (rf"(numerator|denominator)(\s+)(cohort){END}(?!\s*\.)",
              bygroups(Keyword, Whitespace, Name.Builtin)),
             (rf"cohort{END}", Keyword),  # the indicator field
+            # ---- the periods a dataset's rows are read for, and how its column labels them
+            (rf"(period)(\s+)({NAME})(\s+)({_one_of(PERIOD_KINDS)})",
+             bygroups(Keyword, Whitespace, Name, Whitespace, Keyword.Constant)),
+            (rf"(for)(\s+)(period){END}(?=\s*-)", bygroups(Keyword, Whitespace, Name.Builtin)),
+            (rf"(for)(\s+)(last)(\s+)(\d+)(\s+)(periods){END}",
+             bygroups(Keyword, Whitespace, Keyword, Whitespace, Number, Whitespace, Keyword)),
+            (rf"(for)(\s+)(all)(\s+)(periods){END}",
+             bygroups(Keyword, Whitespace, Keyword, Whitespace, Keyword)),
             # ---- the name after a keyword that is always followed by one
             (rf"(for)(\s+)(same)(\s+)({NAME})",
              bygroups(Keyword, Whitespace, Keyword, Whitespace, Name)),
@@ -225,6 +236,8 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             (rf"{_one_of(AGGREGATIONS + FUNCTIONS)}(?=\s*\()", Name.Builtin),
             (rf"(?!{_one_of(RESERVED)}){NAME}(?=\s*\()", Name),
             (rf"{NAME}(?=\s*\.(?!\.))", Name.Namespace),
+            (rf"(?!{_one_of(CONNECTIVES)}){NAME}(?=\s+for\s+(?:period|last|all|same){END})",
+             Name),
             (rf"(\.)(\s*)({NAME})", bygroups(Punctuation, Whitespace, Name)),
             (_one_of(OPERATOR_WORDS), Operator.Word),
             (_one_of(("true", "false")), Keyword.Constant),
@@ -295,6 +308,8 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
         "serves": [
             include("blank"),
             (rf"{NAME}(?=\s*\.(?!\.))", Name.Namespace),
+            (rf"(?!{_one_of(CONNECTIVES)}){NAME}(?=\s+for\s+(?:period|last|all|same){END})",
+             Name),
             (r"\.", Punctuation),
             (NAME, Name, ("#pop", "relation")),
             default("#pop"),

@@ -15,6 +15,12 @@ The rules it implements, in one place:
   they carry the same (area, identifier of the unit); an area-level aggregation reads every
   row of its area. A row outside the area frame (or of a dataset with no area column) is
   counted in no area.
+- A population or aggregation over a dataset with a period column reads the rows whose
+  period (the column's label read as the year in which the labelled year ends) is one of the
+  periods it names: the reporting period unless it says `for period - N`, `for last N
+  periods` (those rows pooled) or `for all periods` (every row). An indicator is evaluated
+  only when every such read finds rows in each period it names, every dataset it reads has
+  rows, and no record-level return it reads is of an earlier year (`returns`).
 - Aggregations over no rows: count 0, sum 0, any false, all true, the others missing. A
   `sum` skips missing values, but is missing when every value is; except an area's total (an
   area-level `sum`), which is missing when any row it adds up has no value, or when the area
@@ -40,6 +46,7 @@ import numpy.typing as npt
 
 from outcomespec import model as m
 from outcomespec.areas import AreaFrame, IndicatorTotals
+from outcomespec.periods import period_of
 from outcomespec.tables import Table
 
 Row = dict[str, Any]
@@ -51,13 +58,15 @@ _EMPTY: dict[str, Any] = {"count": 0.0, "sum": 0.0, "any": False, "all": True}
 
 def interpret(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indicator, ...],
               tables: Mapping[str, Table], period: int, reporting: m.ReportingPeriod,
-              frame: AreaFrame) -> list[IndicatorTotals]:
-    """Per-area totals of every indicator whose datasets were supplied, in the order (and
-    with the breakdown splits) that `evaluation.evaluate_plan` gives them."""
+              frame: AreaFrame, returns: Mapping[str, int] | None = None
+              ) -> list[IndicatorTotals]:
+    """Per-area totals of every indicator whose datasets were supplied and hold rows for
+    `period`, in the order (and with the breakdown splits) that `evaluation.evaluate_plan`
+    gives them. `returns` maps a library module to the year of its record-level return."""
     world = _World(frameworks, tables, period, reporting, frame)
     out: list[IndicatorTotals] = []
     for indicator in indicators:
-        if world.needs(indicator) <= set(tables):
+        if world.needs(indicator) <= set(tables) and world.has_data(indicator, returns or {}):
             out.extend(world.indicator(indicator))
     return out
 
@@ -96,6 +105,9 @@ class _World:
         self.codelists = {c.name: c for f in frameworks for c in f.codelists}
         self.datasets = {name: table.dataset for name, table in tables.items()}
         self.rows = {name: list(table.rows()) for name, table in tables.items()}
+        self.periods = {name: [period_of(row[table.dataset.period], table.dataset.period_kind)
+                               for row in self.rows[name]]
+                        for name, table in tables.items() if table.dataset.period is not None}
         self.period = period
         self.end = dt.date(period, reporting.month, reporting.day)
         self.start = dt.date(period - 1, reporting.month, reporting.day) + dt.timedelta(days=1)
@@ -103,6 +115,15 @@ class _World:
         self.units: dict[tuple[str, str, bool], dict[Any, list[Row]]] = {}
 
     # -------------------------------------------------------------- rows, areas and units
+    def read(self, dataset: str, periods: m.Periods, rows: list[Row]) -> list[Row]:
+        """The rows (of `dataset`, in table order) of the periods a selection reads."""
+        years = periods.years(self.period)
+        if dataset not in self.periods or years is None:
+            return rows
+        keep = {id(row) for row, year in zip(self.rows[dataset], self.periods[dataset],
+                                             strict=True) if year in years}
+        return [row for row in rows if id(row) in keep]
+
     def area(self, dataset: str, row: Row) -> Any:
         """The row's area value (None when the dataset declares no area column)."""
         column = self.datasets[dataset].area
@@ -208,6 +229,7 @@ class _World:
                     if self.frame.position(self.area(agg.dataset, r)) == here]
         else:
             rows = self.related(stack[0], agg.dataset, agg.link)
+        rows = self.read(agg.dataset, agg.periods, rows)
         inner: list[Stack] = [((agg.dataset, row), *stack) for row in rows]
         kept = [s for s in inner if agg.where is None or self.holds(agg.where, s)]
         if not kept and agg.function in _EMPTY and (agg.function, agg.link) != ("sum", None):
@@ -266,6 +288,37 @@ class _World:
                      if isinstance(node, m.ColumnRef | m.Aggregate))
         return found
 
+    def has_data(self, indicator: m.Indicator, returns: Mapping[str, int]) -> bool:
+        """Whether every dataset the indicator reads has rows, in each period it reads, and
+        no record-level return it reads is of a year before the period."""
+        for dataset, periods in self.reads(indicator):
+            if not self.rows[dataset]:
+                return False
+            years = periods.years(self.period)
+            if dataset in self.periods and years is not None:
+                if not set(years) <= set(self.periods[dataset]):
+                    return False
+            elif dataset not in self.periods and returns.get(
+                    dataset.rsplit(".", 1)[0], self.period) < self.period:
+                return False
+        return True
+
+    def reads(self, indicator: m.Indicator) -> set[tuple[str, m.Periods]]:
+        """(dataset, periods) of every population and aggregation the indicator computes."""
+        found: set[tuple[str, m.Periods]] = set()
+        exprs: list[m.Expr] = []
+        for part in (indicator.cohort, indicator.numerator, indicator.denominator,
+                     indicator.measure, *indicator.breakdowns,
+                     *(e.condition for e in indicator.exclusions)):
+            if isinstance(part, m.Population):
+                found.add((part.dataset, part.periods))
+                exprs += part.filters
+            elif part is not None:
+                exprs.append(part)
+        found.update((node.dataset, node.periods) for expr in exprs for node in self.walk(expr)
+                     if isinstance(node, m.Aggregate))
+        return found
+
     def walk(self, expr: m.Expr) -> Iterator[m.Expr]:
         """Every node under `expr`, following definitions into their expressions."""
         yield expr
@@ -290,10 +343,12 @@ class _World:
         return [self.totals(indicator, label, rows) for label, rows in splits]
 
     def passing(self, population: m.Population) -> list[int]:
-        """Positions of the rows of the population's dataset that pass every filter."""
-        rows = self.rows[population.dataset]
-        return [i for i, row in enumerate(rows)
-                if all(self.holds(f, ((population.dataset, row),)) for f in population.filters)]
+        """Positions of the rows of the population's dataset, in the periods it reads, that
+        pass every filter."""
+        dataset = population.dataset
+        read = {id(row) for row in self.read(dataset, population.periods, self.rows[dataset])}
+        return [i for i, row in enumerate(self.rows[dataset]) if id(row) in read
+                and all(self.holds(f, ((dataset, row),)) for f in population.filters)]
 
     def categories(self, expr: m.Expr, dataset: str, cohort: list[int]
                    ) -> list[tuple[str, list[int]]]:

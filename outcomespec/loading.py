@@ -75,6 +75,7 @@ from outcomespec.datafiles import (
 from outcomespec.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
 from outcomespec.identifiers import share_codes
 from outcomespec.kernels import factorize, first_rows
+from outcomespec.periods import row_periods
 from outcomespec.tables import Table, missing_mask
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
@@ -351,7 +352,25 @@ class _Loader:
                  for c in self.dataset.columns
                  if c.type.kind is m.ValueKind.CODE and c.type.codelist}
         return Table(self.dataset, columns, codes, markers=markers, source=self.shown,
-                     lines=self.lines)
+                     lines=self.lines, periods=self._periods(columns))
+
+    def _periods(self, columns: Mapping[str, npt.NDArray[Any]]) -> npt.NDArray[np.int64] | None:
+        """The period of each row, each value that is not a year of the column's kind
+        reported (D130) with its line."""
+        name, kind = self.dataset.period, self.dataset.period_kind
+        if name is None:
+            return None
+        values = columns[name]
+        found = row_periods(values, kind)
+
+        def describe(row: int) -> Bad:
+            text = found.value_of(values, row)
+            problem = found.problems[text]
+            return Bad("D130", f"`{text}` in column `{name}` {problem.reason}", problem.help)
+
+        if found.unreadable.size:
+            self._report_rows("D130", name, found.unreadable, describe)
+        return found.periods
 
     def finish(self, table: Table | None) -> LoadResult:
         """The result of `read`, its table checked for duplicate keys (using the identifier

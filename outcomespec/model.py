@@ -134,6 +134,16 @@ class Column:
     span: Span = _span()
 
 
+class PeriodKind(enum.Enum):
+    """How a dataset's period column labels its years; each maps to the framework's period,
+    the year in which the labelled year ends (`outcomespec.periods` reads the labels)."""
+
+    YEAR_ENDING = "year_ending"
+    FINANCIAL_YEAR = "financial_year"
+    ACADEMIC_YEAR = "academic_year"
+    CALENDAR_YEAR = "calendar_year"
+
+
 class UnknownCodePolicy(enum.Enum):
     """What loading does with a code that is not in the column's codelist."""
 
@@ -154,6 +164,8 @@ class Dataset:
     period: str | None
     missing_symbols: tuple[str, ...]
     unknown_codes: UnknownCodePolicy
+    period_kind: PeriodKind = PeriodKind.YEAR_ENDING
+    """How the `period` column labels its years (meaningless without one)."""
     span: Span = _span()
 
     def column(self, name: str) -> Column | None:
@@ -214,6 +226,42 @@ class Geography:
 
 
 # ------------------------------------------------------------------ expressions
+
+
+@frozen
+class Periods:
+    """Which rows of a dataset with a period column a population or aggregation reads: those
+    whose period is the reporting period moved by one of `offsets`, or every row when
+    `offsets` is None (`for all periods`). A dataset without a period column is read whole.
+
+    >>> str(Periods((-2, -1, 0)))
+    'for last 3 periods'
+    """
+
+    offsets: tuple[int, ...] | None = (0,)
+
+    def __str__(self) -> str:
+        """The selection as written after the dataset's name ("" for the default)."""
+        offsets = self.offsets
+        if offsets is None:
+            return "for all periods"
+        if offsets == (0,):
+            return ""
+        if len(offsets) == 1:
+            return f"for period - {-offsets[0]}"
+        return f"for last {len(offsets)} periods"
+
+    def years(self, period: int) -> tuple[int, ...] | None:
+        """The periods read when evaluating `period` (None: every row).
+
+        >>> Periods((-1,)).years(2025)
+        (2024,)
+        """
+        return None if self.offsets is None else tuple(period + o for o in self.offsets)
+
+
+CURRENT = Periods()
+"""The default: the rows of the reporting period."""
 
 
 @frozen
@@ -373,7 +421,8 @@ class Aggregate:
     """Aggregation over the rows of `dataset` related to the current row through `link`.
 
     `link` is the unit shared by both rows (e.g. `child`); None means the aggregation is
-    at area level (an indicator's numerator or denominator summed per area).
+    at area level (an indicator's numerator or denominator summed per area). `periods` says
+    which periods' rows it reads, when `dataset` has a period column.
     """
 
     function: str
@@ -383,6 +432,7 @@ class Aggregate:
     where: Expr | None
     order: Expr | None
     type: ValueType
+    periods: Periods = CURRENT
     span: Span = _span()
 
 
@@ -405,11 +455,13 @@ class Definition:
 
 @frozen
 class Population:
-    """The rows of a dataset that pass every filter: a cohort, numerator or denominator."""
+    """The rows of a dataset that pass every filter: a cohort, numerator or denominator.
+    `periods` says which periods' rows are read, when the dataset has a period column."""
 
     dataset: str
     filters: tuple[Expr, ...]
     cohort: str | None = None
+    periods: Periods = CURRENT
     span: Span = _span()
 
 

@@ -8,6 +8,10 @@ is computed once per evaluation. Nothing here runs a computation or generates co
 Row spaces: a dataset's rows (its qualified name), `scalar`, `key:UNIT` (one value per
 unit, e.g. per child), `area` (one value per local authority), and `pairs:…` (every pair
 of an outer row and a related inner row, for aggregations whose filter refers to `this`).
+
+Every population and aggregation over a dataset with a period column reads only the rows
+of the periods it names (the reporting period unless it says otherwise): a `period_mask`
+step per (dataset, periods), shared like any other, joins its conditions.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ class IndicatorPlan:
     measure: int | None
     breakdowns: tuple[tuple[str, int], ...]
     problem: str | None = None
+    reads: tuple[tuple[str, m.Periods], ...] = ()
+    """(dataset, periods) of every population and aggregation: what rows it needs."""
 
 
 @frozen
@@ -119,7 +125,7 @@ class Plan:
                 found.add((step.params[0], step.params[1]))
             elif step.kernel == "key":
                 found.add((step.params[0], step.params[2]))
-            elif step.kernel == "area_index" and step.params[1]:
+            elif step.kernel in ("area_index", "period_mask") and step.params[1]:
                 found.add((step.params[0], step.params[1]))
         return tuple(sorted(found))
 
@@ -131,6 +137,8 @@ class _Compiler:
     datasets: Mapping[str, m.Dataset]
     steps: list[Step] = field(factory=list)
     index: dict[Step, int] = field(factory=dict)
+    reads: dict[tuple[str, m.Periods], None] = field(factory=dict)
+    """What the indicator being compiled reads, in order of first use."""
 
     def add(self, kernel: str, space: str, inputs: tuple[int, ...] = (),
             params: tuple[Any, ...] = ()) -> int:
@@ -197,6 +205,14 @@ class _Compiler:
                 return self.aggregate(expr, frame)
         raise AssertionError(f"unhandled expression {type(expr).__name__}")
 
+    def period_mask(self, dataset: str, periods: m.Periods) -> int | None:
+        """The rows of `dataset` in the periods read (None: every row is read)."""
+        self.reads[(dataset, periods)] = None
+        column = self.datasets[dataset].period
+        if column is None or periods.offsets is None:
+            return None
+        return self.add("period_mask", dataset, (), (dataset, column, periods.offsets))
+
     def aggregate(self, expr: m.Aggregate, frame: _Frame) -> int:
         inner = expr.dataset
         params = (expr.function, expr.type)
@@ -249,6 +265,8 @@ class _Compiler:
             return None
         inner_frame = _Frame(expr.dataset)
         rest = tuple(self.expr(c, inner_frame) for c in conditions if c is not within)
+        mask = self.period_mask(expr.dataset, expr.periods)
+        rest = rest if mask is None else (mask, *rest)
         selected = (self.add("literal", SCALAR, (), (True, m.BOOLEAN)) if not rest
                     else rest[0] if len(rest) == 1 else self.add("and", expr.dataset, rest))
         dates = self.expr(within.operand, inner_frame)
@@ -260,17 +278,25 @@ class _Compiler:
         return self.datasets[dataset].identifier_units()[unit]
 
     def parts(self, expr: m.Aggregate, frame: _Frame) -> tuple[int, int, int]:
+        """The steps of an aggregation's `where` (its period mask joined), value and order."""
         everywhere = self.add("literal", SCALAR, (), (True, m.BOOLEAN))
         where = self.expr(expr.where, frame) if expr.where is not None else everywhere
+        mask = self.period_mask(expr.dataset, expr.periods)
+        if mask is not None:
+            mask = frame.ref(self, mask, 0)
+            where = mask if expr.where is None else self.add("and", frame.space, (mask, where))
         value = self.expr(expr.value, frame) if expr.value is not None else everywhere
         order = self.expr(expr.order, frame) if expr.order is not None else everywhere
         return where, value, order
 
     def population(self, population: m.Population) -> int:
         frame = _Frame(population.dataset)
-        if not population.filters:
-            return self.add("literal", SCALAR, (), (True, m.BOOLEAN))
+        mask = self.period_mask(population.dataset, population.periods)
         filters = tuple(self.expr(f, frame) for f in population.filters)
+        if mask is not None:
+            filters = (mask, *filters)
+        if not filters:
+            return self.add("literal", SCALAR, (), (True, m.BOOLEAN))
         return filters[0] if len(filters) == 1 else self.add("and", population.dataset, filters)
 
     def quantity(self, quantity: m.Quantity | None) -> tuple[int | None, str | None]:
@@ -281,6 +307,7 @@ class _Compiler:
         return self.expr(quantity, _Frame(SCALAR)), None
 
     def indicator(self, indicator: m.Indicator) -> IndicatorPlan:
+        self.reads = {}
         cohort = self.population(indicator.cohort) if indicator.cohort else None
         cohort_dataset = indicator.cohort.dataset if indicator.cohort else None
         frame = _Frame(cohort_dataset or SCALAR)
@@ -293,11 +320,11 @@ class _Compiler:
                  *(step for _, step in breakdowns))
         used = Plan(tuple(self.steps), ()).reachable(roots)
         datasets = {self.steps[s].params[0] for s in used
-                    if self.steps[s].kernel in ("column", "key", "area_index")}
+                    if self.steps[s].kernel in ("column", "key", "area_index", "period_mask")}
         datasets |= {d for d in (cohort_dataset, numerator_dataset, denominator_dataset) if d}
         return IndicatorPlan(indicator, tuple(sorted(datasets)), cohort, cohort_dataset,
                              exclusions, numerator, numerator_dataset, denominator,
-                             denominator_dataset, measure, breakdowns)
+                             denominator_dataset, measure, breakdowns, reads=tuple(self.reads))
 
 
 @frozen
@@ -342,6 +369,9 @@ def _describe(step: Step) -> str:
             return f"{step.params[0]}.{step.params[2]} identifies a {step.params[1]}"
         case "missing":
             return "is not missing" if step.params[1] else "is missing"
+        case "period_mask":
+            dataset, column, offsets = step.params
+            return f"{dataset}.{column} {str(m.Periods(offsets)) or 'in the reporting period'}"
         case _:
             return ", ".join(str(p) for p in step.params if not isinstance(p, m.ValueType))
 

@@ -130,8 +130,36 @@ class Call:
 
 
 @frozen
+class PreviousPeriod:
+    """`for period - 1`: the rows of an earlier period instead of the reporting period's."""
+
+    back: NumberLit
+    span: Span = _span()
+
+
+@frozen
+class LastPeriods:
+    """`for last 3 periods`: the rows of the reporting period and those before it, pooled."""
+
+    count: NumberLit
+    span: Span = _span()
+
+
+@frozen
+class AllPeriods:
+    """`for all periods`: every row, whatever its period."""
+
+    span: Span = _span()
+
+
+PeriodSelection = PreviousPeriod | LastPeriods | AllPeriods
+"""Which periods' rows of a dataset with a period column are read (after its name)."""
+
+
+@frozen
 class Aggregate:
-    """Aggregation over related rows: `count(episodes where ...)`, `max(DECOM of episodes)`."""
+    """Aggregation over related rows: `count(episodes where ...)`, `max(DECOM of episodes)`,
+    `sum(population_estimate of ons_population for period - 1)`."""
 
     function: str
     value: Expr | None
@@ -139,6 +167,7 @@ class Aggregate:
     link: Name | None
     where: Expr | None
     order: Expr | None
+    periods: PeriodSelection | None = None
     span: Span = _span()
 
 
@@ -400,9 +429,11 @@ class AreaColumn:
 
 @frozen
 class PeriodColumn:
-    """`period time_period`: the column that names the reporting year of a row."""
+    """`period time_period calendar_year`: the column that names the year of a row, and how
+    it labels years (`year_ending` when not given)."""
 
     column: Name
+    kind: Name | None = None
     span: Span = _span()
 
 
@@ -483,10 +514,12 @@ class Geography:
 
 @frozen
 class Population:
-    """`header where …`: the units of a dataset or cohort, optionally filtered."""
+    """`header where …`: the units of a dataset or cohort, optionally filtered;
+    `ons_population for period - 1`: of another period."""
 
     base: NameRef
     where: Expr | None
+    periods: PeriodSelection | None = None
     span: Span = _span()
 
 

@@ -235,7 +235,8 @@ def pupils_columns(sy: SchoolYear, la_codes: w.Bytes) -> Columns:
             ("OverallAbsence", w.integers(sy.missed)),
             ("Attainment8", w.integers(np.maximum(sy.attainment8, 0), sy.attainment8 < 0)),
             ("GoodLevelOfDevelopment", w.codes(sy.good_level, ("0", "1"))),
-            ("sampled", w.codes(sy.sampled.astype(np.int8), ("0", "1")))]
+            ("sampled", w.codes(sy.sampled.astype(np.int8), ("0", "1"))),
+            ("AcademicYear", w.constant(f"{sy.year - 1}/{sy.year % 100:02d}", len(sy.la)))]
 
 
 def school_figures(sy: SchoolYear) -> SchoolFigures:

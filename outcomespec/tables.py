@@ -20,9 +20,10 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import define, field, frozen
+from attrs import Factory, define, field, frozen
 
 from outcomespec import model as m
+from outcomespec.periods import row_periods
 
 MISSING_CODE = -1
 MISSING_BOOLEAN = -1
@@ -119,6 +120,14 @@ class SharedCodes:
         return self.made_areas
 
 
+def _periods_of(table: Table) -> npt.NDArray[np.int64] | None:
+    """The period of each row, read from the dataset's period column (None without one)."""
+    column = table.dataset.period
+    if column is None or column not in table.columns:
+        return None
+    return row_periods(table.columns[column], table.dataset.period_kind).periods
+
+
 @frozen(eq=False)
 class Table:
     """The rows of one dataset, each declared column as one typed array of equal length."""
@@ -137,9 +146,15 @@ class Table:
     """Column → which declared missing-value symbol made each value missing (an
     `outcomespec.notes.Marker` per row, 0 where none did), for the columns where one did:
     what tells a suppressed published count (`c`) from one not applicable (`z`)."""
+    periods: npt.NDArray[np.int64] | None = field(
+        default=Factory(_periods_of, takes_self=True), repr=False)
+    """The reporting period of each row (-1 where missing or unreadable), read once from the
+    period column by the loader (or here, when not given); None without a period column."""
 
     def __attrs_post_init__(self) -> None:
         lengths = {len(values) for values in self.columns.values()}
+        if self.periods is not None:
+            lengths.add(len(self.periods))
         if len(lengths) > 1:
             msg = f"columns of `{self.dataset.name}` differ in length: {sorted(lengths)}"
             raise ValueError(msg)

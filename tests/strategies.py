@@ -110,6 +110,12 @@ _AGGREGATES = ("count", "sum", "min", "max", "any", "all", "first", "last")
 _COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 _ARITHMETIC = ("+", "-", "*", "/")
 
+period_selections: st.SearchStrategy[s.PeriodSelection] = st.one_of(
+    st.builds(s.PreviousPeriod, numbers),
+    st.builds(s.LastPeriods, numbers),
+    st.just(s.AllPeriods()),
+)
+
 code_sets: st.SearchStrategy[s.CodeSet] = st.one_of(
     st.builds(s.CodeLiterals, st.lists(codes, min_size=1, max_size=4).map(tuple)),
     st.builds(s.CodeGroupRef, names),
@@ -142,16 +148,17 @@ def _compound(inner: st.SearchStrategy[s.Expr]) -> st.SearchStrategy[s.Expr]:
         st.builds(s.Call, names, st.lists(inner, min_size=1, max_size=3).map(tuple)),
         st.builds(
             s.Aggregate, st.sampled_from(_AGGREGATES), optional, qualnames,
-            st.none() | names, optional, optional,
+            st.none() | names, optional, optional, st.none() | period_selections,
         ),
     )
 
 
 exprs: st.SearchStrategy[s.Expr] = st.recursive(_ATOMS, _compound, max_leaves=12)
-populations = st.builds(s.Population, qualnames, st.none() | exprs)
+populations = st.builds(s.Population, qualnames, st.none() | exprs,
+                        st.none() | period_selections)
 aggregates = st.builds(
     s.Aggregate, st.sampled_from(_AGGREGATES), st.none() | exprs, qualnames,
-    st.none() | names, st.none() | exprs, st.none() | exprs,
+    st.none() | names, st.none() | exprs, st.none() | exprs, st.none() | period_selections,
 )
 quantities: st.SearchStrategy[s.Quantity] = populations | aggregates
 
@@ -271,7 +278,7 @@ dataset_items = st.one_of(
     st.builds(s.Rows, names),
     st.builds(s.Key, _name_lists),
     st.builds(s.AreaColumn, names),
-    st.builds(s.PeriodColumn, names),
+    st.builds(s.PeriodColumn, names, st.none() | names),
     st.builds(s.MissingSymbols, st.lists(strings, min_size=1, max_size=3).map(tuple)),
     st.builds(s.UnknownCodes, names),
     metas,

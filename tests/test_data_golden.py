@@ -17,6 +17,11 @@ directory `data/` instead, evaluated with the framework `_areas/framework.ospec`
 run's diagnostics, or of the error it raises. Directories whose names begin with `_` are
 shared, not cases.
 
+A case about the periods the data hold (which only evaluation can tell) holds
+`framework.ospec` (a framework with its datasets) and a `data/` directory of files named after
+them, an optional `period.txt` (the period asked for) and `expected.txt`: the diagnostics
+`Framework.run(data, period)` raises, or else the warnings it gives.
+
 `OUTCOMESPEC_UPDATE_GOLDEN=1` rewrites every `expected.txt` from the current output. Review each
 changed file by eye before keeping it: a golden file records what users will read.
 `tests/test_diagnostics_golden.py` counts these cases when it checks that every registered code
@@ -56,6 +61,8 @@ def _render(case: str, monkeypatch: pytest.MonkeyPatch) -> str:
     """Check the case's library, load its data file (or run its framework on its data), and
     render the diagnostics."""
     monkeypatch.chdir(GOLDEN)
+    if Path(case, "framework.ospec").exists() and Path(case, "data").is_dir():
+        return _render_evaluation(case)
     if (GOLDEN / case / "framework.ospec").exists():
         framework = load(Path(case) / "framework.ospec", root=Path(case))
         return render_all(framework.run(Path(case), PERIOD, keep_going=True).diagnostics)
@@ -77,6 +84,19 @@ def _render_run(case: Path) -> str:
     framework = load(AREAS)
     try:
         run = framework.run(case / "data", call.get("period", 2025), area=call.get("area"))
+    except OutcomeSpecError as error:
+        return render_all(error.diagnostics)
+    return render_all(run.diagnostics)
+
+
+def _render_evaluation(case: str) -> str:
+    """Evaluate the case's framework on its data directory, for its period if it names one;
+    render the diagnostics that stop it, or else its warnings."""
+    asked = Path(case) / "period.txt"
+    period = asked.read_text(encoding="utf-8").strip() if asked.exists() else None
+    framework = load(Path(case) / "framework.ospec")
+    try:
+        run = framework.run(Path(case) / "data", period)
     except OutcomeSpecError as error:
         return render_all(error.diagnostics)
     return render_all(run.diagnostics)

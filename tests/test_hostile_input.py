@@ -121,7 +121,7 @@ framework demo "Demo framework" {
     indicator cla_rate "Rate" {
       kind context statistic rate unit per 10,000
       numerator cla
-      denominator sum(children of population where year = period.year - 1)
+      denominator sum(children of population for period - 1)
       polarity no_judgement "context"
     }
   }
@@ -369,7 +369,7 @@ _POPULATIONS = st.tuples(_DATASETS, st.none() | _EXPRS).map(
 _QUANTITIES = st.one_of(
     _POPULATIONS,
     st.sampled_from(("cohort where count(episodes where RNE in new_placement) >= 3",
-                     "sum(children of population where year = period.year - 1)", "cla",
+                     "sum(children of population for period - 1)", "cla",
                      "count(episodes where DECOM in period)")),
     _EXPRS.map("cohort where {}".format),
 )

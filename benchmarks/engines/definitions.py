@@ -159,7 +159,8 @@ class Period:
 
     @property
     def population_year(self) -> int:
-        """`previous_mid_year`: rates divide by the ONS estimate for mid-(year - 1)."""
+        """`ons_population for period - 1`: rates divide by the ONS estimate for
+        mid-(year - 1)."""
         return self.year - 1
 
 

@@ -118,7 +118,8 @@ class Normaliser:
             case m.Aggregate():
                 return m.Aggregate(
                     expr.function, self.optional(expr.value), expr.dataset, expr.link,
-                    self.optional(expr.where), self.optional(expr.order), _plain(expr.type))
+                    self.optional(expr.where), self.optional(expr.order), _plain(expr.type),
+                    expr.periods)
             case _:
                 assert_never(expr)
 
@@ -310,7 +311,9 @@ def _form(expr: m.Expr, constants: bool) -> tuple[int, str]:
             value = f"{sub(expr.value, 0)} of " if expr.value is not None else ""
             where = f" where {sub(expr.where, 0)}" if expr.where is not None else ""
             order = f" by {sub(expr.order, 0)}" if expr.order is not None else ""
-            return _ATOM, f"{expr.function}({value}{_short(expr.dataset)}{where}{order})"
+            periods = f" {expr.periods}" if str(expr.periods) else ""
+            return _ATOM, (f"{expr.function}({value}{_short(expr.dataset)}{periods}{where}"
+                           f"{order})")
         case _:
             assert_never(expr)
 

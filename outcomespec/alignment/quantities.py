@@ -37,6 +37,8 @@ class Part:
     """The conditions, in normal form, without repeats, in a fixed order."""
     refines: bool = False
     """True when these are the conditions a numerator adds to the cohort's."""
+    periods: m.Periods = m.CURRENT
+    """The periods a population reads (an aggregate's are in its `head`)."""
 
 
 @frozen
@@ -84,10 +86,11 @@ def _population(role: str, population: m.Population, normaliser: Normaliser,
                 cohort: Part | None) -> Part:
     found = [c for f in population.filters for c in conjuncts(normaliser.expr(f))]
     if (cohort is not None and cohort.dataset == population.dataset
-            and set(cohort.conditions) <= set(found)):
+            and cohort.periods == population.periods and set(cohort.conditions) <= set(found)):
         added = [c for c in found if c not in cohort.conditions]
-        return Part(role, population.dataset, None, _ordered(added), refines=True)
-    return Part(role, population.dataset, None, _ordered(found))
+        return Part(role, population.dataset, None, _ordered(added), refines=True,
+                    periods=population.periods)
+    return Part(role, population.dataset, None, _ordered(found), periods=population.periods)
 
 
 def _aggregate(role: str, aggregate: m.Aggregate, normaliser: Normaliser) -> Part:
@@ -144,5 +147,5 @@ def differences(first: Quantity, second: Quantity, names: tuple[str, str]
     return (*changed, *added)
 
 
-def _layout(quantity: Quantity) -> tuple[tuple[str, str | None, bool], ...]:
-    return tuple((p.role, p.dataset, p.refines) for p in quantity.parts)
+def _layout(quantity: Quantity) -> tuple[tuple[str, str | None, bool, m.Periods], ...]:
+    return tuple((p.role, p.dataset, p.refines, p.periods) for p in quantity.parts)

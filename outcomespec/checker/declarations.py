@@ -8,6 +8,12 @@ from outcomespec import model as m
 from outcomespec import syntax as s
 from outcomespec.checker.context import Context
 from outcomespec.checker.expressions import check_condition, check_expr
+from outcomespec.checker.periods import (
+    check_cohort_selection,
+    check_period_column,
+    check_rows_have_period,
+    check_selection,
+)
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
 from outcomespec.source import Span
 
@@ -93,6 +99,7 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     area = period = None
     missing: tuple[str, ...] = ()
     policy = m.UnknownCodePolicy.ERROR
+    period_kind = m.PeriodKind.YEAR_ENDING
     for item in node.items:
         match item:
             case s.Column():
@@ -127,7 +134,8 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
             case s.AreaColumn():
                 area = _own_column(ctx, by_name, setting.column, "area")
             case s.PeriodColumn():
-                period = _own_column(ctx, by_name, setting.column, "period")
+                period, period_kind = check_period_column(
+                    ctx, setting, _own_column(ctx, by_name, setting.column, "period"), columns)
             case s.MissingSymbols():
                 missing = tuple(symbol.value for symbol in setting.symbols)
             case s.UnknownCodes():
@@ -145,10 +153,12 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     if not by_name:
         ctx.report(Diagnostic.of("E413", f"dataset `{node.name.text}` has no columns",
                                  node.name.span, help="declare `column NAME TYPE`"))
+    else:
+        check_rows_have_period(ctx, node, rows)
     check_meta(ctx, [i for i in node.items if isinstance(i, s.Meta)], DESCRIPTIVE_META)
     return m.Dataset(qualify(ctx, node.name.text), _text(node.title), rows or "row",
                      tuple(columns), tuple(k for k in key if k), area or None, period or None,
-                     missing, policy, span=node.span)
+                     missing, policy, period_kind, span=node.span)
 
 
 def _own_column(ctx: Context, columns: dict[str, s.Column], name: s.Name, role: str) -> str:
@@ -380,7 +390,8 @@ def check_population(ctx: Context, node: s.Population, role: str) -> m.Populatio
         return None
     if decl.kind == "cohort":
         cohort = lookup_cohort(ctx, decl.qualified, node.base)
-        if cohort is None:
+        if cohort is None or not check_cohort_selection(ctx, node.periods, cohort.population,
+                                                        node.base.dotted):
             return None
         base = cohort.population
         cohort_name: str | None = cohort.name
@@ -388,7 +399,10 @@ def check_population(ctx: Context, node: s.Population, role: str) -> m.Populatio
         dataset = ctx.registry.datasets.get(decl.qualified)
         if dataset is None:
             return None
-        base = m.Population(dataset.name, ())
+        periods = check_selection(ctx, node.periods, dataset)
+        if periods is None:
+            return None
+        base = m.Population(dataset.name, (), periods=periods)
         cohort_name = None
     filters = base.filters
     if node.where is not None:
@@ -398,7 +412,7 @@ def check_population(ctx: Context, node: s.Population, role: str) -> m.Populatio
         if condition is None:
             return None
         filters = (*filters, *_conjuncts(condition))
-    return m.Population(base.dataset, filters, cohort_name, span=node.span)
+    return m.Population(base.dataset, filters, cohort_name, base.periods, span=node.span)
 
 
 def _conjuncts(expr: m.Expr) -> tuple[m.Expr, ...]:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from outcomespec import model as m
 from outcomespec import syntax as s
 from outcomespec.checker.context import Context
+from outcomespec.checker.periods import check_selection, period_column_help
 from outcomespec.checker.scope import KIND_WORDS, Decl
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
 
@@ -152,6 +153,9 @@ class _Checker:
         written = ref.dotted
         if rows and len(ref.parts) == 1:
             column = rows[0].column(written)
+            if column is not None and column.name == rows[0].period:
+                self.period_column(ref, rows[0], None)
+                return None
             if column is not None:
                 return m.ColumnRef(rows[0].name, column.name, column.type, depth, span=ref.span)
         decl = self.ctx.resolver.find(ref)
@@ -199,8 +203,19 @@ class _Checker:
                     found.append(decl)
         return found
 
+    def period_column(self, ref: s.NameRef, dataset: m.Dataset, other: s.Expr | None) -> None:
+        """E220: the period column written in a condition (`time_period = period.year - 1`)."""
+        self.report("E220", f"`{ref.dotted}` is the period column of "
+                    f"`{_short(dataset.name)}`: its rows are read for the reporting period "
+                    "without a condition", ref, help=period_column_help(dataset, other))
+
     # -------------------------------------------------------------- operators
     def binary(self, expr: s.Binary, rows: Rows) -> m.Expr | None:
+        for side, other in ((expr.left, expr.right), (expr.right, expr.left)):
+            if (rows and isinstance(side, s.NameRef) and len(side.parts) == 1
+                    and rows[0].period is not None and side.dotted == rows[0].period):
+                self.period_column(side, rows[0], other)
+                return None
         code_hint = self.code_written_as_name(expr, rows)
         if code_hint is not None:
             self.report("E301", f"`{code_hint[1]}` is a code; codes are tested with `in`",
@@ -385,7 +400,8 @@ class _Checker:
         if dataset is None:
             return None
         link = self.link(expr, dataset, rows)
-        if link is False:
+        periods = check_selection(self.ctx, expr.periods, dataset)
+        if link is False or periods is None:
             return None
         inner = (dataset, *rows)
         value = self.check(expr.value, inner) if expr.value is not None else None
@@ -400,7 +416,7 @@ class _Checker:
             return None
         return m.Aggregate(expr.function, value, dataset.name,
                            link if isinstance(link, str) else None, where, order, result,
-                           span=expr.span)
+                           periods, span=expr.span)
 
     def link(self, expr: s.Aggregate, dataset: m.Dataset, rows: Rows) -> str | bool | None:
         if not rows:

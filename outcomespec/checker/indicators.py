@@ -25,6 +25,7 @@ from outcomespec.checker.declarations import (
 )
 from outcomespec.checker.expressions import check_condition, check_expr
 from outcomespec.checker.judging import Presentation, check_enum
+from outcomespec.checker.periods import check_cohort_selection
 from outcomespec.diagnostics import Diagnostic, Label, did_you_mean
 
 _SINGLE = (
@@ -315,6 +316,8 @@ class _Indicator:
                     self.report("E201", "`cohort` refers to this indicator's cohort, but it has "
                                 "none", quantity.base.span)
                     return False
+                if not check_cohort_selection(self.ctx, quantity.periods, cohort, "cohort"):
+                    return False
                 if quantity.where is None:
                     return cohort
                 rows = (self.ctx.registry.datasets[cohort.dataset],)
@@ -323,7 +326,7 @@ class _Indicator:
                 if condition is None:
                     return False
                 return m.Population(cohort.dataset, (*cohort.filters, condition),
-                                    cohort.cohort, span=quantity.span)
+                                    cohort.cohort, cohort.periods, span=quantity.span)
             population = check_population(self.ctx, quantity, "population")
             return False if population is None else population
         checked = check_expr(self.ctx, quantity, (), lookup_definition)
@@ -395,7 +398,7 @@ class _Indicator:
                         labels=[Label(self.fields[s.CohortField].span, "the cohort")],
                         help="count the same unit in both, e.g. `numerator cohort where …`")
             return None
-        if numerator.dataset == cohort.dataset and all(
+        if numerator.dataset == cohort.dataset and numerator.periods == cohort.periods and all(
             f in numerator.filters for f in cohort.filters
         ):
             return m.SubsetProof.PROVEN

@@ -411,8 +411,10 @@ class Builder:
         )
 
     def period_column(self, children: list[Any]) -> s.PeriodColumn:
+        column, kind = children
         return s.PeriodColumn(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bperiod")
+            self._req_name(column), self._name(kind),
+            span=self._widened(children, before=r"\bperiod"),
         )
 
     def missing_symbols(self, children: list[Any]) -> s.MissingSymbols:
@@ -478,8 +480,22 @@ class Builder:
         )
 
     def population(self, children: list[Any]) -> s.Population:
-        base, where = children
-        return s.Population(base, where, span=self._cover(children))
+        base, periods, where = children
+        return s.Population(base, where, periods, span=self._cover(children))
+
+    def previous_period(self, children: list[Any]) -> s.PreviousPeriod:
+        back = self._number(children[0])
+        assert back is not None
+        return s.PreviousPeriod(
+            back, span=self._widened(children, before=r"\bfor\s+period\s*-\s*"))
+
+    def last_periods(self, children: list[Any]) -> s.LastPeriods:
+        count = self._number(children[0])
+        assert count is not None
+        return s.LastPeriods(count, span=self._widened(children, before=r"\bfor\s+last\s+"))
+
+    def all_periods(self, children: list[Any]) -> s.AllPeriods:
+        return s.AllPeriods(span=self._widened(children, before=r"\bfor\s+all\s+"))
 
     # -------------------------------------------------------------- sections and indicators
     def section(self, children: list[Any]) -> s.Section:
@@ -698,7 +714,7 @@ class Builder:
         return s.Call(self._req_name(function), tuple(args), span=self._matched(children, "(", ")"))
 
     def aggregate(self, children: list[Any]) -> s.Aggregate:
-        function, value, source, link, where, order = children
+        function, value, source, periods, link, where, order = children
         return s.Aggregate(
             str(function),
             value,
@@ -706,6 +722,7 @@ class Builder:
             self._name(link),
             where,
             order,
+            periods,
             span=self._matched(children, "(", ")"),
         )
 

@@ -76,7 +76,8 @@ def render_dataset(dataset: m.Dataset) -> str:
         ("Rows", f"one per {escape(dataset.rows)}"),
         ("Key", ", ".join(literal(k) for k in dataset.key)),
         ("Area column", literal(dataset.area or "")),
-        ("Period column", literal(dataset.period or "")),
+        ("Period column", f"{literal(dataset.period)} ("
+         f"{dataset.period_kind.value.replace('_', ' ')})" if dataset.period else ""),
         ("Missing values", ", ".join(literal(f'"{s}"') for s in dataset.missing_symbols)),
         ("Unknown codes", "read as missing, with a warning"
          if dataset.unknown_codes is m.UnknownCodePolicy.WARN else "an error"),
