@@ -150,12 +150,10 @@ class Framework:
         """
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
 
-    def _coverage(self, loads: Mapping[str, LoadResult], keep_going: bool) -> Coverage:
-        """What periods the loaded tables hold; raises on data errors unless `keep_going`."""
-        problems = [d for result in loads.values() for d in result.diagnostics]
-        if any(d.is_error for d in problems) and not keep_going:
-            raise OutcomeSpecError(sort_diagnostics(problems))
-        return data_coverage(self.plan, _tables(loads), self.model.period)
+    def _coverage(self, loads: Mapping[str, LoadResult]) -> Coverage:
+        """What periods the loaded tables hold."""
+        return data_coverage(self.plan, _tables(loads), self.model.period,
+                             modules=self.modules)
 
     def _evaluate(self, loads: Mapping[str, LoadResult], choice: PeriodChoice,
                   coverage: Coverage, keep_going: bool, area: str | None
@@ -209,10 +207,15 @@ def run_all(frameworks: Sequence[Framework], data: DataSource,
     loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
     owned = [{name: result for name, result in loads.items()
               if name in {d.name for d in framework.datasets()}} for framework in frameworks]
-    coverages = [fw._coverage(own, keep_going) for fw, own in zip(frameworks, owned,
-                                                                  strict=True)]
-    choice = choose_period([h for c in coverages for h in c.holdings], requested,
-                           str(data) if isinstance(data, str | Path) else None)
+    coverages = [fw._coverage(own) for fw, own in zip(frameworks, owned, strict=True)]
+    try:
+        choice = choose_period([h for c in coverages for h in c.holdings], requested,
+                               str(data) if isinstance(data, str | Path) else None)
+    except OutcomeSpecError as error:  # say first what is wrong with the data, if anything
+        errors = [d for result in loads.values() for d in result.diagnostics if d.is_error]
+        if errors and not keep_going:
+            raise OutcomeSpecError(sort_diagnostics([*errors, *error.diagnostics])) from error
+        raise
     evaluated = [fw._evaluate(own, choice, coverage, keep_going, area)
                  for fw, own, coverage in zip(frameworks, owned, coverages, strict=True)]
     results = results_of([(evaluation, framework.model) for framework, (evaluation, _)

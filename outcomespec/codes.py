@@ -159,7 +159,9 @@ CODES: dict[str, CodeInfo] = _registry(
              "column (a record-level return holds one year and has none). A population based "
              "on a cohort reads the cohort's periods and cannot choose others. A period "
              "column must be an `integer` or `text` column, and its kind one of "
-             "`year_ending`, `financial_year`, `academic_year` or `calendar_year`."),
+             "`year_ending`, `financial_year`, `academic_year` or `calendar_year`. A dataset "
+             "with a period column is not `dated by` its dates: that places a record-level "
+             "return, which has none."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E501", "error", "declared but never used",
              "A definition, cohort or import in a framework that nothing uses. Remove it, or "

@@ -16,7 +16,7 @@ empty table, or a period the data do not hold, gives `no_data_for_period`, never
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -175,9 +175,16 @@ class Coverage:
 
 
 def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.ReportingPeriod,
-                  today: dt.date | None = None) -> Coverage:
+                  today: dt.date | None = None, *, modules: Sequence[m.Framework] = ()
+                  ) -> Coverage:
     """The periods the supplied tables hold, as the plan reads them; a return's dates after
-    `today` (default: the clock) do not count."""
+    `today` (default: the clock) do not count.
+
+    A return is placed by the dates of its events: in a library (of `modules`) whose datasets
+    say which columns date them (`dated by`), only those columns count, so that a table of
+    care leavers, whose only date is their birth, places the return in no year; in a library
+    that says nothing, every date column counts."""
+    dated = {module.name for module in modules if any(d.dated_by for d in module.datasets)}
     present = {name: frozenset(int(p) for p in np.unique(table.periods) if p >= 0)
                for name, table in tables.items() if table.periods is not None}
     holdings: list[Holding] = []
@@ -194,10 +201,10 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
     read = {dataset for p in plan.indicators for dataset, _ in p.reads}
     for module in sorted({_module(name) for name, table in tables.items()
                           if name in read and table.periods is None}):
-        dates = {f"{_short(name)}.{column.name}": table.columns[column.name]
+        dates = {f"{_short(name)}.{column}": table.columns[column]
                  for name, table in sorted(tables.items())
                  if _module(name) == module and table.periods is None
-                 for column in table.dataset.columns if column.type.kind is m.ValueKind.DATE}
+                 for column in _event_dates(table.dataset, module in dated)}
         found = return_year(dates, reporting, today or dt.date.today())
         if found is not None:
             returns[module] = found
@@ -208,6 +215,14 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
             holdings.append(Holding(module, frozenset(), "no dates to place it in a period",
                                     timeless=True))
     return Coverage(present, returns, tuple(holdings))
+
+
+def _event_dates(dataset: m.Dataset, dated: bool) -> tuple[str, ...]:
+    """The columns that date a return's events: those the dataset is `dated by` when its
+    library says, else every date column."""
+    if dated:
+        return dataset.dated_by
+    return tuple(c.name for c in dataset.columns if c.type.kind is m.ValueKind.DATE)
 
 
 def _module(dataset: str) -> str:

@@ -417,7 +417,7 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
     """Per-area totals of every indicator whose datasets were supplied and hold rows for
     `period` (`coverage`: what periods the tables hold, found from them when not given)."""
     frame = frame or area_frame(frameworks, tables, period)
-    coverage = coverage or data_coverage(plan, tables, reporting)
+    coverage = coverage or data_coverage(plan, tables, reporting, modules=frameworks)
     start, end = period_bounds(period, reporting)
     run = _Run(plan, tables, frame, period, (np.datetime64(start, "D"), np.datetime64(end, "D")))
     totals: list[IndicatorTotals] = []

@@ -72,7 +72,7 @@ def format_source(source: Source) -> str | tuple[Diagnostic, ...]:
 _LineItem = (
     s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.Rounding
     | s.CodeEntry | s.CodeGroup | s.Column | s.Rows | s.Key | s.AreaColumn | s.PeriodColumn
-    | s.MissingSymbols | s.UnknownCodes | s.GeoField | s.Serves | s.KindField
+    | s.DatedBy | s.MissingSymbols | s.UnknownCodes | s.GeoField | s.Serves | s.KindField
     | s.StatisticField | s.UnitField | s.PolarityField | s.CompareField | s.ConfidenceField
     | s.BreakdownField
 )
@@ -170,7 +170,8 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
         case (
             s.Meta() | s.Import() | s.PeriodDecl() | s.SuppressCounts() | s.SuppressNone()
             | s.Rounding() | s.CodeEntry() | s.CodeGroup() | s.Column() | s.Rows() | s.Key()
-            | s.AreaColumn() | s.PeriodColumn() | s.MissingSymbols() | s.UnknownCodes()
+            | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols()
+            | s.UnknownCodes()
             | s.GeoField() | s.Serves() | s.KindField() | s.StatisticField() | s.UnitField()
             | s.PolarityField() | s.CompareField() | s.ConfidenceField() | s.BreakdownField()
         ):
@@ -206,6 +207,8 @@ def _line(item: _LineItem) -> str:
             return f"key {_names(columns)}"
         case s.AreaColumn(column=column):
             return f"area {column.text}"
+        case s.DatedBy(columns=columns):
+            return f"dated by {_names(columns)}"
         case s.PeriodColumn(column=column, kind=kind):
             return f"period {column.text}" + ("" if kind is None else f" {kind.text}")
         case s.MissingSymbols(symbols=symbols):

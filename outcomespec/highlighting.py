@@ -111,7 +111,7 @@ META_KEYS = (
 
 KEYWORDS = (
     *META_KEYS,
-    "as", "period", "year", "ending", "suppress", "counts", "round", "to", "nearest",
+    "as", "period", "year", "ending", "dated", "suppress", "counts", "round", "to", "nearest",
     "from", "until", "rows", "key", "area", "missing", "unknown", "codes", "optional",
     "code", "name", "alternative_code", "parent", "members", "valid_from", "valid_until",
     "for", "where", "serves", "kind", "statistic", "numerator", "denominator", "measure",

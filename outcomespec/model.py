@@ -166,6 +166,9 @@ class Dataset:
     unknown_codes: UnknownCodePolicy
     period_kind: PeriodKind = PeriodKind.YEAR_ENDING
     """How the `period` column labels its years (meaningless without one)."""
+    dated_by: tuple[str, ...] = ()
+    """The date columns of its events (`dated by`), which place a record-level return in its
+    reporting year: a date of birth does not say which year's return a table belongs to."""
     span: Span = _span()
 
     def column(self, name: str) -> Column | None:

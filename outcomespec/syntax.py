@@ -420,6 +420,14 @@ class Key:
 
 
 @frozen
+class DatedBy:
+    """`dated by DECOM, DEC`: the date columns that place a record-level return in its year."""
+
+    columns: tuple[Name, ...]
+    span: Span = _span()
+
+
+@frozen
 class AreaColumn:
     """`area LA`: the column that names the local authority a row belongs to."""
 
@@ -453,7 +461,8 @@ class UnknownCodes:
     span: Span = _span()
 
 
-DatasetItem = Column | Rows | Key | AreaColumn | PeriodColumn | MissingSymbols | UnknownCodes
+DatasetItem = (Column | Rows | Key | AreaColumn | PeriodColumn | DatedBy | MissingSymbols
+               | UnknownCodes)
 
 
 @frozen

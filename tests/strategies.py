@@ -279,6 +279,7 @@ dataset_items = st.one_of(
     st.builds(s.Key, _name_lists),
     st.builds(s.AreaColumn, names),
     st.builds(s.PeriodColumn, names, st.none() | names),
+    st.builds(s.DatedBy, _name_lists),
     st.builds(s.MissingSymbols, st.lists(strings, min_size=1, max_size=3).map(tuple)),
     st.builds(s.UnknownCodes, names),
     metas,

@@ -275,3 +275,40 @@ def test_column_range_must_fit_the_column(tmp_path: Path, column: str, code: str
     """A reversed range, a fraction for an integer, or ends of another type are errors."""
     result = _ranges(tmp_path, "    " + column)
     assert codes(result) == [code]
+
+
+def _library(tmp_path: Path, dataset: str) -> CheckResult:
+    """Check a library declaring one dataset."""
+    path = tmp_path / "lib.ospec"
+    path.write_text('library lib "L" {\n' + dataset + "\n}\n", "utf-8")
+    return check_paths([path], tmp_path)
+
+
+def test_dated_by_names_the_columns_that_date_a_return() -> None:
+    """The shipped SSDA903 episodes are dated by DECOM and DEC; care leavers by nothing."""
+    result = check_paths([REPO / "frameworks" / "datasets" / "ssda903.ospec"],
+                         REPO / "frameworks")
+    (library,) = result.frameworks
+    datasets = {d.name.rsplit(".", 1)[-1]: d for d in library.datasets}
+    assert datasets["episodes"].dated_by == ("DECOM", "DEC")
+    assert datasets["oc3"].dated_by == ()
+
+
+@pytest.mark.parametrize(("setting", "code", "message"), [
+    ("dated by SEX", "E301", "`dated by` names `SEX`, which is a text, not a date"),
+    ("dated by START", "E201", "`dated by` names `START`, which is not a column of this dataset"),
+    ("period YEAR\n    dated by DECOM", "E420",
+     "a dataset with a period column is placed in periods by it, not by its dates"),
+])
+def test_dated_by_names_date_columns_of_a_return(tmp_path: Path, setting: str, code: str,
+                                                  message: str) -> None:
+    """`dated by` names date columns of the dataset, and a dataset with a period column has
+    none: each mistake is one error saying so."""
+    result = _library(tmp_path, f'''  dataset things "Things" {{
+    rows thing
+    {setting}
+    column SEX text
+    column DECOM date
+    column YEAR integer
+  }}''')
+    assert [(d.code, d.message) for d in result.diagnostics] == [(code, message)]

@@ -441,14 +441,15 @@ def test_missing_data_is_exit_1_unless_allowed(capsys: pytest.CaptureFixture[str
 
 def test_no_value_at_all_is_never_exit_0(capsys: pytest.CaptureFixture[str],
                                          project: Path) -> None:
-    """Only the geography supplied: nothing can be evaluated, and even `--allow-missing`
-    exits 1 (it was a table of blanks, exit 0)."""
+    """Only the geography supplied: the data hold no period (D131), nothing can be
+    evaluated, and even `--allow-missing` exits 1 (it was a table of blanks, exit 0)."""
     for path in (project / "data").iterdir():
         if path.name not in ("local_authorities.csv", "statistical_neighbours_2025.csv"):
             path.unlink()
     for allow in (False, True):
         code, out, err = run(capsys, *EVAL, *["--allow-missing"] * allow)
-        assert_clean(code, out, err, 1, "no indicator has a value")
+        assert_clean(code, out, err, 1)
+        assert "error[D131]: the data hold rows of no reporting period" in out + err
 
 
 def test_a_complete_run_is_exit_0(capsys: pytest.CaptureFixture[str], project: Path) -> None:

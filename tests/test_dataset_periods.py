@@ -88,8 +88,10 @@ def test_a_multi_year_workforce_file_gives_the_year_asked_for(
                 for code, name in AUTHORITIES.items()}
     assert {name: pooled_file[name] for name in expected} == pytest.approx(expected)
     assert pooled_file == one_year
-    leavers = sum(n for n, _ in by_code.values())
-    staff = sum(d for _, d in by_code.values())
+    # England's counts are published rounded to the nearest 10 (`round england, region`), and
+    # its value is computed from the rounded counts.
+    leavers = round(sum(n for n, _ in by_code.values()), -1)
+    staff = round(sum(d for _, d in by_code.values()), -1)
     assert pooled_file["England"] == pytest.approx(100 * leavers / staff)
 
 
@@ -257,7 +259,11 @@ def test_a_year_before_the_looked_after_table_is_not_evaluated_not_zero(
     assert skipped["cla_rate_per_10k"].note == "no_data_for_period"
     assert skipped["cla_rate_per_10k"].reason == (
         "`cla_numbers` has no rows for 2019 (time_period holds 2021 to 2025)")
-    assert "cla_rate_per_10k" not in {row["indicator"] for row in run.results.rows()}
+    rows = [row for row in run.results.rows() if row["indicator"] == "cla_rate_per_10k"]
+    assert rows
+    assert {(row["value"], row["note"]) for row in rows} == {
+        (None, "no_data_for_period: `cla_numbers` has no rows for 2019 (time_period holds 2021 "
+               "to 2025)")}
     numerators = {row["area_code"]: row["numerator"] for row in run.results.rows()
                   if row["indicator"] == "rereferrals_12m" and not row["breakdown"]}
     compared = 0
@@ -312,7 +318,7 @@ def test_an_episodes_file_with_only_its_header_is_not_evaluated(
     skipped = {s.indicator.id: (s.note, s.reason) for s in run.evaluation.skipped}
     for indicator in ("placements_3plus", "long_term_stability", "cla_rate_per_10k"):
         assert skipped[indicator] == ("no_data_for_period", "`episodes` has no rows")
-    evaluated = {row["indicator"] for row in run.results.rows()}
+    evaluated = {row["indicator"] for row in run.results.rows() if row["value"] is not None}
     assert "placements_3plus" not in evaluated
     assert {"cin_rate_per_10k", "rereferrals_12m"} <= evaluated
 

@@ -40,15 +40,15 @@ framework published "Indicators from a published table" {
   outcome all "Everything" {
     indicator share "Share of the total" {
       kind outcome  statistic proportion  unit percent
-      numerator sum(number of counts where year = period.year and category = "a")
-      denominator sum(total of counts where year = period.year and category = "a")
+      numerator sum(number of counts where category = "a")
+      denominator sum(total of counts where category = "a")
       polarity lower_is_better "fewer is better"
       compare england
       confidence wilson 95%
     }
     indicator both "Both categories" {
       kind context  statistic count
-      numerator sum(number of counts where year = period.year)
+      numerator sum(number of counts)
       polarity no_judgement "context"
       confidence byars 95%
     }

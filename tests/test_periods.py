@@ -5,12 +5,14 @@ reads, the year of a record-level return), and choosing the period."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import outcomespec
 from outcomespec import model as m
 from outcomespec.coverage import held_periods, return_year
 from outcomespec.diagnostics import OutcomeSpecError
@@ -24,6 +26,8 @@ from outcomespec.periods import (
     read_label,
     row_periods,
 )
+
+FRAMEWORKS = Path(__file__).resolve().parents[1] / "frameworks"
 
 YEAR_ENDING = m.PeriodKind.YEAR_ENDING
 FINANCIAL = m.PeriodKind.FINANCIAL_YEAR
@@ -243,3 +247,22 @@ def test_tables_without_dates_serve_the_period_asked_for_and_name_none() -> None
     assert diagnostic.message == "the data do not say which reporting period they hold"
     assert diagnostic.help == ("give the period, e.g. 2025 (things: no dates to place it in a "
                                "period)")
+
+
+def test_a_return_of_care_leavers_alone_is_not_placed_by_their_births() -> None:
+    """SSDA903 is dated by its events (`dated by`): a care leavers' table alone, whose only
+    date is birth, holds no year and serves the period asked for; with the episodes it is
+    the year of their dates."""
+    framework = outcomespec.load(FRAMEWORKS / "csc_national_framework.ospec", root=FRAMEWORKS)
+    oc3 = {"CHILD": ["L1", "L2"], "DOB": ["2004-06-01", "2005-02-01"],
+           "IN_TOUCH": ["YES", "YES"], "ACCOM": ["U1", "B2"], "ACTIV": ["F1", "G4"]}
+    alone = framework.run({"oc3": oc3}, 2025, area="805")
+    assert alone.period_choice.period == 2025
+    assert not any(d.code == "D132" for d in alone.diagnostics)
+    episodes = {"CHILD": ["L1"], "DECOM": ["2024-05-01"], "RNE": ["S"], "LS": ["C2"],
+                "CIN": ["N1"], "PLACE": ["U1"], "PLACE_PROVIDER": ["PR1"], "DEC": [""],
+                "REC": [""], "REASON_PLACE_CHANGE": [""], "HOME_POST": [""], "PL_POST": [""],
+                "URN": [""], "PL_DISTANCE": ["3.0"]}
+    both = framework.run({"oc3": oc3, "episodes": episodes}, area="805")
+    assert both.period_choice.period == 2025
+    assert "2024-05-01 in episodes.DECOM" in both.period_choice.reason

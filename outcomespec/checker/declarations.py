@@ -100,6 +100,7 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     missing: tuple[str, ...] = ()
     policy = m.UnknownCodePolicy.ERROR
     period_kind = m.PeriodKind.YEAR_ENDING
+    dated_by: tuple[str, ...] = ()
     for item in node.items:
         match item:
             case s.Column():
@@ -116,8 +117,8 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                     columns.append(m.Column(item.name.text, column_type, item.optional,
                                             _year(item.since), _year(item.until),
                                             _text(item.description), bounds, span=item.span))
-            case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.MissingSymbols() \
-                    | s.UnknownCodes():
+            case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() \
+                    | s.MissingSymbols() | s.UnknownCodes():
                 label = type(item).__name__
                 if label in singles:
                     ctx.report(Diagnostic.of("E406", "this dataset setting is given twice",
@@ -136,6 +137,14 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
             case s.PeriodColumn():
                 period, period_kind = check_period_column(
                     ctx, setting, _own_column(ctx, by_name, setting.column, "period"), columns)
+            case s.DatedBy() if "PeriodColumn" in singles:
+                ctx.report(Diagnostic.of(
+                    "E420", "a dataset with a period column is placed in periods by it, not by "
+                    "its dates", setting.span,
+                    help="remove `dated by`: it is for record-level returns, which have no "
+                    "period column"))
+            case s.DatedBy():
+                dated_by = _dated_by(ctx, setting, by_name, columns)
             case s.MissingSymbols():
                 missing = tuple(symbol.value for symbol in setting.symbols)
             case s.UnknownCodes():
@@ -158,7 +167,24 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     check_meta(ctx, [i for i in node.items if isinstance(i, s.Meta)], DESCRIPTIVE_META)
     return m.Dataset(qualify(ctx, node.name.text), _text(node.title), rows or "row",
                      tuple(columns), tuple(k for k in key if k), area or None, period or None,
-                     missing, policy, period_kind, span=node.span)
+                     missing, policy, period_kind, tuple(d for d in dated_by if d),
+                     span=node.span)
+
+
+def _dated_by(ctx: Context, setting: s.DatedBy, by_name: dict[str, s.Column],
+              columns: list[m.Column]) -> tuple[str, ...]:
+    """The date columns `dated by` names; each must be a date column of the dataset."""
+    types = {column.name: column.type for column in columns}
+    found = []
+    for name in setting.columns:
+        column = _own_column(ctx, by_name, name, "dated by")
+        if column and column in types and types[column].kind is not m.ValueKind.DATE:
+            ctx.report(Diagnostic.of(
+                "E301", f"`dated by` names `{column}`, which is {types[column]:a}, not a date",
+                name.span, help="name the date columns of the rows' events, such as `DECOM`"))
+            continue
+        found.append(column)
+    return tuple(found)
 
 
 def _own_column(ctx: Context, columns: dict[str, s.Column], name: s.Name, role: str) -> str:

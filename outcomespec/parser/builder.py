@@ -405,6 +405,9 @@ class Builder:
     def key(self, children: list[Any]) -> s.Key:
         return s.Key(children[0], span=self._widened(children, before=r"\bkey"))
 
+    def dated_by(self, children: list[Any]) -> s.DatedBy:
+        return s.DatedBy(children[0], span=self._widened(children, before=r"\bdated\s+by"))
+
     def area_column(self, children: list[Any]) -> s.AreaColumn:
         return s.AreaColumn(
             self._req_name(children[0]), span=self._widened(children, before=r"\barea")
