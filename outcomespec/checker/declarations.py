@@ -91,41 +91,14 @@ def check_codelist(ctx: Context, node: s.Codelist) -> m.Codelist:
 
 def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     """A dataset: typed columns, what its rows are, and columns named by key/area/period."""
-    columns: list[m.Column] = []
-    by_name: dict[str, s.Column] = {}
+    columns, by_name, singles = _dataset_items(ctx, node)
     rows: str | None = None
-    singles: dict[str, s.DatasetItem] = {}
     key: tuple[str, ...] = ()
     area = period = None
     missing: tuple[str, ...] = ()
     policy = m.UnknownCodePolicy.ERROR
     period_kind = m.PeriodKind.YEAR_ENDING
     dated_by: tuple[str, ...] = ()
-    for item in node.items:
-        match item:
-            case s.Column():
-                if item.name.text in by_name:
-                    ctx.report(Diagnostic.of(
-                        "E202", f"column `{item.name.text}` is declared twice", item.name.span,
-                        labels=[Label(by_name[item.name.text].name.span, "first declared here")]))
-                    continue
-                by_name[item.name.text] = item
-                column_type = _column_type(ctx, item.type)
-                if column_type is not None:
-                    bounds = (None if item.bounds is None
-                              else _value_range(ctx, item, item.bounds, column_type))
-                    columns.append(m.Column(item.name.text, column_type, item.optional,
-                                            _year(item.since), _year(item.until),
-                                            _text(item.description), bounds, span=item.span))
-            case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() \
-                    | s.MissingSymbols() | s.UnknownCodes():
-                label = type(item).__name__
-                if label in singles:
-                    ctx.report(Diagnostic.of("E406", "this dataset setting is given twice",
-                                             item.span))
-                singles[label] = item
-            case _:
-                pass
     for setting in singles.values():
         match setting:
             case s.Rows():
@@ -169,6 +142,41 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                      tuple(columns), tuple(k for k in key if k), area or None, period or None,
                      missing, policy, period_kind, tuple(d for d in dated_by if d),
                      span=node.span)
+
+
+def _dataset_items(ctx: Context, node: s.Dataset
+                   ) -> tuple[list[m.Column], dict[str, s.Column], dict[str, s.DatasetItem]]:
+    """The dataset's typed columns, its column declarations by name, and each of its
+    one-off settings (`rows`, `key`, …) by kind, a setting given twice reported."""
+    columns: list[m.Column] = []
+    by_name: dict[str, s.Column] = {}
+    singles: dict[str, s.DatasetItem] = {}
+    for item in node.items:
+        match item:
+            case s.Column():
+                if item.name.text in by_name:
+                    ctx.report(Diagnostic.of(
+                        "E202", f"column `{item.name.text}` is declared twice", item.name.span,
+                        labels=[Label(by_name[item.name.text].name.span, "first declared here")]))
+                    continue
+                by_name[item.name.text] = item
+                column_type = _column_type(ctx, item.type)
+                if column_type is not None:
+                    bounds = (None if item.bounds is None
+                              else _value_range(ctx, item, item.bounds, column_type))
+                    columns.append(m.Column(item.name.text, column_type, item.optional,
+                                            _year(item.since), _year(item.until),
+                                            _text(item.description), bounds, span=item.span))
+            case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() \
+                    | s.MissingSymbols() | s.UnknownCodes():
+                label = type(item).__name__
+                if label in singles:
+                    ctx.report(Diagnostic.of("E406", "this dataset setting is given twice",
+                                             item.span))
+                singles[label] = item
+            case _:
+                pass
+    return columns, by_name, singles
 
 
 def _dated_by(ctx: Context, setting: s.DatedBy, by_name: dict[str, s.Column],
