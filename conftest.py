@@ -8,6 +8,6 @@ import importlib.util
 
 collect_ignore_glob: list[str] = []
 if importlib.util.find_spec("pygments") is None:
-    collect_ignore_glob.append("outcomespec/highlighting.py")
+    collect_ignore_glob.append("outcomespec/language/highlighting.py")
 if importlib.util.find_spec("sphinx") is None or importlib.util.find_spec("matplotlib") is None:
     collect_ignore_glob.append("outcomespec/sphinxext/*")

@@ -32,13 +32,13 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from outcomespec.checker import check_paths, check_project
-from outcomespec.checker.project import load_project
-from outcomespec.diagnostics import Diagnostic
-from outcomespec.parser import parse_source
-from outcomespec.planning import compile_plan
-from outcomespec.reading import read_source
-from outcomespec.rendering import render_all
+from outcomespec.checking import check_paths, check_project
+from outcomespec.checking.project import load_project
+from outcomespec.evaluation.planning import compile_plan
+from outcomespec.language.diagnostics import Diagnostic
+from outcomespec.language.parser import parse_source
+from outcomespec.language.reading import read_source
+from outcomespec.language.rendering import render_all
 
 SHIPPED = Path(__file__).resolve().parents[1] / "frameworks"
 

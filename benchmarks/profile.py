@@ -34,9 +34,9 @@ if str(ROOT) not in sys.path:
 from pyinstrument import Profiler  # noqa: E402
 
 from outcomespec import load  # noqa: E402
-from outcomespec.evaluation import evaluate_plan  # noqa: E402
-from outcomespec.loading import codelists_of, load_directory  # noqa: E402
-from outcomespec.results import build_results  # noqa: E402
+from outcomespec.evaluation.evaluator import evaluate_plan  # noqa: E402
+from outcomespec.loading.loader import codelists_of, load_directory  # noqa: E402
+from outcomespec.results.builder import build_results  # noqa: E402
 
 FRAMEWORK = ROOT / "frameworks" / "csc_national_framework.ospec"
 

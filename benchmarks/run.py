@@ -157,7 +157,7 @@ def ensure_data(root: Path, scale: float, pupils: float) -> tuple[Path, float | 
     """The year directory of synthetic data at `scale` (with a school census sampling the
     fraction `pupils` of all pupils, if above 0), generated unless already there; with the
     seconds generation took (None when reused)."""
-    generate = importlib.import_module("outcomespec.synthetic").generate
+    generate = importlib.import_module("outcomespec.synthetic.generator").generate
     census = f"-pupils-{pupils:g}" if pupils > 0 else ""
     base = root / f"scale-{scale:g}{census}-seed-{SEED}"
     marker = base / "generated.json"

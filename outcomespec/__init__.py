@@ -6,7 +6,12 @@
 """
 
 from outcomespec.api import Alignment, Framework, align, load
-from outcomespec.diagnostics import Diagnostic, OutcomeSpecError, OutcomeSpecWarning, Severity
+from outcomespec.language.diagnostics import (
+           Diagnostic,
+           OutcomeSpecError,
+           OutcomeSpecWarning,
+           Severity,
+)
 
 __version__ = "0.1.0"
 

@@ -21,28 +21,34 @@ from attrs import evolve, field, frozen
 from outcomespec import model as m
 from outcomespec.alignment import Alignment
 from outcomespec.alignment import align as align_frameworks
-from outcomespec.areas import AreaFrame
-from outcomespec.checker import check_paths
-from outcomespec.checker.project import load_project
-from outcomespec.coverage import Coverage, data_coverage
-from outcomespec.datachecks import absent_columns, skipping, unmatched_texts
-from outcomespec.datafiles import is_source
-from outcomespec.diagnostics import (
+from outcomespec.checking import check_paths
+from outcomespec.checking.project import load_project
+from outcomespec.evaluation.areas import AreaFrame
+from outcomespec.evaluation.coverage import Coverage, data_coverage
+from outcomespec.evaluation.datachecks import absent_columns, skipping, unmatched_texts
+from outcomespec.evaluation.evaluator import Evaluation, evaluate_plan
+from outcomespec.evaluation.gazetteer import area_frame, area_problem, check_areas
+from outcomespec.evaluation.planning import Plan, compile_plan
+from outcomespec.language.diagnostics import (
     Diagnostic,
     OutcomeSpecError,
     OutcomeSpecWarning,
     did_you_mean,
     sort_diagnostics,
 )
-from outcomespec.evaluation import Evaluation, evaluate_plan
-from outcomespec.gazetteer import area_frame, area_problem, check_areas
-from outcomespec.identifiers import share_codes
-from outcomespec.loading import LoadResult, codelists_of, file_names, load_directory, load_table
-from outcomespec.periods import PeriodChoice, choose_period, parse_period
-from outcomespec.planning import Plan, compile_plan
-from outcomespec.rendering import render_text
-from outcomespec.results import Results, results_of
-from outcomespec.tables import Table
+from outcomespec.language.rendering import render_text
+from outcomespec.loading.identifiers import share_codes
+from outcomespec.loading.loader import (
+    LoadResult,
+    codelists_of,
+    file_names,
+    load_directory,
+    load_table,
+)
+from outcomespec.loading.periods import PeriodChoice, choose_period, parse_period
+from outcomespec.loading.sources import is_source
+from outcomespec.loading.tables import Table
+from outcomespec.results.builder import Results, results_of
 
 DataSource = str | Path | Mapping[str, Any]
 """A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,

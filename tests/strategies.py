@@ -1,6 +1,6 @@
 """Hypothesis strategies for syntax trees the parser could have produced.
 
-Every node type of `outcomespec.syntax` can appear. Trees obey what the parser guarantees,
+Every node type of `outcomespec.language.syntax` can appear. Trees obey what the parser guarantees,
 so that `parse(format(tree)) == tree` is a fair property:
 
 - names and codes are never a word the grammar uses as a keyword;
@@ -22,9 +22,9 @@ from typing import TypeVar
 
 from hypothesis import strategies as st
 
-from outcomespec import syntax as s
-from outcomespec.formatter import format_file
-from outcomespec.parser import grammar_text
+from outcomespec.language import syntax as s
+from outcomespec.language.formatter import format_file
+from outcomespec.language.parser import grammar_text
 
 T = TypeVar("T")
 

@@ -38,7 +38,7 @@ from outcomespec.alignment import (
     align,
 )
 from outcomespec.alignment.expressions import Normaliser, constant_differences, render
-from outcomespec.checker import check_paths
+from outcomespec.checking import check_paths
 from outcomespec.cli import main
 
 GOLDEN = Path(__file__).parent / "golden" / "alignment"

@@ -22,12 +22,13 @@ from hypothesis import strategies as st
 import outcomespec
 from outcomespec import OutcomeSpecError
 from outcomespec.api import Run, UnknownAreaError
-from outcomespec.areas import AreaFrame, Authority, normal_code
-from outcomespec.checker import check_paths
+from outcomespec.checking import check_paths
 from outcomespec.cli import main
-from outcomespec.codes import CODES
-from outcomespec.gazetteer import area_frame, code_system
-from outcomespec.synthetic import generate
+from outcomespec.evaluation.areas import AreaFrame, Authority
+from outcomespec.evaluation.gazetteer import area_frame, code_system
+from outcomespec.language.codes import CODES
+from outcomespec.loading.identifiers import normal_code
+from outcomespec.synthetic.generator import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"

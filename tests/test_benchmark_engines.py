@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from outcomespec.synthetic import generate
+from outcomespec.synthetic.generator import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `benchmarks` is a directory of scripts, not an installed package

@@ -27,9 +27,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import outcomespec
-from outcomespec import diagnostics
-from outcomespec.checker import check_paths
-from outcomespec.diagnostics import (
+from outcomespec.checking import check_paths
+from outcomespec.language import diagnostics
+from outcomespec.language.diagnostics import (
     MAX_COMPARED,
     MAX_EDITS,
     MAX_NAME,
@@ -37,8 +37,8 @@ from outcomespec.diagnostics import (
     did_you_mean,
     edit_distance,
 )
-from outcomespec.loading import LoadResult, codelists_of, load_table
-from outcomespec.sniffing import LIMIT_VARIABLE
+from outcomespec.loading.loader import LoadResult, codelists_of, load_table
+from outcomespec.loading.sniffing import LIMIT_VARIABLE
 
 REPO = Path(__file__).resolve().parent.parent
 TABLE = REPO / "frameworks" / "data" / "dfe" / "cla_numbers.csv"

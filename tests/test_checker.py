@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from outcomespec import model as m
-from outcomespec.checker import CheckResult, check_paths
+from outcomespec.checking import CheckResult, check_paths
 
 DATA = Path(__file__).parent / "data" / "frameworks"
 REPO = Path(__file__).parent.parent

@@ -2,7 +2,7 @@
 no mistake of theirs (or refusal of the operating system's) is an "internal error", and the
 exit status tells the truth.
 
-Each case runs `outcomespec.cli.main` in this process on a copy of the shipped
+Each case runs `outcomespec.cli.commands.main` in this process on a copy of the shipped
 `dfe_published` project (the framework, the dataset libraries it imports and DfE's published
 tables), and asserts the exit status, the path named in the message, that no traceback and
 no "internal error" is printed, and that every file of the project is unchanged (by hash).
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-import outcomespec.cli as cli
+import outcomespec.cli.commands as cli
 from outcomespec.cli import main
 
 REPO = Path(__file__).resolve().parent.parent
@@ -242,7 +242,7 @@ def test_a_failed_write_leaves_the_old_file_whole(capsys: pytest.CaptureFixture[
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
-    monkeypatch.setattr("outcomespec.writing.os.fsync", full)
+    monkeypatch.setattr("outcomespec.cli.writing.os.fsync", full)
     before = sorted(p.name for p in project.iterdir())
     code, out, err = run(capsys, *EVAL, "--out", "results.csv")
     assert_clean(code, out, err, 1, "results.csv", os.strerror(errno.ENOSPC).lower())

@@ -38,11 +38,11 @@ from pathlib import Path
 import pytest
 
 from outcomespec.api import load
-from outcomespec.checker import check_paths
-from outcomespec.codes import CODES
-from outcomespec.diagnostics import OutcomeSpecError
-from outcomespec.loading import codelists_of, load_table
-from outcomespec.rendering import render_all
+from outcomespec.checking import check_paths
+from outcomespec.language.codes import CODES
+from outcomespec.language.diagnostics import OutcomeSpecError
+from outcomespec.language.rendering import render_all
+from outcomespec.loading.loader import codelists_of, load_table
 
 GOLDEN = Path(__file__).parent / "golden" / "data"
 EXPECTED = "expected.txt"

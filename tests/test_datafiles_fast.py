@@ -20,10 +20,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomespec import datafiles
 from outcomespec import model as m
-from outcomespec.datafiles import RawColumns, read_source
-from outcomespec.diagnostics import Diagnostic
+from outcomespec.language.diagnostics import Diagnostic
+from outcomespec.loading import sources as datafiles
+from outcomespec.loading.sources import RawColumns, read_source
 
 PROPERTY = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

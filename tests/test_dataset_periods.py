@@ -18,8 +18,8 @@ import pytest
 import outcomespec
 from outcomespec.api import Run
 from outcomespec.cli import main
-from outcomespec.diagnostics import OutcomeSpecError
-from outcomespec.synthetic import generate
+from outcomespec.language.diagnostics import OutcomeSpecError
+from outcomespec.synthetic.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "frameworks"

@@ -32,7 +32,7 @@ import pytest
 
 import outcomespec
 from outcomespec.cli import main
-from outcomespec.judgement import neighbour_median
+from outcomespec.results.judgement import neighbour_median
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "frameworks"

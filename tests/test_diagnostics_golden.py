@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from outcomespec.cli import main
-from outcomespec.codes import CODES
+from outcomespec.language.codes import CODES
 
 GOLDEN = Path(__file__).parent / "golden" / "diagnostics"
 DATA_GOLDEN = Path(__file__).parent / "golden" / "data"

@@ -32,10 +32,10 @@ from scipy.sparse.csgraph import connected_components
 import outcomespec
 from outcomespec import model as m
 from outcomespec.api import Run, run_all
-from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.evaluation import Evaluation
-from outcomespec.results import Part, Results, build_results, build_results_together
-from outcomespec.synthetic import generate
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.evaluator import Evaluation
+from outcomespec.results.builder import Part, Results, build_results, build_results_together
+from outcomespec.synthetic.generator import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 FRAMEWORKS = ROOT / "frameworks"

@@ -1,7 +1,7 @@
 """The prose pages of the docs cannot drift from the code they describe.
 
 - `docs/cli.rst` documents every subcommand and every option of the argparse parser that
-  `outcomespec.cli` builds (and nothing that is not there), and every exit status;
+  `outcomespec.cli.commands` builds (and nothing that is not there), and every exit status;
 - every `.ospec` example of the hand-written pages and of README.md (`.. code-block:: ospec`
   in reST, a fence opened with ```` ```ospec ```` in Markdown) checks as the page says: clean,
   or with exactly the diagnostic codes it shows; and it is laid out as `outcomespec fmt`
@@ -34,10 +34,10 @@ from pathlib import Path
 
 import pytest
 
-from outcomespec import cli
-from outcomespec.checker import check_paths
-from outcomespec.formatter import format_source
-from outcomespec.source import Source
+from outcomespec.checking import check_paths
+from outcomespec.cli import commands as cli
+from outcomespec.language.formatter import format_source
+from outcomespec.language.source import Source
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"

@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomespec import formatter, syntax
-from outcomespec.diagnostics import Diagnostic
-from outcomespec.formatter import format_file, format_source
-from outcomespec.parser import parse_source
-from outcomespec.source import Source
+from outcomespec.language import formatter, syntax
+from outcomespec.language.diagnostics import Diagnostic
+from outcomespec.language.formatter import format_file, format_source
+from outcomespec.language.parser import parse_source
+from outcomespec.language.source import Source
 from tests import strategies
 
 GOLDEN = Path(__file__).parent / "golden" / "format"
@@ -135,7 +135,7 @@ def _syntax_classes() -> set[type]:
 
 
 def test_every_node_class_is_handled() -> None:
-    """The formatter's dispatch covers every node class defined in `outcomespec.syntax`."""
+    """The formatter's dispatch covers every node class defined in `outcomespec.language.syntax`."""
     assert {cls.__name__ for cls in _syntax_classes() - set(formatter.HANDLED_NODES)} == set()
     assert set(formatter.HANDLED_NODES) <= _syntax_classes()
     assert {syntax.Within, syntax.GeoField, syntax.TargetComparator} <= _syntax_classes()

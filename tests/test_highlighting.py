@@ -38,10 +38,10 @@ from pygments.token import (
     Whitespace,
 )
 
-from outcomespec import highlighting
-from outcomespec.checker import check_paths
-from outcomespec.highlighting import OutcomeSpecLexer
-from outcomespec.parser.grammar import grammar_text, python_parser
+from outcomespec.checking import check_paths
+from outcomespec.language import highlighting
+from outcomespec.language.highlighting import OutcomeSpecLexer
+from outcomespec.language.parser.grammar import grammar_text, python_parser
 
 REPO = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).parent / "golden" / "highlighting"
@@ -290,7 +290,7 @@ def test_imports_only_pygments_and_the_standard_library() -> None:
 def test_importing_outcomespec_does_not_import_the_lexer() -> None:
     """Pygments is optional: `import outcomespec` must not reach the lexer."""
     code = ("import sys, outcomespec, outcomespec.api; "
-            "print('outcomespec.highlighting' in sys.modules, 'pygments' in sys.modules)")
+            "print('outcomespec.language.highlighting' in sys.modules, 'pygments' in sys.modules)")
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             check=True, cwd=REPO, env={**os.environ, "PYTHONPATH": str(REPO)})
     assert output.stdout.split() == ["False", "False"]

@@ -1,6 +1,6 @@
 """`outcomespec check` never prints a Python traceback, whatever it is given.
 
-Every case runs the command line in-process (`outcomespec.cli.main`, output captured with
+Every case runs the command line in-process (`outcomespec.cli.commands.main`, output captured with
 capsys) and a few run it as a subprocess, so that nothing can escape `main`. For every run:
 the exit code is 0 or 1 (2 for a usage error), "Traceback" appears nowhere in the output, and
 the output is well-formed diagnostics (text or JSON) or one clean `outcomespec: error:` line.
@@ -28,7 +28,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import outcomespec.cli as cli
+import outcomespec.cli.commands as cli
 from outcomespec.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -238,10 +238,10 @@ def check_bytes(capsys: pytest.CaptureFixture[str], directory: Path, data: bytes
 def run_subprocess(*args: str, cwd: Path, timeout: float = 120,
                    env: dict[str, str] | None = None,
                    preexec_fn: Callable[[], Any] | None = None) -> tuple[int, str, str]:
-    """`python -m outcomespec.cli ARGS…` in a fresh interpreter."""
+    """`python -m outcomespec ARGS…` in a fresh interpreter."""
     environment = {**os.environ, "PYTHONPATH": str(REPO), **(env or {})}
     done = subprocess.run(
-        [sys.executable, "-m", "outcomespec.cli", *args], cwd=cwd, env=environment,
+        [sys.executable, "-m", "outcomespec", *args], cwd=cwd, env=environment,
         capture_output=True, text=True, encoding="utf-8", errors="replace", timeout=timeout,
         preexec_fn=preexec_fn, check=False,
     )
@@ -727,7 +727,7 @@ def test_subprocess_hostile_files(tmp_path: Path) -> None:
 
 def test_subprocess_internal_error_and_usage(tmp_path: Path) -> None:
     (tmp_path / "f.ospec").write_text("library f { }\n", encoding="utf-8")
-    forced = ("import sys, outcomespec.cli as c\n"
+    forced = ("import sys, outcomespec.cli.commands as c\n"
               "def boom(*a, **k): raise RuntimeError('forced failure')\n"
               "c.check_paths = boom\n"
               "raise SystemExit(c.main(sys.argv[1:]))\n")

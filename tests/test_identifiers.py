@@ -1,4 +1,4 @@
-"""Identifier codes shared by tables read together (`outcomespec.identifiers`).
+"""Identifier codes shared by tables read together (`outcomespec.loading.identifiers`).
 
 The codes must group rows exactly as the texts do: equal codes for equal (area, identifier)
 and for equal identifiers, -1 for a missing identifier, dense from 0. Checked against plain
@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomespec import model as m
-from outcomespec.identifiers import area_codes, codes_for, share_codes
-from outcomespec.loading import load_directory
-from outcomespec.tables import Table
+from outcomespec.loading.identifiers import area_codes, codes_for, share_codes
+from outcomespec.loading.loader import load_directory
+from outcomespec.loading.tables import Table
 
 AREAS = ("201", "202", "926", "")
 CHILDREN = st.text("0123456789AB", min_size=1, max_size=6)

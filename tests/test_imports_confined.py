@@ -21,10 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from outcomespec.checker import CheckResult, check_paths
+from outcomespec.checking import CheckResult, check_paths
 from outcomespec.cli import main
-from outcomespec.parser import parse_source
-from outcomespec.source import Source
+from outcomespec.language.parser import parse_source
+from outcomespec.language.source import Source
 
 LIBRARY = "library {name} {{\n  dataset d_{name} {{\n    rows r\n    column a integer\n  }}\n}}\n"
 SECRET = 'library secret "Outside the project" {\n  version "1"\n}\n'

@@ -15,13 +15,13 @@ from typing import Any
 import numpy as np
 
 from outcomespec import model as m
-from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.checker import check_paths
-from outcomespec.coverage import data_coverage
-from outcomespec.evaluation import area_frame, evaluate_plan
-from outcomespec.interpreter import completed_months, completed_years, interpret, shift
-from outcomespec.planning import compile_plan
-from outcomespec.tables import Table
+from outcomespec.checking import check_paths
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.coverage import data_coverage
+from outcomespec.evaluation.evaluator import area_frame, evaluate_plan
+from outcomespec.evaluation.interpreter import completed_months, completed_years, interpret, shift
+from outcomespec.evaluation.planning import compile_plan
+from outcomespec.loading.tables import Table
 
 TODAY = dt.date(2026, 12, 1)
 """The clock as the tests see it: a return's dates after it do not count."""

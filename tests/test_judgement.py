@@ -1,4 +1,4 @@
-"""Tests for outcomespec.judgement: the Fingertips benchmarking rule and neighbour comparators."""
+"""outcomespec.results.judgement: the Fingertips benchmarking rule and neighbour comparators."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outcomespec import model as m
-from outcomespec.judgement import (
+from outcomespec.results.judgement import (
     Judgement,
     judge,
     judging_level,

@@ -12,7 +12,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomespec import kernels as k
+from outcomespec.evaluation import kernels as k
 
 
 def dates(seed: int, n: int) -> np.ndarray:

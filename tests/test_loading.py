@@ -1,4 +1,4 @@
-"""Tests for outcomespec.loading: every encoding, every data diagnostic, real-format files.
+"""Tests for outcomespec.loading.loader: every encoding, every data diagnostic, real-format files.
 
 Datasets are built directly as model values, except for the SSDA903 and ONS population
 libraries shipped in `frameworks/datasets/`, which are checked with `check_paths` first. The
@@ -23,12 +23,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from outcomespec import conversion
 from outcomespec import model as m
-from outcomespec.checker import check_paths
-from outcomespec.codes import CODES
-from outcomespec.diagnostics import Diagnostic
-from outcomespec.loading import (
+from outcomespec.checking import check_paths
+from outcomespec.language.codes import CODES
+from outcomespec.language.diagnostics import Diagnostic
+from outcomespec.language.rendering import render_text
+from outcomespec.loading import conversion
+from outcomespec.loading.loader import (
     ABSENT,
     EMPTY,
     EMPTY_ROW,
@@ -38,8 +39,7 @@ from outcomespec.loading import (
     load_directory,
     load_table,
 )
-from outcomespec.rendering import render_text
-from outcomespec.tables import Table, missing_mask
+from outcomespec.loading.tables import Table, missing_mask
 
 ROOT = Path(__file__).parent.parent
 FAKE_903 = Path(__file__).parent / "data" / "ssda903-fake"
@@ -833,7 +833,7 @@ def _as_text(kind: str, value: Any, style: int) -> str:
 
 
 def _expected(kind: str, values: list[Any]) -> np.ndarray[Any, Any]:
-    """The array the encoding of `outcomespec.tables` gives for the Python values."""
+    """The array the encoding of `outcomespec.loading.tables` gives for the Python values."""
     match kind:
         case "code":
             return np.array([-1 if v is None else LEGAL.code_values.index(v) for v in values],

@@ -20,10 +20,10 @@ from hypothesis import strategies as st
 
 import outcomespec
 from outcomespec import model as m
-from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.evaluation import Skipped
-from outcomespec.notes import MARKER_NOTES, NOTES, Marker, Note, marker_of, parse_note
-from outcomespec.results import Results, build_results
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.evaluator import Skipped
+from outcomespec.model.notes import MARKER_NOTES, NOTES, Marker, Note, marker_of, parse_note
+from outcomespec.results.builder import Results, build_results
 
 NE = "E12000001"
 
@@ -108,7 +108,7 @@ def test_every_note_has_a_meaning_and_its_words_in_each_layout() -> None:
 
 def test_the_docs_list_every_note_as_the_code_defines_it() -> None:
     """docs/notes.rst's table: each note, in order, with its meaning, EES symbol and
-    Fingertips wording exactly as `outcomespec.notes.NOTES` has them."""
+    Fingertips wording exactly as `outcomespec.model.notes.NOTES` has them."""
     text = (Path(__file__).parent.parent / "docs" / "notes.rst").read_text(encoding="utf-8")
     table = re.findall(r"\n   \* - ``(\w+)``\n     - (.+)\n     - (.+)\n     - (.+)", text)
     assert [keyword for keyword, *_ in table] == [note.value for note in Note]

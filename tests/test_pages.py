@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from outcomespec import model as m
 from outcomespec.alignment import align
-from outcomespec.codes import CODES, CodeInfo
+from outcomespec.language.codes import CODES, CodeInfo
 from outcomespec.sphinxext import charts, lineage, markup, spines
 from outcomespec.sphinxext.directives import framework_page
 from outcomespec.sphinxext.matrix import related_measures, render_alignment, same_identifiers

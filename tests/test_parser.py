@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from outcomespec import syntax as s
-from outcomespec.parser import MAX_DEPTH, build_parser, parse_source
-from outcomespec.source import Source
+from outcomespec.language import syntax as s
+from outcomespec.language.parser import MAX_DEPTH, build_parser, parse_source
+from outcomespec.language.source import Source
 
 DATA = Path(__file__).parent / "data" / "frameworks"
 REPO = Path(__file__).parent.parent
@@ -37,7 +37,7 @@ def test_grammar_builds_strict() -> None:
 
 def test_shipped_grammar_is_the_top_level_file() -> None:
     """The package's grammar is the one in grammar/ (a link, so they cannot drift)."""
-    packaged = (REPO / "outcomespec" / "outcomespec.lark").read_text(encoding="utf-8")
+    packaged = (REPO / "outcomespec" / "language" / "outcomespec.lark").read_text(encoding="utf-8")
     assert packaged == (REPO / "grammar" / "outcomespec.lark").read_text(encoding="utf-8")
 
 

@@ -1,5 +1,5 @@
-"""Reading period labels (`outcomespec.periods`): every kind and written form of a year, the
-periods people ask for, what data hold (`outcomespec.coverage`: the periods a selection
+"""Reading period labels (`outcomespec.loading.periods`): every kind and written form of a year, the
+periods people ask for, what data hold (`outcomespec.evaluation.coverage`: the periods a selection
 reads, the year of a record-level return), and choosing the period."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 import outcomespec
 from outcomespec import model as m
-from outcomespec.coverage import held_periods, return_year
-from outcomespec.diagnostics import OutcomeSpecError
-from outcomespec.periods import (
+from outcomespec.evaluation.coverage import held_periods, return_year
+from outcomespec.language.diagnostics import OutcomeSpecError
+from outcomespec.loading.periods import (
     Holding,
     PeriodLabelError,
     choose_period,

@@ -29,14 +29,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomespec import model as m
-from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.checker import check_paths
-from outcomespec.coverage import data_coverage
-from outcomespec.evaluation import area_frame, evaluate_plan
-from outcomespec.identifiers import share_codes
-from outcomespec.interpreter import interpret
-from outcomespec.planning import Plan, compile_plan
-from outcomespec.tables import Table
+from outcomespec.checking import check_paths
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.coverage import data_coverage
+from outcomespec.evaluation.evaluator import area_frame, evaluate_plan
+from outcomespec.evaluation.interpreter import interpret
+from outcomespec.evaluation.planning import Plan, compile_plan
+from outcomespec.loading.identifiers import share_codes
+from outcomespec.loading.tables import Table
 
 LIBRARY = """
 library gen903 "Generated SSDA903 and CIN" {

@@ -24,10 +24,10 @@ import outcomespec
 from outcomespec import OutcomeSpecError
 from outcomespec import model as m
 from outcomespec.api import Run
-from outcomespec.checker import check_paths
+from outcomespec.checking import check_paths
 from outcomespec.cli import main
-from outcomespec.loading import codelists_of, load_table
-from outcomespec.synthetic import GenerationReport, generate
+from outcomespec.loading.loader import codelists_of, load_table
+from outcomespec.synthetic.generator import GenerationReport, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"

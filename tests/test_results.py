@@ -1,4 +1,4 @@
-"""Tests for outcomespec.results: pooling, limits, comparators, suppression and the exports."""
+"""outcomespec.results.builder: pooling, limits, comparators, suppression and the exports."""
 
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from outcomespec import model as m
-from outcomespec.areas import AreaFrame, IndicatorTotals
-from outcomespec.judgement import Judgement
-from outcomespec.results import COLUMNS, Results, build_results
-from outcomespec.statistics import mean_limits
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.results.builder import COLUMNS, Results, build_results
+from outcomespec.results.judgement import Judgement
+from outcomespec.results.statistics import mean_limits
 
 GOLDEN = Path(__file__).parent / "golden" / "results"
 UPDATE = os.environ.get("OUTCOMESPEC_UPDATE_GOLDEN") == "1"

@@ -1,4 +1,4 @@
-"""Tests for outcomespec.statistics: reference figures, hand-checked values and properties."""
+"""outcomespec.results.statistics: reference figures, hand-checked values and properties."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from outcomespec.statistics import (
+from outcomespec.results.statistics import (
     byars_limits,
     chi2_quantile,
     group_median,

@@ -1,4 +1,4 @@
-"""Tests for outcomespec.suppression: primary and secondary suppression, rounding."""
+"""Tests for outcomespec.results.suppression: primary and secondary suppression, rounding."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from outcomespec.suppression import (
+from outcomespec.results.suppression import (
     Equations,
     primary_suppression,
     round_counts,

@@ -1,4 +1,4 @@
-"""Tests for outcomespec.synthetic: determinism, loading, coherence, calibration, agreement.
+"""outcomespec.synthetic.generator: determinism, loading, coherence, calibration, agreement.
 
 Small runs (20 authorities at a fifth of their volumes) for the files; one national simulation
 of 2025 (no files) for the calibration bands.
@@ -16,18 +16,18 @@ import pytest
 
 import outcomespec
 from outcomespec import model as m
-from outcomespec import synthetic_codes as c
-from outcomespec.checker import check_paths
-from outcomespec.loading import LoadResult, codelists_of, load_directory
-from outcomespec.synthetic import (
+from outcomespec.checking import check_paths
+from outcomespec.loading.loader import LoadResult, codelists_of, load_directory
+from outcomespec.loading.tables import Table
+from outcomespec.synthetic import codes as c
+from outcomespec.synthetic.generator import (
     GenerationReport,
     Simulation,
     figures,
     generate,
     simulation,
 )
-from outcomespec.synthetic_reference import add_years, collection_year, year_end, year_start
-from outcomespec.tables import Table
+from outcomespec.synthetic.reference import add_years, collection_year, year_end, year_start
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"

@@ -1,4 +1,4 @@
-"""Tests for outcomespec.synthetic_placements: temporary placements and distances from home,
+"""Tests for outcomespec.synthetic.placements: temporary placements and distances from home,
 as the DfE 903 validator expects them, and why counting them as DfE does matters.
 
 The validator's rules (data-to-insight/csc-validator-be-903) are checked on the simulation's
@@ -16,9 +16,9 @@ import numpy as np
 import pytest
 
 import outcomespec
-from outcomespec import synthetic_codes as c
-from outcomespec.synthetic import GenerationReport, Simulation, generate, simulation
-from outcomespec.synthetic_placements import CONFIDENTIAL
+from outcomespec.synthetic import codes as c
+from outcomespec.synthetic.generator import GenerationReport, Simulation, generate, simulation
+from outcomespec.synthetic.placements import CONFIDENTIAL
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"

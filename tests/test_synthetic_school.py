@@ -1,4 +1,4 @@
-"""Tests for outcomespec.synthetic_school: the synthetic school census beside the returns.
+"""Tests for outcomespec.synthetic.school: the synthetic school census beside the returns.
 
 Small runs (10 authorities at a twentieth of their volumes) for the files and the framework;
 one simulation of England at a fifth of its volumes (no files) for the calibration bands.
@@ -17,13 +17,13 @@ import pytest
 from attrs import evolve
 
 import outcomespec
-from outcomespec import synthetic_csv as w
-from outcomespec.checker import check_paths
-from outcomespec.loading import codelists_of, load_directory
-from outcomespec.synthetic import GenerationReport, generate, simulation
-from outcomespec.synthetic_census import need_year
-from outcomespec.synthetic_returns import care_year
-from outcomespec.synthetic_school import SchoolFigures, school_figures, school_year
+from outcomespec.checking import check_paths
+from outcomespec.loading.loader import codelists_of, load_directory
+from outcomespec.synthetic import files as w
+from outcomespec.synthetic.census import need_year
+from outcomespec.synthetic.generator import GenerationReport, generate, simulation
+from outcomespec.synthetic.returns import care_year
+from outcomespec.synthetic.school import SchoolFigures, school_figures, school_year
 
 ROOT = Path(__file__).resolve().parents[1]
 FRAMEWORKS = ROOT / "frameworks"

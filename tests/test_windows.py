@@ -17,9 +17,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from outcomespec import kernels as k
 from outcomespec import model as m
-from outcomespec import pairs
+from outcomespec.evaluation import kernels as k
+from outcomespec.evaluation import pairs
 
 DAY0 = dt.date(2023, 1, 1)
 DATES = st.one_of(st.none(), st.integers(0, 800).map(lambda d: DAY0 + dt.timedelta(days=d)),

@@ -17,9 +17,9 @@ import numpy as np
 
 from benchmarks.engines import definitions as d
 from benchmarks.engines.outcomespec_engine import framework
-from outcomespec.evaluation import area_frame, evaluate_plan
-from outcomespec.interpreter import interpret
-from outcomespec.loading import codelists_of, load_directory
+from outcomespec.evaluation.evaluator import area_frame, evaluate_plan
+from outcomespec.evaluation.interpreter import interpret
+from outcomespec.loading.loader import codelists_of, load_directory
 
 AREA_COLUMN = {"ons_population": "old_la_code", "local_authorities": "old_la_code",
                "statistical_neighbours_2025": "old_la_code"}

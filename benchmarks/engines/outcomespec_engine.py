@@ -18,10 +18,10 @@ import attrs
 from benchmarks.engines import definitions as d
 from benchmarks.engines.publication import Published, published_columns
 from outcomespec import load as load_framework
-from outcomespec.evaluation import evaluate_plan
-from outcomespec.loading import codelists_of, load_directory
-from outcomespec.planning import compile_plan
-from outcomespec.results import Part, build_results_together
+from outcomespec.evaluation.evaluator import evaluate_plan
+from outcomespec.evaluation.planning import compile_plan
+from outcomespec.loading.loader import codelists_of, load_directory
+from outcomespec.results.builder import Part, build_results_together
 
 NAME = "outcomespec"
 ROOT = Path(__file__).resolve().parents[2]

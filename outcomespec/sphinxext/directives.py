@@ -23,7 +23,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from outcomespec import Diagnostic, OutcomeSpecError
 from outcomespec.alignment import Alignment, align
-from outcomespec.codes import CODES
+from outcomespec.language.codes import CODES
 from outcomespec.sphinxext import spines
 from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart
 from outcomespec.sphinxext.matrix import related_measures, render_alignment, same_identifiers

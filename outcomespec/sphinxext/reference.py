@@ -1,6 +1,6 @@
 """The diagnostics reference, as reST: every code of the registry with its explanation.
 
-Generated from `outcomespec.codes.CODES`, the same registry `outcomespec explain-code`
+Generated from `outcomespec.language.codes.CODES`, the same registry `outcomespec explain-code`
 prints from, so a code cannot exist without its page, nor a page outlive its code.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from outcomespec.codes import CodeInfo
+from outcomespec.language.codes import CodeInfo
 from outcomespec.sphinxext.markup import directive, heading, join_blocks, prose
 
 SERIES = (

@@ -22,7 +22,7 @@ import outcomespec
 from outcomespec import model as m
 from outcomespec.api import Framework, Run
 from outcomespec.sphinxext.charts import SpineRow
-from outcomespec.synthetic import generate
+from outcomespec.synthetic.generator import generate
 
 
 @attrs.frozen

@@ -1,0 +1,226 @@
+"""Check how an indicator is judged and shown: polarity, comparators, confidence, unit, suppression.
+
+An indicator reused `from` another framework may override all of these but the unit, and
+nothing it computes: the two change for different reasons, so they are checked apart. The
+quantities, statistic and subset proof are checked by `outcomespec.checking.indicators`,
+which imports this module (never the other way round).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from outcomespec import model as m
+from outcomespec.checking.context import Context
+from outcomespec.checking.scope import Decl
+from outcomespec.language import syntax as s
+from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
+
+_METHODS = {
+    m.Statistic.PROPORTION: (m.ConfidenceMethod.WILSON, m.ConfidenceMethod.NONE),
+    m.Statistic.RATE: (m.ConfidenceMethod.BYARS, m.ConfidenceMethod.NONE),
+    m.Statistic.COUNT: (m.ConfidenceMethod.BYARS, m.ConfidenceMethod.NONE),
+    m.Statistic.MEAN: (m.ConfidenceMethod.STUDENT_T, m.ConfidenceMethod.NONE),
+    m.Statistic.MEDIAN: (m.ConfidenceMethod.NONE,),
+    m.Statistic.RATIO: (m.ConfidenceMethod.NONE,),
+}
+"""The confidence methods that fit each statistic; the first is the default."""
+
+
+def check_enum(ctx: Context, enum_type: Any, name: s.Name, what: str) -> Any:
+    """The member of `enum_type` that `name` spells, or None after E410 listing the options."""
+    try:
+        return enum_type(name.text)
+    except ValueError:
+        options = [e.value for e in enum_type]
+        ctx.report(Diagnostic.of(
+            "E410", f"`{name.text}` is not a {what}", name.span,
+            help=did_you_mean(name.text, options) or "use " + ", ".join(options)))
+        return None
+
+
+class Presentation:
+    """Checks the fields of one indicator that say how it is judged and shown.
+
+    `fields` holds each field given once, by syntax type, as `check_indicator` collected
+    them; `defaults` holds the framework's defaults. Each method checks one field and
+    returns None (after reporting why) when the field is wrong.
+    """
+
+    def __init__(self, ctx: Context, node: s.Indicator, fields: dict[type, Any],
+                 defaults: dict[str, Any]) -> None:
+        self.ctx = ctx
+        self.node = node
+        self.fields = fields
+        self.defaults = defaults
+
+    def report(self, code: str, message: str, span: Any, **kwargs: Any) -> None:
+        self.ctx.report(Diagnostic.of(code, message, span, **kwargs))
+
+    # -------------------------------------------------------------- how it is judged
+    def polarity(self, kind: m.Kind | None) -> tuple[m.Polarity, str] | None:
+        field: s.PolarityField | None = self.fields.get(s.PolarityField)
+        if field is None:
+            return None
+        value = check_enum(self.ctx, m.Polarity, field.value, "polarity")
+        if value is None:
+            return None
+        if field.rationale is None or not field.rationale.value.strip():
+            self.report("E402", f"`polarity {field.value.text}` needs a reason", field.span,
+                        help=f'write `polarity {field.value.text} "why"`')
+            return None
+        if kind is m.Kind.CONTEXT and value is not m.Polarity.NO_JUDGEMENT:
+            kind_field = self.fields.get(s.KindField)
+            self.report("E403", f"a context indicator cannot be `{value.value}`",
+                        field.value.span,
+                        labels=[Label(kind_field.span, "kind is context")] if kind_field else (),
+                        help="use `polarity no_judgement \"…\"`, or change the kind")
+            return None
+        return value, field.rationale.value
+
+    def comparators(self) -> tuple[m.Comparator, ...]:
+        field: s.CompareField | None = self.fields.get(s.CompareField)
+        if field is None:
+            return (m.Comparator("england"),)
+        found: list[m.Comparator] = []
+        for item in field.comparators:
+            comparator = self.comparator(item)
+            if comparator is None:
+                continue
+            if comparator in found:
+                self.report("E406", "this comparator is given twice", item.span)
+                continue
+            if any(c.kind == comparator.kind for c in found):
+                word = "statistical neighbours" if comparator.kind == "neighbours" \
+                    else comparator.kind
+                self.report("E406", f"only one {word} comparator can be judged; "
+                            "this second one would be ignored", item.span,
+                            help="keep the one the published judgement uses; declare another "
+                            "indicator to judge against the other")
+                continue
+            found.append(comparator)
+        return tuple(found)
+
+    def comparator(self, item: s.Comparator) -> m.Comparator | None:
+        geographies = self.visible_geographies()
+        match item:
+            case s.EnglandComparator():
+                return m.Comparator("england")
+            case s.RegionComparator():
+                providers = [(d, g) for d, g in geographies
+                             if any(level.name == "region" for level in g.levels)]
+                if not providers:
+                    self.report("E412", "`region` needs a geography with a `region` level",
+                                item.span, help='import "datasets/geography.ospec"')
+                    return None
+                self.ctx.resolver.mark_used(providers[0][0])
+                return m.Comparator("region")
+            case s.NeighboursComparator():
+                sets = {n.name: d for d, g in geographies for n in g.neighbours}
+                if item.name.text in sets:
+                    self.ctx.resolver.mark_used(sets[item.name.text])
+                else:
+                    self.report("E412", f"no geography declares neighbours "
+                                f"`{item.name.text}`", item.name.span,
+                                help=did_you_mean(item.name.text, sets)
+                                or "declare them with `neighbours NAME from DATASET { … }`")
+                    return None
+                method = item.method.text if item.method else "median"
+                if method not in ("median", "pooled"):
+                    self.report("E410", f"`{method}` is not a way to combine neighbours",
+                                item.method.span if item.method else item.span,
+                                help=did_you_mean(method, ("median", "pooled"))
+                                or "use `median` (DfE's convention) or `pooled`")
+                    return None
+                return m.Comparator("neighbours", item.name.text, method)
+            case s.PopulationComparator():
+                decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
+                if decl is None:
+                    return None
+                return m.Comparator("population", decl.qualified)
+            case s.TargetComparator():
+                return m.Comparator("target", target=float(item.value))
+        raise AssertionError(item)
+
+    def visible_geographies(self) -> list[tuple[Decl, m.Geography]]:
+        scope = self.ctx.resolver.scope
+        decls = [d for d in scope.local.values() if d.kind == "geography"]
+        decls += [d for found in scope.unqualified.values() for d, _ in found
+                  if d.kind == "geography"]
+        for _, table in scope.qualifiers.values():
+            decls += [d for d in table.values() if d.kind == "geography"]
+        found = [(d, self.ctx.registry.geographies.get(d.qualified)) for d in decls]
+        return [(d, g) for d, g in found if g is not None]
+
+    def confidence(
+        self, statistic: m.Statistic
+    ) -> tuple[m.ConfidenceMethod, tuple[float, ...]] | None:
+        allowed = _METHODS[statistic]
+        field: s.ConfidenceField | None = self.fields.get(s.ConfidenceField)
+        if field is None:
+            method = allowed[0]
+            return method, (() if method is m.ConfidenceMethod.NONE else (0.95, 0.998))
+        method = check_enum(self.ctx, m.ConfidenceMethod, field.method, "confidence method")
+        if method is None:
+            return None
+        if method not in allowed:
+            self.report("E409", f"`{method.value}` limits do not fit a {statistic.value}",
+                        field.method.span,
+                        help="use " + " or ".join(f"`{a.value}`" for a in allowed))
+            return None
+        levels = tuple(float(level[:-1]) / 100 for level in field.levels)
+        if method is m.ConfidenceMethod.NONE:
+            if levels:
+                self.report("E502", "`confidence none` takes no levels", field.span)
+            return method, ()
+        if len(set(levels)) != len(levels):
+            self.report("E406", "a confidence level is given twice", field.span)
+        return method, tuple(sorted(set(levels))) or (0.95, 0.998)
+
+    # -------------------------------------------------------------- how it is shown
+    def unit(self, statistic: m.Statistic) -> m.Unit | None:
+        field: s.UnitField | None = self.fields.get(s.UnitField)
+        if field is None:
+            if statistic in (m.Statistic.COUNT, m.Statistic.RATIO):
+                return m.Unit("count" if statistic is m.Statistic.COUNT else "ratio", 1.0)
+            self.report("E401", f"indicator `{self.node.name.text}` has no unit",
+                        self.node.name.span,
+                        help="add `unit percent`" if statistic is m.Statistic.PROPORTION
+                        else "add `unit per 10,000`" if statistic is m.Statistic.RATE
+                        else 'add `unit "score"`')
+            return None
+        fits = {
+            m.Statistic.PROPORTION: ("percent", "named"),
+            m.Statistic.RATE: ("per",),
+            m.Statistic.MEAN: ("named",),
+            m.Statistic.MEDIAN: ("named",),
+            m.Statistic.COUNT: ("named",),
+            m.Statistic.RATIO: ("named", "per", "percent"),
+        }[statistic]
+        if field.kind not in fits:
+            self.report("E408", f"a {statistic.value} cannot be shown "
+                        f"{'in percent' if field.kind == 'percent' else 'per ' + field.value}"
+                        if field.kind != "named" else
+                        f"a {statistic.value} needs `unit per N`", field.span,
+                        help="use " + " or ".join({"percent": "`unit percent`",
+                                                   "per": "`unit per 10,000`",
+                                                   "named": '`unit "…"`'}[k] for k in fits))
+            return None
+        if field.kind == "percent":
+            return m.Unit("percent", 100.0)
+        if field.kind == "per":
+            value = int(field.value)
+            if value <= 0:
+                self.report("E105", "`per` needs a positive number", field.span)
+                return None
+            return m.Unit(f"per {value:,}", float(value))
+        return m.Unit(field.value, 1.0)
+
+    def suppression(self) -> tuple[int, int] | None:
+        field = self.fields.get(s.SuppressCounts)
+        if isinstance(field, s.SuppressNone):
+            return None
+        if isinstance(field, s.SuppressCounts):
+            return int(float(field.low.text)), int(float(field.high.text))
+        default: tuple[int, int] | None = self.defaults.get("suppression", (1, 5))
+        return default

@@ -1,0 +1,513 @@
+"""The `outcomespec` command line. Uses only the public API and renders at the edge.
+
+Exit codes: 0 clean, 1 errors in the files or the data (or `fmt --check` would change a file,
+or `eval` computed no value or, without `--allow-missing`, left an indicator without data),
+2 a usage mistake (found before any work is done), 70 an internal error (a bug in
+outcomespec: one line asking for a report; `--debug` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import os
+import sys
+import traceback
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from outcomespec import __version__
+from outcomespec.api import (
+    Framework,
+    Run,
+    UnknownAreaError,
+    align,
+    data_files,
+    framework_files,
+    load,
+    parse_period,
+    run_all,
+)
+from outcomespec.checking import check_paths
+from outcomespec.cli.demo import MAX_SCALE, run_demo
+from outcomespec.cli.writing import Content, OutputError, check_folder, check_output, write_output
+from outcomespec.language.codes import CODES
+from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
+from outcomespec.language.formatter import format_source
+from outcomespec.language.reading import read_source
+from outcomespec.language.rendering import render_all, render_json
+from outcomespec.results.builder import Results
+
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
+
+FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
+EXTRAS = {"parquet": "pyarrow.parquet"}
+"""The formats that need an optional package, and the module each needs."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"outcomespec: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+class _UsageError(Exception):
+    """A usage mistake found before any work: one line, exit 2."""
+
+
+def _bounded(what: str, allowed: Callable[[float], bool]) -> Callable[[str], float]:
+    """An argparse type: a number for which `allowed` holds (never NaN: it fails every test)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not allowed(value):
+            msg = f"must be {what}, not `{text}`"
+            raise argparse.ArgumentTypeError(msg)
+        return value
+    return parse
+
+
+_scale = _bounded(f"above 0 and at most {MAX_SCALE:g}", lambda value: 0 < value <= MAX_SCALE)
+_fraction = _bounded("a fraction from 0 to 1", lambda value: 0 <= value <= 1)
+
+
+def _seed(text: str) -> int:
+    """An argparse type: a non-negative whole number (the random generator's seed)."""
+    if not text.strip().isdigit():
+        msg = f"must be a whole number 0 or above, not `{text}`"
+        raise argparse.ArgumentTypeError(msg)
+    return int(text)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="outcomespec", description=__doc__.split("\n")[0] if __doc__ else "")
+    parser.add_argument("--version", action="version", version=f"outcomespec {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    # --debug is accepted after the subcommand too; there it must not reset the value
+    # given before it, hence no default.
+    anywhere = _Parser(add_help=False)
+    anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                          help="show tracebacks of internal errors")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def command(name: str, text: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=text, parents=[anywhere])
+
+    check = command("check", "parse and check framework files")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--root", type=Path, help="project root imports must stay inside "
+                       "(default: the current directory, or the files' common directory)")
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+
+    fmt = command("fmt", "format framework files in place")
+    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    fmt.add_argument("--check", action="store_true",
+                     help="change nothing; exit 1 if any file would change")
+
+    evaluate = command("eval", "evaluate frameworks on data files")
+    evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
+    evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
+                          help="directory of <dataset>.csv or <dataset>.parquet files")
+    evaluate.add_argument("--period", metavar="YEAR",
+                          help="the reporting year: 2025, 2024-25 or 2024/25 all mean the year "
+                               "ending 31 March 2025 (default: the latest the data hold)")
+    evaluate.add_argument("--out", type=Path, metavar="FILE",
+                          help="write the results table here (default: standard output)")
+    evaluate.add_argument("--format", choices=FORMATS, default=None,
+                          help="csv, json, parquet, fingertips or ees (default: from --out's "
+                               "suffix, else csv)")
+    evaluate.add_argument("--area", metavar="CODE",
+                          help="the local authority of a single return without an area column")
+    evaluate.add_argument("--keep-going", action="store_true",
+                          help="evaluate despite data errors, reading bad values as missing "
+                               "(they are reported, and the exit status is still 1)")
+    evaluate.add_argument("--allow-missing", action="store_true",
+                          help="exit 0 even when data are missing for some indicators (they "
+                               "are still reported); a table without any value still exits 1")
+    evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
+
+    plan = command("explain", "show the evaluation plan of a framework")
+    plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
+    plan.add_argument("--root", type=Path, help="project root imports must stay inside")
+
+    aligning = command("align", "align frameworks: goals × frameworks coverage, duplicated "
+                       "indicators, polarity conflicts")
+    aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
+    aligning.add_argument("--format", choices=("text", "json", "html"), default="text")
+    aligning.add_argument("--out", type=Path, metavar="FILE",
+                          help="write the report here (default: standard output)")
+    aligning.add_argument("--root", type=Path, help="project root imports must stay inside "
+                          "(default: the current directory, or the files' common directory)")
+
+    demo = command("demo", "generate national synthetic data, evaluate the shipped "
+                   "frameworks, and summarise")
+    demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR")
+    demo.add_argument("--frameworks", type=Path, default=Path("frameworks"), metavar="DIR",
+                      help="the shipped frameworks (default: ./frameworks of the checkout)")
+    demo.add_argument("--scale", type=_scale, default=1.0, help="1 = one national year")
+    demo.add_argument("--seed", type=_seed, default=2025)
+    demo.add_argument("--pupils", type=_fraction, default=0.0,
+                      metavar="FRACTION",
+                      help="also write a school census with this fraction of all pupils, for "
+                           "the shared outcomes' comparisons with all children (slower)")
+
+    explain = command("explain-code", "explain a diagnostic code")
+    explain.add_argument("code")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (also the console-script entry point)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):  # never fail on a console that lacks a character
+            stream.reconfigure(errors="backslashreplace")
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        return 130
+    except _UsageError as error:
+        return _error(str(error), EXIT_USAGE)
+    except OutputError as error:
+        return _error(str(error), EXIT_ERRORS)
+    except OSError as error:
+        if error.filename is None:
+            return _internal(error, args.debug)
+        # The file system refused a path the user gave (a full disk, a permission taken
+        # away while the command ran): their environment, not a bug in outcomespec.
+        if args.debug:
+            traceback.print_exc()
+        return _error(f"cannot use `{error.filename}`: {error.strerror or error}",
+                      EXIT_ERRORS)
+    except Exception as error:
+        return _internal(error, args.debug)
+
+
+def _error(message: str, status: int) -> int:
+    sys.stderr.write(f"outcomespec: error: {message}\n")
+    return status
+
+
+def _internal(error: BaseException, debug: bool) -> int:
+    if debug:
+        traceback.print_exc()
+    sys.stderr.write(
+        f"outcomespec: internal error ({type(error).__name__}); this is a bug in "
+        "outcomespec, please report it with the file that caused it "
+        "(run again with --debug for details)\n")
+    return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
+    match args.command:
+        case "check":
+            return _check(args)
+        case "fmt":
+            return _fmt(args)
+        case "eval":
+            return _eval(args)
+        case "align":
+            return _align(args)
+        case "demo":
+            return _demo(args)
+        case "explain":
+            framework = _load(args.framework, args.root)
+            if framework is None:
+                return EXIT_ERRORS
+            sys.stdout.write(framework.explain())
+            return EXIT_OK
+        case "explain-code":
+            info = CODES.get(args.code.upper())
+            if info is None:
+                return _error(f"no diagnostic code `{args.code}`", EXIT_USAGE)
+            sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n"
+                             f"{info.explanation}\n")
+            return EXIT_OK
+    raise AssertionError(args.command)
+
+
+def _default_root(files: list[Path]) -> Path | None:
+    cwd = Path.cwd().resolve()
+    try:
+        inside = all(f.resolve().is_relative_to(cwd) for f in files)
+    except (OSError, RuntimeError):  # a symlink loop: reading the file will say so
+        inside = all(f.absolute().is_relative_to(cwd) for f in files)
+    return cwd if inside else None
+
+
+def _root(args: argparse.Namespace, files: list[Path]) -> Path | None:
+    """The project root imports must stay inside: `--root` (checked), or the default."""
+    if args.root is None:
+        return _default_root(files)
+    if not args.root.is_dir():
+        msg = f"--root {args.root} is not a directory"
+        raise _UsageError(msg)
+    return Path(args.root)
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = check_paths(list(args.files), _root(args, list(args.files)))
+    if args.format == "json":
+        sys.stdout.write(render_json(result.diagnostics) + "\n")
+    elif result.diagnostics:
+        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
+                                            and "NO_COLOR" not in os.environ)
+        sys.stdout.write(render_all(result.diagnostics, colour=colour))
+    return EXIT_OK if result.ok else EXIT_ERRORS
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    """Format each file in place; a file that cannot be written is reported and the rest are
+    still formatted (exit 1). A symbolic link is written through and kept."""
+    status = EXIT_OK
+    problems: list[Diagnostic] = []
+    for path in args.files:
+        source = read_source(path)
+        if isinstance(source, Diagnostic):
+            problems.append(source)
+            status = EXIT_ERRORS
+            continue
+        formatted = format_source(source)
+        if not isinstance(formatted, str):
+            problems.extend(formatted)
+            status = EXIT_ERRORS
+            continue
+        if formatted == source.text:
+            continue
+        if args.check:
+            sys.stdout.write(f"would reformat {path}\n")
+            status = EXIT_ERRORS
+            continue
+        try:
+            write_output(path, formatted)
+        except OutputError as error:
+            status = _error(str(error), EXIT_ERRORS)
+            continue
+        sys.stdout.write(f"reformatted {path}\n")
+    if problems:
+        sys.stdout.write(render_all(problems))
+    return status
+
+
+def _load(path: Path, root: Path | None) -> Framework | None:
+    """A checked framework, or None after printing why it cannot be used."""
+    try:
+        framework = load(path, root if root is not None else _default_root([path]))
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return None
+    if framework.warnings:
+        sys.stderr.write(render_all(framework.warnings))
+    return framework
+
+
+def _eval(args: argparse.Namespace) -> int:
+    chosen = _eval_usage(args)
+    period = _period(args)
+    frameworks = []
+    for path in args.frameworks:
+        framework = _load(path, args.root)
+        if framework is None:
+            return EXIT_ERRORS
+        frameworks.append(framework)
+    inputs = _eval_inputs(args, frameworks)
+    try:
+        runs = run_all(frameworks, args.data, period, area=args.area,
+                       keep_going=args.keep_going)
+    except UnknownAreaError as error:
+        (problem,) = error.diagnostics
+        sys.stderr.write(f"outcomespec: error: --area: {problem.message}"
+                         f"{f'; {problem.help}' if problem.help else ''}\n")
+        return EXIT_USAGE
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
+    shown: set[Diagnostic] = set()
+    for framework, run in zip(frameworks, runs, strict=True):
+        sys.stderr.write(_summary(framework.name, run, shown))
+    results = Results.concatenate([run.results for run in runs])
+    content = _content(results, chosen)
+    if args.out is None:
+        assert isinstance(content, str)  # parquet without --out is refused above
+        sys.stdout.write(content)
+    else:
+        write_output(args.out, content, inputs=inputs)
+    status = EXIT_ERRORS if any(d.is_error for run in runs for d in run.diagnostics) else EXIT_OK
+    if not _has_values(results):
+        return _error("no indicator has a value: nothing in the data could be evaluated "
+                      "(see above)", EXIT_ERRORS)
+    missing = _missing_data(runs)
+    if missing and not args.allow_missing:
+        return _error(f"data are missing for {len(missing)} of the indicators asked for "
+                      f"({', '.join(missing[:5])}{', …' if len(missing) > 5 else ''}; see "
+                      "above); give --allow-missing to accept a table without them",
+                      EXIT_ERRORS)
+    return status
+
+
+def _eval_usage(args: argparse.Namespace) -> str:
+    """The output format, once `--data`, `--out` and the format are known to be usable
+    (usage mistakes are found here, before anything is read)."""
+    if not args.data.is_dir():
+        msg = f"--data {args.data} is not a directory"
+        raise _UsageError(msg)
+    if args.out is not None:
+        _check_out(args.out, ())
+    chosen: str = args.format or (args.out.suffix.lstrip(".").lower() if args.out else "csv")
+    if chosen not in FORMATS:
+        msg = f"cannot tell the format from `{args.out}`; give --format"
+        raise _UsageError(msg)
+    if chosen == "parquet" and args.out is None:
+        msg = "parquet needs --out FILE"
+        raise _UsageError(msg)
+    if chosen in EXTRAS:
+        try:
+            importlib.import_module(EXTRAS[chosen])
+        except ImportError as error:
+            package = EXTRAS[chosen].partition(".")[0]
+            msg = (f"--format {chosen} needs {package}, which is not installed: pip install "
+                   f"'outcomespec[data]' (or choose another --format)")
+            raise _UsageError(msg) from error
+    return chosen
+
+
+def _period(args: argparse.Namespace) -> int | None:
+    """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
+    if args.period is None:
+        return None
+    try:
+        return parse_period(args.period)
+    except ValueError as error:
+        msg = f"--period {args.period}: {str(error).removeprefix('`period` ')}"
+        raise _UsageError(msg) from error
+
+
+def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
+    """Every file the run reads, once `--data` is known to hold some of them (else a usage
+    mistake naming the files looked for), and `--out` known not to be one of them."""
+    looked_for = data_files(frameworks, args.data)
+    found = [path for path in looked_for if os.path.lexists(path)]
+    if not found:
+        names = ", ".join(dict.fromkeys(path.stem for path in looked_for))
+        msg = (f"--data {args.data} holds none of the files the frameworks read (looked for "
+               f"{names}, each as .csv or .parquet)")
+        raise _UsageError(msg)
+    inputs = [*framework_files(args.frameworks, _root(args, list(args.frameworks))), *found]
+    if args.out is not None:
+        _check_out(args.out, inputs)
+    return inputs
+
+
+def _check_out(out: Path, inputs: Sequence[Path]) -> None:
+    """A usage mistake when `--out` cannot take the output or is one of the run's inputs
+    (checked before any work)."""
+    try:
+        check_output(out, inputs)
+    except OutputError as error:
+        raise _UsageError(f"--out: {error}") from error
+
+
+def _content(results: Results, chosen: str) -> Content:
+    """The results in the chosen format: text, or for Parquet a writer of the file."""
+    if chosen == "parquet":
+        return results.to_parquet
+    text = {"csv": results.to_csv, "json": results.to_json,
+            "fingertips": results.to_fingertips_csv, "ees": results.to_ees_csv}[chosen]()
+    assert text is not None
+    return text
+
+
+def _has_values(results: Results) -> bool:
+    """Whether any row has a value, shown or withheld by suppression."""
+    return any(not math.isnan(value) for value in results.value.tolist()) or any(
+        results.suppressed.tolist())
+
+
+def _missing_data(runs: Sequence[Run]) -> list[str]:
+    """The indicators asked for whose data are missing (`framework.indicator`).
+
+    Today these are the indicators that could not be evaluated (a dataset they need was not
+    supplied, or held no rows for the period); when results carry a note for each blank,
+    values left blank for want of data belong here too.
+    """
+    return [f"{skipped.indicator.framework}.{skipped.indicator.id}"
+            for run in runs for skipped in run.evaluation.skipped]
+
+
+def _align(args: argparse.Namespace) -> int:
+    root = _root(args, list(args.frameworks))
+    inputs = framework_files(args.frameworks, root)
+    if args.out is not None:
+        _check_out(args.out, inputs)
+    try:
+        alignment = align(args.frameworks, root)
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
+    if args.format == "json":
+        text = json.dumps(alignment.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = alignment.render_html() if args.format == "html" else alignment.render_text()
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_output(args.out, text, inputs=inputs)
+    return EXIT_OK
+
+
+def _demo(args: argparse.Namespace) -> int:
+    if not (args.frameworks / "csc_national_framework.ospec").is_file():
+        msg = (f"no csc_national_framework.ospec in {args.frameworks}; run from the checkout "
+               "or give --frameworks")
+        raise _UsageError(msg)
+    try:
+        check_folder(args.out)
+    except OutputError as error:
+        raise _UsageError(f"--out: {error}") from error
+    try:
+        run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
+                 pupils=args.pupils, say=_progress)
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
+    return EXIT_OK
+
+
+def _progress(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
+    """What a careful reader needs to trust the numbers: what was read and what was not."""
+    choice = run.period_choice
+    lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
+             f"{choice.period} ({choice.label}), "
+             f"{_authorities(run.evaluation.frame.n_areas)}",
+             f"  period {choice.period}: {choice.reason}"]
+    for dataset, result in sorted(run.loads.items()):
+        report = result.report
+        lost = sum(report.rows_excluded().values())
+        missing = sum(report.read_as_missing().values())
+        lines.append(f"  read {dataset}: {report.rows_read:,} rows, {lost:,} excluded, "
+                     f"{missing:,} values read as missing")
+    lines.extend(f"  not evaluated: {s.indicator.id}: {s.reason}"
+                 for s in run.evaluation.skipped)
+    lines.extend(f"  numerator outside denominator: {v.indicator.id}: {v.units:,} units "
+                 f"(first rows {list(v.example_rows)})" for v in run.evaluation.violations)
+    text = "\n".join(lines) + "\n"
+    new = [d for d in run.diagnostics if d not in shown]
+    shown.update(new)
+    if new:
+        text += render_all(new)
+    return text
+
+
+def _authorities(count: int) -> str:
+    return f"{count} local authorit{'y' if count == 1 else 'ies'}"
+

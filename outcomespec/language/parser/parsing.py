@@ -1,0 +1,124 @@
+"""Parse framework text into the syntax tree. The only package that imports Lark.
+
+Lark's errors are turned into diagnostics here, with our own names for what was expected
+(Lark's terminal names mean nothing to a policy analyst), and comments are placed into the
+tree so that the formatter can keep them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from attrs import frozen
+from lark import Token, Tree
+from lark.exceptions import UnexpectedInput
+
+from outcomespec.language import syntax as s
+from outcomespec.language.diagnostics import Diagnostic
+from outcomespec.language.parser.builder import MAX_DIGITS, Builder, LiteralError
+from outcomespec.language.parser.errors import syntax_diagnostic
+from outcomespec.language.parser.grammar import (
+    build_parser,
+    fast_parser,
+    grammar_text,
+    python_parser,
+)
+from outcomespec.language.parser.scanning import scan
+from outcomespec.language.source import Source, Span
+
+MAX_DEPTH = 150
+"""Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
+
+
+@frozen
+class ParseResult:
+    """The tree, when the text parses, and the diagnostics found on the way."""
+
+    file: s.File | None
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def parse_source(source: Source) -> ParseResult:
+    """Parse one file's text; never raises for bad input.
+
+    >>> from outcomespec.language.source import Source
+    >>> result = parse_source(Source("f.ospec", 'library x { }'))
+    >>> result.file.modules[0].name.text, result.diagnostics
+    ('x', ())
+    """
+    scanned = scan(source.text)
+    if scanned.unterminated is not None:
+        start = scanned.unterminated
+        end = source.text.find("\n", start)
+        span = Span(source, start, end if end >= 0 else len(source.text))
+        return ParseResult(
+            None,
+            (
+                Diagnostic.of(
+                    "E106",
+                    'text is missing its closing `"`',
+                    span,
+                    help='close the text with `"` on the same line',
+                ),
+            ),
+        )
+    try:
+        tree = fast_parser().parse(source.text)
+    except UnexpectedInput:
+        try:  # the pure-Python parser explains errors best (it knows what it would accept)
+            python_parser().parse(source.text)
+        except UnexpectedInput as error:
+            return ParseResult(None, (syntax_diagnostic(source, error, scanned),))
+        raise
+    too_deep = _too_deep(tree)
+    if too_deep is not None:
+        start = _first_position(too_deep)
+        span = Span(source, start, start + 1)
+        return ParseResult(
+            None,
+            (
+                Diagnostic.of(
+                    "E104",
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    span,
+                    help="name parts of the expression with `define`",
+                ),
+            ),
+        )
+    try:
+        built = Builder(source, scanned.comments).build(tree)
+    except LiteralError as error:
+        return ParseResult(None, (error.diagnostic,))
+    return ParseResult(built, ())
+
+
+# ------------------------------------------------------------------ scanning
+
+
+def _first_position(tree: Tree[Token]) -> int:
+    """Where the first token under `tree` starts (for pointing at a tree without spans)."""
+    stack: list[Any] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Tree):
+            stack.extend(reversed(node.children))
+        elif node is not None:
+            return int(node.start_pos)
+    return 0
+
+
+def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
+    while stack:
+        node, level = stack.pop()
+        if level > MAX_DEPTH:
+            return node
+        stack.extend((child, level + 1) for child in node.children if isinstance(child, Tree))
+    return None
+
+
+# ------------------------------------------------------------------ syntax errors
+
+
+__all__ = ["MAX_DEPTH", "MAX_DIGITS", "ParseResult", "build_parser", "grammar_text",
+           "parse_source"]

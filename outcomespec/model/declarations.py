@@ -1,0 +1,172 @@
+"""Declarations of the model: codelists, datasets and their columns, geographies."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from attrs import frozen
+
+from outcomespec.language.source import Span
+from outcomespec.model.types import ValueKind, ValueType, span_field
+
+
+@frozen
+class Code:
+    """A code, its label and the collection years (ending year) it is valid in."""
+
+    code: str
+    label: str
+    since: int | None = None
+    until: int | None = None
+
+
+@frozen
+class Codelist:
+    """The codes a column may take, and named groups of them."""
+
+    name: str
+    title: str | None
+    codes: tuple[Code, ...]
+    groups: tuple[tuple[str, tuple[str, ...]], ...]
+    span: Span = span_field()
+
+    @property
+    def code_values(self) -> tuple[str, ...]:
+        """The codes alone, in declared order."""
+        return tuple(code.code for code in self.codes)
+
+    def group(self, name: str) -> tuple[str, ...] | None:
+        """The codes of a named group, or None."""
+        return dict(self.groups).get(name)
+
+
+@frozen
+class ValueRange:
+    """The values a number or date column may hold, open at an end that is None.
+
+    >>> str(ValueRange(0.0, 40.0)), str(ValueRange(dt.date(1990, 1, 1), None))
+    ('0 .. 40', '1990-01-01 ..')
+    """
+
+    low: float | dt.date | None
+    high: float | dt.date | None
+
+    def __str__(self) -> str:
+        low = "" if self.low is None else f"{_bound_text(self.low)} "
+        high = "" if self.high is None else f" {_bound_text(self.high)}"
+        return f"{low}..{high}"
+
+
+def _bound_text(bound: float | dt.date) -> str:
+    if isinstance(bound, dt.date):
+        return bound.isoformat()
+    return str(int(bound)) if bound.is_integer() else repr(bound)
+
+
+@frozen
+class Column:
+    """A typed column of a dataset; `bounds` are the values it may hold (`range`)."""
+
+    name: str
+    type: ValueType
+    optional: bool
+    since: int | None
+    until: int | None
+    description: str | None
+    bounds: ValueRange | None = None
+    span: Span = span_field()
+
+
+class PeriodKind(enum.Enum):
+    """How a dataset's period column labels its years; each maps to the framework's period,
+    the year in which the labelled year ends (`outcomespec.loading.periods` reads the labels)."""
+
+    YEAR_ENDING = "year_ending"
+    FINANCIAL_YEAR = "financial_year"
+    ACADEMIC_YEAR = "academic_year"
+    CALENDAR_YEAR = "calendar_year"
+
+
+class UnknownCodePolicy(enum.Enum):
+    """What loading does with a code that is not in the column's codelist."""
+
+    ERROR = "error"
+    WARN = "warn"
+
+
+@frozen
+class Dataset:
+    """A table the framework reads, with the unit each row describes."""
+
+    name: str
+    title: str | None
+    rows: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    area: str | None
+    period: str | None
+    missing_symbols: tuple[str, ...]
+    unknown_codes: UnknownCodePolicy
+    period_kind: PeriodKind = PeriodKind.YEAR_ENDING
+    """How the `period` column labels its years (meaningless without one)."""
+    dated_by: tuple[str, ...] = ()
+    """The date columns of its events (`dated by`), which place a record-level return in its
+    reporting year: a date of birth does not say which year's return a table belongs to."""
+    span: Span = span_field()
+
+    def column(self, name: str) -> Column | None:
+        """The column called `name`, or None."""
+        for column in self.columns:
+            if column.name == name:
+                return column
+        return None
+
+    def identifier_units(self) -> dict[str, str]:
+        """Unit → the column that identifies it in this dataset."""
+        return {
+            c.type.unit: c.name
+            for c in self.columns
+            if c.type.kind is ValueKind.IDENTIFIER and c.type.unit
+        }
+
+
+@frozen
+class GeoLevel:
+    """A level of the area hierarchy read from a dataset (local authorities, regions).
+
+    Data name an area by its `code` or by any of its `alternative_codes` (DfE's 3-digit
+    code and ONS's 9-character codes, say). `valid_from` and `valid_until` name the columns
+    holding the first and last reporting year in which each area existed (blank: no limit),
+    so that a period's areas are those that existed in it.
+    """
+
+    name: str
+    dataset: str
+    code: str
+    name_column: str | None
+    alternative_codes: tuple[str, ...]
+    parent: str | None
+    valid_from: str | None = None
+    valid_until: str | None = None
+
+
+@frozen
+class NeighbourSet:
+    """A comparator set, e.g. each local authority's ten statistical neighbours."""
+
+    name: str
+    title: str | None
+    dataset: str
+    area: str
+    members: tuple[str, ...]
+
+
+@frozen
+class Geography:
+    """The area hierarchy and comparator sets."""
+
+    name: str
+    title: str | None
+    levels: tuple[GeoLevel, ...]
+    neighbours: tuple[NeighbourSet, ...]

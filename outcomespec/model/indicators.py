@@ -1,0 +1,148 @@
+"""Indicators of the model, with their polarity, comparators and confidence; outcomes and goals."""
+
+from __future__ import annotations
+
+import enum
+
+from attrs import frozen
+
+from outcomespec.language.source import Span
+from outcomespec.model.expressions import Expr, Population, Quantity
+from outcomespec.model.types import span_field
+
+
+class Kind(enum.Enum):
+    """Whether an indicator measures an outcome, a process, or gives context."""
+
+    OUTCOME = "outcome"
+    PROCESS = "process"
+    CONTEXT = "context"
+
+
+class Statistic(enum.Enum):
+    """What the indicator's value is."""
+
+    PROPORTION = "proportion"
+    RATE = "rate"
+    MEAN = "mean"
+    MEDIAN = "median"
+    COUNT = "count"
+    RATIO = "ratio"
+
+
+class Polarity(enum.Enum):
+    """Whether a higher value is better, worse, or not to be judged."""
+
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+    NO_JUDGEMENT = "no_judgement"
+
+
+class ConfidenceMethod(enum.Enum):
+    """How confidence limits are computed."""
+
+    WILSON = "wilson"
+    BYARS = "byars"
+    STUDENT_T = "student_t"
+    NONE = "none"
+
+
+class SubsetProof(enum.Enum):
+    """Whether a proportion's numerator is known to be inside its denominator."""
+
+    PROVEN = "proven"
+    CHECK_ON_DATA = "check_on_data"
+    NOT_APPLICABLE = "not_applicable"
+
+
+@frozen
+class Unit:
+    """How the value is shown: label and multiplier (percent ×100, per 10,000 ×10,000)."""
+
+    label: str
+    multiplier: float
+
+
+@frozen
+class Comparator:
+    """One comparison: `england`, `region`, a neighbour set, another population, a target."""
+
+    kind: str
+    name: str | None = None
+    method: str | None = None
+    target: float | None = None
+
+
+@frozen
+class Exclusion:
+    """Units removed from the cohort, with the reason published beside the definition."""
+
+    condition: Expr
+    reason: str | None
+
+
+@frozen
+class Serving:
+    """A link from an outcome or indicator to a shared goal."""
+
+    goal: str
+    relation: str
+
+
+@frozen
+class Indicator:
+    """One indicator of a framework, fully resolved."""
+
+    name: str
+    framework: str
+    section: str
+    title: str
+    kind: Kind
+    statistic: Statistic
+    cohort: Population | None
+    numerator: Quantity | None
+    denominator: Quantity | None
+    measure: Expr | None
+    exclusions: tuple[Exclusion, ...]
+    unit: Unit
+    polarity: Polarity
+    rationale: str
+    comparators: tuple[Comparator, ...]
+    confidence: ConfidenceMethod
+    levels: tuple[float, ...]
+    suppression: tuple[int, int] | None
+    breakdowns: tuple[Expr, ...]
+    serves: tuple[Serving, ...]
+    metadata: tuple[tuple[str, str], ...]
+    numerator_subset: SubsetProof
+    origin: str | None = None
+    span: Span = span_field()
+
+    @property
+    def id(self) -> str:
+        """The indicator's name inside its framework (`placements_3plus`)."""
+        return self.name.rsplit(".", 1)[-1]
+
+
+@frozen
+class Section:
+    """An outcome or enabler heading with its indicators."""
+
+    name: str
+    kind: str
+    title: str
+    indicators: tuple[Indicator, ...]
+    serves: tuple[Serving, ...]
+    metadata: tuple[tuple[str, str], ...]
+    span: Span = span_field()
+
+
+@frozen
+class Goal:
+    """A shared goal."""
+
+    name: str
+    title: str
+    serves: tuple[Serving, ...]
+    metadata: tuple[tuple[str, str], ...]
+    span: Span = span_field()

@@ -1,0 +1,159 @@
+"""Disclosure control over everything published together: which counts are hidden, and why.
+
+`outcomespec.results.suppression` holds the array algorithms (primary suppression, secondary
+suppression over a set of equations, rounding); this module says what the cells and the
+equations of a run's results are: one cell per *count* and area, where counts equal in every
+LA are one count whichever indicators (and frameworks) publish them, and the equations that
+what is published ties them by — each count's area hierarchy and each breakdown's categories
+adding up to their total. A row of the results is withheld when any of its counts is hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+from attrs import frozen
+
+from outcomespec.results.pooling import WITHOUT_DENOMINATOR, Cells, Counts
+from outcomespec.results.suppression import (
+    Equations,
+    primary_suppression,
+    secondary_suppression,
+    tree_equations,
+)
+
+__all__ = ["Protected", "protect"]
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+_LEVELS: Final = {"local_authority": 0, "region": 1, "england": 2}
+"""Which areas secondary suppression hides first: LAs, then regions, then England."""
+
+
+@frozen
+class Protected:
+    """Which cells of one table are withheld, and which of those for their own counts."""
+
+    suppressed: BoolArray
+    primary: BoolArray
+
+
+def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
+    """Primary and secondary suppression over every table published together.
+
+    Why together: what protects a count must hold against everything published beside it.
+    So a *count* — not a row — is what is hidden: counts equal in every area (a cohort that
+    is the denominator of several indicators, and the numerator of a count or rate, in one
+    framework or several) are one count, hidden under every indicator or none; and the
+    equations protected are the area hierarchy of every count (LA → region → England) and,
+    for each breakdown, its categories adding up to their total in every area. A row is
+    withheld when any of its counts is hidden. Counts of indicators with `suppress none`
+    are published as they are (never hidden).
+
+    >>> from outcomespec import model as m
+    >>> from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+    >>> from outcomespec.results.pooling import cells_of, pool_counts
+    >>> def proportion(name):
+    ...     return m.Indicator(name, "f", "s", name, m.Kind.OUTCOME, m.Statistic.PROPORTION,
+    ...         None, None, None, None, (), m.Unit("percent", 100.0), m.Polarity.NO_JUDGEMENT,
+    ...         "", (), m.ConfidenceMethod.WILSON, (0.95,), (1, 5), (), (), (),
+    ...         m.SubsetProof.PROVEN)
+    >>> cells = cells_of(AreaFrame(("A", "B", "C"), ("A", "B", "C"), [0, 0, 0], ("R",), ("R",)))
+    >>> cohort = [2, 40, 50]  # the denominator of both indicators: A's 2 is hidden in both
+    >>> tables = [pool_counts(IndicatorTotals(proportion(name), nums, cohort), cells)
+    ...           for name, nums in (("f.x", [0, 30, 20]), ("f.y", [1, 9, 12]))]
+    >>> [p.suppressed.tolist() for p in protect(tables, cells)]
+    [[True, True, False, False, False], [True, True, False, False, False]]
+    """
+    index: dict[bytes, int] = {}
+    vectors: list[FloatArray] = []
+    owners: list[list[Counts]] = []
+
+    def count_id(counts: FloatArray, owner: Counts) -> int:
+        key = np.where(np.isnan(counts), -1.0, counts).tobytes()
+        found = index.setdefault(key, len(vectors))
+        if found == len(vectors):
+            vectors.append(counts)
+            owners.append([])
+        owners[found].append(owner)
+        return found
+
+    refs = [(count_id(t.num, t), None if t.totals.indicator.statistic in WITHOUT_DENOMINATOR
+             else count_id(t.den, t)) for t in tables]
+    n_cells, n_counts = cells.n, len(vectors)
+    if not n_counts:
+        return []
+    size = np.concatenate(vectors)
+    primary = np.zeros(size.size, dtype=bool)
+    protection = np.zeros(size.size)
+    fixed = np.zeros(size.size, dtype=bool)
+    pooled_in = np.ones(size.size, dtype=bool)
+    for q, users in enumerate(owners):
+        span = slice(q * n_cells, (q + 1) * n_cells)
+        pooled_in[span][:cells.n_la] = users[0].pooled
+        rules = [t.totals.indicator.suppression for t in users]
+        if any(rule is None for rule in rules):
+            fixed[span] = True
+            continue
+        for low, high in {rule for rule in rules if rule is not None}:
+            small = primary_suppression(size[span], np.nan, (low, high))
+            primary[span] |= small
+            protection[span] = np.where(small, np.maximum(protection[span], high - low + 1),
+                                        protection[span])
+    # Ties go to the first area code, then the first count in the order of their values
+    # (not of the tables, so that the choice does not depend on the order indicators come in).
+    canonical = np.where(np.isnan(size), -1.0, size).reshape(n_counts, n_cells)
+    count_rank = np.argsort(np.lexsort(canonical.T[::-1]))
+    hidden = secondary_suppression(
+        primary, _equations(tables, refs, size, pooled_in, cells), size,
+        protection=protection, level=np.tile([_LEVELS[t] for t in cells.types], n_counts),
+        tiebreak=(cells.rank[None, :] * n_counts + count_rank[:, None]).reshape(-1),
+        fixed=fixed)
+
+    def rows(mask: BoolArray, q_num: int, q_den: int | None) -> BoolArray:
+        row = mask[q_num * n_cells:(q_num + 1) * n_cells]
+        return row | mask[q_den * n_cells:(q_den + 1) * n_cells] if q_den is not None else row
+
+    return [Protected(rows(hidden, *ref), rows(primary, *ref)) for ref in refs]
+
+
+def _equations(tables: Sequence[Counts], refs: list[tuple[int, int | None]], size: FloatArray,
+               pooled_in: BoolArray, cells: Cells) -> Equations:
+    """The equations that tie published counts (cells numbered count × area): each count's
+    area hierarchy, less the LAs it does not pool, and each breakdown's categories adding up
+    to their total in every area (where they do add up to no more than it: a category that
+    repeats the total, such as a rate's population, is no part of a partition)."""
+    n_cells = cells.n
+    n_counts = size.size // n_cells
+    tree = tree_equations(cells.parent)
+    per_tree = tree.n_equations
+    equation = (np.arange(n_counts)[:, None] * per_tree + tree.equation).reshape(-1)
+    cell = (np.arange(n_counts)[:, None] * n_cells + tree.cell).reshape(-1)
+    keep = pooled_in[cell]
+    parts = [Equations(equation[keep], cell[keep])]
+    groups: dict[tuple[str, str], list[int]] = {}
+    for i, t in enumerate(tables):
+        label = t.totals.breakdown.rpartition(": ")[0]
+        groups.setdefault((t.totals.indicator.name, label), []).append(i)
+    for (name, label), members in groups.items():
+        total = groups.get((name, ""), []) if label else []
+        if not total:
+            continue
+        for side in (0, 1):
+            whole = refs[total[0]][side]
+            pieces = [refs[i][side] for i in members]
+            if whole is None or None in pieces or whole in pieces:
+                continue
+            terms = np.array([whole, *pieces], dtype=np.int64)
+            values = size.reshape(n_counts, n_cells)[terms]
+            with np.errstate(invalid="ignore"):
+                partition = not (values[1:].sum(axis=0) > values[0] + 1e-9).any()
+            if partition:
+                parts.append(Equations(np.repeat(np.arange(n_cells), terms.size),
+                                       (terms[None, :] * n_cells
+                                        + np.arange(n_cells)[:, None]).reshape(-1)))
+    return Equations.combine(parts)
