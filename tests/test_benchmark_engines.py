@@ -18,10 +18,10 @@ import numpy as np
 import pytest
 
 from outcomespec.synthetic.generator import generate
+from tests.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `benchmarks` is a directory of scripts, not an installed package
-    sys.path.insert(0, str(ROOT))
+if str(REPO) not in sys.path:  # `benchmarks` is a directory of scripts, not an installed package
+    sys.path.insert(0, str(REPO))
 
 from benchmarks.engines import definitions as d  # noqa: E402
 from benchmarks.engines import outcomespec_engine  # noqa: E402

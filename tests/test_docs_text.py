@@ -38,8 +38,8 @@ from outcomespec.checking import check_paths
 from outcomespec.cli import commands as cli
 from outcomespec.language.formatter import format_source
 from outcomespec.language.source import Source
+from tests.paths import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs"
 PAGES = (DOCS / "tutorial.rst", DOCS / "language.rst", DOCS / "cli.rst", DOCS / "api.rst",
          REPO / "README.md")
