@@ -23,10 +23,10 @@ from tests.paths import REPO
 if str(REPO) not in sys.path:  # `benchmarks` is a directory of scripts, not an installed package
     sys.path.insert(0, str(REPO))
 
-from benchmarks.engines import definitions as d  # noqa: E402
-from benchmarks.engines import outcomespec_engine  # noqa: E402
-from benchmarks.engines.comparison import differences, summary  # noqa: E402
-from benchmarks.engines.publication import poisson, publish, wilson  # noqa: E402
+from benchmarks.engines import definitions as d
+from benchmarks.engines import outcomespec_engine
+from benchmarks.engines.comparison import differences, summary
+from benchmarks.engines.publication import poisson, publish, wilson
 
 YEARS = (2024, 2025)
 LAS = 10

@@ -16,10 +16,10 @@ from attrs import frozen
 from outcomespec.synthetic import codes as c
 from outcomespec.synthetic import files as w
 from outcomespec.synthetic.codes import IntArray
+from outcomespec.synthetic.history import Simulation
 from outcomespec.synthetic.need import ABUSE, REASON, SOURCE
 from outcomespec.synthetic.reference import age_at, year_end, year_start
 from outcomespec.synthetic.returns import who
-from outcomespec.synthetic.history import Simulation
 
 Columns = list[tuple[str, w.Field]]
 

@@ -24,10 +24,10 @@ from attrs import frozen
 
 from outcomespec.synthetic import codes as c
 from outcomespec.synthetic.episodes import Episodes
+from outcomespec.synthetic.history import Simulation
 from outcomespec.synthetic.placements import CONFIDENTIAL
 from outcomespec.synthetic.reference import add_years, age_at, day, year_end, year_start
 from outcomespec.synthetic.returns import ACCOM_LETTERS, DIED, RHOM, CareYear
-from outcomespec.synthetic.history import Simulation
 
 TEMPORARY_PLACES = tuple(c.PLACE.index(code) for code in ("T0", "T1", "T2", "T3", "T4"))
 FAR_TENTHS = 200

@@ -61,9 +61,9 @@ from attrs import evolve, field, frozen
 from outcomespec.synthetic import census, returns, school
 from outcomespec.synthetic import files as w
 from outcomespec.synthetic.figures import EnglandFigures, england_figures
+from outcomespec.synthetic.history import Simulation, simulate
 from outcomespec.synthetic.reference import FIRST_MID_YEAR, LocalAuthorities
 from outcomespec.synthetic.school import SchoolFigures
-from outcomespec.synthetic.history import Simulation, simulate
 
 Columns = list[tuple[str, w.Field]]
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)

@@ -16,6 +16,7 @@ from attrs import frozen
 from outcomespec.synthetic import codes as c
 from outcomespec.synthetic import files as w
 from outcomespec.synthetic.codes import IntArray, categorical
+from outcomespec.synthetic.history import Simulation
 from outcomespec.synthetic.reference import (
     EET_17_18,
     EET_19_21,
@@ -28,7 +29,6 @@ from outcomespec.synthetic.reference import (
     year_end,
     year_start,
 )
-from outcomespec.synthetic.history import Simulation
 
 Columns = list[tuple[str, w.Field]]
 SDQ_CONCENTRATION = 6.8

@@ -61,9 +61,9 @@ from outcomespec.synthetic import files as w
 from outcomespec.synthetic.census import NeedYear, children_columns
 from outcomespec.synthetic.codes import V3, V4, FloatArray, IntArray, among
 from outcomespec.synthetic.files import _QUADS
+from outcomespec.synthetic.history import UPN_LETTERS, Simulation, _weighted
 from outcomespec.synthetic.reference import LocalAuthorities, age_at, day, year_end
 from outcomespec.synthetic.returns import CareYear, header_columns
-from outcomespec.synthetic.history import UPN_LETTERS, Simulation, _weighted
 
 Columns = list[tuple[str, w.Field]]
 NC_YEARS = ("R", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11")
