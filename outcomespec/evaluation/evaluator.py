@@ -134,7 +134,7 @@ class _Run:
         """A column of a table, or which of its rows are in the periods a step names."""
         table = self.tables[step.params[0]]
         if step.kernel == "column":
-            return table.columns[step.params[1]]
+            return table.values(step.params[1])
         assert table.periods is not None
         return np.isin(table.periods, [self.period + offset for offset in step.params[2]])
 

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 from attrs import evolve
 
 from outcomespec.loading import coding
@@ -53,7 +55,6 @@ def normal_code(text: str) -> str:
     return whole[1] if whole else text.upper()
 
 
-
 def share_codes(tables: Mapping[str, Table]) -> dict[str, Table]:
     """The tables, sharing one `SharedCodes`: the codes of their identifiers, made when
     first asked for."""
@@ -87,33 +88,45 @@ def _group(tables: Mapping[str, Table]) -> SharedCodes | None:
 
 
 def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
-    """The area columns of `tables` as dense codes shared by all of them."""
-    columns = [table.columns[area] if (area := table.dataset.area) is not None
-               and area in table.columns else np.full(table.n_rows, "")
-               for table in tables.values()]
-    codes, n = coding.dense_codes(*columns) if columns else ([], 0)
-    narrow = np.int16 if n < 1 << 15 else np.int32 if n < 1 << 31 else np.int64
-    texts = [""] * n
-    for column, dense in zip(columns, codes, strict=True):
-        example = np.full(n, -1, dtype=np.int64)
-        example[dense] = np.arange(len(dense))  # a row of each code
-        for code in np.flatnonzero(example >= 0).tolist():
-            texts[code] = area_text(column[example[code]])
-    return AreaCodes({table.dataset.name: c.astype(narrow) for table, c
-                      in zip(tables.values(), codes, strict=True)}, tuple(texts))
+    """The area columns of `tables` as dense codes shared by all of them, in the order of
+    the area texts that some row holds; the empty area for a missing value or a table with
+    no area column."""
+    parts = [_area_texts(table) for table in tables.values()]
+    texts = sorted({distinct[i] for distinct, indices in parts
+                    for i in np.flatnonzero(np.bincount(indices, minlength=len(distinct)))})
+    position = {text: i for i, text in enumerate(texts)}
+    narrow = np.int16 if len(texts) < 1 << 15 else np.int32
+    codes = {}
+    for table, (distinct, indices) in zip(tables.values(), parts, strict=True):
+        lookup = np.asarray([position.get(text, -1) for text in distinct], dtype=narrow)
+        codes[table.dataset.name] = lookup[indices]
+    return AreaCodes(codes, tuple(texts))
+
+
+def _area_texts(table: Table) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """The distinct texts of a table's area column (a number written as a whole number,
+    missing as empty) and each row's index among them."""
+    column = table.dataset.area
+    if column is None or column not in table.columns:
+        return [""], np.zeros(table.n_rows, dtype=np.intp)
+    stored = table.columns[column]
+    if column in table.texts:
+        distinct = [*table.texts[column].to_pylist(), ""]
+        return distinct, np.where(stored < 0, len(distinct) - 1, stored).astype(np.intp)
+    uniques, inverse = np.unique(stored, return_inverse=True)
+    return [area_text(value) for value in uniques], inverse.reshape(-1)
 
 
 def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes:
-    """Dense codes of the identifier alone, and of (area, identifier): one grouping of the
-    identifiers' texts, one of the areas', one sort of the pairs. The empty identifier is
-    missing (-1)."""
+    """Dense codes of the identifier alone, and of (area, identifier): the tables' distinct
+    identifiers encoded together once, then one sort of the (area, identifier) pairs. A
+    missing identifier is -1."""
     sources = [(table.dataset.name, table, column) for table in tables.values()
                if (column := table.dataset.identifier_units().get(unit)) is not None
                and column in table.columns]
-    values = [table.columns[column] for _, table, column in sources]
-    dense, n_ids = coding.dense_codes(*values)
-    by_id = {name: np.where(_empty(column), -1, ids)
-             for (name, _, _), column, ids in zip(sources, values, dense, strict=True)}
+    by_id, n_ids = _shared_ids([(table.columns[column], table.texts[column])
+                                for _, table, column in sources])
+    by_id = dict(zip((name for name, _, _ in sources), by_id, strict=True))
     pairs = [np.where(ids >= 0, areas.codes[name].astype(np.int64) * n_ids + ids, -1)
              for name, ids in by_id.items()]
     every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
@@ -121,7 +134,8 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
     codes, n_pairs = coding.sorted_codes(order[missing:], ordered[missing:], len(every))
     ends = np.cumsum([len(p) for p in pairs])
-    by_area = dict(zip(by_id, np.split(codes, ends[:-1]), strict=True))
+    by_area = {name: part.astype(np.int32) for name, part
+               in zip(by_id, np.split(codes, ends[:-1]), strict=True)}
     rows = order[missing:]
     table_of = np.searchsorted(ends, rows, side="right")  # rows stay in code order
     area_order = {}
@@ -130,8 +144,23 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
         area_order[name] = mine.astype(np.int32 if table.n_rows < 1 << 31 else np.int64)
     if all(table.dataset.area is not None for _, table, _ in sources):
         by_id = {}  # every relation and key check is within an area: not needed, not kept
-    return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order)
+    return UnitCodes(unit, {name: ids.astype(np.int32) for name, ids in by_id.items()}, n_ids,
+                     by_area, n_pairs, area_order)
 
 
-def _empty(values: Any) -> Any:
-    return values == "" if values.dtype.kind in "SU" else np.zeros(len(values), np.bool_)
+def _shared_ids(columns: list[tuple[npt.NDArray[Any], Any]]
+                ) -> tuple[list[npt.NDArray[np.int64]], int]:
+    """Identifier columns (stored indices and their distinct texts) as codes into the
+    distinct identifiers of all of them together, and how many there are: each table's
+    distinct texts are encoded once, together, and its rows look their codes up."""
+    if not columns:
+        return [], 0
+    indices, distinct = coding.dictionary_codes(
+        pa.concat_arrays([texts.cast(pa.string()) for _, texts in columns]))
+    ends = np.cumsum([len(texts) for _, texts in columns])
+    out = []
+    for (stored, _), lookup in zip(columns, np.split(indices.astype(np.int64), ends[:-1]),
+                                   strict=True):
+        out.append(np.append(lookup, -1)[stored])
+    n_ids = len(distinct)
+    return out, n_ids

@@ -44,29 +44,21 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
+import pyarrow as pa
+from attrs import evolve, frozen
 
 from outcomespec import model as m
 from outcomespec.language.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
-from outcomespec.loading.coding import factorize, first_rows
-from outcomespec.loading.conversion import (
-    EMPTY,
-    RULES,
-    Bad,
-    ColumnConverter,
-    all_missing,
-    display_value,
-    group_ids,
-    in_range,
-    value_hashes,
-)
+from outcomespec.loading.conversion import ColumnConverter, all_missing, in_range
 from outcomespec.loading.identifiers import share_codes
 from outcomespec.loading.periods import row_periods
+from outcomespec.loading.repeats import duplicate_keys, repeated_rows
 from outcomespec.loading.sources import (
     CAP,
     EMPTY_ROW,
@@ -76,7 +68,8 @@ from outcomespec.loading.sources import (
     default_name,
     read_source,
 )
-from outcomespec.loading.tables import Table, missing_mask
+from outcomespec.loading.tables import Table
+from outcomespec.loading.values import EMPTY, RULES, Bad
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
            "LoadReport", "LoadResult", "codelists_of", "file_names", "load_directory",
@@ -291,7 +284,7 @@ class _Loader:
         self.converter = ColumnConverter(dataset, codelists)
         self.diagnostics: list[Diagnostic] = list(raw.diagnostics)
         self.missing: list[tuple[str, str, int]] = []
-        self.n = len(raw.lines)
+        self.n = raw.rows_read - sum(count for _, count in raw.excluded)
         self.lines = raw.lines
         self.unread = np.zeros(self.n, dtype=np.bool_)
         """Rows with a value that could not be read (what the file wrote there is lost)."""
@@ -313,14 +306,19 @@ class _Loader:
         ignored = tuple(name or f"(unnamed column {i + 1})" for i, name in enumerate(raw.header)
                         if self.dataset.column(name) is None)
         columns: dict[str, npt.NDArray[Any]] = {}
+        texts: dict[str, Any] = {}
         markers: dict[str, npt.NDArray[np.int8]] = {}
         absent: list[str] = []
         filled: list[tuple[str, str]] = []
         for column in self.dataset.columns:
+            reread = None
             if column.name in positions:
-                values = raw.columns[positions[column.name]]
+                position = positions[column.name]
+                values = raw.columns[position]
+                if raw.reread is not None:
+                    reread = partial(raw.reread, position)
             elif column.name == self.dataset.area and self.area is not None:
-                values = (self.area,) * self.n
+                values = np.full(self.n, self.area)
                 filled.append((column.name, self.area))
             else:
                 if not (column.optional or column.since is not None
@@ -328,11 +326,15 @@ class _Loader:
                     self.diagnostics.append(self._absent(column))
                 absent.append(column.name)
                 columns[column.name] = all_missing(column, self.n)
+                if column.type.kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+                    texts[column.name] = pa.array([], type=pa.string())
                 if self.n:
                     self.missing.append((column.name, ABSENT, self.n))
                 continue
-            converted = in_range(column, self.converter.convert(column, values, raw.texts))
+            converted = in_range(column, self.converter.convert(column, values, reread))
             columns[column.name] = converted.values
+            if converted.texts is not None:
+                texts[column.name] = converted.texts
             if converted.markers is not None:
                 markers[column.name] = converted.markers
             self.missing.extend((column.name, rule, count)
@@ -351,16 +353,17 @@ class _Loader:
         codes = {c.name: self.codelists[c.type.codelist].code_values
                  for c in self.dataset.columns
                  if c.type.kind is m.ValueKind.CODE and c.type.codelist}
-        return Table(self.dataset, columns, codes, markers=markers, source=self.shown,
-                     lines=self.lines, periods=self._periods(columns))
+        table = Table(self.dataset, columns, codes, texts, markers=markers, source=self.shown,
+                      lines=self.lines, periods=None)
+        return evolve(table, periods=self._periods(table))
 
-    def _periods(self, columns: Mapping[str, npt.NDArray[Any]]) -> npt.NDArray[np.int64] | None:
+    def _periods(self, table: Table) -> npt.NDArray[np.int64] | None:
         """The period of each row, each value that is not a year of the column's kind
         reported (D130) with its line."""
         name, kind = self.dataset.period, self.dataset.period_kind
         if name is None:
             return None
-        values = columns[name]
+        values = table.values(name)
         found = row_periods(values, kind)
 
         def describe(row: int) -> Bad:
@@ -375,13 +378,20 @@ class _Loader:
     def finish(self, table: Table | None) -> LoadResult:
         """The result of `read`, its table checked for duplicate keys (using the identifier
         codes it shares with the tables read with it) and, among the rows no key covers,
-        for rows repeated whole."""
+        for rows repeated whole (leaving out rows with a value that could not be read: they
+        are errors already, and two of them may differ in what was written)."""
         if table is not None:
-            found, keyed = self._duplicate_keys(table)
+            found, keyed = duplicate_keys(table, self._lines, self.report.absent_columns)
             self.diagnostics.extend(found)
-            self.diagnostics.extend(self._repeated_rows(
-                table, np.flatnonzero(~keyed & ~self.unread)))
+            self.diagnostics.extend(repeated_rows(
+                table, np.flatnonzero(~keyed & ~self.unread), self._lines))
         return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), self.report)
+
+    def _lines(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        """The lines of the file that `rows` were read from."""
+        if self.lines is None:
+            return np.asarray(rows, dtype=np.int64) + 2
+        return self.lines[rows]
 
     # ---- problems
 
@@ -404,124 +414,17 @@ class _Loader:
 
     def _report_rows(self, code: str, column: str, rows: npt.NDArray[np.intp],
                      describe: Callable[[int], Bad]) -> None:
-        lines = self.lines
-        for row in rows[:CAP].tolist():
+        lines = self._lines(rows[:CAP])
+        for row, line in zip(rows[:CAP].tolist(), lines.tolist(), strict=True):
             bad = describe(row)
             self.diagnostics.append(Diagnostic.of(bad.code, bad.message, None, path=self.shown,
-                                                  line=int(lines[row]), help=bad.help))
+                                                  line=line, help=bad.help))
         if len(rows) > CAP:
-            rest = lines[rows[CAP:]]
+            rest = self._lines(rows[CAP:])
             self.diagnostics.append(Diagnostic.of(
                 code, f"… and {len(rows) - CAP} more rows with the same problem in column "
                 f"`{column}` (lines {rest[0]} to {rest[-1]})", None, path=self.shown,
                 line=int(rest[0])))
-
-    def _duplicate_keys(self, table: Table) -> tuple[list[Diagnostic], npt.NDArray[np.bool_]]:
-        """Rows sharing a key, and which rows the key covers. Identifiers such as CHILD are
-        unique only within a local authority, so a pooled file's key is (area, key) when the
-        file has the area column.
-
-        A missing identifier identifies nothing, so its row is left to `_repeated_rows`; an
-        empty value of any other key column is a value like another: a published table's
-        national row has no authority code, and two such rows of one year and category are
-        one row given twice."""
-        key = self.dataset.key
-        nothing = np.zeros(table.n_rows, dtype=np.bool_)
-        if not key or table.n_rows < 2 or set(key) & set(self.report.absent_columns):
-            return [], nothing  # a key column the file lacks is reported where it is read
-        area = self.dataset.area
-        if area is not None and area in table.columns and area not in key:
-            key = (area, *key)
-        valid = np.ones(table.n_rows, dtype=np.bool_)
-        combined = np.zeros(table.n_rows, dtype=np.int64)
-        units = {column: unit for unit, column in self.dataset.identifier_units().items()
-                 if column in key}
-        coded = {column: table.shared.codes(unit) for column, unit in units.items()
-                 if table.shared is not None}
-        for name in key:
-            column = self.dataset.column(name)
-            if column is None:
-                return [], nothing
-            values = table.columns[name]
-            if column.type.kind is m.ValueKind.IDENTIFIER:
-                valid &= ~missing_mask(values, column.type)
-            codes = coded.get(name)
-            if name == area and any(other in coded for other in key):
-                continue  # coded with the identifier, below
-            if codes is not None and area in key:  # (area, name) coded together
-                ids, bound = codes.by_area[table.dataset.name], codes.n_pairs
-            elif codes is not None:
-                ids, bound = codes.by_id[table.dataset.name], codes.n_ids
-            else:
-                ids = group_ids(values)
-                bound = int(ids.max(initial=0)) + 1
-            combined = combined * bound + np.maximum(ids, 0)
-            combined = factorize(combined)[0]
-        rows = np.flatnonzero(valid)
-        original = rows[first_rows(combined[rows])]
-        repeats = np.flatnonzero(original != rows)
-        names = ", ".join(key)
-        found = []
-        lines = self.lines
-        decoded = {name: table.columns[name] for name in key}
-        for index in repeats[:CAP].tolist():
-            row, other = int(rows[index]), int(original[index])
-            shown = ", ".join(f"`{display_value(table, name, decoded[name], row)}`"
-                              for name in key)
-            found.append(Diagnostic.of(
-                "D107", f"duplicate key: line {lines[row]} has the same {names} as line "
-                f"{lines[other]} ({shown})", None, path=self.shown, line=int(lines[row]),
-                help=f"each row of `{_short(self.dataset.name)}` must have a different "
-                f"{names} (its `key`); correct or remove one of the two rows"))
-        if len(repeats) > CAP:
-            rest = np.sort(lines[rows[repeats[CAP:]]])
-            found.append(Diagnostic.of(
-                "D107", f"… and {len(repeats) - CAP} more rows that repeat a key (lines "
-                f"{rest[0]} to {rest[-1]})", None, path=self.shown, line=int(rest[0])))
-        return found, valid
-
-    def _repeated_rows(self, table: Table, rows: npt.NDArray[np.intp]) -> list[Diagnostic]:
-        """Rows among `rows` equal in every declared column to an earlier one (D121).
-
-        Why: a table with no key, such as a published table of counts, gives no other sign
-        that a row was pasted twice, and every sum over it would count the row twice. Rows
-        with a value that could not be read are left out: they are errors already, and two
-        of them may differ in what was written. Each row is hashed once over all its
-        columns; only rows whose hash recurs are compared exactly, so a national file costs
-        one pass per column and one sort of the hashes.
-        """
-        if len(rows) < 2:
-            return []
-        columns = [table.columns[c.name] for c in self.dataset.columns]
-        every = len(rows) == table.n_rows  # a table with no key: no copy of its columns
-        hashes = np.zeros(len(rows), dtype=np.uint64)
-        for values in columns:
-            hashes = hashes * np.uint64(0x100000001B3) ^ value_hashes(
-                values if every else values[rows])
-        ordered = np.sort(hashes)
-        recurring = ordered[1:][ordered[1:] == ordered[:-1]]
-        if not len(recurring):
-            return []
-        candidates = rows[np.isin(hashes, recurring)]
-        combined = np.zeros(len(candidates), dtype=np.int64)
-        for values in columns:
-            ids = group_ids(values[candidates])
-            combined = factorize(combined * (int(ids.max()) + 1) + ids)[0]
-        original = candidates[first_rows(combined)]
-        repeats = np.flatnonzero(original != candidates)
-        lines, short = self.lines, _short(self.dataset.name)
-        found = [Diagnostic.of(
-            "D121", f"line {lines[candidates[i]]} repeats line {lines[original[i]]} in every "
-            "column", None, path=self.shown, line=int(lines[candidates[i]]),
-            help=f"remove the repeated row; if both rows are real, `{short}` needs a column "
-            "that tells them apart (and a `key` naming it)")
-            for i in repeats[:CAP].tolist()]
-        if len(repeats) > CAP:
-            rest = np.sort(lines[candidates[repeats[CAP:]]])
-            found.append(Diagnostic.of(
-                "D121", f"… and {len(repeats) - CAP} more rows that repeat an earlier row "
-                f"(lines {rest[0]} to {rest[-1]})", None, path=self.shown, line=int(rest[0])))
-        return found
 
 
 def _short(name: str) -> str:
