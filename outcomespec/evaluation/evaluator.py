@@ -370,8 +370,8 @@ class _Run:
                       if name in self.tables}
             areas = self.frame.same_areas(areas_of(tables)) if by_area else None
             codes = codes_for(tables, unit, areas)
-            self.keys[space] = ((codes.by_area, codes.n_pairs) if by_area
-                                else (codes.by_id, codes.n_ids))
+            stored, n = (codes.by_area, codes.n_pairs) if by_area else (codes.by_id, codes.n_ids)
+            self.keys[space] = ({name: ids.astype(np.int64) for name, ids in stored.items()}, n)
             if by_area:  # the order of the rows by code comes with the codes
                 for name, rows in codes.area_order.items():
                     self.sorted_rows[(space, name)] = rows

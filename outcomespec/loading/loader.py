@@ -155,8 +155,9 @@ def load_table(
 
     >>> ds = m.Dataset("demo.t", None, "child", (m.Column("DOB", m.DATE, False, None, None,
     ...                None),), (), None, None, (), m.UnknownCodePolicy.ERROR)
-    >>> load_table(ds, {"DOB": ["01/04/2024", "2024-03-31"]}, {}).table.columns["DOB"]
-    array(['2024-04-01', '2024-03-31'], dtype='datetime64[D]')
+    >>> table = load_table(ds, {"DOB": ["01/04/2024", "2024-03-31"]}, {}).table
+    >>> table.columns["DOB"], table.values("DOB")
+    (array([19814, 19813], dtype=int32), array(['2024-04-01', '2024-03-31'], dtype='datetime64[D]'))
     """
     if area is not None and dataset.area is None:
         msg = f"dataset `{dataset.name}` declares no area column to fill with `{area}`"
