@@ -54,7 +54,7 @@ from outcomespec.loading.values import (
     shown,
     value_reader,
 )
-from outcomespec.model.notes import Marker, marker_of
+from outcomespec.model.notes import marker_of
 
 __all__ = ["SPACES", "ColumnConverter", "ConvertedColumn", "all_missing", "display_value",
            "in_range"]

@@ -96,9 +96,10 @@ def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
                     for i in np.flatnonzero(np.bincount(indices, minlength=len(distinct)))})
     position = {text: i for i, text in enumerate(texts)}
     narrow = np.int16 if len(texts) < 1 << 15 else np.int32
-    codes = {}
+    codes: dict[str, npt.NDArray[np.signedinteger[Any]]] = {}
     for table, (distinct, indices) in zip(tables.values(), parts, strict=True):
-        lookup = np.asarray([position.get(text, -1) for text in distinct], dtype=narrow)
+        lookup: npt.NDArray[np.signedinteger[Any]] = np.asarray(
+            [position.get(text, -1) for text in distinct], dtype=narrow)
         codes[table.dataset.name] = lookup[indices]
     return AreaCodes(codes, tuple(texts))
 
@@ -124,9 +125,9 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     sources = [(table.dataset.name, table, column) for table in tables.values()
                if (column := table.dataset.identifier_units().get(unit)) is not None
                and column in table.columns]
-    by_id, n_ids = _shared_ids([(table.columns[column], table.texts[column])
-                                for _, table, column in sources])
-    by_id = dict(zip((name for name, _, _ in sources), by_id, strict=True))
+    ids, n_ids = _shared_ids([(table.columns[column], table.texts[column])
+                              for _, table, column in sources])
+    by_id = dict(zip((name for name, _, _ in sources), ids, strict=True))
     pairs = [np.where(ids >= 0, areas.codes[name].astype(np.int64) * n_ids + ids, -1)
              for name, ids in by_id.items()]
     every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
@@ -135,7 +136,7 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     codes, n_pairs = coding.sorted_codes(order[missing:], ordered[missing:], len(every))
     ends = np.cumsum([len(p) for p in pairs])
     by_area = {name: part.astype(np.int32) for name, part
-               in zip(by_id, np.split(codes, ends[:-1]), strict=True)}
+               in zip(list(by_id), np.split(codes, ends[:-1]), strict=True)}
     rows = order[missing:]
     table_of = np.searchsorted(ends, rows, side="right")  # rows stay in code order
     area_order = {}

@@ -61,9 +61,9 @@ def duplicate_keys(table: Table, lines: Lines, absent: tuple[str, ...] = ()
         if name == area and any(other in coded for other in key):
             continue  # coded with the identifier, below
         if codes is not None and area in key:  # (area, name) coded together
-            ids, bound = codes.by_area[dataset.name], codes.n_pairs
+            ids, bound = codes.by_area[dataset.name].astype(np.int64), codes.n_pairs
         elif codes is not None:
-            ids, bound = codes.by_id[dataset.name], codes.n_ids
+            ids, bound = codes.by_id[dataset.name].astype(np.int64), codes.n_ids
         else:
             ids = group_ids(values)
             bound = int(ids.max(initial=0)) + 1
@@ -144,7 +144,8 @@ def group_ids(values: npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:
     """
     if values.dtype.kind in "iub":
         return factorize(values.astype(np.int64))[0]
-    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
+    inverse: npt.NDArray[np.int64] = np.unique(values, return_inverse=True)[1].astype(np.int64)
+    return inverse.reshape(-1)
 
 
 def value_hashes(values: npt.NDArray[np.generic]) -> npt.NDArray[np.uint64]:
@@ -156,8 +157,9 @@ def value_hashes(values: npt.NDArray[np.generic]) -> npt.NDArray[np.uint64]:
     (True, True, False)
     """
     if values.dtype.kind == "f":
-        canonical = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 → 0.0
-        return canonical.astype(np.float64).view(np.uint64)
+        floats = values.astype(np.float64)
+        canonical = np.where(np.isnan(floats), np.nan, floats + 0.0)  # -0.0 → 0.0
+        return canonical.view(np.uint64)
     return values.astype(np.int64).view(np.uint64)
 
 

@@ -4,13 +4,16 @@ One encoding per declared type, as compact as a national file needs (ten years o
 are some 50 million rows) and chosen so that a missing value can never be mistaken for a
 real one:
 
-| declared type        | stored array (`Table.columns`)                          | missing |
-|----------------------|---------------------------------------------------------|---------|
-| `code CODELIST`      | index into the codelist's codes: int8 (int16, int32 for longer lists) | -1 |
-| `date`               | int32, days since 1970-01-01                            | -2³¹    |
-| `integer`, `number`  | float64                                                 | NaN     |
-| `boolean`            | int8, 1 true / 0 false                                  | -1      |
-| `text`, `identifier` | index into the column's distinct texts (`Table.texts`): int8, int16 or int32 | -1 |
+| declared type        | stored array (`Table.columns`)                    | missing  |
+|----------------------|---------------------------------------------------|----------|
+| `code CODELIST`      | index into the codelist's codes                   | -1       |
+| `date`               | int32, days since 1970-01-01                      | -2³¹     |
+| `integer`, `number`  | float64                                           | NaN      |
+| `boolean`            | int8, 1 true / 0 false                            | -1       |
+| `text`, `identifier` | index into the column's distinct texts (`texts`)  | -1       |
+
+An index is int8, int16 or int32, the narrowest that holds it (a codelist of 40 codes takes
+one byte a row, an authority's code two, an identifier four).
 
 Evaluation reads a column through `Table.values`, in the encoding its kernels compute with:
 dates as datetime64[D] (NaT missing), text and identifiers as str ("" missing), the others
@@ -112,8 +115,9 @@ def texts_of(indices: npt.NDArray[Any], distinct: Any) -> npt.NDArray[np.str_]:
     >>> texts_of(np.array([1, -1, 0], dtype=np.int8), pa.array(["a", "b"])).tolist()
     ['b', '', 'a']
     """
-    known = np.asarray(distinct.to_pylist() + [""], dtype=np.str_)
-    return known[indices]
+    known = np.asarray([*distinct.to_pylist(), ""], dtype=np.str_)
+    texts: npt.NDArray[np.str_] = known[indices]
+    return texts
 
 
 def encode_texts(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], Any]:
