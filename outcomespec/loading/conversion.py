@@ -21,6 +21,7 @@ place: `outcomespec.loading.loader` adds the file and line).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -36,6 +37,7 @@ from outcomespec.loading.tables import (
     MISSING_BOOLEAN,
     MISSING_CODE,
     MISSING_DAY,
+    RAW_MISSING,
     Table,
     dtype_for,
 )
@@ -64,6 +66,7 @@ SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
 """The characters Python's `str.strip()` removes (those `str.isspace` is true of): what
 `pc.utf8_trim` is given, so that texts are stripped exactly as each value is."""
 
+_WHOLE = re.compile(r"-?[0-9]+")
 Problems = dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]]
 _LOWEST_DAY, _HIGHEST_DAY = -(2**31) + 1, 2**31 - 1
 
@@ -97,6 +100,7 @@ class ColumnConverter:
         self.dataset = dataset
         self.codelists = codelists
         self.symbols = tuple(sorted(set(dataset.missing_symbols)))
+        self.numeric_symbol = any(_WHOLE.fullmatch(symbol) for symbol in self.symbols)
 
     def convert(self, column: m.Column, raw: Any,
                 reread: Callable[[], Any] | None = None) -> ConvertedColumn:
@@ -118,6 +122,10 @@ class ColumnConverter:
         kind = raw.type
         if pa.types.is_dictionary(kind) or pa.types.is_string(kind) \
                 or pa.types.is_large_string(kind):
+            if column.type.kind is m.ValueKind.IDENTIFIER and not pa.types.is_dictionary(kind):
+                numbers = self._whole_numbers(raw)
+                if numbers is not None:
+                    return self._convert_numbered(column, numbers)
             indices, distinct = coding.dictionary_codes(raw, unique=reread is not None)
             return self._convert_distinct(column, distinct, indices)
         if pa.types.is_floating(kind) and reread is not None and self._unquotable(column, raw):
@@ -130,6 +138,36 @@ class ColumnConverter:
                 return typed
             return self._convert_objects(column, values)
         return self._convert_objects(column, np.asarray(raw.to_pylist(), dtype=object))
+
+    def _whole_numbers(self, texts: Any) -> Any:
+        """Identifiers as int64 when every one is a whole number written plainly (as SSDA903
+        and CIN identifiers are: no sign but a minus, no leading zero, no space), else None.
+
+        Why: a number is coded several times quicker than a text, and converting each back
+        to text gives the text the file wrote, so nothing is lost.
+        """
+        if self.numeric_symbol:
+            return None
+        try:  # digits after an optional minus; also a leading zero or `0x`, refused below
+            numbers = pc.cast(texts, pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        padded = pc.or_(pc.and_(pc.starts_with(texts, "0"), pc.greater(pc.binary_length(texts), 1)),
+                        pc.starts_with(texts, "-0"))
+        if pc.any(padded).as_py() or pc.any(pc.equal(numbers, RAW_MISSING)).as_py():
+            return None
+        return numbers
+
+    def _convert_numbered(self, column: m.Column, numbers: Any) -> ConvertedColumn:
+        """Identifiers read as whole numbers (nulls for empty cells), kept as the numbers
+        (`RAW_MISSING` where missing) for `identifiers.share_codes` to code."""
+        values = np.asarray(pc.fill_null(numbers, RAW_MISSING).to_numpy(zero_copy_only=False),
+                            dtype=np.int64)
+        empty = np.flatnonzero(values == RAW_MISSING)
+        problems: Problems = {}
+        if len(empty) and not column.optional:
+            problems["D109"] = (empty, self._empty(column))
+        return ConvertedColumn(values, {EMPTY: len(empty)}, problems)
 
     def _unquotable(self, column: m.Column, numbers: Any) -> bool:
         """Whether a file's numbers, as pyarrow parsed them, hold a value whose message must
@@ -482,7 +520,7 @@ def display_value(table: Table, name: str, row: int) -> str:
     if kind is m.ValueKind.DATE:
         return "NaT" if value == MISSING_DAY else _date_text(int(value))
     if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
-        return shown(table.texts[name][int(value)].as_py() if value >= 0 else "")
+        return shown(str(table.texts[name][int(value)].as_py()) if value >= 0 else "")
     return shown(str(value))
 
 

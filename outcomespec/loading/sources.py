@@ -101,7 +101,8 @@ class RawColumns:
 def arrow_type(column: m.Column, dataset: m.Dataset) -> Any:
     """The Arrow type pyarrow's CSV reader gives a declared column: float64 for a number
     (unless the dataset declares missing-value symbols, which a number column may hold),
-    otherwise dictionary-encoded text.
+    plain text for an identifier (nearly every value is different: conversion reads them
+    as whole numbers when they are written as such), otherwise dictionary-encoded text.
 
     >>> ds = m.Dataset("demo.t", None, "child", (), (), None, None, (), m.UnknownCodePolicy.ERROR)
     >>> arrow_type(m.Column("N", m.NUMBER, False, None, None, None), ds)
@@ -109,6 +110,8 @@ def arrow_type(column: m.Column, dataset: m.Dataset) -> Any:
     """
     if column.type.kind is m.ValueKind.NUMBER and not dataset.missing_symbols:
         return pa.float64()
+    if column.type.kind is m.ValueKind.IDENTIFIER:
+        return pa.string()
     return _TEXT
 
 
@@ -269,64 +272,64 @@ class _Scan:
     """What one pass over a CSV file's bytes found."""
 
     head: bytes
-    """Its first bytes (the header line ends within them)."""
-    breaks: int
-    """Line breaks: `\\n`, `\\r\\n` or a lone `\\r`, as pyarrow and the `csv` module end lines."""
-    last_ended: bool
-    """Whether the file ends with a line break (or is empty)."""
+    """Its first bytes, less a byte order mark (the header line ends within them)."""
     quoted: bool
     """Whether it holds a double quote."""
 
 
 def _scan(stream: Any, size: int, shown: str) -> _Scan | Diagnostic:
-    """One pass over the file a chunk at a time: refuse what is not a CSV file (`sniff_csv`),
-    what is not UTF-8 or holds a NUL byte (with its line) and an empty file; count lines."""
+    """One pass over the file a chunk at a time, each test a search at memory speed: refuse
+    what is not a CSV file (`sniff_csv`), what is not UTF-8 or holds a NUL byte (with its
+    line) and an empty file; note whether it holds quotes."""
     head = stream.read(HEAD_BYTES)
     problem = sniff_csv(head, size, shown)
     if problem is not None:
         return problem
     stream.seek(0)
-    breaks = returns = pairs = offset = 0
-    quoted, blank, carry, previous = False, True, b"", b""
+    quoted, blank, carry, start = False, True, b"", 0
     while True:
         chunk = stream.read(_CHUNK)
         if not chunk:
             break
-        if offset == 0:
-            chunk = chunk.removeprefix(codecs.BOM_UTF8)
         where = chunk.find(b"\x00")
         if where >= 0:
-            line = breaks + _breaks(chunk[:where]) + 1
+            line = _line_at(stream, start, chunk[:where])
             return Diagnostic.of(
                 "D108", f"`{shown}` cannot be read as CSV: line contains NUL in the row that "
                 f"begins on line {line}", None, path=shown, line=line, help=QUOTE_HELP)
         if not chunk.isascii() or carry:
-            text = carry + chunk
+            text = carry + chunk.removeprefix(codecs.BOM_UTF8 if start == 0 else b"")
             try:
                 _, used = codecs.utf_8_decode(text, "strict", False)
             except UnicodeDecodeError as error:
-                return _not_utf8(shown, text, error.start, breaks - _breaks(carry))
+                return _not_utf8(shown, text[error.start],
+                                 _line_at(stream, start, text[:error.start]))
             carry = text[used:]
-        blank = blank and not chunk.strip(_ASCII_SPACES)
+        blank = blank and not (chunk.removeprefix(codecs.BOM_UTF8) if start == 0
+                               else chunk).strip(_ASCII_SPACES)
         quoted = quoted or b'"' in chunk
-        breaks += chunk.count(b"\n")
-        returns += chunk.count(b"\r")
-        pairs += chunk.count(b"\r\n") + (previous.endswith(b"\r") and chunk.startswith(b"\n"))
-        previous, offset = chunk, offset + len(chunk)
+        start += len(chunk)
     if carry:  # a character cut short at the end of the file
-        return _not_utf8(shown, carry, 0, breaks - _breaks(carry))
-    if offset != size - (size >= 3 and head.startswith(codecs.BOM_UTF8)) * 3:
+        return _not_utf8(shown, carry[0], _line_at(stream, start - len(carry), b""))
+    if start > size:
         return Diagnostic.of("D108", f"`{shown}` grew while it was read", None, path=shown,
                              help="read it again once whatever writes it has finished")
     if blank:
         return Diagnostic.of("D108", f"`{shown}` is empty", None, path=shown,
                              help="the first line must name the columns")
-    return _Scan(head.removeprefix(codecs.BOM_UTF8), breaks + returns - pairs,
-                 previous.endswith((b"\n", b"\r")), quoted)
+    return _Scan(head.removeprefix(codecs.BOM_UTF8), quoted)
 
 
 _ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
 """The ASCII characters `str.strip` removes."""
+
+
+def _line_at(stream: Any, start: int, before: bytes) -> int:
+    """The line of the byte that follows `before`, which begins at byte `start` of the file:
+    the lines before it are counted only now, when a problem has been found there."""
+    stream.seek(0)
+    earlier = stream.read(start)
+    return _breaks(earlier) + _breaks(before) + 1
 
 
 def _breaks(data: bytes) -> int:
@@ -334,12 +337,11 @@ def _breaks(data: bytes) -> int:
     return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
-def _not_utf8(shown: str, text: bytes, start: int, breaks_before: int) -> Diagnostic:
-    """The D108 diagnostic for the byte at `start` of `text`, which is not UTF-8."""
-    line = breaks_before + _breaks(text[:start]) + 1
+def _not_utf8(shown: str, byte: int, line: int) -> Diagnostic:
+    """The D108 diagnostic for a byte on `line` that is not UTF-8."""
     return Diagnostic.of(
-        "D108", f"`{shown}` is not UTF-8 text: byte 0x{text[start]:02x} on line {line} "
-        "cannot be read", None, path=shown, line=line, help=UTF8_HELP)
+        "D108", f"`{shown}` is not UTF-8 text: byte 0x{byte:02x} on line {line} cannot be "
+        "read", None, path=shown, line=line, help=UTF8_HELP)
 
 
 class _CsvFile:
@@ -361,12 +363,11 @@ class _CsvFile:
             column = declared.get(name)
             if column is not None and names.index(name) == j:
                 self.types[self.keys[j]] = arrow_type(column, self.dataset)
-        data_lines = self.scan.breaks + (not self.scan.last_ended) - self.header_lines
-        if data_lines <= 0:
+        read = self._typed_read()
+        if read is None:  # nothing after the header
             empty = tuple(pa.chunked_array([], type=self.types[k]) if k in self.types else None
                           for k in self.keys)
             return RawColumns(tuple(names), empty, None, 0, (), (), self._reread)
-        read = self._typed_read()
         if isinstance(read, Diagnostic):
             return read
         table, invalid = read
@@ -429,13 +430,13 @@ class _CsvFile:
                 invalid_row_handler=invalid or (lambda row: "skip")),
             convert_options=pacsv.ConvertOptions(
                 column_types=types, include_columns=list(types) or self.keys[:1],
-                strings_can_be_null=False, null_values=[""], check_utf8=False,
+                strings_can_be_null=True, null_values=[""], check_utf8=False,
                 auto_dict_encode=False))
 
-    def _typed_read(self) -> tuple[Any, list[str]] | Diagnostic:
+    def _typed_read(self) -> tuple[Any, list[str]] | Diagnostic | None:
         """The declared columns typed; a number column pyarrow cannot parse is read as
         text instead (one more read for each such column). Also the text of each row of
-        the wrong width."""
+        the wrong width. None when the file ends with its header line."""
         while True:
             invalid: list[str] = []
 
@@ -446,6 +447,8 @@ class _CsvFile:
             try:
                 return self._arrow(self.types, invalid=handler), invalid
             except pa.ArrowInvalid as error:
+                if str(error).startswith("Could not skip initial"):  # the header is all
+                    return None
                 found = _COLUMN.search(str(error))
                 key = found.group(1) if found else None
                 if key is None or self.types.get(key) != pa.float64():
@@ -543,7 +546,7 @@ class _CsvFile:
                 return np.zeros(n, dtype=np.bool_)
         if rows is None:  # no declared column was read
             rows = np.arange(n)
-        unread = {k: pa.string() for k in self.keys if k not in self.types}
+        unread = {k: pa.string() for k in self.keys if k not in self.types}  # made null
         if unread and len(rows):
             others = self._arrow(unread)
             for key in unread:
@@ -567,26 +570,30 @@ class _CsvFile:
 
 
 def _blank(column: Any) -> npt.NDArray[np.bool_]:
-    """Which values of a column pyarrow read are blank: empty or spaces (a null number)."""
-    if pa.types.is_floating(column.type):
-        return np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False), dtype=np.bool_)
+    """Which values of a column pyarrow read are blank: empty (null) or spaces."""
     if pa.types.is_dictionary(column.type):
-        parts = [_blank_texts(chunk.dictionary)[chunk.indices.to_numpy(zero_copy_only=False)]
-                 for chunk in column.chunks]
+        parts = [np.append(_blank_texts(chunk.dictionary), True)[
+            chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+            for chunk in column.chunks]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.bool_)
-    return _blank_texts(column)
+    if pa.types.is_string(column.type):
+        return _blank_texts(column)
+    return np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
 def _distinct_texts(column: Any) -> int:
-    """How many texts a column's blocks hold (0 for numbers): the cheaper to look at first."""
-    if not pa.types.is_dictionary(column.type):
-        return 0
-    return sum(len(chunk.dictionary) for chunk in column.chunks)
+    """How many texts a column's blocks hold (0 for numbers, every row for plain text): the
+    fewer, the cheaper to look at first."""
+    if pa.types.is_dictionary(column.type):
+        return sum(len(chunk.dictionary) for chunk in column.chunks)
+    return len(column) if pa.types.is_string(column.type) else 0
 
 
 def _blank_texts(texts: Any) -> npt.NDArray[np.bool_]:
+    """Which texts are empty, null or spaces."""
     trimmed = pc.utf8_trim(texts, characters=SPACES)
-    return np.asarray(pc.equal(trimmed, "").to_numpy(zero_copy_only=False), dtype=np.bool_)
+    empty = pc.fill_null(pc.equal(trimmed, ""), True)
+    return np.asarray(empty.to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
 def _count(n: int, noun: str) -> str:

@@ -10,10 +10,13 @@ real one:
 | `date`               | int32, days since 1970-01-01                      | -2³¹     |
 | `integer`, `number`  | float64                                           | NaN      |
 | `boolean`            | int8, 1 true / 0 false                            | -1       |
-| `text`, `identifier` | index into the column's distinct texts (`texts`)  | -1       |
+| `text`               | index into the column's distinct texts (`texts`)  | -1       |
+| `identifier`         | int32 code of (area, identifier) (`identifiers`)  | -1       |
 
 An index is int8, int16 or int32, the narrowest that holds it (a codelist of 40 codes takes
-one byte a row, an authority's code two, an identifier four).
+one byte a row, an authority's code two). The identifiers of tables read together are coded
+together (`outcomespec.loading.identifiers.share_codes`): equal codes, in any of them, are one
+identifier of one authority, and `texts` gives the identifier of each code.
 
 Evaluation reads a column through `Table.values`, in the encoding its kernels compute with:
 dates as datetime64[D] (NaT missing), text and identifiers as str ("" missing), the others
@@ -39,6 +42,8 @@ from outcomespec.loading.periods import row_periods
 
 MISSING_CODE = -1
 MISSING_BOOLEAN = -1
+RAW_MISSING = np.iinfo(np.int64).min
+"""A missing identifier among identifiers read as whole numbers, before they are coded."""
 MISSING_DAY = np.iinfo(np.int32).min
 """A missing date, in days since 1970-01-01: no date a file can write (years 1 to 9999)."""
 _NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an int64
@@ -141,13 +146,15 @@ class UnitCodes:
 
     `by_id` codes the identifier alone; `by_area` codes (area, identifier) (in a table with
     no area column, the area is empty), as identifiers such as CHILD are unique only within
-    one local authority. Both map dataset name → one code per row; `by_id` is empty when
-    every table declares an area column, as nothing relates them on the identifier alone.
+    one local authority: what the tables' identifier columns store. Both map dataset name →
+    one code per row; `by_id` is empty when every table declares an area column, as nothing
+    relates them on the identifier alone.
     """
 
     unit: str
     by_id: Mapping[str, npt.NDArray[np.int32]] = field(repr=False)
     n_ids: int
+    """How many identifiers `by_id` codes (0 when it is empty)."""
     by_area: Mapping[str, npt.NDArray[np.int32]] = field(repr=False)
     n_pairs: int
     area_order: Mapping[str, npt.NDArray[np.int32 | np.int64]] = field(repr=False)
@@ -206,8 +213,9 @@ class Table:
     code_tables: Mapping[str, tuple[str, ...]] = field(factory=dict, repr=False)
     """Code column → the code texts its integers index (the codelist's codes, in order)."""
     texts: Mapping[str, Any] = field(factory=dict, repr=False)
-    """Text or identifier column → the distinct texts its integers index (a pyarrow string
-    array, each text once)."""
+    """Text or identifier column → the distinct texts its integers index, each once: a
+    pyarrow string array, or an int64 array for identifiers all written as whole numbers
+    (each the number the text writes)."""
     shared: SharedCodes | None = field(default=None, repr=False)
     """Its identifiers' codes, shared with the tables loaded with it."""
     source: str = ""
@@ -269,8 +277,10 @@ class Table:
         kind = column.type.kind if column is not None else None
         if kind is m.ValueKind.DATE:
             return dates_of(stored)
-        if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+        if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER) and name in self.texts:
             return texts_of(stored, self.texts[name])
+        if kind is m.ValueKind.IDENTIFIER:  # whole numbers, not coded yet
+            return np.where(stored == RAW_MISSING, "", stored.astype(np.str_))
         return stored
 
     def rows(self) -> Iterator[dict[str, Any]]:
