@@ -18,7 +18,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["PACKED_LIMIT", "dictionary_codes", "factorize", "factorize_objects", "first_rows",
-           "index_dtype", "sort_keys", "sorted_codes", "stable_order", "without_entries"]
+           "index_dtype", "sort_in_place", "sort_keys", "sorted_codes", "stable_order",
+           "without_entries"]
 
 Array = npt.NDArray[Any]
 IntArray = npt.NDArray[np.int64]
@@ -44,60 +45,61 @@ def dictionary_codes(values: Any, *, unique: bool = False) -> tuple[npt.NDArray[
     """Each value's index into one array of distinct values (a pyarrow array), -1 for null.
 
     `values` is a pyarrow array or chunked array, dictionary-encoded already (as pyarrow's
-    CSV reader gives a column it is asked to encode: one dictionary per block, unified here)
-    or not (encoded here). A dictionary that came with the data may repeat a value or hold
-    a null: it is encoded again unless `unique` says it was made by pyarrow from the data.
+    CSV reader gives a column it is asked to encode: one dictionary per block) or not
+    (encoded here). The blocks' dictionaries are encoded together, and each block's indices
+    looked up into one array, a block at a time, so that a national column is never held
+    twice. A dictionary that came with the data may repeat a value or hold a null: `unique`
+    says it was made by pyarrow from the data, and cannot.
 
     >>> indices, distinct = dictionary_codes(pa.array(["b", None, "a", "b"]))
     >>> indices.tolist(), distinct.to_pylist()
     ([0, -1, 1, 0], ['b', 'a'])
     """
     chunked = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
-    if pa.types.is_dictionary(chunked.type):
-        if chunked.num_chunks > 1:
-            chunked = chunked.unify_dictionaries()
-        if not unique and chunked.num_chunks and not _distinct(chunked.chunk(0).dictionary):
-            chunked = chunked.cast(chunked.type.value_type)
-    if not pa.types.is_dictionary(chunked.type):
-        chunked = pc.dictionary_encode(chunked)  # chunks share one dictionary
-    if not chunked.num_chunks:
-        return np.zeros(0, dtype=np.int32), pa.array([], type=chunked.type.value_type)
-    dictionary = chunked.chunk(0).dictionary
-    parts = [_indices(chunk.indices) for chunk in chunked.chunks]
-    indices = parts[0] if len(parts) == 1 else np.concatenate(parts)
-    return indices, dictionary
+    shared = not pa.types.is_dictionary(chunked.type)
+    if shared:
+        chunked = pc.dictionary_encode(chunked)  # its blocks share one dictionary
+    out = np.empty(len(chunked), dtype=np.int32)
+    chunks = [chunk for chunk in chunked.chunks if len(chunk)]
+    if not chunks:
+        return out, pa.array([], type=chunked.type.value_type)
+    if shared or (len(chunks) == 1 and unique):
+        distinct, lookups = chunks[0].dictionary, [None] * len(chunks)
+    else:  # every block's dictionary, encoded together
+        dictionaries = [chunk.dictionary for chunk in chunks]
+        codes, distinct = dictionary_codes(pa.concat_arrays(dictionaries))
+        ends = np.cumsum([len(d) for d in dictionaries])
+        lookups = [np.append(part, np.int32(-1)) for part in np.split(codes, ends[:-1])]
+    row = 0
+    for chunk, lookup in zip(chunks, lookups, strict=True):
+        indices = chunk.indices
+        if indices.null_count:
+            indices = indices.fill_null(-1)
+        block = np.asarray(indices.to_numpy(zero_copy_only=False))
+        out[row:row + len(block)] = block if lookup is None else lookup[block]
+        row += len(block)
+    return out, distinct
 
 
 def without_entries(indices: npt.NDArray[Any], distinct: Any, drop: npt.NDArray[np.bool_]
-                    ) -> tuple[npt.NDArray[np.int32], Any]:
-    """The indices and distinct values with the entries `drop` marks taken out: rows that
-    pointed to one point nowhere (-1), the others to the same value in the shorter array.
+                    ) -> tuple[npt.NDArray[np.signedinteger[Any]], Any]:
+    """The indices (in the narrowest type that holds them) and distinct values with the
+    entries `drop` marks taken out: rows that pointed to one point nowhere (-1), the others
+    to the same value in the shorter array.
 
     >>> indices, distinct = without_entries(np.array([0, 1, 2, -1]), pa.array(["a", "", "b"]),
     ...                                     np.array([False, True, False]))
-    >>> indices.tolist(), distinct.to_pylist()
-    ([0, -1, 1, -1], ['a', 'b'])
+    >>> indices.tolist(), distinct.to_pylist(), indices.dtype
+    ([0, -1, 1, -1], ['a', 'b'], dtype('int8'))
     """
-    if not drop.any():
-        return np.asarray(indices, dtype=np.int32), distinct
     kept = ~drop
-    renumbered = np.cumsum(kept, dtype=np.int32) - 1
+    kind = index_dtype(int(kept.sum()))
+    if not drop.any():
+        return indices.astype(kind, copy=False), distinct
+    renumbered = np.cumsum(kept, dtype=np.int64) - 1
     renumbered[drop] = -1
-    lookup = np.append(renumbered, np.int32(-1))  # index -1 stays -1
+    lookup = np.append(renumbered, -1).astype(kind)  # index -1 stays -1
     return lookup[indices], distinct.filter(pa.array(kept))
-
-
-def _distinct(dictionary: Any) -> bool:
-    """Whether a dictionary holds each value once, and no null."""
-    return bool(dictionary.null_count == 0
-                and pc.count_distinct(dictionary).as_py() == len(dictionary))
-
-
-def _indices(indices: Any) -> npt.NDArray[np.int32]:
-    """One chunk's indices as int32, -1 where null (a copy: the Arrow buffers can go)."""
-    if indices.null_count:
-        indices = indices.fill_null(-1)
-    return np.array(indices.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def factorize_objects(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.intp]]:
@@ -158,6 +160,43 @@ def sort_keys(keys: IntArray) -> tuple[IntArray, IntArray]:
         return order, packed
     order = np.argsort(keys, kind="stable").astype(np.int64)
     return order, keys[order]
+
+
+def sort_in_place(keys: IntArray) -> npt.NDArray[np.signedinteger[Any]]:
+    """`stable_order(keys)` (int32 when the rows fit), sorting `keys` themselves: for the
+    largest sorts of a load (every row of every table of a unit), where a copy of the keys,
+    or an int64 row number beside each, would be hundreds of megabytes more.
+
+    >>> keys = np.array([3, 1, 3, -2])
+    >>> sort_in_place(keys).tolist(), keys.tolist()
+    ([3, 1, 0, 2], [-2, 1, 3, 3])
+    """
+    n = len(keys)
+    kind = np.int32 if n < 1 << 31 else np.int64
+    if n == 0:
+        return np.zeros(0, dtype=kind)
+    low = int(keys.min())
+    bits = max(n - 1, 1).bit_length()
+    if int(keys.max()) - low >= PACKED_LIMIT >> bits:
+        order = np.argsort(keys, kind="stable")
+        keys[:] = keys[order]
+        return order.astype(kind)
+    keys -= np.int64(low)
+    keys <<= bits
+    for start in range(0, n, _ROWS):  # the row numbers, a block at a time
+        keys[start:start + _ROWS] |= np.arange(start, min(start + _ROWS, n), dtype=np.int64)
+    keys.sort()
+    order = np.empty(n, dtype=kind)
+    mask = np.int64((1 << bits) - 1)
+    for start in range(0, n, _ROWS):
+        order[start:start + _ROWS] = keys[start:start + _ROWS] & mask
+    keys >>= bits
+    keys += np.int64(low)
+    return order
+
+
+_ROWS = 1 << 20
+"""Rows handled at a time where a whole-column temporary would be large."""
 
 
 def factorize(keys: IntArray) -> tuple[IntArray, int]:

@@ -37,9 +37,9 @@ from outcomespec.loading.tables import (
     MISSING_BOOLEAN,
     MISSING_CODE,
     MISSING_DAY,
-    RAW_MISSING,
     Table,
     dtype_for,
+    raw_missing,
 )
 from outcomespec.loading.values import (
     EMPTY,
@@ -67,6 +67,8 @@ SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003
 `pc.utf8_trim` is given, so that texts are stripped exactly as each value is."""
 
 _WHOLE = re.compile(r"-?[0-9]+")
+_INT32 = np.iinfo(np.int32)
+_INT64_MIN = np.iinfo(np.int64).min
 Problems = dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]]
 _LOWEST_DAY, _HIGHEST_DAY = -(2**31) + 1, 2**31 - 1
 
@@ -154,16 +156,22 @@ class ColumnConverter:
             return None
         padded = pc.or_(pc.and_(pc.starts_with(texts, "0"), pc.greater(pc.binary_length(texts), 1)),
                         pc.starts_with(texts, "-0"))
-        if pc.any(padded).as_py() or pc.any(pc.equal(numbers, RAW_MISSING)).as_py():
-            return None
+        if pc.any(padded).as_py() or pc.any(pc.equal(numbers, _INT64_MIN)).as_py():
+            return None  # the one number that stands for a missing one
         return numbers
 
     def _convert_numbered(self, column: m.Column, numbers: Any) -> ConvertedColumn:
-        """Identifiers read as whole numbers (nulls for empty cells), kept as the numbers
-        (`RAW_MISSING` where missing) for `identifiers.share_codes` to code."""
-        values = np.asarray(pc.fill_null(numbers, RAW_MISSING).to_numpy(zero_copy_only=False),
-                            dtype=np.int64)
-        empty = np.flatnonzero(values == RAW_MISSING)
+        """Identifiers read as whole numbers (nulls for empty cells), kept as the numbers for
+        `identifiers.share_codes` to code: int32 when they fit (four bytes a row while a
+        national file is read), with the smallest number of the type for a missing one."""
+        bounds = pc.min_max(numbers)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        fits = low is None or (_INT32.min < low and high <= _INT32.max)
+        kind = np.int32 if fits else np.int64
+        values = np.asarray(pc.fill_null(numbers.cast(pa.int32() if fits else pa.int64()),
+                                         np.iinfo(kind).min).to_numpy(zero_copy_only=False),
+                            dtype=kind)
+        empty = np.flatnonzero(raw_missing(values))
         problems: Problems = {}
         if len(empty) and not column.optional:
             problems["D109"] = (empty, self._empty(column))
@@ -200,69 +208,68 @@ class ColumnConverter:
             if not pc.all(pc.equal(stripped, distinct)).as_py():
                 remap, distinct = coding.dictionary_codes(stripped)
                 indices = np.append(remap, np.int32(-1))[indices]
-        entries = len(distinct)
-        gone = _hits(distinct, "")
-        hits = {symbol: _hits(distinct, symbol) for symbol in self.symbols}
+        empty = np.append(_hits(distinct, ""), True)  # the last entry: a null
+        hits = {symbol: np.append(_hits(distinct, symbol), False) for symbol in self.symbols}
+        gone = empty.copy()
         for found in hits.values():
             gone |= found
-        missing = {EMPTY: 0}
+        counts = _counts(indices, np.flatnonzero(gone), len(gone))
+        missing = {EMPTY: sum(counts[i] for i in np.flatnonzero(empty).tolist())}
         problems: Problems = {}
         markers = None
-        if gone.any() or (entries and int(indices.min()) < 0) or (not entries and len(indices)):
-            counts = np.bincount(indices + 1, minlength=entries + 1)  # slot 0: nulls
-            empty = np.concatenate([[True], _hits(distinct, "")])
-            missing[EMPTY] = int(counts[empty].sum())
-            marks = np.zeros(entries + 1, dtype=np.int8)
-            for symbol, found in hits.items():
-                count = int(counts[1:][found].sum())
-                if count:
-                    missing[f'symbol "{symbol}"'] = count
-                    marks[1:][found] = marker_of(symbol)
-            if marks.any():
-                markers = marks[indices + 1]
-            if missing[EMPTY] and not column.optional:
-                problems["D109"] = (np.flatnonzero(empty[indices + 1]), self._empty(column))
-            indices, distinct = coding.without_entries(indices, distinct, gone)
-        values = indices.astype(dtype_for(column.type, len(distinct)), copy=False)
-        return ConvertedColumn(values, missing, problems, markers, distinct)
+        marks = np.zeros(len(gone), dtype=np.int8)
+        for symbol, found in hits.items():
+            count = sum(counts[i] for i in np.flatnonzero(found).tolist())
+            if count:
+                missing[f'symbol "{symbol}"'] = count
+                marks[found] = marker_of(symbol)
+        if marks.any():
+            markers = marks[indices]
+        if missing[EMPTY] and not column.optional:
+            problems["D109"] = (np.flatnonzero(empty[indices]), self._empty(column))
+        indices, distinct = coding.without_entries(indices, distinct, gone[:-1])
+        return ConvertedColumn(indices, missing, problems, markers, distinct)
 
     def _spread(self, column: m.Column, outcomes: Sequence[Any],
                 indices: npt.NDArray[np.int32]) -> ConvertedColumn:
         """The rows' values from what each distinct value was read as (`outcomes`, in the
-        order `indices` point into; -1 is a null, read as empty)."""
-        entries = [MISSING_EMPTY, *outcomes]
-        slots = indices + np.int32(1)
-        counts = np.bincount(slots, minlength=len(entries))
+        order `indices` point into; -1, the last entry, is a null, read as empty). Only the
+        rows' values and the rows to report are made the size of the column."""
+        entries = [*outcomes, MISSING_EMPTY]
         codelist = self.codelists.get(column.type.codelist or "")
         stored = _stored(column, [None if isinstance(o, Missing | Bad) else o for o in entries],
                          len(codelist.codes) if codelist is not None else 0)
+        unread = [i for i, o in enumerate(entries) if isinstance(o, Missing | Bad)]
+        counts = _counts(indices, np.asarray(unread, dtype=np.intp), len(entries))
         missing: dict[str, int] = {}
         by_code: dict[str, list[int]] = {}
         marks = np.zeros(len(entries), dtype=np.int8)
-        for index, outcome in enumerate(entries):
-            if isinstance(outcome, Missing) and counts[index]:
-                missing[outcome.rule] = missing.get(outcome.rule, 0) + int(counts[index])
+        for index in unread:
+            outcome, count = entries[index], counts[index]
+            if not count:
+                continue
+            rule = outcome.rule if isinstance(outcome, Missing) else RULES[outcome.code]
+            missing[rule] = missing.get(rule, 0) + count
+            if isinstance(outcome, Missing):
                 marks[index] = outcome.marker
-            elif isinstance(outcome, Bad) and counts[index]:
-                rule = RULES[outcome.code]
-                missing[rule] = missing.get(rule, 0) + int(counts[index])
+            else:
                 by_code.setdefault(outcome.code, []).append(index)
         problems: Problems = {}
 
         def describe(row: int) -> Bad:
-            outcome = entries[slots[row]]
+            outcome = entries[indices[row]]
             assert isinstance(outcome, Bad)
             return outcome
 
         for code, found in by_code.items():
             flags = np.zeros(len(entries), dtype=np.bool_)
             flags[found] = True
-            problems[code] = (np.flatnonzero(flags[slots]), describe)
+            problems[code] = (np.flatnonzero(flags[indices]), describe)
         if missing.get(EMPTY) and not column.optional:
             flags = np.asarray([outcome is MISSING_EMPTY for outcome in entries], dtype=np.bool_)
-            problems["D109"] = (np.flatnonzero(flags[slots]), self._empty(column))
-        return ConvertedColumn(stored[slots], missing, problems,
-                               marks[slots] if marks.any() else None)
+            problems["D109"] = (np.flatnonzero(flags[indices]), self._empty(column))
+        return ConvertedColumn(stored[indices], missing, problems,
+                               marks[indices] if marks.any() else None)
 
     def _convert_objects(self, column: m.Column, values: npt.NDArray[Any]) -> ConvertedColumn:
         """Python objects (mixed types, None for missing), each distinct one read once."""
@@ -291,13 +298,14 @@ class ColumnConverter:
             out: npt.NDArray[Any] = np.where(empty | bad, MISSING_DAY, days).astype(np.int32)
             code = "D102"
         elif kind is m.ValueKind.NUMBER and dtype in "iuf":
-            out = values.astype(np.float64)
+            out = values.astype(np.float64, copy=False)
             empty = np.isnan(out)
             bad = np.isinf(out)
             if column.type.integer:
                 with np.errstate(invalid="ignore"):
                     bad |= ~empty & ((out != np.floor(out)) | (np.abs(out) > EXACT_INTEGER))
-            out[bad] = np.nan
+            if bad.any():  # never written into the array given
+                out = np.where(bad, np.nan, out)
             code = "D105"
         elif kind is m.ValueKind.BOOLEAN and dtype in "biuf":
             number = values.astype(np.float64)
@@ -334,6 +342,19 @@ class ColumnConverter:
                   "`optional`; read as missing",
                   "fill in the value, or declare the column `optional` if it may be missing")
         return lambda row: bad
+
+
+def _counts(indices: npt.NDArray[np.int32], wanted: npt.NDArray[np.intp], entries: int
+            ) -> dict[int, int]:
+    """How many rows point to each of the `wanted` entries of `entries` (the last, -1, being
+    a null): a pass over the column for each when they are few, as they nearly always are
+    (the empty value, a symbol), else one count of them all."""
+    if len(wanted) <= 8:
+        return {int(w): int(np.count_nonzero(indices == (w if w < entries - 1 else -1)))
+                for w in wanted.tolist()}
+    values, counts = np.unique(indices, return_counts=True)
+    found = dict(zip((v % entries for v in values.tolist()), counts.tolist(), strict=True))
+    return {int(w): found.get(int(w), 0) for w in wanted.tolist()}
 
 
 def _hits(distinct: Any, text: str) -> npt.NDArray[np.bool_]:

@@ -24,7 +24,7 @@ import pyarrow as pa
 from attrs import evolve
 
 from outcomespec.loading import coding
-from outcomespec.loading.tables import RAW_MISSING, AreaCodes, SharedCodes, Table, UnitCodes
+from outcomespec.loading.tables import AreaCodes, SharedCodes, Table, UnitCodes, raw_missing
 
 __all__ = ["area_codes", "areas_of", "codes_for", "share_codes"]
 
@@ -142,10 +142,10 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes
                and column in table.columns]
     ids, present, identifiers = _identifiers([(table.columns[column], table.texts.get(column))
                                               for _, table, column in sources])
-    low = min((int(i[p].min()) for i, p in zip(ids, present, strict=True) if p.any()),
-              default=0)
-    span = max((int(i[p].max()) for i, p in zip(ids, present, strict=True) if p.any()),
-               default=0) - low + 1
+    low = min((int(np.min(i, where=p, initial=np.iinfo(i.dtype).max)) for i, p in
+               zip(ids, present, strict=True) if p.any()), default=0)
+    span = max((int(np.max(i, where=p, initial=np.iinfo(i.dtype).min)) for i, p in
+                zip(ids, present, strict=True) if p.any()), default=0) - low + 1
     sizes = [len(i) for i in ids]
     ends = np.cumsum(sizes, dtype=np.int64)
     keys = np.empty(int(ends[-1]) if sizes else 0, dtype=np.int64)
@@ -155,25 +155,35 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes
         part += i
         part -= low
         part[~p] = -1
-    order, ordered = coding.sort_keys(keys)
-    missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
-    starts = np.empty(len(ordered) - missing, dtype=np.bool_)
+    del ids, present
+    order = coding.sort_in_place(keys)  # keys now in order
+    missing = int(np.searchsorted(keys, 0))  # -1 sorts first
+    starts = np.empty(len(keys) - missing, dtype=np.bool_)
     starts[:1] = True
-    np.not_equal(ordered[missing + 1:], ordered[missing:-1], out=starts[1:])
-    texts = identifiers(ordered[missing:][starts] % span + low)  # of each pair, in order
-    codes, n_pairs = coding.sorted_codes(order[missing:], ordered[missing:], len(keys))
+    np.not_equal(keys[missing + 1:], keys[missing:-1], out=starts[1:])
+    pairs = keys[missing:][starts]  # of each pair, in order: its identifier
+    del keys
+    pairs %= span
+    pairs += low
+    texts = identifiers(pairs)
+    n_pairs = len(texts)
     rows = order[missing:]  # the rows with a code, in code order
-    table_of = np.searchsorted(ends, rows, side="right")
-    by_table = rows[np.argsort(table_of.astype(np.uint16), kind="stable")]  # still in code order
-    counts = np.cumsum(np.bincount(table_of, minlength=len(sources)))
+    codes = np.full(len(order), -1, dtype=np.int32)
+    ranks = np.cumsum(starts, dtype=np.int32)
+    del starts
+    ranks -= 1
+    codes[rows] = ranks
+    del ranks
     stored, by_area, area_order = {}, {}, {}
-    for position, ((name, table, _), part) in enumerate(
-            zip(sources, np.split(codes, ends[:-1]), strict=True)):
-        by_area[name] = part.astype(np.int32)
+    for (name, table, _), end in zip(sources, ends, strict=True):
+        start = int(end) - table.n_rows
+        by_area[name] = codes[start:end]
         stored[name] = (by_area[name], texts)
-        start = int(counts[position - 1]) if position else 0
-        mine = by_table[start:counts[position]] - (ends[position] - table.n_rows)
-        area_order[name] = mine.astype(np.int32 if table.n_rows < 1 << 31 else np.int64)
+        inside = rows >= start
+        inside &= rows < end
+        mine = rows[inside]
+        mine -= np.asarray(start, dtype=mine.dtype)
+        area_order[name] = mine
     by_id, n_ids = {}, 0  # every relation and key check is within an area: not needed
     if any(table.dataset.area is None for _, table, _ in sources):
         id_codes, n_ids = coding.factorize(_numbers_of(texts))
@@ -189,18 +199,18 @@ def _identifiers(columns: list[tuple[npt.NDArray[Any], Any]]
     become the identifiers they stand for: whole numbers are themselves, texts are coded
     by their distinct texts, taken all together.
 
-    A column comes as the reader left it (whole numbers, `RAW_MISSING` where missing, no
+    A column comes as the reader left it (whole numbers, `raw_missing` where missing, no
     texts) or coded (indices into its texts, -1 missing)."""
     numeric = all(texts is None or pa.types.is_integer(texts.type) for _, texts in columns)
     if numeric:
         ids, present = [], []
         for stored, texts in columns:
             if texts is None:
-                ids.append(stored.astype(np.int64, copy=False))
-                present.append(stored != RAW_MISSING)
+                ids.append(stored)
+                present.append(~raw_missing(stored))
             else:
                 ids.append(np.append(texts.to_numpy(zero_copy_only=False).astype(np.int64),
-                                     RAW_MISSING)[stored])
+                                     np.int64(0))[stored])
                 present.append(stored >= 0)
         return ids, present, lambda numbers: pa.array(numbers, type=pa.int64())
     parts = [_as_texts(stored, texts) for stored, texts in columns]
@@ -227,6 +237,6 @@ def _numbers_of(texts: Any) -> npt.NDArray[np.int64]:
 def _as_texts(stored: npt.NDArray[Any], texts: Any) -> tuple[npt.NDArray[Any], Any]:
     """A column's identifiers as indices into distinct texts (whole numbers written out)."""
     if texts is None:
-        return coding.dictionary_codes(pa.array(np.where(stored == RAW_MISSING, None, stored)
+        return coding.dictionary_codes(pa.array(np.where(raw_missing(stored), None, stored)
                                                 .tolist(), type=pa.int64()).cast(pa.string()))
     return stored, texts.cast(pa.string())

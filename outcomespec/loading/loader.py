@@ -40,10 +40,11 @@ national files of some 650,000 rows.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -168,14 +169,18 @@ def load_table(
                    "(see `codelists_of`)")
             raise ValueError(msg)
     shown = name if name is not None else default_name(source)
-    with _gc_paused():
+    with _loading():
         raw = read_source(source, shown, dataset)
         if isinstance(raw, Diagnostic):
             return LoadResult(None, (raw,), LoadReport(shown, 0, 0))
         loader = _Loader(dataset, codelists, shown, raw, area)
         table = loader.read()
-        return loader.finish(None if table is None else share_codes({dataset.name: table})[
+        del raw
+        result = loader.finish(None if table is None else share_codes({dataset.name: table})[
             dataset.name])
+    if loader.n >= LARGE:
+        release_memory()
+    return result
 
 
 def load_directory(
@@ -198,7 +203,7 @@ def load_directory(
         raise NotADirectoryError(msg)
     root = directory.resolve()
     results: dict[str, LoadResult] = {}
-    loaders: dict[str, tuple[_Loader, Table | None]] = {}
+    files: dict[str, tuple[m.Dataset, Path, str]] = {}
     for dataset in datasets:
         short = dataset.name.rsplit(".", 1)[-1]
         found = [directory / name for name in file_names(dataset)
@@ -225,21 +230,46 @@ def load_directory(
                     help="copy the file into the directory instead of linking to it")
         if problem is not None:
             results[dataset.name] = LoadResult(None, (problem,), LoadReport(shown, 0, 0))
-            continue
-        with _gc_paused():
-            raw = read_source(real, shown, dataset)
+        else:
+            files[dataset.name] = (dataset, real, shown)
+
+    def read(dataset: m.Dataset, path: Path, shown: str
+             ) -> tuple[_Loader, Table | None] | LoadResult:
+        raw = read_source(path, shown, dataset)
         if isinstance(raw, Diagnostic):
-            results[dataset.name] = LoadResult(None, (raw,), LoadReport(shown, 0, 0))
-            continue
+            return LoadResult(None, (raw,), LoadReport(shown, 0, 0))
         loader = _Loader(dataset, codelists, shown, raw,
                          area if dataset.area is not None else None)
-        with _gc_paused():
-            loaders[dataset.name] = (loader, loader.read())
-    shared = share_codes({name: table for name, (_, table) in loaders.items()
-                          if table is not None})
-    for name, (loader, _) in loaders.items():
-        results[name] = loader.finish(shared.get(name))
+        read = loader, loader.read()
+        if loader.n >= LARGE:
+            release_memory()
+        return read
+
+    largest_first = sorted(files, key=lambda name: -_size(files[name][1]))
+    loaders: dict[str, tuple[_Loader, Table | None]] = {}
+    with _loading():
+        for name in largest_first:
+            found = read(*files[name])
+            if isinstance(found, LoadResult):
+                results[name] = found
+            else:
+                loaders[name] = found
+        shared = share_codes({name: table for name, (_, table) in loaders.items()
+                              if table is not None})
+        for name, (loader, _) in loaders.items():
+            results[name] = loader.finish(shared.get(name))
+    if any(loader.n >= LARGE for loader, _ in loaders.values()):
+        release_memory()
     return {d.name: results[d.name] for d in datasets if d.name in results}
+
+
+def _size(path: Path) -> int:
+    """A file's size in bytes (0 when it cannot be asked): the largest is read first, while
+    little else is held in memory."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def file_names(dataset: m.Dataset) -> tuple[str, ...]:
@@ -253,18 +283,38 @@ def file_names(dataset: m.Dataset) -> tuple[str, ...]:
     return tuple(f"{short}{suffix}" for suffix in SUFFIXES)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small strings are made.
+LARGE = 100_000
+"""Rows from which a table is large enough for its temporaries to be worth handing back."""
 
-    Loading allocates no reference cycles, and the collector's passes over the growing heap
-    otherwise take longer than the parsing itself.
+
+def release_memory() -> None:
+    """Hand back to the system the memory freed while reading: pyarrow's allocator keeps
+    what it frees for reuse, and C's allocator keeps freed pages in its heap, so the
+    temporaries of a national file would stay in the process's memory after loading."""
+    pa.default_memory_pool().release_unused()
+    with suppress(OSError, AttributeError):  # C's allocator (NumPy's, and pyarrow's while
+        ctypes.CDLL(None).malloc_trim(0)     # loading): glibc only
+
+
+@contextmanager
+def _loading() -> Iterator[None]:
+    """While a load runs: the cyclic garbage collector paused, and pyarrow allocating from
+    C's allocator (as NumPy does).
+
+    Why: loading allocates no reference cycles, and the collector's passes over a growing
+    heap can take longer than the reading itself. pyarrow's own allocator keeps what a
+    thread frees for that thread to reuse, so the blocks of one national file read on
+    several threads would stay in the process after loading; from C's allocator, what is
+    freed is reused by the next file and handed back at the end (`release_memory`).
     """
     enabled = gc.isenabled()
+    pool = pa.default_memory_pool()
     gc.disable()
+    pa.set_memory_pool(pa.system_memory_pool())
     try:
         yield
     finally:
+        pa.set_memory_pool(pool)
         if enabled:
             gc.enable()
 
@@ -315,7 +365,7 @@ class _Loader:
             reread = None
             if column.name in positions:
                 position = positions[column.name]
-                values = raw.columns[position]
+                values = raw.take(position)
                 if raw.reread is not None:
                     reread = partial(raw.reread, position)
             elif column.name == self.dataset.area and self.area is not None:
@@ -333,6 +383,9 @@ class _Loader:
                     self.missing.append((column.name, ABSENT, self.n))
                 continue
             converted = in_range(column, self.converter.convert(column, values, reread))
+            del values
+            if self.n >= LARGE:  # what the column was read as, handed back before the next
+                release_memory()
             columns[column.name] = converted.values
             if converted.texts is not None:
                 texts[column.name] = converted.texts
@@ -384,8 +437,9 @@ class _Loader:
         if table is not None:
             found, keyed = duplicate_keys(table, self._lines, self.report.absent_columns)
             self.diagnostics.extend(found)
+            unkeyed = ~keyed & ~self.unread
             self.diagnostics.extend(repeated_rows(
-                table, np.flatnonzero(~keyed & ~self.unread), self._lines))
+                table, None if unkeyed.all() else np.flatnonzero(unkeyed), self._lines))
         return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), self.report)
 
     def _lines(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:

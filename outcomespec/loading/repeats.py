@@ -92,27 +92,40 @@ def duplicate_keys(table: Table, lines: Lines, absent: tuple[str, ...] = ()
     return found, valid
 
 
-def repeated_rows(table: Table, rows: npt.NDArray[np.intp], lines: Lines) -> list[Diagnostic]:
-    """Rows among `rows` equal in every declared column to an earlier one (D121).
+def repeated_rows(table: Table, rows: npt.NDArray[np.intp] | None, lines: Lines
+                  ) -> list[Diagnostic]:
+    """Rows among `rows` (None: every row) equal in every declared column to an earlier one
+    (D121).
 
     Why: a table with no key, such as a published table of counts, gives no other sign
     that a row was pasted twice, and every sum over it would count the row twice. Each row
-    is hashed once over all its columns; only rows whose hash recurs are compared exactly,
-    so a national file costs one pass per column and one sort of the hashes.
+    is hashed once over all its columns, a block of rows at a time, to 32 bits; only rows
+    whose hash recurs are compared exactly, so a national file costs one pass per column, one
+    sort of the hashes and four bytes a row.
     """
-    if len(rows) < 2:
+    n = table.n_rows if rows is None else len(rows)
+    if n < 2:
         return []
     columns = [table.columns[c.name] for c in table.dataset.columns]
-    every = len(rows) == table.n_rows  # a table with no key: no copy of its columns
-    hashes = np.zeros(len(rows), dtype=np.uint64)
-    for values in columns:
-        hashes = hashes * np.uint64(0x100000001B3) ^ value_hashes(
-            values if every else values[rows])
+    hashes = np.empty(n, dtype=np.uint32)
+    for start in range(0, n, _BLOCK):
+        stop = min(start + _BLOCK, n)
+        block = np.zeros(stop - start, dtype=np.uint64)
+        for values in columns:
+            block *= np.uint64(0x100000001B3)
+            block ^= value_hashes(values[start:stop] if rows is None
+                                  else values[rows[start:stop]])
+        hashes[start:stop] = (block >> np.uint64(32)) ^ (block & np.uint64(0xFFFFFFFF))
     ordered = np.sort(hashes)
-    recurring = ordered[1:][ordered[1:] == ordered[:-1]]
+    recurring = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
     if not len(recurring):
         return []
-    candidates = rows[np.isin(hashes, recurring)]
+    recurs = np.zeros(n, dtype=np.bool_)
+    for start in range(0, n, _BLOCK):
+        part = hashes[start:start + _BLOCK]
+        found = np.minimum(np.searchsorted(recurring, part), len(recurring) - 1)
+        recurs[start:start + _BLOCK] = recurring[found] == part
+    candidates = np.flatnonzero(recurs) if rows is None else rows[recurs]
     combined = np.zeros(len(candidates), dtype=np.int64)
     for values in columns:
         ids = group_ids(values[candidates])
@@ -134,6 +147,10 @@ def repeated_rows(table: Table, rows: npt.NDArray[np.intp], lines: Lines) -> lis
             "D121", f"… and {len(repeats) - CAP} more rows that repeat an earlier row "
             f"(lines {rest[0]} to {rest[-1]})", None, path=table.source, line=int(rest[0])))
     return found
+
+
+_BLOCK = 1 << 20
+"""Rows hashed at a time."""
 
 
 def group_ids(values: npt.NDArray[np.generic]) -> npt.NDArray[np.int64]:

@@ -85,9 +85,9 @@ class RawColumns:
     """A source as columns of raw values, before conversion."""
 
     header: tuple[str, ...]
-    columns: tuple[Any, ...]
+    columns: list[Any]
     """Each column's values: a pyarrow (chunked) array, a NumPy array, or None for a column
-    of a CSV file that no declared column reads (it was not read)."""
+    of a CSV file that no declared column reads (it was not read). `take` hands one over."""
     lines: npt.NDArray[np.int64] | None
     """The line of each row in the file; None: row i is on line i + 2 (in-memory tables
     are numbered as if written to CSV)."""
@@ -96,6 +96,12 @@ class RawColumns:
     diagnostics: tuple[Diagnostic, ...]
     reread: Callable[[int], Any] | None = None
     """For a CSV file: column j read again as text, row for row."""
+
+    def take(self, j: int) -> Any:
+        """Column j, no longer held here: a national file's columns are let go one by one
+        as they are converted, so that they are never all held beside what they become."""
+        values, self.columns[j] = self.columns[j], None
+        return values
 
 
 def arrow_type(column: m.Column, dataset: m.Dataset) -> Any:
@@ -204,12 +210,12 @@ def _from_arrays(header: list[str], arrays: list[Any], shown: str) -> RawColumns
         return Diagnostic.of("D108", f"the columns of `{shown}` are not all one-dimensional "
                              f"and of one length (lengths {lengths})", None, path=shown)
     n = lengths[0] if lengths else 0
-    return RawColumns(tuple(h.strip() for h in header), tuple(arrays), None, n, (), ())
+    return RawColumns(tuple(h.strip() for h in header), list(arrays), None, n, (), ())
 
 
 def _from_arrow(table: Any, shown: str) -> RawColumns:
     header = tuple(str(name).strip() for name in table.column_names)
-    return RawColumns(header, tuple(table.columns), None, table.num_rows, (), ())
+    return RawColumns(header, list(table.columns), None, table.num_rows, (), ())
 
 
 # ------------------------------------------------------------------ files
@@ -365,8 +371,8 @@ class _CsvFile:
                 self.types[self.keys[j]] = arrow_type(column, self.dataset)
         read = self._typed_read()
         if read is None:  # nothing after the header
-            empty = tuple(pa.chunked_array([], type=self.types[k]) if k in self.types else None
-                          for k in self.keys)
+            empty = [pa.chunked_array([], type=self.types[k]) if k in self.types else None
+                     for k in self.keys]
             return RawColumns(tuple(names), empty, None, 0, (), (), self._reread)
         if isinstance(read, Diagnostic):
             return read
@@ -386,7 +392,8 @@ class _CsvFile:
             self.kept = pa.array(~blank)
             table = table.filter(self.kept)
             lines = (np.arange(2, len(blank) + 2) if lines is None else lines)[~blank]
-        columns = tuple(table.column(k) if k in self.types else None for k in self.keys)
+        columns = [table.column(k) if k in self.types else None for k in self.keys]
+        del table
         excluded = []
         if int(blank.sum()) + blank_wrong:
             excluded.append((EMPTY_ROW, int(blank.sum()) + blank_wrong))

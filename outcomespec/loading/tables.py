@@ -42,8 +42,14 @@ from outcomespec.loading.periods import row_periods
 
 MISSING_CODE = -1
 MISSING_BOOLEAN = -1
-RAW_MISSING = np.iinfo(np.int64).min
-"""A missing identifier among identifiers read as whole numbers, before they are coded."""
+def raw_missing(numbers: npt.NDArray[np.signedinteger[Any]]) -> npt.NDArray[np.bool_]:
+    """Where identifiers read as whole numbers, before they are coded, are missing: the
+    smallest number of their type (int32, or int64 for numbers that need it) stands for it.
+
+    >>> raw_missing(np.array([7, -2147483648], dtype=np.int32)).tolist()
+    [False, True]
+    """
+    return np.asarray(numbers == np.iinfo(numbers.dtype).min)
 MISSING_DAY = np.iinfo(np.int32).min
 """A missing date, in days since 1970-01-01: no date a file can write (years 1 to 9999)."""
 _NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an int64
@@ -280,7 +286,7 @@ class Table:
         if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER) and name in self.texts:
             return texts_of(stored, self.texts[name])
         if kind is m.ValueKind.IDENTIFIER:  # whole numbers, not coded yet
-            return np.where(stored == RAW_MISSING, "", stored.astype(np.str_))
+            return np.where(raw_missing(stored), "", stored.astype(np.str_))
         return stored
 
     def rows(self) -> Iterator[dict[str, Any]]:
