@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 __all__ = ["PACKED_LIMIT", "dictionary_codes", "factorize", "factorize_objects", "first_rows",
-           "index_dtype", "sort_in_place", "sort_keys", "sorted_codes", "stable_order",
+           "index_dtype", "sort_in_place", "sort_keys", "stable_order",
            "without_entries"]
 
 Array = npt.NDArray[Any]
@@ -63,8 +63,9 @@ def dictionary_codes(values: Any, *, unique: bool = False) -> tuple[npt.NDArray[
     chunks = [chunk for chunk in chunked.chunks if len(chunk)]
     if not chunks:
         return out, pa.array([], type=chunked.type.value_type)
+    lookups: list[npt.NDArray[np.int32] | None] = [None] * len(chunks)
     if shared or (len(chunks) == 1 and unique):
-        distinct, lookups = chunks[0].dictionary, [None] * len(chunks)
+        distinct = chunks[0].dictionary
     else:  # every block's dictionary, encoded together
         dictionaries = [chunk.dictionary for chunk in chunks]
         codes, distinct = dictionary_codes(pa.concat_arrays(dictionaries))
@@ -216,17 +217,13 @@ def factorize(keys: IntArray) -> tuple[IntArray, int]:
         present[offsets] = True
         rank = np.cumsum(present, dtype=np.int64) - 1
         return rank[offsets], int(rank[-1]) + 1
-    return sorted_codes(*sort_keys(keys))
+    return _sorted_codes(*sort_keys(keys))
 
 
-def sorted_codes(order: IntArray, ordered: IntArray, rows: int | None = None
-                 ) -> tuple[IntArray, int]:
-    """`factorize` of keys already sorted (`sort_keys`), overwriting `ordered`. With `rows`,
-    `order` holds only some of that many rows; the others get -1."""
+def _sorted_codes(order: IntArray, ordered: IntArray) -> tuple[IntArray, int]:
+    """`factorize` of keys already sorted (`sort_keys`), overwriting `ordered`."""
     n = len(order)
-    codes = np.full(n if rows is None else rows, -1, dtype=np.int64)
-    if n == 0:
-        return codes, 0
+    codes = np.empty(n, dtype=np.int64)
     starts = np.empty(n, dtype=np.bool_)
     starts[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])

@@ -168,9 +168,9 @@ class ColumnConverter:
         low, high = bounds["min"].as_py(), bounds["max"].as_py()
         fits = low is None or (_INT32.min < low and high <= _INT32.max)
         kind = np.int32 if fits else np.int64
-        values = np.asarray(pc.fill_null(numbers.cast(pa.int32() if fits else pa.int64()),
-                                         np.iinfo(kind).min).to_numpy(zero_copy_only=False),
-                            dtype=kind)
+        values: npt.NDArray[np.signedinteger[Any]] = np.asarray(
+            pc.fill_null(numbers.cast(pa.int32() if fits else pa.int64()),
+                         np.iinfo(kind).min).to_numpy(zero_copy_only=False), dtype=kind)
         empty = np.flatnonzero(raw_missing(values))
         problems: Problems = {}
         if len(empty) and not column.optional:

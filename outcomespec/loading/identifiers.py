@@ -237,6 +237,6 @@ def _numbers_of(texts: Any) -> npt.NDArray[np.int64]:
 def _as_texts(stored: npt.NDArray[Any], texts: Any) -> tuple[npt.NDArray[Any], Any]:
     """A column's identifiers as indices into distinct texts (whole numbers written out)."""
     if texts is None:
-        return coding.dictionary_codes(pa.array(np.where(raw_missing(stored), None, stored)
-                                                .tolist(), type=pa.int64()).cast(pa.string()))
+        return coding.dictionary_codes(pa.array(stored, mask=raw_missing(stored),
+                                                type=pa.int64()).cast(pa.string()))
     return stored, texts.cast(pa.string())

@@ -56,7 +56,12 @@ from attrs import evolve, frozen
 
 from outcomespec import model as m
 from outcomespec.language.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
-from outcomespec.loading.conversion import ColumnConverter, all_missing, in_range
+from outcomespec.loading.conversion import (
+    ColumnConverter,
+    ConvertedColumn,
+    all_missing,
+    in_range,
+)
 from outcomespec.loading.identifiers import share_codes
 from outcomespec.loading.periods import row_periods
 from outcomespec.loading.repeats import duplicate_keys, repeated_rows
@@ -249,11 +254,11 @@ def load_directory(
     loaders: dict[str, tuple[_Loader, Table | None]] = {}
     with _loading():
         for name in largest_first:
-            found = read(*files[name])
-            if isinstance(found, LoadResult):
-                results[name] = found
+            outcome = read(*files[name])
+            if isinstance(outcome, LoadResult):
+                results[name] = outcome
             else:
-                loaders[name] = found
+                loaders[name] = outcome
         shared = share_codes({name: table for name, (_, table) in loaders.items()
                               if table is not None})
         for name, (loader, _) in loaders.items():
@@ -382,21 +387,12 @@ class _Loader:
                 if self.n:
                     self.missing.append((column.name, ABSENT, self.n))
                 continue
-            converted = in_range(column, self.converter.convert(column, values, reread))
-            del values
-            if self.n >= LARGE:  # what the column was read as, handed back before the next
-                release_memory()
+            converted = self._convert(column, values, reread)
             columns[column.name] = converted.values
             if converted.texts is not None:
                 texts[column.name] = converted.texts
             if converted.markers is not None:
                 markers[column.name] = converted.markers
-            self.missing.extend((column.name, rule, count)
-                                for rule, count in converted.missing.items() if count)
-            for code, (rows, describe) in converted.problems.items():
-                self._report_rows(code, column.name, rows, describe)
-                if code in RULES:
-                    self.unread[rows] = True
         usable = not duplicated and not any(d.code == "D101" for d in self.diagnostics)
         self.report = LoadReport(self.shown, raw.rows_read, self.n if usable else 0,
                                  tuple(self.missing), raw.excluded, ignored, tuple(absent),
@@ -410,6 +406,22 @@ class _Loader:
         table = Table(self.dataset, columns, codes, texts, markers=markers, source=self.shown,
                       lines=self.lines, periods=None)
         return evolve(table, periods=self._periods(table))
+
+    def _convert(self, column: m.Column, values: Any, reread: Callable[[], Any] | None
+                 ) -> ConvertedColumn:
+        """One column converted, its range checked and its problems reported; what it was
+        read as is let go (and, for a large table, handed back) before the next."""
+        converted = in_range(column, self.converter.convert(column, values, reread))
+        del values
+        if self.n >= LARGE:
+            release_memory()
+        self.missing.extend((column.name, rule, count)
+                            for rule, count in converted.missing.items() if count)
+        for code, (rows, describe) in converted.problems.items():
+            self._report_rows(code, column.name, rows, describe)
+            if code in RULES:
+                self.unread[rows] = True
+        return converted
 
     def _periods(self, table: Table) -> npt.NDArray[np.int64] | None:
         """The period of each row, each value that is not a year of the column's kind

@@ -123,8 +123,8 @@ def repeated_rows(table: Table, rows: npt.NDArray[np.intp] | None, lines: Lines
     recurs = np.zeros(n, dtype=np.bool_)
     for start in range(0, n, _BLOCK):
         part = hashes[start:start + _BLOCK]
-        found = np.minimum(np.searchsorted(recurring, part), len(recurring) - 1)
-        recurs[start:start + _BLOCK] = recurring[found] == part
+        nearest = np.minimum(np.searchsorted(recurring, part), len(recurring) - 1)
+        recurs[start:start + _BLOCK] = recurring[nearest] == part
     candidates = np.flatnonzero(recurs) if rows is None else rows[recurs]
     combined = np.zeros(len(candidates), dtype=np.int64)
     for values in columns:
