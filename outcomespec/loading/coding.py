@@ -178,10 +178,13 @@ def sort_in_place(keys: IntArray) -> npt.NDArray[np.signedinteger[Any]]:
         return np.zeros(0, dtype=kind)
     low = int(keys.min())
     bits = max(n - 1, 1).bit_length()
-    if int(keys.max()) - low >= PACKED_LIMIT >> bits:
-        order = np.argsort(keys, kind="stable")
+    if int(keys.max()) - low < 1 << 16 or int(keys.max()) - low >= PACKED_LIMIT >> bits:
+        digits = (keys - np.int64(low)).astype(np.uint16) if int(keys.max()) - low < 1 << 16 \
+            else keys  # a radix sort, in time linear in the rows; else the general sort
+        order = np.argsort(digits, kind="stable").astype(kind)
+        del digits
         keys[:] = keys[order]
-        return order.astype(kind)
+        return order
     keys -= np.int64(low)
     keys <<= bits
     for start in range(0, n, _ROWS):  # the row numbers, a block at a time

@@ -288,7 +288,7 @@ def file_names(dataset: m.Dataset) -> tuple[str, ...]:
     return tuple(f"{short}{suffix}" for suffix in SUFFIXES)
 
 
-LARGE = 100_000
+LARGE = 500_000
 """Rows from which a table is large enough for its temporaries to be worth handing back."""
 
 
