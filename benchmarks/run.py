@@ -233,6 +233,18 @@ def _table(report: dict[str, Any]) -> str:
                      f"{report['total_ratio_to_outcomespec'][engine]:19.2f} "
                      f"{memory['loading']:12,.0f} {memory['loaded_data']:10,.0f} "
                      f"{memory['evaluation']:12,.0f}  {agrees}")
+    ours = report["seconds"]["outcomespec"]
+    memory = report["peak_memory_mb"]["outcomespec"]
+    lines.append("")
+    for engine in ("duckdb", "polars", "pandas"):
+        if engine in report["seconds"]:
+            theirs = report["seconds"][engine]
+            loaded = report["peak_memory_mb"][engine]["loaded_data"]
+            lines.append(f"outcomespec ÷ {engine}: total {ours['total'] / theirs['total']:.2f}, "
+                         f"load {ours['load'] / theirs['load']:.2f}, loaded memory "
+                         f"{memory['loaded_data'] / loaded:.2f}")
+    lines.append(f"outcomespec's loading peak ÷ what stays loaded: "
+                 f"{memory['loading'] / memory['loaded_data']:.2f}")
     reference = report.get("reference_interpreter")
     if isinstance(reference, dict):
         lines.append(
@@ -243,6 +255,19 @@ def _table(report: dict[str, Any]) -> str:
             f"{reference['rows'] / reference['plan_s']:,.0f} rows/s); same totals: "
             f"{'yes' if not reference['mismatched'] else reference['mismatched']}")
     return "\n".join(lines)
+
+
+def _pooled(before: dict[str, Any] | None, found: dict[str, Any]) -> dict[str, Any]:
+    """One engine's results over the rounds so far: every timed run kept, the memory of
+    each round listed (its median is reported), the published table of the last."""
+    if before is None:
+        return {**found, **{key: [found[key]] for key in _MEMORY}}
+    return {**found, **{step: before[step] + found[step] for step in ("load", "evaluate",
+                                                                      "publish")},
+            **{key: [*before[key], found[key]] for key in _MEMORY}}
+
+
+_MEMORY = ("load_peak_mb", "loaded_mb", "evaluate_peak_mb", "process_peak_mb")
 
 
 def _seconds(result: dict[str, Any]) -> dict[str, float]:
@@ -264,6 +289,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--load-runs", type=int, default=1,
                         help="timed loads after the warm-up load (default 1; 0: time the "
                         "first load, for large scales)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every engine this many times, in turn (default 1): on a "
+                        "busy machine, medians over rounds compare engines fairly")
     parser.add_argument("--engines", default=",".join(ENGINES),
                         help="comma-separated, from " + ", ".join(ENGINES))
     parser.add_argument("--data", type=Path, help="use this year directory of CSV files")
@@ -294,16 +322,20 @@ def main(argv: list[str] | None = None) -> int:
     common = ["--data", str(directory), "--runs", str(args.runs)]
     results: dict[str, dict[str, Any]] = {}
     skipped: dict[str, str] = {}
-    for engine in args.engines.split(","):
-        if importlib.util.find_spec(LIBRARY[engine]) is None:
-            skipped[engine] = f"{LIBRARY[engine]} is not installed"
-            continue
-        print(f"running {engine} …", flush=True)
-        found = _spawn(["--worker", engine, *common, "--load-runs", str(args.load_runs)])
-        if isinstance(found, str):
-            skipped[engine] = found
-        else:
-            results[engine] = found
+    engines = [e for e in args.engines.split(",") if importlib.util.find_spec(LIBRARY[e])]
+    skipped |= {e: f"{LIBRARY[e]} is not installed" for e in args.engines.split(",")
+                if e not in engines}
+    for turn in range(args.rounds):  # each round in another order: a machine's load drifts
+        for engine in engines[turn % len(engines):] + engines[:turn % len(engines)]:
+            if engine in skipped:
+                continue
+            print(f"running {engine} (round {turn + 1} of {args.rounds}) …", flush=True)
+            found = _spawn(["--worker", engine, *common, "--load-runs", str(args.load_runs)])
+            if isinstance(found, str):
+                skipped[engine] = found
+                results.pop(engine, None)
+            else:
+                results[engine] = _pooled(results.get(engine), found)
     if "outcomespec" not in results:
         print(f"outcomespec did not run: {skipped.get('outcomespec')}", file=sys.stderr)
         return 2
@@ -324,9 +356,10 @@ def main(argv: list[str] | None = None) -> int:
                                  for e, s in seconds.items()},
         "total_ratio_to_outcomespec": {e: s["total"] / base["total"] for e, s in seconds.items()},
         "rows_per_second": {e: total / s["evaluate"] for e, s in seconds.items()},
-        "peak_memory_mb": {e: {"evaluation": r["evaluate_peak_mb"],
-                               "loading": r["load_peak_mb"], "loaded_data": r["loaded_mb"],
-                               "process_peak": r["process_peak_mb"]}
+        "peak_memory_mb": {e: {"evaluation": statistics.median(r["evaluate_peak_mb"]),
+                               "loading": statistics.median(r["load_peak_mb"]),
+                               "loaded_data": statistics.median(r["loaded_mb"]),
+                               "process_peak": statistics.median(r["process_peak_mb"])}
                            for e, r in results.items()},
         "runs": {e: {step: r[step] for step in ("load", "evaluate", "publish")}
                  for e, r in results.items()},
@@ -341,7 +374,8 @@ def main(argv: list[str] | None = None) -> int:
         "data": {"scale": args.scale, "pupils": args.pupils, "period": PERIOD, "seed": SEED,
                  "directory": str(directory), "rows": rows, "total_rows": total,
                  "csv_mb": round(csv_mb, 1)},
-        "settings": {"runs": args.runs, "load_runs": args.load_runs, "warm_up_runs": 1,
+        "settings": {"runs": args.runs, "load_runs": args.load_runs, "rounds": args.rounds,
+                     "warm_up_runs": 1,
                      "memory": "growth of VmHWM over VmRSS before the step, MB"},
         "machine": {**started, "load_average_after": [round(x, 2) for x in os.getloadavg()]},
     }
