@@ -259,11 +259,16 @@ def load_directory(
                 results[name] = outcome
             else:
                 loaders[name] = outcome
+        large = any(loader.n >= LARGE for loader, _ in loaders.values())
+        if large:  # what reading the smaller files left, before the codes are sorted
+            release_memory()
         shared = share_codes({name: table for name, (_, table) in loaders.items()
                               if table is not None})
+        if large:  # the sorts of the codes, handed back before the checks
+            release_memory()
         for name, (loader, _) in loaders.items():
             results[name] = loader.finish(shared.get(name))
-    if any(loader.n >= LARGE for loader, _ in loaders.values()):
+    if large:
         release_memory()
     return {d.name: results[d.name] for d in datasets if d.name in results}
 
@@ -452,6 +457,8 @@ class _Loader:
             unkeyed = ~keyed & ~self.unread
             self.diagnostics.extend(repeated_rows(
                 table, None if unkeyed.all() else np.flatnonzero(unkeyed), self._lines))
+            if self.n >= LARGE:
+                release_memory()
         return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), self.report)
 
     def _lines(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
