@@ -126,8 +126,8 @@ def _merged_report(found: Sequence[Mapping[str, Any]], source: str) -> LoadRepor
     first = found[0] if found else {"ignored": (), "absent": (), "filled": ()}
     return LoadReport(source, sum(r["rows_read"] for r in found),
                       sum(r["rows_kept"] for r in found),
-                      tuple((c, r, n) for (c, r), n in sorted(missing.items())),
-                      tuple(sorted(excluded.items())), tuple(first["ignored"]),
+                      tuple((c, r, n) for (c, r), n in missing.items()),
+                      tuple(excluded.items()), tuple(first["ignored"]),
                       tuple(first["absent"]), tuple(tuple(f) for f in first["filled"]))
 
 

@@ -71,8 +71,10 @@ def session() -> SparkSession:
     if active is not None:
         return active
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    return (SparkSession.builder.appName("outcomespec")
+    made = (SparkSession.builder.appName("outcomespec")
             .config("spark.ui.showConsoleProgress", "false").getOrCreate())
+    made.sparkContext.setLogLevel("ERROR")
+    return made
 
 
 def read_directory(spark: SparkSession, frameworks: Sequence[Framework], directory: Path
