@@ -72,11 +72,11 @@ def combine_sent(job: Job, rows: pa.Table) -> Sent:
     for kind, text in zip(kinds.tolist(), texts.tolist(), strict=True):
         if kind == Kind.DIAGNOSTIC:
             diagnostic = _diagnostic(json.loads(text), job.plan)
-            dataset = _dataset_of(diagnostic, job)
-            if dataset is None:
+            loaded = _dataset_of(diagnostic, job)
+            if loaded is None:
                 evaluated.append(diagnostic)
             else:
-                diagnostics.setdefault(dataset, []).append(diagnostic)
+                diagnostics.setdefault(loaded, []).append(diagnostic)
     loads: dict[str, LoadResult] = {}
     tallies: dict[str, AreaTally] = {}
     weights: dict[tuple[str, str], npt.NDArray[np.int64]] = {}
@@ -139,7 +139,9 @@ def _summary(dataset: m.Dataset, surveys: Sequence[Mapping[str, Any]]
     periods = None
     if dataset.period is not None and any(s["periods"] is not None for s in surveys):
         periods = sorted({p for s in surveys for p in s["periods"] or ()})
-    dates: dict[str, dict[int, int]] = {}
+    dates: dict[str, dict[int, int]] = {
+        c.name: {} for c in dataset.columns
+        if c.type.kind is m.ValueKind.DATE and periods is None}
     texts: dict[str, set[str]] = {}
     wide: set[str] = set()
     for found in surveys:
@@ -176,9 +178,9 @@ def _summary(dataset: m.Dataset, surveys: Sequence[Mapping[str, Any]]
     if not padded:
         padded["__rows"] = np.zeros(length, dtype=np.int8)
     table = Table(dataset, padded, source=dataset.name, periods=period_array)
-    tally = (tuple(sorted(areas)), [areas[t][0] for t in sorted(areas)],
-             [areas[t][1] for t in sorted(areas)])
-    return table, tally, weights
+    area_tally = (tuple(sorted(areas)), [areas[t][0] for t in sorted(areas)],
+                  [areas[t][1] for t in sorted(areas)])
+    return table, area_tally, weights
 
 
 def _padded(values: Any, length: int, column: m.Column | None) -> Any:

@@ -28,8 +28,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 from attrs import evolve, frozen
-from pyspark.sql import Column, DataFrame, SparkSession
-from pyspark.sql import functions as F
+from pyspark.sql import Column, DataFrame, SparkSession, functions
 
 from outcomespec import model as m
 from outcomespec.api import DataSource, Framework, Run
@@ -113,13 +112,14 @@ def run_spark(frameworks: Sequence[Framework], data: str | Path | Mapping[str, D
         raise SparkDataError(msg)
     requested = None if period is None else parse_period(period)
     source = str(data) if isinstance(data, str | Path) else None
-    if requested is None:
-        holdings = [h for fw in frameworks
-                    for h in _Driver(fw, frames, None, keep_going).coverage.holdings]
-        requested = choose_period(holdings, None, source).period
+    surveyed = None
+    if requested is None:  # a first pass to find the latest period the data hold
+        surveyed = choose_period([h for fw in frameworks for h in _Driver(
+            fw, frames, None, keep_going).coverage.holdings], None, source)
+        requested = surveyed.period
     drivers = [_Driver(fw, frames, requested, keep_going) for fw in frameworks]
-    choice = choose_period([h for d in drivers for h in d.coverage.holdings], requested,
-                           source)
+    choice = surveyed or choose_period([h for d in drivers for h in d.coverage.holdings],
+                                       requested, source)
     evaluated = [driver.evaluate(choice) for driver in drivers]
     results = results_of([(evaluation, driver.framework.model)
                           for driver, (evaluation, _) in zip(drivers, evaluated, strict=True)])
@@ -281,9 +281,10 @@ def _stack(job: Job, frames: Mapping[str, DataFrame]) -> DataFrame:
     for index, dataset in enumerate(job.datasets):
         frame = frames[dataset.name]
         parts.append(frame.select(
-            F.lit(index).cast("tinyint").alias(TAG), _key(job.frame, dataset, frame).alias(KEY),
-            F.monotonically_increasing_id().alias(ORDER),
-            *(F.col(f"`{name}`").alias(column_name(index, name))
+            functions.lit(index).cast("tinyint").alias(TAG),
+            _key(job.frame, dataset, frame).alias(KEY),
+            functions.monotonically_increasing_id().alias(ORDER),
+            *(functions.col(f"`{name}`").alias(column_name(index, name))
               for name in job.columns[index])))
     return reduce(lambda a, b: a.unionByName(b, allowMissingColumns=True), parts)
 
@@ -292,17 +293,17 @@ def _key(frame: AreaFrame, dataset: m.Dataset, data: DataFrame) -> Column:
     """Each row's partition key: the place of its authority in the frame, -1 for a row in
     none (no area column, a code naming no authority of the period)."""
     if dataset.area is None or dataset.area not in data.columns:
-        return F.lit(-1)
-    column = F.col(f"`{dataset.area}`")
+        return functions.lit(-1)
+    column = functions.col(f"`{dataset.area}`")
     pairs = []
     for (value,) in data.select(column).distinct().collect():
         if value is None:
             continue
         position = frame.position(area_text(value) or None)
-        pairs += [F.lit(value), F.lit(-1 if position is None else position)]
+        pairs += [functions.lit(value), functions.lit(-1 if position is None else position)]
     if not pairs:
-        return F.lit(-1)
-    return F.coalesce(F.create_map(*pairs)[column], F.lit(-1)).cast("int")
+        return functions.lit(-1)
+    return functions.coalesce(functions.create_map(*pairs)[column], functions.lit(-1)).cast("int")
 
 
 def _with_ignored(result: LoadResult, data: DataFrame, dataset: m.Dataset) -> LoadResult:
