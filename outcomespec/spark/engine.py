@@ -37,6 +37,7 @@ from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.datachecks import absent_columns, skipping, unmatched_texts
 from outcomespec.evaluation.evaluator import Evaluation, Skipped
 from outcomespec.evaluation.gazetteer import area_frame, check_areas
+from outcomespec.evaluation.planning import Plan
 from outcomespec.language.diagnostics import OutcomeSpecError, sort_diagnostics
 from outcomespec.loading.identifiers import area_text, share_codes
 from outcomespec.loading.loader import LoadResult, codelists_of, file_names, load_table
@@ -224,7 +225,8 @@ class _Driver:
             raise OutcomeSpecError(problems)
         skipped: list[Skipped] = []
         evaluated = []
-        for indicator_plan in skipping(plan, unusable).indicators:
+        for indicator_plan in skipping(plan, {**_across_authorities(plan),
+                                              **unusable}).indicators:
             missing = [d for d in indicator_plan.datasets if d not in self.tables]
             if indicator_plan.problem or missing:
                 verb = "were" if len(missing) > 1 else "was"
@@ -248,6 +250,22 @@ class _Driver:
                                 tuple(v for v in self.sent.violations
                                       if v.indicator.name in kept), diagnostics)
         return evaluation, (*problems, *evaluation.diagnostics)
+
+
+def _across_authorities(plan: Plan) -> dict[str, str]:
+    """Why each indicator relating rows on an identifier alone (one of the datasets has no
+    area column) is not evaluated: its rows may lie in different authorities' partitions."""
+    reasons = {}
+    for indicator_plan in plan.indicators:
+        for i in sorted(plan.reachable(plan.roots(indicator_plan))):
+            step = plan.steps[i]
+            if step.kernel == "key" and not step.params[3]:
+                reasons[indicator_plan.indicator.name] = (
+                    f"relates `{step.params[0]}` on its `{step.params[1]}` identifier alone, "
+                    "across local authorities, which the Spark engine evaluates apart: "
+                    "evaluate it in process")
+                break
+    return reasons
 
 
 def _partition_function(job: Job) -> Callable[[pa.Table], pa.Table]:
