@@ -44,6 +44,7 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
 EXTRAS = {"parquet": "pyarrow.parquet"}
+ENGINES = ("process", "spark")
 """The formats that need an optional package, and the module each needs."""
 
 
@@ -131,6 +132,10 @@ def _parser() -> argparse.ArgumentParser:
                           help="exit 0 even when data are missing for some indicators (they "
                                "are still reported); a table without any value still exits 1")
     evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
+    evaluate.add_argument("--engine", choices=ENGINES, default="process",
+                          help="process (default): here, in memory; spark: on Apache Spark, "
+                               "each local authority's rows on an executor (needs "
+                               "outcomespec[spark]; see the docs' Spark page)")
 
     plan = command("explain", "show the evaluation plan of a framework")
     plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
@@ -318,8 +323,9 @@ def _eval(args: argparse.Namespace) -> int:
         frameworks.append(framework)
     inputs = _eval_inputs(args, frameworks)
     try:
-        runs = run_all(frameworks, args.data, period, area=args.area,
-                       keep_going=args.keep_going)
+        runs = (_run_spark(frameworks, args, period) if args.engine == "spark"
+                else run_all(frameworks, args.data, period, area=args.area,
+                             keep_going=args.keep_going))
     except UnknownAreaError as error:
         (problem,) = error.diagnostics
         sys.stderr.write(f"outcomespec: error: --area: {problem.message}"
@@ -351,6 +357,15 @@ def _eval(args: argparse.Namespace) -> int:
     return status
 
 
+def _run_spark(frameworks: Sequence[Framework], args: argparse.Namespace, period: int | None
+               ) -> tuple[Run, ...]:
+    """`--engine spark`: the same run on Apache Spark (the active session's, or a local one)."""
+    spark = importlib.import_module("outcomespec.spark")
+    runs: tuple[Run, ...] = spark.run_spark(frameworks, args.data, period,
+                                            keep_going=args.keep_going)
+    return runs
+
+
 def _eval_usage(args: argparse.Namespace) -> str:
     """The output format, once `--data`, `--out` and the format are known to be usable
     (usage mistakes are found here, before anything is read)."""
@@ -366,6 +381,17 @@ def _eval_usage(args: argparse.Namespace) -> str:
     if chosen == "parquet" and args.out is None:
         msg = "parquet needs --out FILE"
         raise _UsageError(msg)
+    if args.engine == "spark":
+        if args.area is not None:
+            msg = ("--area is for a single authority's return, evaluated in process: leave out "
+                   "--engine spark")
+            raise _UsageError(msg)
+        try:
+            importlib.import_module("pyspark")
+        except ImportError as error:
+            msg = ("--engine spark needs pyspark, which is not installed: pip install "
+                   "'outcomespec[spark]'")
+            raise _UsageError(msg) from error
     if chosen in EXTRAS:
         try:
             importlib.import_module(EXTRAS[chosen])

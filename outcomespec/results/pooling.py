@@ -149,7 +149,12 @@ def _left_out(las: BoolArray, cells: Cells) -> IntArray:
 
 
 def _unit_cells(totals: IndicatorTotals, cells: Cells) -> Units:
-    """Each unit-level value once for its LA, once for its region and once for England."""
+    """Each unit-level value once for its LA, once for its region and once for England,
+    in order of area then value.
+
+    Why that order: sums of floating-point numbers depend on the order they are added in,
+    and a mean must not depend on the order the rows were read in (nor on how they were
+    partitioned, `outcomespec.spark`): the same values give the same mean to the last bit."""
     if totals.values is None or totals.value_areas is None:
         msg = f"a {totals.indicator.statistic.value} needs unit-level values and their areas"
         raise ValueError(msg)
@@ -157,6 +162,8 @@ def _unit_cells(totals: IndicatorTotals, cells: Cells) -> Units:
     areas = np.asarray(totals.value_areas, dtype=np.intp)
     keep = ~np.isnan(values)
     values, areas = values[keep], areas[keep]
+    order = np.lexsort((values, areas))
+    values, areas = values[order], areas[order]
     region = cells.region_of[areas]
     inside = region >= 0
     groups = np.concatenate([areas, cells.n_la + region[inside],
