@@ -53,6 +53,13 @@ from outcomespec.results.judgement import (
     neighbour_pairs,
     neighbour_units,
 )
+from outcomespec.results.limits import (
+    byars_limits,
+    group_median,
+    mean_limits,
+    rate_limits,
+    wilson_limits,
+)
 from outcomespec.results.pooling import (
     ENGLAND_CODE,
     WITHOUT_DENOMINATOR,
@@ -62,13 +69,6 @@ from outcomespec.results.pooling import (
     cells_of,
     pool_counts,
     sum_by,
-)
-from outcomespec.results.statistics import (
-    byars_limits,
-    group_median,
-    mean_limits,
-    rate_limits,
-    wilson_limits,
 )
 from outcomespec.results.suppression import round_counts
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results

@@ -20,7 +20,7 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.results.builder import COLUMNS, Results, build_results
 from outcomespec.results.judgement import Judgement
-from outcomespec.results.statistics import mean_limits
+from outcomespec.results.limits import mean_limits
 from tests.paths import TESTS
 
 GOLDEN = TESTS / "golden" / "results"
