@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import outcomespec.cli.commands as cli
-from outcomespec.cli import main
+from tests.cli.running import run_cli
 from tests.paths import REPO, TESTS
 
 DATASETS = REPO / "frameworks" / "datasets"
@@ -202,17 +202,6 @@ def assert_clean(code: int, out: str, err: str, *, json_format: bool = False) ->
     assert len(headers) == errors + warnings >= 1, out[-3000:]
     assert (code == 1) == (errors > 0), out[-2000:]
     return [re.search(r"\[(E\d{3})\]", line).group(1) for line in headers]  # type: ignore[union-attr]
-
-
-def run_cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """`outcomespec ARGS…` in this process; (exit code, stdout, stderr)."""
-    capsys.readouterr()
-    try:
-        code = main([str(arg) for arg in args])
-    except SystemExit as exit_:  # argparse's usage errors
-        code = exit_.code if isinstance(exit_.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def check(capsys: pytest.CaptureFixture[str], *files: Path, root: Path | None = None,
