@@ -7,10 +7,10 @@ the table is put together and judged (`builder`). The value and its limits are c
 the unrounded counts where the counts are published as they are (LAs), and from the
 *published* counts where these are rounded (DfE rounds England's and the regions' to the
 nearest 10): a value computed from the unrounded counts would give them back (with the rounded
-counts, often only one pair of whole numbers has that exact ratio). A mean's count cannot be taken out of it that way, so
-a rounded row's mean and its limits are published to one decimal place instead, as DfE
-publishes them; a median does not depend on the count. Every blank says why (the `note`
-column, `outcomespec.model.notes`).
+counts, often only one pair of whole numbers has that exact ratio). A mean's count cannot be
+taken out of it that way, so a rounded row's mean and its limits are published to one decimal
+place instead, as DfE publishes them; a median does not depend on the count. Every blank says
+why (the `note` column, `outcomespec.model.notes`).
 """
 
 from __future__ import annotations
