@@ -60,7 +60,7 @@ def test_beta_ends_of_the_support():
 
 
 @settings(deadline=None)
-@given(st.floats(0.05, 500.0), st.floats(0.0, 1000.0))
+@given(st.floats(0.05, 500.0), st.floats(0.0, 1000.0, allow_subnormal=False))
 def test_gamma_matches_scipy(a: float, x: float):
     """P(a, x) and Q(a, x) agree with scipy.special.gammainc and gammaincc to 1e-10."""
     special = pytest.importorskip("scipy.special")
@@ -70,9 +70,13 @@ def test_gamma_matches_scipy(a: float, x: float):
 
 
 @settings(deadline=None)
-@given(st.floats(0.05, 300.0), st.floats(0.05, 300.0), st.floats(0.0, 1.0))
+@given(st.floats(0.05, 300.0), st.floats(0.05, 300.0), st.floats(0.0, 1.0, allow_subnormal=False))
 def test_beta_matches_scipy(a: float, b: float, x: float):
-    """I_x(a, b) and 1 − I_x(a, b) agree with scipy.special.betainc and betaincc."""
+    """I_x(a, b) and 1 − I_x(a, b) agree with scipy.special.betainc and betaincc.
+
+    Subnormal x are left out: there SciPy is off by 15% (I_x(1/2, 2) at x = 5e-324 is
+    x^(1/2) / (B(1/2, 2) / 2) = 3.33e-162, SciPy says 2.89e-162), and no limit needs them.
+    """
     special = pytest.importorskip("scipy.special")
     ix, jx = _betainc(a, b, x)
     assert ix == pytest.approx(special.betainc(a, b, x), rel=1e-10, abs=1e-300)
