@@ -201,25 +201,25 @@ def _betacf(a: FloatArray, b: FloatArray, x: FloatArray) -> FloatArray:
     active = np.ones(a.shape, dtype=bool)
     for m in range(1, _MAX_SERIES):
         m2 = 2.0 * m
-        aa = m * (b - m) * x / ((qam + m2) * (a + m2))
-        d = 1.0 + aa * d
-        d = np.where(np.abs(d) < _FPMIN, _FPMIN, d)
-        c = 1.0 + aa / c
-        c = np.where(np.abs(c) < _FPMIN, _FPMIN, c)
-        d = 1.0 / d
-        even = d * c
-        aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2))
-        d = 1.0 + aa * d
-        d = np.where(np.abs(d) < _FPMIN, _FPMIN, d)
-        c = 1.0 + aa / c
-        c = np.where(np.abs(c) < _FPMIN, _FPMIN, c)
-        d = 1.0 / d
-        delta = d * c
+        c, d, even = _lentz_step(m * (b - m) * x / ((qam + m2) * (a + m2)), c, d)
+        c, d, delta = _lentz_step(-(a + m) * (qab + m) * x / ((a + m2) * (qap + m2)), c, d)
         h = np.where(active, h * even * delta, h)
         active &= np.abs(delta - 1.0) > 2.0 * _EPS
         if not active.any():
             break
     return h
+
+
+def _lentz_step(term: FloatArray, c: FloatArray, d: FloatArray
+                ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """One step of the modified Lentz method for a fraction whose partial denominators are 1:
+    the new C and D (kept away from 0) and the factor C·D the fraction is multiplied by."""
+    d = 1.0 + term * d
+    d = np.where(np.abs(d) < _FPMIN, _FPMIN, d)
+    c = 1.0 + term / c
+    c = np.where(np.abs(c) < _FPMIN, _FPMIN, c)
+    d = 1.0 / d
+    return c, d, d * c
 
 
 def betainc_pair(
