@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+import functools
 from pathlib import Path
 
 from tests.paths import TESTS
 
 
-def _tests() -> Iterator[tuple[Path, ast.FunctionDef | ast.AsyncFunctionDef]]:
-    """Every test function of tests/, in modules and in classes."""
-    for path in sorted(TESTS.rglob("test_*.py")):
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and \
-                    node.name.startswith("test"):
-                yield path, node
+@functools.cache
+def _tests() -> tuple[tuple[Path, ast.FunctionDef | ast.AsyncFunctionDef], ...]:
+    """Every test function of tests/, in modules and in classes (read once for both tests)."""
+    return tuple((path, node) for path in sorted(TESTS.rglob("test_*.py"))
+                 for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+                 and node.name.startswith("test"))
 
 
 def _summary(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str:
@@ -36,7 +36,7 @@ def test_the_style_check_sees_every_test_module() -> None:
     folders = {path.parent.name for path, _ in _tests()}
     assert {"alignment", "api", "checking", "cli", "evaluation", "language", "loading",
             "results", "synthetic", "tests"} <= folders
-    assert sum(1 for _ in _tests()) > 500
+    assert len(_tests()) > 500
 
 
 def test_a_test_without_a_docstring_is_found() -> None:
