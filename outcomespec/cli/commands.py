@@ -456,11 +456,10 @@ def _has_values(results: Results) -> bool:
 
 
 def _missing_data(runs: Sequence[Run]) -> list[str]:
-    """The indicators asked for whose data are missing (`framework.indicator`).
-
-    Today these are the indicators that could not be evaluated (a dataset they need was not
-    supplied, or held no rows for the period); when results carry a note for each blank,
-    values left blank for want of data belong here too.
+    """The indicators asked for whose data are missing (`framework.indicator`): those that
+    could not be evaluated, because a dataset they need was not supplied or held no rows for
+    the period. (A single value left blank, a published `x` say, is explained by its row's
+    note and does not make the indicator missing.)
     """
     return [f"{skipped.indicator.framework}.{skipped.indicator.id}"
             for run in runs for skipped in run.evaluation.skipped]

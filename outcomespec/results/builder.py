@@ -9,25 +9,21 @@
    many were left out;
 2. suppress small counts and whatever would give them away, over every table published
    together (`outcomespec.results.disclosure`);
-3. compute each value and its confidence limits: from the unrounded counts where the counts
-   are published as they are (LAs), from the *published* counts where these are rounded
-   (DfE rounds England's and the regions' to the nearest 10): a value computed from the
-   unrounded counts would give them back (with the rounded counts, often only one pair of
-   whole numbers has that exact ratio). A mean's count cannot be taken out of it that way,
-   so a rounded row's mean and its limits are published to one decimal place instead, as
-   DfE publishes them; a median does not depend on the count;
+3. compute each value and its confidence limits, from the counts as published (rounded
+   where the framework says), and say why each blank value is blank and when a value is
+   qualified (`outcomespec.results.figures`);
 4. judge each area against England, its region, its statistical neighbours, a target and
-   another population (`outcomespec.results.judgement`). Comparator values are the *published* ones:
-   a suppressed region or England is not compared with, and a suppressed neighbour is left
-   out of the neighbours' median, as from the DfE dashboard's median of published figures.
-   Pooled neighbours, like England and the regions, pool every LA's unrounded counts;
-5. say why each blank value is blank, and when a value is qualified (the `note` column,
-   `outcomespec.model.notes`). Indicators that could not be evaluated are published too, as rows
-   with blank values whose note says why.
+   another population (`outcomespec.results.judgement`). Comparator values are the
+   *published* ones: a suppressed region or England is not compared with, and a suppressed
+   neighbour is left out of the neighbours' median, as from the DfE dashboard's median of
+   published figures. Pooled neighbours, like England and the regions, pool every LA's
+   unrounded counts;
+5. put the rows together, England first, then the regions, then the LAs. Indicators that
+   could not be evaluated are published too, as rows with blank values whose note says why.
 
-`Results` holds the table column by column and writes it out. It is defined, with its columns
-and the layouts it is written in, by `outcomespec.results.table`, which this module imports and
-never the other way round; it is exported from here too, so callers need only this module.
+`Results` holds the table column by column and writes it out. It is defined, with its
+columns, by `outcomespec.results.table`, which this module imports and never the other way
+round; it is exported from here too, so callers need only this module.
 """
 
 from __future__ import annotations
@@ -37,13 +33,13 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from attrs import field, frozen
+from attrs import frozen
 
 from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.evaluation.evaluator import Evaluation, Skipped
-from outcomespec.model.notes import MARKER_NOTES, Marker, Note
-from outcomespec.results.disclosure import Protected, protect
+from outcomespec.results.disclosure import protect
+from outcomespec.results.figures import Figures, figures_of, value_of
 from outcomespec.results.judgement import (
     Judgement,
     JudgementArray,
@@ -53,36 +49,15 @@ from outcomespec.results.judgement import (
     neighbour_pairs,
     neighbour_units,
 )
-from outcomespec.results.pooling import (
-    ENGLAND_CODE,
-    WITHOUT_DENOMINATOR,
-    Cells,
-    Counts,
-    Units,
-    cells_of,
-    pool_counts,
-    sum_by,
-)
-from outcomespec.results.statistics import (
-    byars_limits,
-    group_median,
-    mean_limits,
-    rate_limits,
-    wilson_limits,
-)
-from outcomespec.results.suppression import round_counts
+from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "Part", "Results", "build_results",
            "build_results_together", "results_of"]
 
 FloatArray = npt.NDArray[np.float64]
-BoolArray = npt.NDArray[np.bool_]
-TextArray = npt.NDArray[np.object_]
 
 _COLUMN_LEVELS: Final = {0.95: ("lower_95", "upper_95"), 0.998: ("lower_99_8", "upper_99_8")}
-_MEAN_PLACES: Final = 1
-"""Decimal places of a mean whose count is published rounded (as DfE publishes means)."""
 
 
 @frozen
@@ -95,159 +70,7 @@ class Part:
     framework: m.Framework | None = None
 
 
-# ------------------------------------------------------------------ values
-
-
-def _value(ind: m.Indicator, num: FloatArray, den: FloatArray, units: Units | None
-           ) -> FloatArray:
-    """The indicator's value for each cell (or group) from its counts or unit values."""
-    match ind.statistic:
-        case m.Statistic.PROPORTION | m.Statistic.RATE | m.Statistic.RATIO:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.where(den > 0, num / den * ind.unit.multiplier, np.nan)
-        case m.Statistic.COUNT:
-            return num.copy()
-        case m.Statistic.MEAN | m.Statistic.MEDIAN:
-            assert units is not None
-            values, groups, n = units
-            if ind.statistic is m.Statistic.MEDIAN:
-                return group_median(values, groups, n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                return np.bincount(groups, weights=values, minlength=n) / num
-
-
-def _limits(ind: m.Indicator, level: float, num: FloatArray, den: FloatArray,
-            units: Units | None) -> tuple[FloatArray, FloatArray]:
-    """Confidence limits of each cell's value at one level, by the indicator's method."""
-    match ind.confidence:
-        case m.ConfidenceMethod.WILSON:
-            lower, upper = wilson_limits(num, den, level)
-            return lower * ind.unit.multiplier, upper * ind.unit.multiplier
-        case m.ConfidenceMethod.BYARS if ind.statistic is m.Statistic.COUNT:
-            return byars_limits(num, level)
-        case m.ConfidenceMethod.BYARS:
-            return rate_limits(num, den, ind.unit.multiplier, level)
-        case m.ConfidenceMethod.STUDENT_T if units and ind.statistic is m.Statistic.MEAN:
-            values, groups, n = units
-            total = np.bincount(groups, weights=values, minlength=n)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                mean = total / num
-                squares = np.bincount(groups, weights=(values - mean[groups]) ** 2, minlength=n)
-                sd = np.sqrt(squares / (num - 1))
-            return mean_limits(total, num, sd, level)
-        case _:
-            nothing = np.full(num.shape, np.nan)
-            return nothing, nothing.copy()
-
-
-@frozen
-class _Table:
-    """One indicator (one breakdown) over all cells, as published: counts (rounded where the
-    framework says), value, limits, suppression and notes. `counts` keeps the unrounded
-    counts for pooling neighbours."""
-
-    counts: Counts
-    num: FloatArray
-    den: FloatArray
-    value: FloatArray
-    limits: dict[float, tuple[FloatArray, FloatArray]]
-    suppressed: BoolArray
-    note: TextArray = field(eq=False)
-
-    @property
-    def totals(self) -> IndicatorTotals:
-        """What evaluation handed over for this table."""
-        return self.counts.totals
-
-
-def _publish(counts: Counts, protected: Protected, cells: Cells,
-             rounding: tuple[tuple[str, ...], int] | None) -> _Table:
-    """Round, compute, withhold and explain one table (see the module's docstring, 3 and 5)."""
-    ind = counts.totals.indicator
-    rounded = (np.isin(cells.types, rounding[0]) if rounding is not None
-               else np.zeros(cells.n, dtype=bool))
-
-    def printed(raw: FloatArray) -> FloatArray:
-        return np.where(rounded, round_counts(raw, rounding[1]), raw) if rounding else raw
-
-    num, den = printed(counts.num), printed(counts.den)
-    by_counts = ind.statistic not in (m.Statistic.MEAN, m.Statistic.MEDIAN)
-    basis = (num, den) if by_counts else (counts.num, counts.den)
-    value = _value(ind, *basis, counts.units)
-    limits = {level: _limits(ind, level, *basis, counts.units) for level in ind.levels}
-    if ind.statistic is m.Statistic.MEAN:
-        value = np.where(rounded, np.round(value, _MEAN_PLACES), value)
-        limits = {level: (np.where(rounded, np.round(lower, _MEAN_PLACES), lower),
-                          np.where(rounded, np.round(upper, _MEAN_PLACES), upper))
-                  for level, (lower, upper) in limits.items()}
-    suppressed = protected.suppressed
-    blank = suppressed | counts.exceeds
-
-    def withheld(values: FloatArray) -> FloatArray:
-        return np.where(blank, np.nan, values)
-
-    return _Table(counts, np.where(suppressed, np.nan, num), np.where(suppressed, np.nan, den),
-                  withheld(value), {level: (withheld(lower), withheld(upper))
-                                    for level, (lower, upper) in limits.items()},
-                  suppressed, _notes(counts, protected, withheld(value), cells))
-
-
-def _notes(counts: Counts, protected: Protected, value: FloatArray, cells: Cells
-           ) -> TextArray:
-    """Why each cell's value is blank, or how it is qualified; "" for a plain value.
-
-    In order: withheld by suppression; a count not known (the source's marker: `c` before
-    `u`, `k`, `x`, `z`, an empty cell); a numerator above its denominator; nothing to divide
-    by; a pooled value that leaves LAs out (`incomplete`, still a value). A blank left with
-    no reason would be a defect, so any other blank says `not_available`.
-    """
-    ind = counts.totals.indicator
-    notes = np.full(cells.n, "", dtype=object)
-    n_la = cells.n_la
-    num_markers, den_markers = counts.markers
-    strongest = np.maximum(num_markers, den_markers)
-    for i in np.flatnonzero(strongest).tolist():
-        which = [name for name, markers in (("numerator", num_markers),
-                                             ("denominator", den_markers)) if markers[i]]
-        notes[i] = MARKER_NOTES[Marker(int(strongest[i]))].text(" and ".join(which))
-    notes[:n_la][counts.exceeds[:n_la] & (notes[:n_la] == "")] = \
-        Note.NUMERATOR_EXCEEDS_DENOMINATOR.value
-    empty = (counts.num <= 0) if ind.statistic in (m.Statistic.MEAN, m.Statistic.MEDIAN) \
-        else (counts.den == 0) if ind.statistic not in WITHOUT_DENOMINATOR \
-        else np.zeros(cells.n, dtype=bool)
-    notes[empty & (notes == "")] = Note.ZERO_DENOMINATOR.value
-    for i in np.flatnonzero((counts.unknown_left_out + counts.exceeding_left_out > 0)
-                            & (notes == "")).tolist():
-        notes[i] = Note.INCOMPLETE.text(_left_out_text(int(counts.unknown_left_out[i]),
-                                                       int(counts.exceeding_left_out[i])))
-    notes[np.isnan(value) & (notes == "")] = Note.NOT_AVAILABLE.value
-    notes[protected.suppressed] = Note.SUPPRESSED_SECONDARY.value
-    notes[protected.primary] = Note.SUPPRESSED.value
-    return notes
-
-
-def _left_out_text(unknown: int, exceeding: int) -> str:
-    """How many LAs a pooled value leaves out, and why.
-
-    >>> _left_out_text(3, 0), _left_out_text(1, 1)
-    ("3 authorities' counts not known", "1 authority's counts not known; 1 authority's \
-numerator larger than its denominator")
-    """
-    def authorities(n: int) -> str:
-        return f"{n} authorit{'y' if n == 1 else 'ies'}'{'s' if n == 1 else ''}"
-
-    parts = [f"{authorities(unknown)} counts not known"] if unknown else []
-    if exceeding:
-        parts.append(f"{authorities(exceeding)} numerator{'' if exceeding == 1 else 's'} "
-                     f"larger than {'its' if exceeding == 1 else 'their'} "
-                     f"denominator{'' if exceeding == 1 else 's'}")
-    return "; ".join(parts)
-
-
-# ------------------------------------------------------------------ comparisons
-
-
-def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
+def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame,
                       cells: Cells) -> FloatArray:
     """Each LA's neighbours' value: their median, or the value of their pooled counts."""
     out = np.full(cells.n, np.nan)
@@ -267,11 +90,11 @@ def _neighbour_values(table: _Table, comparator: m.Comparator, frame: AreaFrame,
         pooled, owners = neighbour_units(values[la], groups[la], matrix)
         units = (pooled, owners, cells.n_la)
         num = np.bincount(owners, minlength=cells.n_la).astype(np.float64)
-    out[:cells.n_la] = _value(table.totals.indicator, num, den, units)
+    out[:cells.n_la] = value_of(table.totals.indicator, num, den, units)
     return out
 
 
-def _comparisons(table: _Table, frame: AreaFrame, cells: Cells,
+def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
                  england_values: dict[tuple[str, str], float]) -> dict[str, JudgementArray]:
     """The five judgement columns of one table, in cell order."""
     ind = table.totals.indicator
@@ -305,9 +128,6 @@ def _comparisons(table: _Table, frame: AreaFrame, cells: Cells,
                         suppressed=table.suppressed) for name, values in comparators.items()}
 
 
-# ------------------------------------------------------------------ the table
-
-
 def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: int, *,
                   framework: m.Framework | None = None, skipped: Sequence[Skipped] = ()
                   ) -> Results:
@@ -327,6 +147,7 @@ def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: i
     ...     (), m.SubsetProof.PROVEN)
     >>> frame = AreaFrame(("805", "890", "201"), ("Hartlepool", "Blackpool", "City of London"),
     ...                   [-1, -1, -1])
+    >>> from outcomespec.model.notes import Marker
     >>> totals = IndicatorTotals(ind, [31, 41, float("nan")], [332, 531, 9],
     ...                          numerator_markers=[0, 0, Marker.SUPPRESSED])  # a published `c`
     >>> for row in build_results([totals], frame, 2025).rows():
@@ -354,7 +175,7 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
     counted = [[pool_counts(t, cells) for t in part.totals] for part in parts]
     flat = [c for tables in counted for c in tables]
     protected = iter(protect(flat, cells))
-    published = [[_publish(c, next(protected), cells,
+    published = [[figures_of(c, next(protected), cells,
                            part.framework.rounding if part.framework is not None else None)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
     england_values = {(t.totals.indicator.name, t.totals.breakdown): float(t.value[-1])
@@ -415,10 +236,10 @@ def _constant(ind: m.Indicator, framework: str | None, period: int, breakdown: s
             "statistic": ind.statistic.value, "polarity": ind.polarity.value}
 
 
-def _columns(table: _Table, cells: Cells, judged: dict[str, JudgementArray],
+def _columns(table: Figures, cells: Cells, judged: dict[str, JudgementArray],
              framework: str | None, period: int) -> dict[str, npt.NDArray[Any]]:
     """One table's rows in output order. (A count's value is its published numerator, so
-    rounded where the numerator is: `_publish` computes values from the printed counts.)"""
+    rounded where the numerator is: `figures_of` computes values from the printed counts.)"""
     ind, o = table.totals.indicator, cells.order
     limits = {c: np.full(o.size, np.nan) for pair in _COLUMN_LEVELS.values() for c in pair}
     for level, (lower, upper) in table.limits.items():

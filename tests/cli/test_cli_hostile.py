@@ -28,7 +28,8 @@ from pathlib import Path
 import pytest
 
 import outcomespec.cli.commands as cli
-from outcomespec.cli import main
+from tests.cli.running import dfe_project
+from tests.cli.running import run_cli as run
 from tests.paths import REPO
 
 EVAL = ("eval", "dfe_published.ospec", "--data", "data", "--period", "2025")
@@ -39,12 +40,7 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the dfe_published project as the current directory: `dfe_published.ospec`,
     `datasets/` and the published tables in `data/`."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "frameworks" / "dfe_published.ospec", root)
-    shutil.copytree(REPO / "frameworks" / "datasets", root / "datasets")
-    shutil.copytree(REPO / "frameworks" / "data" / "dfe", root / "data")
-    (root / "data" / "README.md").unlink()
+    root = dfe_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 
@@ -55,17 +51,6 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     def evaluated(*args: object, **kwargs: object) -> None:
         pytest.fail("the command evaluated before refusing")
     monkeypatch.setattr(cli, "run_all", evaluated)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """`outcomespec ARGS…` in this process: (exit status, stdout, stderr)."""
-    capsys.readouterr()
-    try:
-        code = main([str(arg) for arg in args])
-    except SystemExit as exit_:  # argparse's usage errors
-        code = exit_.code if isinstance(exit_.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def fingerprint(root: Path) -> dict[str, str]:

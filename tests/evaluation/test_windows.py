@@ -61,6 +61,7 @@ def by_hand(outer: list[Any], inner: list[Any], duration: m.Duration, direction:
 @given(outer=ROWS, inner=ROWS, window=WINDOWS)
 def test_both_ways_count_the_window_as_every_pair_does(outer: Any, inner: Any,
                                                        window: Any) -> None:
+    """window_counts equals a count over every same-key pair, whichever way it is computed."""
     duration, direction = window
     outer_keys = np.array([r[0] for r in outer], dtype=np.int64)
     inner_keys = np.array([r[0] for r in inner], dtype=np.int64)

@@ -57,6 +57,7 @@ ROWS = st.lists(st.tuples(st.sampled_from(AREAS), st.one_of(CHILDREN, UPNS, st.j
 @settings(max_examples=150, deadline=None)
 @given(first=ROWS, second=ROWS, third=ROWS)
 def test_codes_group_rows_as_their_texts_do(first: Any, second: Any, third: Any) -> None:
+    """Shared codes group rows as their texts do (by area and identifier), -1 where missing."""
     tables = {"t.a": table("t.a", first, True), "t.b": table("t.b", second, True),
               "t.c": table("t.c", third, False)}
     codes = codes_for(share_codes(tables), "child")

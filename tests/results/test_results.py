@@ -20,73 +20,28 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.results.builder import COLUMNS, Results, build_results
 from outcomespec.results.judgement import Judgement
-from outcomespec.results.statistics import mean_limits
+from outcomespec.results.limits import mean_limits
 from tests.paths import TESTS
+from tests.results.cases import (
+    ENGLAND,
+    NE,
+    NW,
+    PER_10K,
+    REGION,
+    framework,
+    indicator,
+    placements_frame,
+)
 
 GOLDEN = TESTS / "golden" / "results"
 UPDATE = os.environ.get("OUTCOMESPEC_UPDATE_GOLDEN") == "1"
 NAN = math.nan
 B, S, W = Judgement.BETTER, Judgement.SIMILAR, Judgement.WORSE
 HI, LO, NC = Judgement.HIGHER, Judgement.LOWER, Judgement.NOT_COMPARED
-PERCENT = m.Unit("percent", 100.0)
-PER_10K = m.Unit("per 10,000", 10_000.0)
-ENGLAND = m.Comparator("england")
-REGION = m.Comparator("region")
-NE, NW = "E12000001", "E12000002"
-
-
-def indicator(name: str = "placements_3plus", *,
-              statistic: m.Statistic = m.Statistic.PROPORTION,
-              unit: m.Unit = PERCENT,
-              polarity: m.Polarity = m.Polarity.LOWER_IS_BETTER,
-              comparators: tuple[m.Comparator, ...] = (ENGLAND, REGION),
-              confidence: m.ConfidenceMethod = m.ConfidenceMethod.WILSON,
-              levels: tuple[float, ...] = (0.95, 0.998),
-              suppression: tuple[int, int] | None = (1, 5),
-              title: str | None = None) -> m.Indicator:
-    """A checked indicator with test defaults: 3+ placements, percent, low is good."""
-    return m.Indicator(
-        name=f"csc.{name}", framework="csc", section="stable_homes", title=title or name,
-        kind=m.Kind.OUTCOME, statistic=statistic, cohort=None, numerator=None,
-        denominator=None, measure=None, exclusions=(), unit=unit, polarity=polarity,
-        rationale="", comparators=comparators, confidence=confidence, levels=levels,
-        suppression=suppression, breakdowns=(), serves=(), metadata=(),
-        numerator_subset=m.SubsetProof.PROVEN)
-
-
-def framework(rounding: tuple[tuple[str, ...], int] | None = (("england", "region"), 10)
-              ) -> m.Framework:
-    """An empty checked framework named `csc_national_framework` with DfE rounding."""
-    return m.Framework(
-        name="csc_national_framework", kind="framework", title=None, path="", imports=(),
-        metadata=(), period=m.ReportingPeriod(), suppression=(1, 5), rounding=rounding,
-        codelists=(), datasets=(), geographies=(), definitions=(), cohorts=(), sections=(),
-        goals=())
-
-
 def by_area(results: Results, name: str, indicator_id: str | None = None) -> dict[str, Any]:
     """The column `name` keyed by area name (for one indicator, if given)."""
     return {area: results.column(name)[i] for i, area in enumerate(results.area_name)
             if indicator_id is None or results.indicator[i] == indicator_id}
-
-
-# Children looked after with 3+ placements, 2025: five real LAs, and the rest of England as one
-# pseudo-LA so that England pools to the published 8,500 / 81,770.
-PLACEMENTS = [  # code, name, region, numerator, denominator
-    ("805", "Hartlepool", 0, 31, 332),
-    ("393", "South Tyneside", 0, 19, 295),
-    ("806", "Middlesbrough", 0, 59, 493),
-    ("341", "Liverpool", 1, 97, 1416),
-    ("890", "Blackpool", 1, 41, 531),
-    ("999", "Rest of England", -1, 8500 - 247, 81770 - 3067),
-]
-
-
-def placements_frame() -> tuple[AreaFrame, list[float], list[float]]:
-    """The 3+ placements fixture: frame, numerators, denominators."""
-    codes, names, regions, nums, dens = zip(*PLACEMENTS, strict=True)
-    frame = AreaFrame(codes, names, regions, (NE, NW), ("North East", "North West"))
-    return frame, list(nums), list(dens)
 
 
 def placements(ind: m.Indicator | None = None, **kwargs: Any) -> Results:
