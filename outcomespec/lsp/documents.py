@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
 
 from attrs import frozen
@@ -35,15 +36,20 @@ SKIPPED_FOLDERS = frozenset({"node_modules", "__pycache__", "build", "dist", "si
 """Folders never searched for framework files (nor any whose name starts with `.`)."""
 
 
-@frozen
+@frozen(slots=False)
 class Analysis:
-    """A document's file and its imports, checked as the editor shows them, and indexed."""
+    """A document's file and its imports, checked as the editor shows them, and indexed
+    (when a request first needs the index: diagnostics do not wait for it)."""
 
     path: Path
     version: int | None
     project: LoadedProject
     result: CheckResult
-    index: Index
+
+    @cached_property
+    def index(self) -> Index:
+        """Every name of the project, where it is declared and used."""
+        return build_index(self.project, self.result)
 
     @property
     def parsed(self) -> bool:
@@ -151,7 +157,7 @@ class Workspace:
         project = load_project([path], self.root_for(path), files=self, parse=self.parse)
         result = check_project(project)
         version = self.texts.get(path, (None, ""))[0]
-        analysis = Analysis(path, version, project, result, build_index(project, result))
+        analysis = Analysis(path, version, project, result)
         self.analyses[path] = analysis
         if analysis.parsed:
             self.last_good[path] = analysis

@@ -18,7 +18,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from outcomespec.language.diagnostics import Diagnostic, Severity
-from outcomespec.language.formatter import format_source
+from outcomespec.language.formatter import format_file
 from outcomespec.language.source import Source, Span
 from outcomespec.lsp.completion import KEYWORDS, ItemKind, complete
 from outcomespec.lsp.documents import Analysis, Workspace
@@ -260,9 +260,12 @@ def formatting(ls: OutcomeSpecServer, params: lsp.DocumentFormattingParams
     """The whole document, formatted as `outcomespec fmt` would; nothing when it does not
     parse (its diagnostics say why)."""
     path, _, text = ls.document(params.text_document.uri)
-    formatted = format_source(Source(str(path), text))
-    if not isinstance(formatted, str) or formatted == text:
-        return None if not isinstance(formatted, str) else []
+    tree = ls.files.parse(Source(str(path), text)).file  # parsed already when analysed
+    if tree is None:
+        return None
+    formatted = format_file(tree)
+    if formatted == text:
+        return []
     lines = Lines(text)
     end = lsp.Position(*lines.position(len(text), str(ls.workspace.position_encoding
                                                        or "utf-16")))
