@@ -559,8 +559,8 @@ def _diff(args: argparse.Namespace) -> int:
     if args.out is not None:
         _check_out(args.out, [*framework_files(files, root)])
     try:
-        old = load(files[0], _default_root(files) if root is None else root, files=old_files)
-        new = load(files[-1], _default_root(files) if root is None else root)
+        old = load(files[0], root, files=old_files)
+        new = load(files[-1], root)
         revision = compare(Version(old.model, old.modules), Version(new.model, new.modules),
                            labels=labels)
         breaks: tuple[SeriesBreak, ...] = ()
