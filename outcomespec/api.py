@@ -21,7 +21,7 @@ from attrs import evolve, field, frozen
 from outcomespec import model as m
 from outcomespec.alignment import Alignment
 from outcomespec.alignment import align as align_frameworks
-from outcomespec.checking import check_paths
+from outcomespec.checking import check_paths, check_project
 from outcomespec.checking.project import load_project
 from outcomespec.evaluation.areas import AreaFrame
 from outcomespec.evaluation.coverage import Coverage, data_coverage
@@ -36,6 +36,7 @@ from outcomespec.language.diagnostics import (
     did_you_mean,
     sort_diagnostics,
 )
+from outcomespec.language.reading import DISK, Files
 from outcomespec.language.rendering import render_text
 from outcomespec.loading.identifiers import share_codes
 from outcomespec.loading.loader import (
@@ -334,14 +335,17 @@ def framework_files(paths: Sequence[str | Path], root: str | Path | None = None
     return tuple(module.path for module in project.modules)
 
 
-def load(path: str | Path, root: str | Path | None = None) -> Framework:
+def load(path: str | Path, root: str | Path | None = None, *, files: Files = DISK
+         ) -> Framework:
     """Read, parse and check a framework file and its imports, and plan its evaluation.
 
     Raises `OutcomeSpecError`, carrying every diagnostic, if anything is an error. Imports
-    may not leave `root` (default: the file's directory).
+    may not leave `root` (default: the file's directory). `files` says where the texts come
+    from: the disk, or another version of them (`outcomespec.revision.git_files`).
     """
     file = Path(path)
-    result = check_paths([file], Path(root) if root is not None else file.resolve().parent)
+    chosen = Path(root) if root is not None else file.resolve().parent
+    result = check_project(load_project([file], chosen, files=files))
     if not result.ok or not result.requested:
         raise OutcomeSpecError(result.diagnostics)
     framework = result.framework(result.requested[0])

@@ -36,7 +36,7 @@ from outcomespec.cli.writing import Content, OutputError, check_folder, check_ou
 from outcomespec.language.codes import CODES
 from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.language.formatter import format_source
-from outcomespec.language.reading import read_source
+from outcomespec.language.reading import DISK, read_source
 from outcomespec.language.rendering import render_all, render_json
 from outcomespec.results.builder import Results
 
@@ -85,7 +85,7 @@ def _seed(text: str) -> int:
     return int(text)
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse definition per command
     parser = _Parser(prog="outcomespec", description=__doc__.split("\n")[0] if __doc__ else "")
     parser.add_argument("--version", action="version", version=f"outcomespec {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
@@ -164,6 +164,24 @@ def _parser() -> argparse.ArgumentParser:
 
     explain = command("explain-code", "explain a diagnostic code")
     explain.add_argument("code")
+
+    diff = command("diff", "what a revision of a framework changes in meaning, indicator by "
+                   "indicator (and, with --data, in the published values)")
+    diff.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                      help="OLD NEW, or NEW alone with --git REV")
+    diff.add_argument("--git", metavar="REV", help="the old version is NEW at this git "
+                      "revision (read with `git show`, nothing checked out)")
+    diff.add_argument("--data", type=Path, metavar="DIR", help="evaluate both versions on "
+                      "these data and show how each changed indicator's values moved")
+    diff.add_argument("--period", metavar="YEAR", help="with --data: the reporting year "
+                      "(default: the latest the data hold)")
+    diff.add_argument("--format", choices=("text", "json", "html"), default="text")
+    diff.add_argument("--out", type=Path, metavar="FILE",
+                      help="write the report here (default: standard output)")
+    diff.add_argument("--root", type=Path, help="project root imports must stay inside")
+
+    command("lsp", "run the language server over standard input and output (for editors; "
+            "needs `pip install 'outcomespec[lsp]'`)")
     return parser
 
 
@@ -227,6 +245,10 @@ def _run(args: argparse.Namespace) -> int:
                 return EXIT_ERRORS
             sys.stdout.write(framework.explain())
             return EXIT_OK
+        case "diff":
+            return _diff(args)
+        case "lsp":
+            return _lsp()
         case "explain-code":
             info = CODES.get(args.code.upper())
             if info is None:
@@ -536,3 +558,62 @@ def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
 def _authorities(count: int) -> str:
     return f"{count} local authorit{'y' if count == 1 else 'ies'}"
 
+
+
+def _diff(args: argparse.Namespace) -> int:
+    """`diff OLD NEW` or `diff --git REV NEW`: the revision report, with the break in the
+    series when `--data` is given."""
+    from outcomespec.revision import GitError, Version, compare, git_files  # noqa: PLC0415
+    from outcomespec.revision.report import render_html, render_text, to_dict  # noqa: PLC0415
+    from outcomespec.revision.series import SeriesBreak, series_breaks  # noqa: PLC0415
+
+    files: list[Path] = list(args.files)
+    if len(files) != (1 if args.git else 2):
+        msg = "give NEW alone with --git REV" if args.git else "give OLD and NEW (or --git REV NEW)"
+        raise _UsageError(msg)
+    if args.data is not None and not args.data.is_dir():
+        msg = f"--data {args.data} is not a directory"
+        raise _UsageError(msg)
+    period = _period(args)
+    root = _root(args, files)
+    try:
+        old_files = git_files(files[-1], args.git) if args.git else DISK
+    except GitError as error:
+        raise _UsageError(f"--git: {error}") from error
+    labels = (f"{args.git}:{files[-1]}" if args.git else str(files[0]), str(files[-1]))
+    if args.out is not None:
+        _check_out(args.out, [*framework_files(files, root)])
+    try:
+        old = load(files[0], root, files=old_files)
+        new = load(files[-1], root)
+        revision = compare(Version(old.model, old.modules), Version(new.model, new.modules),
+                           labels=labels)
+        breaks: tuple[SeriesBreak, ...] = ()
+        if args.data is not None and revision.changed():
+            after = new.run(args.data, period)
+            chosen = after.period_choice.period
+            before = old.run(args.data, chosen)
+            breaks = series_breaks(revision, before.results, after.results, chosen)
+    except OutcomeSpecError as error:
+        sys.stdout.write(render_all(error.diagnostics))
+        return EXIT_ERRORS
+    if args.format == "json":
+        text = json.dumps(to_dict(revision, breaks), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = (render_html if args.format == "html" else render_text)(revision, breaks)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_output(args.out, text)
+    return EXIT_OK
+
+
+def _lsp() -> int:
+    """Serve the language server over standard input and output until the editor stops it."""
+    try:
+        from outcomespec.lsp.server import serve  # noqa: PLC0415
+    except ImportError as error:
+        return _error(f"the language server needs pygls and lsprotocol, which are not "
+                      f"installed ({error.name}): pip install 'outcomespec[lsp]'", EXIT_USAGE)
+    serve()
+    return EXIT_OK
