@@ -20,6 +20,7 @@ could not decide, page by page) and `axe-summary.txt` (what is printed). The exi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import functools
 import http.server
 import json
@@ -72,7 +73,7 @@ class Browser:
                     *FLAGS, f"--user-data-dir={profile}", "about:blank"]
         env = {**os.environ, "AXE_IN": str(commands_read), "AXE_OUT": str(replies_write)}
         with log.open("ab") as errors:
-            self._process = subprocess.Popen(  # noqa: S603 — a fixed command, no shell text
+            self._process = subprocess.Popen(
                 launcher, pass_fds=(commands_read, replies_write), env=env,
                 stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
         os.close(commands_read)
@@ -83,10 +84,8 @@ class Browser:
 
     def close(self) -> None:
         """Ask the browser to quit, and make sure it has."""
-        try:
+        with contextlib.suppress(CheckError, OSError):
             self.send("Browser.close")
-        except (CheckError, OSError):
-            pass
         try:
             self._process.wait(timeout=10)
         except subprocess.TimeoutExpired:
@@ -185,7 +184,7 @@ class Page:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 — the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         """Serve silently: the report says what was checked."""
 
 
