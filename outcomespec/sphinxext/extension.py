@@ -85,5 +85,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("ospec_demo_area", "805", "env", types=frozenset({str}))
     app.connect("builder-inited", prepare_demo)
     app.connect("html-page-context", accessibility.on_page)
-    return {"version": __version__, "env_version": 1,
+    return {"version": __version__, "env_version": 2,
             "parallel_read_safe": True, "parallel_write_safe": True}
