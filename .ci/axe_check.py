@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import fcntl
 import functools
 import http.server
 import json
@@ -66,18 +67,22 @@ class Browser:
     def __init__(self, executable: str, profile: Path, log: Path) -> None:
         commands_read, self._commands = os.pipe()
         self._replies, replies_write = os.pipe()
-        # Chromium reads commands on fd 3 and writes replies on fd 4. The shell puts the
-        # pipes there (created in this order, `replies_write` is never 3, so neither
-        # redirection undoes the other); `exec` leaves no shell behind.
-        launcher = ["sh", "-c", 'exec "$0" "$@" 3<&"$AXE_IN" 4>&"$AXE_OUT"', executable,
-                    *FLAGS, f"--user-data-dir={profile}", "about:blank"]
-        env = {**os.environ, "AXE_IN": str(commands_read), "AXE_OUT": str(replies_write)}
-        with log.open("ab") as errors:
-            self._process = subprocess.Popen(
-                launcher, pass_fds=(commands_read, replies_write), env=env,
-                stdin=subprocess.DEVNULL, stdout=errors, stderr=errors)
+        # Chromium reads commands on fd 3 and writes replies on fd 4; bash puts the pipes
+        # there from copies numbered 10 or above, so that neither redirection can undo the
+        # other, and `exec` leaves no shell behind.
+        given = [fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 10) for fd in (commands_read,
+                                                                       replies_write)]
         os.close(commands_read)
         os.close(replies_write)
+        launcher = ["bash", "-c", 'exec "$0" "$@" 3<&"$AXE_IN" 4>&"$AXE_OUT"', executable,
+                    *FLAGS, f"--user-data-dir={profile}", "about:blank"]
+        env = {**os.environ, "AXE_IN": str(given[0]), "AXE_OUT": str(given[1])}
+        with log.open("ab") as errors:
+            self._process = subprocess.Popen(
+                launcher, pass_fds=given, env=env, stdin=subprocess.DEVNULL, stdout=errors,
+                stderr=errors)
+        for fd in given:
+            os.close(fd)
         self._buffer = b""
         self._next = 0
         self._events: list[dict[str, Any]] = []
@@ -308,6 +313,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if missing or shutil.which(args.chromium) is None:
         print(f"axe_check: cannot run: missing {', '.join(missing) or args.chromium}",
               file=sys.stderr)
+        return 2
+    if not any(next(pages(folder), None) for folder in args.folders):
+        print("axe_check: cannot run: no HTML page in the folders given", file=sys.stderr)
         return 2
     args.report.mkdir(parents=True, exist_ok=True)
     try:
