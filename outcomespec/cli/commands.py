@@ -35,6 +35,7 @@ from outcomespec.api import (
 from outcomespec.checking import check_paths
 from outcomespec.cli import guide
 from outcomespec.cli.demo import MAX_SCALE, run_demo
+from outcomespec.cli.progress import steps_for
 from outcomespec.cli.writing import Content, OutputError, check_folder, check_output, write_output
 from outcomespec.language.codes import CODES
 from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
@@ -512,15 +513,11 @@ def _demo(args: argparse.Namespace) -> int:
         raise _UsageError(f"--out: {error}") from error
     try:
         run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
-                 pupils=args.pupils, say=_progress)
+                 pupils=args.pupils, steps=steps_for(sys.stderr))
     except OutcomeSpecError as error:
         _report(error.diagnostics)
         return EXIT_ERRORS
     return EXIT_OK
-
-
-def _progress(message: str) -> None:
-    sys.stderr.write(message + "\n")
 
 
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
