@@ -12,9 +12,11 @@ is driven over the DevTools protocol on a pipe (`--remote-debugging-pipe`: JSON 
 ended by a NUL byte on file descriptors 3 and 4), so nothing beyond the standard library and
 the browser is needed; its network is closed (no host name resolves, no background traffic).
 
-DIR receives `axe-report.json` (every violation with the elements it concerns, and what axe
-could not decide, page by page) and `axe-summary.txt` (what is printed). The exit status is
-1 when a page has a serious or critical violation, 2 when the check itself cannot run.
+Pages are shared among `--jobs` browsers (one per processor, at most four), each run from a
+thread of its own. DIR receives `axe-report.json` (every violation with the elements it
+concerns, and what axe could not decide, page by page) and `axe-summary.txt` (what is
+printed). The exit status is 1 when a page has a serious or critical violation, 2 when the
+check itself cannot run.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -137,7 +140,7 @@ class Browser:
                 raise CheckError(msg)
             chunk = os.read(self._replies, 1 << 20)
             if not chunk:
-                msg = "the browser quit (see chromium.log beside the report)"
+                msg = "the browser quit (see chromium-*.log beside the report)"
                 raise CheckError(msg)
             self._buffer += chunk
         message, _, self._buffer = self._buffer.partition(b"\0")
@@ -267,32 +270,43 @@ def summary(report: Mapping[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def check(folders: Sequence[Path], axe: Path, out: Path, executable: str) -> dict[str, Any]:
-    """Run axe on every page of every folder; the report (also written to `out`)."""
+def check(folders: Sequence[Path], axe: Path, out: Path, executable: str, jobs: int = 1
+          ) -> dict[str, Any]:
+    """Run axe on every page of every folder at every width, in `jobs` browsers at once; the
+    report, in page order (also written to `out`)."""
     started = time.perf_counter()
     servers, bases = _serve(folders)
-    profile = Path(tempfile.mkdtemp(prefix="axe-profile-"))
-    browser = Browser(executable, profile, out / "chromium.log")
-    entries: list[dict[str, Any]] = []
-    engine = ""
+    work = [(f"{folder.name}/{name}", base + name, width)
+            for folder, base in zip(folders, bases, strict=True)
+            for name in pages(folder) for width in WIDTHS]
+    script = axe.read_text("utf-8")
+    found: dict[int, dict[str, Any]] = {}
+
+    def worker(number: int) -> None:
+        profile = Path(tempfile.mkdtemp(prefix="axe-profile-"))
+        browser = Browser(executable, profile, out / f"chromium-{number}.log")
+        try:
+            page = Page(browser, script)
+            for index in range(number, len(work), jobs):
+                shown, url, width = work[index]
+                results = page.check(url, WIDTHS[width])
+                found[index] = {"page": shown, "width": width, **results}
+        finally:
+            browser.close()
+            shutil.rmtree(profile, ignore_errors=True)
+
     try:
-        page = Page(browser, axe.read_text("utf-8"))
-        for folder, base in zip(folders, bases, strict=True):
-            for name in pages(folder):
-                for width, size in WIDTHS.items():
-                    results = page.check(base + name, size)
-                    engine = results["engine"]
-                    entries.append({"page": f"{folder.name}/{name}", "width": width,
-                                    "violations": results["violations"],
-                                    "incomplete": results["incomplete"],
-                                    "passes": results["passes"]})
+        with ThreadPoolExecutor(max_workers=jobs) as pool:
+            for done in [pool.submit(worker, number) for number in range(jobs)]:
+                done.result()
     finally:
-        browser.close()
         for server in servers:
             server.shutdown()
-        shutil.rmtree(profile, ignore_errors=True)
-    report = {"engine": engine, "seconds": round(time.perf_counter() - started, 1),
-              "failing_impacts": list(FAILING), "widths": WIDTHS, "pages": entries}
+    entries = [found[index] for index in range(len(work))]
+    report = {"engine": entries[0].pop("engine") if entries else "",
+              "seconds": round(time.perf_counter() - started, 1), "jobs": jobs,
+              "failing_impacts": list(FAILING), "widths": WIDTHS,
+              "pages": [{k: v for k, v in e.items() if k != "engine"} for e in entries]}
     (out / "axe-report.json").write_text(json.dumps(report, indent=1) + "\n", "utf-8")
     return report
 
@@ -308,6 +322,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="where to write axe-report.json and axe-summary.txt")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium",
                         help="the browser to run (default: chromium on the PATH)")
+    parser.add_argument("--jobs", type=int, default=min(os.cpu_count() or 1, 4),
+                        help="browsers run at once (default: one per processor, at most 4)")
     args = parser.parse_args(argv)
     missing = [str(p) for p in (*args.folders, args.axe) if not p.exists()]
     if missing or shutil.which(args.chromium) is None:
@@ -319,7 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     args.report.mkdir(parents=True, exist_ok=True)
     try:
-        report = check(args.folders, args.axe, args.report, args.chromium)
+        report = check(args.folders, args.axe, args.report, args.chromium, max(args.jobs, 1))
     except CheckError as error:
         print(f"axe_check: cannot run: {error}", file=sys.stderr)
         return 2
