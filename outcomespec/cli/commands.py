@@ -102,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
                                      metavar="COMMAND", title="commands")
 
     def command(name: str) -> argparse.ArgumentParser:
+        """A subcommand, its help, description and epilog from `guide`."""
         summary = guide.COMMANDS[name][0]
         return commands.add_parser(name, help=summary, description=summary[:1].upper()
                                    + summary[1:] + ".", epilog=guide.epilog(name),
