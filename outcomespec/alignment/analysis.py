@@ -107,6 +107,8 @@ def align(frameworks: Sequence[m.Framework], *, modules: Sequence[m.Framework] =
         process_only=tuple(g.goal for g in goals
                            if g.links and not any(link in outcome_links for link in g.links)),
         unmeasured=tuple(g.goal for g in goals if not g.links),
+        titles=tuple(sorted((name, framework.title) for name, framework in chosen.items()
+                            if framework.title)),
     )
 
 

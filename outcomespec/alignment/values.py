@@ -145,6 +145,16 @@ class Alignment:
     """Goals served only by process or context indicators, or by enablers."""
     unmeasured: tuple[str, ...]
     """Goals nothing serves."""
+    titles: tuple[tuple[str, str], ...] = ()
+    """(framework, title) for the frameworks aligned that have a title, by name."""
+
+    def title(self, framework: str) -> str:
+        """The framework's title, or its name when it has none.
+
+        >>> Alignment(("a",), (), (), (), (), (), (), (("a", "A framework"),)).title("a")
+        'A framework'
+        """
+        return dict(self.titles).get(framework, framework)
 
     def goal(self, name: str) -> GoalCoverage | None:
         """The coverage of the goal called `name` (qualified)."""

@@ -1,4 +1,5 @@
-"""The `outcomespec` command line. Uses only the public API and renders at the edge.
+"""The `outcomespec` command line. Uses only the public API and renders at the edge; what
+`--help` says beyond each argument is in `guide`, with the rule for where output goes.
 
 Exit codes: 0 clean, 1 errors in the files or the data (or `fmt --check` would change a file,
 or `eval` computed no value or, without `--allow-missing`, left an indicator without data),
@@ -17,6 +18,7 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from outcomespec import __version__
 from outcomespec.api import (
@@ -31,7 +33,9 @@ from outcomespec.api import (
     run_all,
 )
 from outcomespec.checking import check_paths
+from outcomespec.cli import guide
 from outcomespec.cli.demo import MAX_SCALE, run_demo
+from outcomespec.cli.progress import steps_for
 from outcomespec.cli.writing import Content, OutputError, check_folder, check_output, write_output
 from outcomespec.language.codes import CODES
 from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
@@ -86,7 +90,8 @@ def _seed(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse definition per command
-    parser = _Parser(prog="outcomespec", description=__doc__.split("\n")[0] if __doc__ else "")
+    parser = _Parser(prog="outcomespec", description=guide.DESCRIPTION, epilog=guide.EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"outcomespec {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     # --debug is accepted after the subcommand too; there it must not reset the value
@@ -94,25 +99,38 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
     anywhere = _Parser(add_help=False)
     anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                           help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar="COMMAND", title="commands")
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=text, parents=[anywhere])
+    def command(name: str) -> argparse.ArgumentParser:
+        """A subcommand, its help, description and epilog from `guide`."""
+        summary = guide.COMMANDS[name][0]
+        return commands.add_parser(name, help=summary, description=summary[:1].upper()
+                                   + summary[1:] + ".", epilog=guide.epilog(name),
+                                   parents=[anywhere],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    check = command("check", "parse and check framework files")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--root", type=Path, help="project root imports must stay inside "
-                       "(default: the current directory, or the files' common directory)")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    root_help = ("project root imports must stay inside (default: the current directory, or "
+                 "the files' common directory)")
+    check = command("check")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="framework or library files; the files they import are checked too")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default), json for editors and other tools")
+    check.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text: auto (default) when standard output is a "
+                            "terminal and NO_COLOR is not set")
 
-    fmt = command("fmt", "format framework files in place")
-    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    fmt = command("fmt")
+    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                     help="framework or library files to rewrite")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if any file would change")
 
-    evaluate = command("eval", "evaluate frameworks on data files")
-    evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
+    evaluate = command("eval")
+    evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                          help="framework files; their results are written as one table")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
                           help="directory of <dataset>.csv or <dataset>.parquet files")
     evaluate.add_argument("--period", metavar="YEAR",
@@ -131,42 +149,50 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
     evaluate.add_argument("--allow-missing", action="store_true",
                           help="exit 0 even when data are missing for some indicators (they "
                                "are still reported); a table without any value still exits 1")
-    evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
+    evaluate.add_argument("--root", type=Path, metavar="DIR", help=root_help)
     evaluate.add_argument("--engine", choices=ENGINES, default="process",
                           help="process (default): here, in memory; spark: on Apache Spark, "
                                "each local authority's rows on an executor (needs "
                                "outcomespec[spark]; see the docs' Spark page)")
 
-    plan = command("explain", "show the evaluation plan of a framework")
-    plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
-    plan.add_argument("--root", type=Path, help="project root imports must stay inside")
+    plan = command("explain")
+    plan.add_argument("framework", type=Path, metavar="FRAMEWORK", help="a framework file")
+    plan.add_argument("--root", type=Path, metavar="DIR", help=root_help)
 
-    aligning = command("align", "align frameworks: goals × frameworks coverage, duplicated "
-                       "indicators, polarity conflicts")
-    aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
-    aligning.add_argument("--format", choices=("text", "json", "html"), default="text")
+    aligning = command("align")
+    aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                          help="framework files: the columns of the report, in this order")
+    aligning.add_argument("--format", choices=("text", "json", "html"), default="text",
+                          help="text (default), json for tools, or html: one page to publish")
     aligning.add_argument("--out", type=Path, metavar="FILE",
                           help="write the report here (default: standard output)")
-    aligning.add_argument("--root", type=Path, help="project root imports must stay inside "
-                          "(default: the current directory, or the files' common directory)")
+    aligning.add_argument("--root", type=Path, metavar="DIR", help=root_help)
 
-    demo = command("demo", "generate national synthetic data, evaluate the shipped "
-                   "frameworks, and summarise")
-    demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR")
+    demo = command("demo")
+    demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR",
+                      help="where to write the results and keep the data (default: "
+                           "outcomespec-demo)")
     demo.add_argument("--frameworks", type=Path, default=Path("frameworks"), metavar="DIR",
                       help="the shipped frameworks (default: ./frameworks of the checkout)")
-    demo.add_argument("--scale", type=_scale, default=1.0, help="1 = one national year")
-    demo.add_argument("--seed", type=_seed, default=2025)
+    demo.add_argument("--scale", type=_scale, default=1.0, metavar="S",
+                      help=f"volume of data: 1 (default) is one national year, 0.1 a tenth; "
+                           f"at most {MAX_SCALE:g}")
+    demo.add_argument("--seed", type=_seed, default=2025, metavar="N",
+                      help="the random seed (default 2025): the same scale and seed give the "
+                           "same data")
     demo.add_argument("--pupils", type=_fraction, default=0.0,
                       metavar="FRACTION",
                       help="also write a school census with this fraction of all pupils, for "
                            "the shared outcomes' comparisons with all children (slower)")
 
-    explain = command("explain-code", "explain a diagnostic code")
-    explain.add_argument("code")
+    explain = command("explain-code")
+    which = explain.add_mutually_exclusive_group(required=True)
+    which.add_argument("code", nargs="?", metavar="CODE",
+                       help="a diagnostic code, such as E402")
+    which.add_argument("--list", action="store_true",
+                       help="list every code with its severity and title")
 
-    diff = command("diff", "what a revision of a framework changes in meaning, indicator by "
-                   "indicator (and, with --data, in the published values)")
+    diff = command("diff")
     diff.add_argument("files", nargs="+", type=Path, metavar="FILE",
                       help="OLD NEW, or NEW alone with --git REV")
     diff.add_argument("--git", metavar="REV", help="the old version is NEW at this git "
@@ -175,13 +201,13 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
                       "these data and show how each changed indicator's values moved")
     diff.add_argument("--period", metavar="YEAR", help="with --data: the reporting year "
                       "(default: the latest the data hold)")
-    diff.add_argument("--format", choices=("text", "json", "html"), default="text")
+    diff.add_argument("--format", choices=("text", "json", "html"), default="text",
+                      help="text (default), json for tools, or html: one page to publish")
     diff.add_argument("--out", type=Path, metavar="FILE",
                       help="write the report here (default: standard output)")
-    diff.add_argument("--root", type=Path, help="project root imports must stay inside")
+    diff.add_argument("--root", type=Path, metavar="DIR", help=root_help)
 
-    command("lsp", "run the language server over standard input and output (for editors; "
-            "needs `pip install 'outcomespec[lsp]'`)")
+    command("lsp")
     return parser
 
 
@@ -250,9 +276,14 @@ def _run(args: argparse.Namespace) -> int:
         case "lsp":
             return _lsp()
         case "explain-code":
+            if args.list:
+                sys.stdout.write("".join(f"{info.code}  {info.severity:<7}  {info.title}\n"
+                                         for info in CODES.values()))
+                return EXIT_OK
             info = CODES.get(args.code.upper())
             if info is None:
-                return _error(f"no diagnostic code `{args.code}`", EXIT_USAGE)
+                return _error(f"no diagnostic code `{args.code}`; outcomespec explain-code "
+                              "--list lists them", EXIT_USAGE)
             sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n"
                              f"{info.explanation}\n")
             return EXIT_OK
@@ -282,10 +313,9 @@ def _check(args: argparse.Namespace) -> int:
     result = check_paths(list(args.files), _root(args, list(args.files)))
     if args.format == "json":
         sys.stdout.write(render_json(result.diagnostics) + "\n")
-    elif result.diagnostics:
-        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                            and "NO_COLOR" not in os.environ)
-        sys.stdout.write(render_all(result.diagnostics, colour=colour))
+    elif result.diagnostics:  # the command's output: standard output
+        sys.stdout.write(render_all(result.diagnostics,
+                                    colour=_colour(args.color, sys.stdout)))
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
@@ -318,7 +348,7 @@ def _fmt(args: argparse.Namespace) -> int:
             continue
         sys.stdout.write(f"reformatted {path}\n")
     if problems:
-        sys.stdout.write(render_all(problems))
+        _report(problems)
     return status
 
 
@@ -327,11 +357,22 @@ def _load(path: Path, root: Path | None) -> Framework | None:
     try:
         framework = load(path, root if root is not None else _default_root([path]))
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return None
     if framework.warnings:
-        sys.stderr.write(render_all(framework.warnings))
+        _report(framework.warnings)
     return framework
+
+
+def _colour(choice: str, stream: TextIO) -> bool:
+    """Whether to colour diagnostics: `always`, or `auto` on a terminal without NO_COLOR."""
+    return choice == "always" or (choice == "auto" and stream.isatty()
+                                  and "NO_COLOR" not in os.environ)
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    """Diagnostics that stop a command or warn: not its output, so on standard error."""
+    sys.stderr.write(render_all(diagnostics, colour=_colour("auto", sys.stderr)))
 
 
 def _eval(args: argparse.Namespace) -> int:
@@ -354,7 +395,7 @@ def _eval(args: argparse.Namespace) -> int:
                          f"{f'; {problem.help}' if problem.help else ''}\n")
         return EXIT_USAGE
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     shown: set[Diagnostic] = set()
     for framework, run in zip(frameworks, runs, strict=True):
@@ -495,7 +536,7 @@ def _align(args: argparse.Namespace) -> int:
     try:
         alignment = align(args.frameworks, root)
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     if args.format == "json":
         text = json.dumps(alignment.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -519,15 +560,11 @@ def _demo(args: argparse.Namespace) -> int:
         raise _UsageError(f"--out: {error}") from error
     try:
         run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
-                 pupils=args.pupils, say=_progress)
+                 pupils=args.pupils, steps=steps_for(sys.stderr))
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     return EXIT_OK
-
-
-def _progress(message: str) -> None:
-    sys.stderr.write(message + "\n")
 
 
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:

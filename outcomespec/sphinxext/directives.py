@@ -25,7 +25,7 @@ from outcomespec import Diagnostic, OutcomeSpecError
 from outcomespec.alignment import Alignment, align
 from outcomespec.language.codes import CODES
 from outcomespec.sphinxext import spines
-from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart
+from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart, spine_table
 from outcomespec.sphinxext.matrix import related_measures, render_alignment, same_identifiers
 from outcomespec.sphinxext.pages import (
     Chart,
@@ -150,9 +150,11 @@ class FrameworkFile(_OspecDirective):
             caption = (f"Demo results, {results.period}: {area} against England, its region "
                        f"and its statistical neighbours, on synthetic data (scale "
                        f"{results.scale:g}). Not real figures; \u2013 marks a value suppressed or "
-                       f"not available.")
-            charts[section.name] = Chart(self.picture(name, svg),
-                                         f"Spine chart for {section.title}", caption)
+                       f"not available. The table below gives the chart's numbers.")
+            charts[section.name] = Chart(
+                self.picture(name, svg), f"Spine chart for {section.title}: {area} against "
+                "England, its region and its statistical neighbours; the numbers are in the "
+                "table below it", caption, spine_table(rows, area=area))
         return charts
 
 
@@ -187,8 +189,11 @@ class AlignmentMatrix(_OspecDirective):
                                  [titles.get(fw, fw) for fw in alignment.frameworks],
                                  [[goal.strongest(fw) for fw in alignment.frameworks]
                                   for goal in alignment.goals])
-            heatmap = Chart(self.picture("alignment", svg), "Goals by frameworks heat map",
-                            "The strongest relation by which each framework serves each goal.")
+            heatmap = Chart(self.picture("alignment", svg),
+                            "Goals by frameworks heat map; the table below it gives the same",
+                            "The strongest relation by which each framework serves each goal, "
+                            "darker for a closer relation; the table below gives the same in "
+                            "words, with how many measures serve each goal.")
         return self.parse(render_alignment(alignment, titles, heatmap))
 
 

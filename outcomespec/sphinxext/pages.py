@@ -55,11 +55,13 @@ class ServedBy:
 
 @frozen
 class Chart:
-    """A picture shown under an outcome: the image's path as the page refers to it."""
+    """A picture shown under an outcome: the image's path as the page refers to it, and
+    its numbers as a table (header first) to show beside it."""
 
     path: str
     alt: str
     caption: str
+    table: tuple[tuple[str, ...], ...] = ()
 
 
 @frozen
@@ -182,12 +184,34 @@ def render_section(page: FrameworkPage, section: m.Section) -> str:
         body.append(directive("figure", chart.path, [("alt", oneline(chart.alt)),
                                                      ("class", "ospec-spine-chart")],
                               escape(chart.caption)))
+        body.append(chart_table(chart))
     blocks = [heading(section.title, "="),
               directive("ospec:outcome", section.name,
                         [("title", oneline(section.title)), ("kind", section.kind)],
                         join_blocks(body))]
     blocks += [render_indicator(page, indicator, section) for indicator in section.indicators]
     return join_blocks(blocks)
+
+
+def chart_table(chart: Chart) -> str:
+    """A chart's numbers as a table (nothing when it has none).
+
+    >>> print(chart_table(Chart("a.svg", "A chart", "", (("Name", "Value"), ("a*", "1")))), end="")
+    .. list-table:: The chart's numbers
+       :header-rows: 1
+       :class: ospec-chart-data
+    <BLANKLINE>
+       * - Name
+         - Value
+       * - a\\*
+         - 1
+    """
+    if not chart.table:
+        return ""
+    header, *rows = chart.table
+    return list_table([tuple(escape(cell) for cell in row) for row in rows],
+                      title="The chart's numbers", header=[escape(cell) for cell in header],
+                      classes="ospec-chart-data")
 
 
 def render_indicator(page: FrameworkPage, indicator: m.Indicator, section: m.Section) -> str:

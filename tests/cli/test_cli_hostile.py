@@ -301,8 +301,8 @@ def test_data_file_that_is_a_link_loop(capsys: pytest.CaptureFixture[str], proje
     table.symlink_to("cla_numbers.csv")
     code, out, err = run(capsys, *EVAL, "--out", "r.csv")
     assert_clean(code, out, err, 1)
-    assert "data/cla_numbers.csv:" in out
-    assert "error[D108]: cannot read `data/cla_numbers.csv`" in out
+    assert "data/cla_numbers.csv:" in err
+    assert "error[D108]: cannot read `data/cla_numbers.csv`" in err
 
 
 @pytest.mark.skipif(ROOT, reason="root may read any file")
@@ -311,7 +311,7 @@ def test_data_file_you_may_not_read(capsys: pytest.CaptureFixture[str], project:
     (project / "data" / "cla_numbers.csv").chmod(0)
     code, out, err = run(capsys, *EVAL, "--out", "r.csv")
     assert_clean(code, out, err, 1)
-    assert "error[D108]: cannot read `data/cla_numbers.csv`: Permission denied" in out
+    assert "error[D108]: cannot read `data/cla_numbers.csv`: Permission denied" in err
 
 
 def test_two_gigabytes_of_nul_bytes(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -322,7 +322,7 @@ def test_two_gigabytes_of_nul_bytes(capsys: pytest.CaptureFixture[str], project:
     code, out, err = run(capsys, *EVAL, "--out", "r.csv")
     assert_clean(code, out, err, 1)
     assert ("data/cla_numbers.csv:1: error[D108]: `data/cla_numbers.csv` holds NUL bytes: it "
-            "is binary data, not a CSV file") in out
+            "is binary data, not a CSV file") in err
 
 
 # ------------------------------------------------------------------ usage mistakes

@@ -306,7 +306,7 @@ def test_cli_names_the_absent_column_and_exits_1(synthetic: GenerationReport,
     status = main(["eval", str(NATIONAL), "--root", str(FRAMEWORKS), "--data", str(data),
                    "--period", "2025", "--out", str(tmp_path / "out.csv")])
     assert status == 1
-    assert f"{data / 'episodes.csv'}:1: error[D101]: column `DEC`" in capsys.readouterr().out
+    assert f"{data / 'episodes.csv'}:1: error[D101]: column `DEC`" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ zoned dates
