@@ -93,8 +93,8 @@ def test_debug_is_taken_before_or_after_the_subcommand(argv: tuple[str, ...],
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    ((), "the following arguments are required: command"),
-    (("frobnicate",), "argument command: invalid choice: 'frobnicate'"),
+    ((), "the following arguments are required: COMMAND"),
+    (("frobnicate",), "argument COMMAND: invalid choice: 'frobnicate'"),
     (("check",), "the following arguments are required: FILE"),
     (("check", "--color", "pink", "a"), "argument --color: invalid choice: 'pink'"),
     (("eval", "f.ospec"), "the following arguments are required: --data"),
@@ -108,7 +108,7 @@ def test_debug_is_taken_before_or_after_the_subcommand(argv: tuple[str, ...],
     (("demo", "--seed", "1e3"), "argument --seed: must be a whole number 0 or above"),
     (("demo", "--pupils", "1.5"), "argument --pupils: must be a fraction from 0 to 1, not "
                                   "`1.5`"),
-    (("explain-code",), "the following arguments are required: code"),
+    (("explain-code",), "one of the arguments CODE --list is required"),
 ])
 def test_usage_mistakes_exit_2_on_standard_error(capsys: pytest.CaptureFixture[str],
                                                  argv: tuple[str, ...], message: str) -> None:
@@ -209,15 +209,16 @@ def test_fmt_check_then_fmt_then_fmt_check(capsys: pytest.CaptureFixture[str],
 
 def test_fmt_reports_a_file_it_cannot_parse_and_formats_the_rest(
         capsys: pytest.CaptureFixture[str], elsewhere: Path) -> None:
-    """A syntax error is exit 1 with its diagnostic; the other file is still formatted."""
+    """A syntax error is exit 1 with its diagnostic on standard error; the other file is
+    still formatted, and named on standard output."""
     broken = elsewhere / "broken.ospec"
     broken.write_text("library f {\n", encoding="utf-8")
     fine = elsewhere / "fine.ospec"
     fine.write_text("library g {   }\n", encoding="utf-8")
     code, out, err = run_cli(capsys, "fmt", broken, fine)
-    assert (code, err) == (1, "")
-    assert out.startswith(f"reformatted {fine}\n{broken}:")
-    assert "error[E1" in out
+    assert (code, out) == (1, f"reformatted {fine}\n")
+    assert err.startswith(f"{broken}:")
+    assert "error[E1" in err
     assert fine.read_text(encoding="utf-8") == "library g {\n}\n"
 
 
@@ -308,15 +309,15 @@ def test_eval_unknown_area_is_a_usage_mistake(capsys: pytest.CaptureFixture[str]
                           "geography `england`; give a code of one of its")
 
 
-def test_eval_framework_errors_are_diagnostics_on_standard_output(
+def test_eval_framework_errors_are_diagnostics_on_standard_error(
         capsys: pytest.CaptureFixture[str], elsewhere: Path) -> None:
-    """A framework that does not check is exit 1 with its diagnostics, and no table."""
+    """A framework that does not check is exit 1 with its diagnostics on standard error, and
+    nothing on standard output (where the table would go)."""
     bad = elsewhere / "bad.ospec"
     bad.write_text("framework f {\n  import \"nowhere.ospec\"\n}\n", encoding="utf-8")
     code, out, err = run_cli(capsys, "eval", bad, "--data", DATA)
-    assert (code, err) == (1, "")
-    assert "error[E203]" in out
-    assert "framework," not in out
+    assert (code, out) == (1, "")
+    assert "error[E203]" in err
 
 
 def test_has_values_counts_suppressed_rows_as_values() -> None:
@@ -341,10 +342,10 @@ def test_explain_writes_the_plan(capsys: pytest.CaptureFixture[str], elsewhere: 
 
 def test_explain_of_a_missing_file_is_exit_1(capsys: pytest.CaptureFixture[str],
                                              elsewhere: Path) -> None:
-    """A framework that cannot be read gives its E001 diagnostic on standard output."""
-    code, out, _ = run_cli(capsys, "explain", elsewhere / "missing.ospec")
-    assert code == 1
-    assert "error[E001]: cannot read" in out
+    """A framework that cannot be read gives its E001 diagnostic on standard error."""
+    code, out, err = run_cli(capsys, "explain", elsewhere / "missing.ospec")
+    assert (code, out) == (1, "")
+    assert "error[E001]: cannot read" in err
 
 
 def test_explain_code_in_either_case(capsys: pytest.CaptureFixture[str]) -> None:
@@ -358,7 +359,8 @@ def test_explain_code_in_either_case(capsys: pytest.CaptureFixture[str]) -> None
 def test_explain_code_unknown_is_a_usage_mistake(capsys: pytest.CaptureFixture[str]) -> None:
     """A code that does not exist is exit 2, named on standard error."""
     assert run_cli(capsys, "explain-code", "X999") == (
-        2, "", "outcomespec: error: no diagnostic code `X999`\n")
+        2, "", "outcomespec: error: no diagnostic code `X999`; outcomespec explain-code --list "
+        "lists them\n")
 
 
 # ------------------------------------------------------------------ align
@@ -385,9 +387,9 @@ def test_align_writes_out_and_refuses_a_missing_file(capsys: pytest.CaptureFixtu
                            "a.txt")
     assert (code, out) == (0, "")
     assert (elsewhere / "a.txt").stat().st_size > 0
-    code, out, _ = run_cli(capsys, "align", elsewhere / "missing.ospec")
-    assert code == 1
-    assert "error[E001]" in out
+    code, out, err = run_cli(capsys, "align", elsewhere / "missing.ospec")
+    assert (code, out) == (1, "")
+    assert "error[E001]" in err
 
 
 # ------------------------------------------------------------------ failures
