@@ -54,10 +54,10 @@ NUMBER_COLUMNS: Final = frozenset(COLUMNS) - _TEXT - _JUDGED
 """The columns held as NumPy arrays (the others are tuples of text or judgements)."""
 
 
-_FINGERTIPS_AREA_TYPE: Final = {"england": "England", "region": "Region",
-                                "local_authority": "Upper tier local authorities"}
-_EES_LEVEL: Final = {"england": "National", "region": "Regional",
-                     "local_authority": "Local authority"}
+_FINGERTIPS_AREA_TYPE: Final = {m.AreaLevel.ENGLAND: "England", m.AreaLevel.REGION: "Region",
+                                m.AreaLevel.LOCAL_AUTHORITY: "Upper tier local authorities"}
+_EES_LEVEL: Final = {m.AreaLevel.ENGLAND: "National", m.AreaLevel.REGION: "Regional",
+                     m.AreaLevel.LOCAL_AUTHORITY: "Local authority"}
 _NEW_CODE: Final = re.compile(r"[EW]\d{8}")
 
 
@@ -91,9 +91,10 @@ class Results:
 
     >>> from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
     >>> from outcomespec.results.builder import build_results
-    >>> ind = m.Indicator("f.n", "f", "s", "Children", m.Kind.CONTEXT, m.Statistic.COUNT, None,
-    ...     None, None, None, (), m.Unit("count", 1.0), m.Polarity.NO_JUDGEMENT, "", (),
-    ...     m.ConfidenceMethod.NONE, (), (1, 5), (), (), (), m.SubsetProof.NOT_APPLICABLE)
+    >>> ind = m.Indicator(name="f.n", framework="f", section="s", title="Children",
+    ...     kind=m.Kind.CONTEXT, statistic=m.Statistic.COUNT, unit=m.Unit("count", 1.0),
+    ...     polarity=m.Polarity.NO_JUDGEMENT, confidence=m.ConfidenceMethod.NONE,
+    ...     suppression=(1, 5))
     >>> frame = AreaFrame(("E06000001", "E06000002"), ("Hartlepool", "Middlesbrough"), [0, 0],
     ...                   ("E12000001",), ("North East",))
     >>> results = build_results([IndicatorTotals(ind, [3, 40], [None, None])], frame, 2025)
@@ -225,8 +226,9 @@ class Results:
 
         def record(row: dict[str, Any]) -> list[str]:
             kind, region = row["area_type"], row["region_code"]
-            parent = ("", "") if kind == "england" else (
-                (region, regions.get(region, region)) if kind == "local_authority" and region
+            parent = ("", "") if kind == m.AreaLevel.ENGLAND else (
+                (region, regions.get(region, region))
+                if kind == m.AreaLevel.LOCAL_AUTHORITY and region
                 else (ENGLAND_CODE, "England"))
             category_type, _, category = row["breakdown"].rpartition(": ")
             period = row["period"]
@@ -257,8 +259,8 @@ class Results:
 
         def record(row: dict[str, Any]) -> list[str]:
             kind, code = row["area_type"], row["area_code"]
-            region = row["region_code"] if kind != "england" else ""
-            la = kind == "local_authority"
+            region = row["region_code"] if kind != m.AreaLevel.ENGLAND else ""
+            la = kind == m.AreaLevel.LOCAL_AUTHORITY
             new, old = (code, "") if _NEW_CODE.fullmatch(code) else ("", code)
 
             def number(name: str) -> str:

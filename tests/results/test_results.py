@@ -30,8 +30,12 @@ B, S, W = Judgement.BETTER, Judgement.SIMILAR, Judgement.WORSE
 HI, LO, NC = Judgement.HIGHER, Judgement.LOWER, Judgement.NOT_COMPARED
 PERCENT = m.Unit("percent", 100.0)
 PER_10K = m.Unit("per 10,000", 10_000.0)
-ENGLAND = m.Comparator("england")
-REGION = m.Comparator("region")
+ENGLAND = m.Comparator(m.ComparatorKind.ENGLAND)
+REGION = m.Comparator(m.ComparatorKind.REGION)
+NEIGHBOURS = m.ComparatorKind.NEIGHBOURS
+POPULATION = m.ComparatorKind.POPULATION
+TARGET = m.ComparatorKind.TARGET
+MEDIAN = m.NeighbourMethod.MEDIAN
 NE, NW = "E12000001", "E12000002"
 
 
@@ -47,21 +51,16 @@ def indicator(name: str = "placements_3plus", *,
     """A checked indicator with test defaults: 3+ placements, percent, low is good."""
     return m.Indicator(
         name=f"csc.{name}", framework="csc", section="stable_homes", title=title or name,
-        kind=m.Kind.OUTCOME, statistic=statistic, cohort=None, numerator=None,
-        denominator=None, measure=None, exclusions=(), unit=unit, polarity=polarity,
-        rationale="", comparators=comparators, confidence=confidence, levels=levels,
-        suppression=suppression, breakdowns=(), serves=(), metadata=(),
-        numerator_subset=m.SubsetProof.PROVEN)
+        kind=m.Kind.OUTCOME, statistic=statistic, unit=unit, polarity=polarity,
+        comparators=comparators, confidence=confidence, levels=levels,
+        suppression=suppression, numerator_subset=m.SubsetProof.PROVEN)
 
 
-def framework(rounding: tuple[tuple[str, ...], int] | None = (("england", "region"), 10)
-              ) -> m.Framework:
+def framework(rounding: tuple[tuple[m.AreaLevel, ...], int] | None = (
+        (m.AreaLevel.ENGLAND, m.AreaLevel.REGION), 10)) -> m.Framework:
     """An empty checked framework named `csc_national_framework` with DfE rounding."""
-    return m.Framework(
-        name="csc_national_framework", kind="framework", title=None, path="", imports=(),
-        metadata=(), period=m.ReportingPeriod(), suppression=(1, 5), rounding=rounding,
-        codelists=(), datasets=(), geographies=(), definitions=(), cohorts=(), sections=(),
-        goals=())
+    return m.Framework(name="csc_national_framework", kind=m.ModuleKind.FRAMEWORK, path="",
+                       suppression=(1, 5), rounding=rounding)
 
 
 def by_area(results: Results, name: str, indicator_id: str | None = None) -> dict[str, Any]:
@@ -302,7 +301,8 @@ def neighbours_case(method: str, extra: list[tuple[int, int]]) -> Results:
     matrix[0] = np.arange(1, 11)
     matrix[11:] = np.arange(1, 11)
     frame = AreaFrame(codes, names, [-1] * len(las), neighbours={"sn": matrix})
-    ind = indicator(comparators=(ENGLAND, m.Comparator("neighbours", "sn", method)))
+    neighbours = m.Comparator(NEIGHBOURS, "sn", m.NeighbourMethod(method))
+    ind = indicator(comparators=(ENGLAND, neighbours))
     return build_results([IndicatorTotals(ind, nums, dens)], frame, 2025)
 
 
@@ -329,7 +329,7 @@ def test_suppressed_neighbours_are_left_out_of_the_median() -> None:
     """A neighbour suppressed for a small count does not enter the median."""
     frame = AreaFrame(("A", "B", "C", "D", "E"), ("A", "B", "C", "D", "E"), [-1] * 5,
                       neighbours={"sn": np.array([[1, 2, 3], *[[-1] * 3] * 4])})
-    ind = indicator(comparators=(m.Comparator("neighbours", "sn", "median"),))
+    ind = indicator(comparators=(m.Comparator(NEIGHBOURS, "sn", MEDIAN),))
     # B 3/100 suppressed (E 4/100 too, so no secondary suppression); C 10%, D 20% → median
     # 15%, and A 1,500/10,000 = 15% is similar (with B's 3% the median would be 10%).
     results = build_results([IndicatorTotals(ind, [1500, 3, 1000, 2000, 4],
@@ -341,7 +341,7 @@ def test_suppressed_neighbours_are_left_out_of_the_median() -> None:
 
 def test_target_comparator() -> None:
     """A target of 12%: Liverpool (upper 8.286) is better, Hartlepool similar."""
-    results = placements(indicator(comparators=(ENGLAND, m.Comparator("target", target=12.0))))
+    results = placements(indicator(comparators=(ENGLAND, m.Comparator(TARGET, target=12.0))))
     judged = by_area(results, "vs_target")
     assert judged["Liverpool"] is B
     assert judged["Hartlepool"] is S
@@ -351,7 +351,7 @@ def test_target_comparator() -> None:
 def test_population_comparator_uses_the_other_indicators_england_value() -> None:
     """Children in care compared with all children: the all-children England value is the point."""
     frame, nums, dens = placements_frame()
-    cla = indicator(comparators=(ENGLAND, m.Comparator("population", "csc.all_children")))
+    cla = indicator(comparators=(ENGLAND, m.Comparator(POPULATION, "csc.all_children")))
     everyone = indicator("all_children", comparators=(ENGLAND,))
     all_nums = [round(d * 0.08) for d in dens]  # 8% of every area
     results = build_results([IndicatorTotals(cla, nums, dens),
@@ -363,7 +363,7 @@ def test_population_comparator_uses_the_other_indicators_england_value() -> None
 
 def test_missing_population_is_not_compared() -> None:
     """A population comparator whose indicator was not evaluated gives not_compared."""
-    results = placements(indicator(comparators=(m.Comparator("population", "csc.absent"),)))
+    results = placements(indicator(comparators=(m.Comparator(POPULATION, "csc.absent"),)))
     assert set(results.vs_population) == {NC}
 
 
@@ -387,8 +387,8 @@ def small_case() -> tuple[list[IndicatorTotals], AreaFrame]:
                       ("Hartlepool", "Middlesbrough", "Blackpool", "Liverpool"), [0, 0, 1, 1],
                       (NE, NW), ("North East", "North West"))
     placements_3plus = indicator(title="Children looked after with 3 or more placements",
-                                 comparators=(ENGLAND, REGION, m.Comparator("target",
-                                                                            target=10.0)))
+                                 comparators=(ENGLAND, REGION, m.Comparator(
+                                     m.ComparatorKind.TARGET, target=10.0)))
     cla_rate = indicator("cla_rate_per_10k", statistic=m.Statistic.RATE, unit=PER_10K,
                          polarity=m.Polarity.NO_JUDGEMENT, confidence=m.ConfidenceMethod.BYARS,
                          title="Children looked after per 10,000 children")
@@ -529,7 +529,7 @@ def _judged_by_code(las: list[tuple[str, int, int, int]], neighbours: list[list[
                       [region_at.get(r, -1) for _, r, _, _ in picked],
                       tuple(f"R{r}" for r in regions), tuple(f"r{r}" for r in regions),
                       neighbours={"sn": matrix})
-    ind = indicator(comparators=(ENGLAND, REGION, m.Comparator("neighbours", "sn", "median")))
+    ind = indicator(comparators=(ENGLAND, REGION, m.Comparator(NEIGHBOURS, "sn", MEDIAN)))
     results = build_results([IndicatorTotals(ind, [n for *_, n, _ in picked],
                                              [d for *_, d in picked])], frame, 2025)
     return {row["area_code"]: (row["vs_england"], row["vs_region"], row["vs_neighbours"],
