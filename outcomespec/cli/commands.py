@@ -25,6 +25,7 @@ from outcomespec.api import (
     UnknownAreaError,
     align,
     data_files,
+    explanation_document,
     framework_files,
     load,
     parse_period,
@@ -132,8 +133,12 @@ def _parser() -> argparse.ArgumentParser:
                                "are still reported); a table without any value still exits 1")
     evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
 
-    plan = command("explain", "show the evaluation plan of a framework")
-    plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
+    plan = command("explain", "show how frameworks are evaluated: what each indicator "
+                   "computes, reads, and its steps")
+    plan.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                      help="framework files, explained one after another")
+    plan.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (default), or json for tools")
     plan.add_argument("--root", type=Path, help="project root imports must stay inside")
 
     aligning = command("align", "align frameworks: goals × frameworks coverage, duplicated "
@@ -217,11 +222,7 @@ def _run(args: argparse.Namespace) -> int:
         case "demo":
             return _demo(args)
         case "explain":
-            framework = _load(args.framework, args.root)
-            if framework is None:
-                return EXIT_ERRORS
-            sys.stdout.write(framework.explain())
-            return EXIT_OK
+            return _explain(args)
         case "explain-code":
             info = CODES.get(args.code.upper())
             if info is None:
@@ -305,6 +306,24 @@ def _load(path: Path, root: Path | None) -> Framework | None:
     if framework.warnings:
         sys.stderr.write(render_all(framework.warnings))
     return framework
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Each framework's plan in words, or as JSON; nothing is printed unless every framework
+    loads."""
+    frameworks = []
+    for path in args.frameworks:
+        framework = _load(path, args.root)
+        if framework is None:
+            return EXIT_ERRORS
+        frameworks.append(framework)
+    explanations = [framework.explanation() for framework in frameworks]
+    if args.format == "json":
+        document = explanation_document(explanations)
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n".join(e.render_text() for e in explanations))
+    return EXIT_OK
 
 
 def _eval(args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 from attrs import define, field, frozen
@@ -17,17 +17,20 @@ from attrs import define, field, frozen
 from outcomespec import model as m
 from outcomespec.evaluation import kernels as k
 from outcomespec.evaluation import pairs
+from outcomespec.evaluation import plan as p
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.gazetteer import absent_rows, area_frame
-from outcomespec.evaluation.planning import AREA, IndicatorPlan, Plan, Step
+from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading import coding
 from outcomespec.loading.identifiers import area_codes, areas_of, codes_for
 from outcomespec.loading.tables import Table
 from outcomespec.model.notes import Marker, Note
 
-_EMPTY = {"count": 0.0, "sum": 0.0, "any": False, "all": True}
+_F = m.AggregateFunction
+_EMPTY = {_F.COUNT: 0.0, _F.SUM: 0.0, _F.ANY: False, _F.ALL: True}
+_SKIPS_MISSING = (_F.SUM, _F.MIN, _F.MAX)
 _CAP = 20
 """At most this many D210 warnings per indicator, then one saying how many more."""
 
@@ -87,10 +90,10 @@ class _Run:
     period: int
     bounds: tuple[np.datetime64, np.datetime64]
     values: dict[int, Any] = field(factory=dict)
-    area_markers: dict[Step, Any] = field(factory=dict)
+    area_markers: dict[p.Step, Any] = field(factory=dict)
     """Area-level sum → per LA, the marker of the missing value that made its total unknown."""
-    keys: dict[str, tuple[Mapping[str, Any], int]] = field(factory=dict)
-    sorted_rows: dict[tuple[str, str], Any] = field(factory=dict)
+    keys: dict[p.Link, tuple[Mapping[str, Any], int]] = field(factory=dict)
+    sorted_rows: dict[tuple[p.Link, str], Any] = field(factory=dict)
     area_index_cache: dict[str, Any] = field(factory=dict)
     absent: dict[str, Any] = field(factory=dict)
     """Dataset → its rows naming an authority absent in the period (None: there are none)."""
@@ -100,173 +103,181 @@ class _Run:
     def get(self, step_id: int) -> Any:
         found = self.values.get(step_id)
         if found is None:
-            step = self.plan.steps[step_id]
-            found = self.values[step_id] = (
-                self.conjunction(step) if step.kernel == "and"
-                else self.compute(step, [self.get(i) for i in step.inputs]))
+            found = self.values[step_id] = self.compute(self.plan.steps[step_id])
         return found
 
-    def conjunction(self, step: Step) -> Any:
+    def compute(self, step: p.Step) -> Any:
+        """The value of one step, from the values of the steps it reads."""
+        get = self.get
+        match step:
+            case p.Constant():
+                if step.type.kind is m.ValueKind.DATE:
+                    return np.datetime64(str(step.value), "D")
+                return np.asarray(step.value)
+            case p.PeriodBound():
+                return self.period_bound(step.field)
+            case p.ReadColumn():
+                return self.tables[step.dataset].columns[step.column]
+            case p.PeriodMask():
+                periods = self.tables[step.dataset].periods
+                assert periods is not None
+                return np.isin(periods, [self.period + offset for offset in step.offsets])
+            case p.AreaIndex():
+                return self.area_index(step.dataset)
+            case p.Key():
+                return self.key(step.dataset, step.link)
+            case p.And():
+                return self.conjunction(step)
+            case p.Or():
+                return np.logical_or.reduce([k.as_condition(np.asarray(get(i)))
+                                             for i in step.operands])
+            case p.Not():
+                return ~k.as_condition(np.asarray(get(step.operand)))
+            case p.Negate():
+                return -get(step.operand)
+            case p.Arithmetic():
+                return _arithmetic(step.op, get(step.left), get(step.right))
+            case p.ShiftDates():
+                return k.shift_dates(get(step.dates), step.duration, _sign(step.op))
+            case p.Compare():
+                return k.compare(step.op, get(step.left), get(step.right), step.type)
+            case p.CodeTest():
+                return k.code_test(np.asarray(get(step.operand)),
+                                   np.asarray(step.positions, dtype=np.int32), step.negated)
+            case p.MissingTest():
+                gone = ~k.present(np.asarray(get(step.operand)), step.type)
+                return ~gone if step.negated else gone
+            case p.InPeriod():
+                dates = get(step.operand)
+                return (dates >= self.bounds[0]) & (dates <= self.bounds[1])
+            case p.Within():
+                return _within(get(step.operand), get(step.anchor), step.duration,
+                               step.direction)
+            case p.Call():
+                return _call(step.function, *(get(i) for i in step.args))
+            case p.ReduceAreas():
+                return self.reduce_areas(step)
+            case p.ReduceUnits():
+                keys = get(step.keys)  # coding the keys counts the units
+                return self.reduce(step.function, step.type, keys,
+                                   [get(step.where), get(step.value), get(step.order)],
+                                   self.keys[step.link][1])
+            case p.GatherUnits():
+                per_unit, keys = get(step.per_unit), get(step.keys)
+                out = np.full(keys.shape, _default(step.function, step.type),
+                              dtype=per_unit.dtype)
+                good = keys >= 0
+                out[good] = per_unit[keys[good]]
+                return out
+            case p.Pair():
+                outer_keys, inner_keys = get(step.outer_keys), get(step.inner_keys)
+                return pairs.expand_pairs(outer_keys, inner_keys, self.keys[step.link][1],
+                                          self.key_order(step.link, step.inner))
+            case p.Window():
+                return self.window(step)
+            case p.PairSide():
+                values, (outer_index, inner_index) = get(step.values), get(step.pairs)
+                if np.ndim(values) == 0:
+                    return values
+                return values[inner_index if step.side is p.Side.INNER else outer_index]
+            case p.ReducePairs():
+                outer_index, _ = get(step.pairs)
+                assert isinstance(step.space, p.Rows)
+                return self.reduce(step.function, step.type, outer_index,
+                                   [get(step.where), get(step.value), get(step.order)],
+                                   self.rows(step.space.dataset))
+            case _:
+                assert_never(step)
+
+    def rows(self, dataset: str) -> int:
+        return self.tables[dataset].n_rows
+
+    def period_bound(self, bound: m.PeriodField) -> Any:
+        match bound:
+            case m.PeriodField.START:
+                return self.bounds[0]
+            case m.PeriodField.END:
+                return self.bounds[1]
+            case m.PeriodField.YEAR:
+                return np.float64(self.period)
+            case _:
+                assert_never(bound)
+
+    def conjunction(self, step: p.And) -> Any:
         """`and`, with its windows (the dearest conditions) computed last and only for the
         rows the other conditions leave: a re-referral is looked for only among the
         referrals of the year, not all three years of the census."""
-        windows = [i for i in step.inputs if i not in self.values
-                   and self.plan.steps[i].kernel == "window"
-                   and self.plan.steps[i].params[0] == "any"]
+        windows = {i: window for i in step.operands if i not in self.values
+                   and isinstance(window := self.plan.steps[i], p.Window)
+                   and window.function is m.AggregateFunction.ANY}
         result: Any = True
-        for i in step.inputs:
+        for i in step.operands:
             if i not in windows:
                 result = result & k.as_condition(np.asarray(self.get(i)))
-        for i in windows:
-            window = self.plan.steps[i]
+        for i, window in windows.items():
             if np.ndim(result) == 0:  # nothing to narrow it down: the whole window, kept
                 result = result & self.get(i)
                 continue
-            args = [self.get(j) for j in window.inputs]
-            args[0] = np.where(result, args[0], -1)  # rows without a key count nothing
-            result = result & self.window(window, args)
+            # rows that the other conditions leave out have no key, and count nothing
+            result = result & self.window(window, np.where(result, self.get(window.outer_keys),
+                                                           -1))
         return np.asarray(result, dtype=np.bool_)
 
-    def rows(self, space: str) -> int:
-        return self.tables[space].n_rows
-
-    def read(self, step: Step) -> Any:
-        """A column of a table, or which of its rows are in the periods a step names."""
-        table = self.tables[step.params[0]]
-        if step.kernel == "column":
-            return table.columns[step.params[1]]
-        assert table.periods is not None
-        return np.isin(table.periods, [self.period + offset for offset in step.params[2]])
-
-    def compute(self, step: Step, args: list[Any]) -> Any:
-        p = step.params
-        match step.kernel:
-            case "literal":
-                value, value_type = p
-                if value_type.kind is m.ValueKind.DATE:
-                    return np.datetime64(value, "D")
-                return np.asarray(value)
-            case "period":
-                if p[0] == "year":
-                    return np.float64(self.period)
-                return self.bounds[0] if p[0] == "start" else self.bounds[1]
-            case "column" | "period_mask":
-                return self.read(step)
-            case "or":
-                return np.logical_or.reduce([k.as_condition(np.asarray(a)) for a in args])
-            case "not":
-                return ~k.as_condition(np.asarray(args[0]))
-            case "negate":
-                return -args[0]
-            case "arith":
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    left, right = (np.asarray(a, dtype=np.float64) for a in args)
-                    out = {"+": np.add, "-": np.subtract, "*": np.multiply,
-                           "/": np.divide}[p[0]](left, right)
-                return np.where(np.isinf(out), np.nan, out)
-            case "shift_dates":
-                return k.shift_dates(args[0], p[0], p[1])
-            case "compare":
-                return k.compare(p[0], args[0], args[1], p[1])
-            case "code_test":
-                return k.code_test(np.asarray(args[0]), np.asarray(p[0], dtype=np.int32), p[1])
-            case "missing":
-                gone = ~k.present(np.asarray(args[0]), p[0])
-                return ~gone if p[1] else gone
-            case "in_period":
-                return (args[0] >= self.bounds[0]) & (args[0] <= self.bounds[1])
-            case "within":
-                value, anchor = args
-                if p[1] == "before":
-                    return (value >= k.shift_dates(anchor, p[0], -1)) & (value < anchor)
-                return (value > anchor) & (value <= k.shift_dates(anchor, p[0], 1))
-            case "call":
-                function = {"age": k.whole_years, "years_between": k.whole_years,
-                            "months_between": k.whole_months,
-                            "days_between": k.days_between}[p[0]]
-                return function(args[0], args[1])
-            case "area_index":
-                return self.area_index(p[0])
-            case "key":
-                return self.key(p[0], p[1], p[3])
-            case "reduce":
-                return self.reduce_step(step, args)
-            case "gather_key":
-                per_key, outer_key = args
-                default = _default(p[0], p[1])
-                out = np.full(outer_key.shape, default, dtype=per_key.dtype)
-                good = outer_key >= 0
-                out[good] = per_key[outer_key[good]]
-                return out
-            case "pairs":
-                outer_key, inner_key = args
-                space = step.space.split("|", 2)[-1]
-                inner = self.plan.steps[step.inputs[1]].params[0]
-                return pairs.expand_pairs(outer_key, inner_key, self.keys[space][1],
-                                      self.key_order(space, inner))
-            case "window":
-                return self.window(step, args)
-            case "pair_inner" | "pair_outer":
-                values, (outer_index, inner_index) = args
-                if np.ndim(values) == 0:
-                    return values
-                return values[inner_index if step.kernel == "pair_inner" else outer_index]
-            case "reduce_pairs":
-                (outer_index, _), *rest = args
-                outer_rows = self.rows(step.space)
-                return self.reduce(p[0], p[1], outer_index, rest, outer_rows)
-        raise AssertionError(f"unknown kernel {step.kernel}")
-
-    def window(self, step: Step, args: list[Any]) -> Any:
-        """`any` or `count` of the related rows in a window of dates (`pairs.window_counts`)."""
-        outer_key, anchor, inner_key, dates, selected = args
-        inner, unit, _, by_area = self.plan.steps[step.inputs[2]].params
-        function, duration, direction = step.params
+    def window(self, step: p.Window, outer_keys: Any = None) -> Any:
+        """`any` or `count` of the related rows in a window of dates (`pairs.window_counts`),
+        for the rows whose key `outer_keys` gives (default: every row of the outer rows)."""
+        if outer_keys is None:
+            outer_keys = self.get(step.outer_keys)
+        inner_keys = self.get(step.inner_keys)
         counts = pairs.window_counts(
-            outer_key, np.broadcast_to(anchor, outer_key.shape), inner_key,
-            np.broadcast_to(dates, inner_key.shape),
-            np.broadcast_to(k.as_condition(np.asarray(selected)), inner_key.shape),
-            duration, direction, self.key_order(f"{unit}|{'area' if by_area else 'id'}", inner))
-        return counts > 0 if function == "any" else counts.astype(np.float64)
+            outer_keys, np.broadcast_to(self.get(step.anchor), outer_keys.shape), inner_keys,
+            np.broadcast_to(self.get(step.dates), inner_keys.shape),
+            np.broadcast_to(k.as_condition(np.asarray(self.get(step.selected))),
+                            inner_keys.shape),
+            step.duration, step.direction, self.key_order(step.link, step.inner))
+        if step.function is m.AggregateFunction.ANY:
+            return counts > 0
+        return counts.astype(np.float64)
 
-    def reduce_step(self, step: Step, args: list[Any]) -> Any:
-        """A `reduce` step: per area (noting the rows of absent authorities it would have
-        counted) or per key."""
-        function, value_type = step.params[:2]
-        if step.space == AREA:
-            dataset = self.plan.steps[step.inputs[0]].params[0]
-            if self.absent_in(dataset) is not None:
-                self.note_absent(dataset, _contributing(function, args[1], args[2]))
-            if function == "sum":
-                return self.area_sum(step, args[0], args[1:])
-            n = self.frame.n_areas
-        else:
-            n = self.keys[step.space.removeprefix("key:")][1]
-        return self.reduce(function, value_type, args[0], args[1:], n)
+    def reduce_areas(self, step: p.ReduceAreas) -> Any:
+        """A `ReduceAreas` step, noting the rows of absent authorities it would have
+        counted; an area's total (`sum`) as `area_sum` makes it."""
+        groups = self.get(step.areas)
+        parts = [self.get(step.where), self.get(step.value), self.get(step.order)]
+        dataset = self.plan.steps[step.areas]
+        assert isinstance(dataset, p.AreaIndex)
+        if self.absent_in(dataset.dataset) is not None:
+            self.note_absent(dataset.dataset, _contributing(step.function, parts[0], parts[1]))
+        if step.function is m.AggregateFunction.SUM:
+            return self.area_sum(step, groups, parts)
+        return self.reduce(step.function, step.type, groups, parts, self.frame.n_areas)
 
-    def reduce(self, function: str, value_type: m.ValueType, groups: Any, parts: list[Any],
-               n: int) -> Any:
+    def reduce(self, function: m.AggregateFunction, value_type: m.ValueType, groups: Any,
+               parts: list[Any], n: int) -> Any:
         where, value, order = (np.broadcast_to(np.asarray(a), groups.shape) for a in parts)
         mask = k.as_condition(where)
         match function:
-            case "count":
+            case m.AggregateFunction.COUNT:
                 return k.group_count(groups, mask, n)
-            case "sum":
+            case m.AggregateFunction.SUM:
                 return k.group_sum(groups, mask, value.astype(np.float64), n)
-            case "any":
+            case m.AggregateFunction.ANY:
                 return k.group_any(groups, mask, n)
-            case "all":
+            case m.AggregateFunction.ALL:
                 return ~k.group_any(groups, mask & ~k.as_condition(value), n)
-            case "min" | "max":
-                return k.group_extreme(groups, mask, value, n, largest=function == "max")
-            case "first" | "last":
+            case m.AggregateFunction.MIN | m.AggregateFunction.MAX:
+                return k.group_extreme(groups, mask, value, n,
+                                       largest=function is m.AggregateFunction.MAX)
+            case m.AggregateFunction.FIRST | m.AggregateFunction.LAST:
                 if value.dtype == np.bool_:  # a computed condition: store as a boolean column
                     value = value.astype(np.int8)
-                return k.group_pick(groups, mask, order, value, n, function == "last",
+                return k.group_pick(groups, mask, order, value, n,
+                                    function is m.AggregateFunction.LAST,
                                     _default(function, value_type))
-        raise AssertionError(function)
+            case _:
+                assert_never(function)
 
-    def area_sum(self, step: Step, groups: Any, parts: list[Any]) -> Any:
+    def area_sum(self, step: p.ReduceAreas, groups: Any, parts: list[Any]) -> Any:
         """Each LA's total of a column (a published table's counts): not known (NaN), never
         0 or a partial sum, when a row it adds up has no value or the LA has no row at all.
 
@@ -285,7 +296,7 @@ class _Run:
                            ).astype(np.float64)
         markers = np.zeros(n, dtype=np.int8)
         if missing.any():
-            found = self.row_markers(step.inputs[2], groups.shape[0])
+            found = self.row_markers(step.value, groups.shape[0])
             why = np.maximum(found[missing] if found is not None else 0, Marker.EMPTY)
             np.maximum.at(markers, groups[missing], why.astype(np.int8))
         markers[np.bincount(groups[rows], minlength=n) == 0] = Marker.EMPTY
@@ -300,9 +311,9 @@ class _Run:
         found = None
         for i in self.plan.reachable((step_id,)):
             step = self.plan.steps[i]
-            if step.kernel != "column":
+            if not isinstance(step, p.ReadColumn):
                 continue
-            markers = self.tables[step.params[0]].markers.get(step.params[1])
+            markers = self.tables[step.dataset].markers.get(step.column)
             if markers is not None and markers.shape[0] == n_rows:
                 found = markers if found is None else np.maximum(found, markers)
         return found
@@ -357,47 +368,47 @@ class _Run:
         self.note_absent(dataset, counted)
         return self.area_index(dataset)
 
-    def key(self, dataset: str, unit: str, by_area: bool) -> Any:
-        """Codes of (area, identifier) for `unit`, shared by every dataset the plan relates
-        on it: identifiers such as CHILD are unique only within a local authority. When
-        either side of a relation has no area column, rows relate on the identifier alone
-        (`by_area` false), in a code space of its own."""
-        space = f"{unit}|{'area' if by_area else 'id'}"
-        if space not in self.keys:
-            related = {s.params[0] for s in self.plan.steps
-                       if s.kernel == "key" and s.params[1] == unit and s.params[3] == by_area}
+    def key(self, dataset: str, link: p.Link) -> Any:
+        """Codes of (area, identifier) for the link's unit, shared by every dataset the plan
+        relates through it: identifiers such as CHILD are unique only within a local
+        authority. When either side of a relation has no area column, rows relate on the
+        identifier alone (`by_area` false), in a code space of its own."""
+        if link not in self.keys:
+            related = {s.dataset for s in self.plan.steps
+                       if isinstance(s, p.Key) and s.link == link}
             tables = {name: self.tables[name] for name in sorted(related)
                       if name in self.tables}
-            areas = self.frame.same_areas(areas_of(tables)) if by_area else None
-            codes = codes_for(tables, unit, areas)
-            self.keys[space] = ((codes.by_area, codes.n_pairs) if by_area
-                                else (codes.by_id, codes.n_ids))
-            if by_area:  # the order of the rows by code comes with the codes
+            areas = self.frame.same_areas(areas_of(tables)) if link.by_area else None
+            codes = codes_for(tables, link.unit, areas)
+            self.keys[link] = ((codes.by_area, codes.n_pairs) if link.by_area
+                               else (codes.by_id, codes.n_ids))
+            if link.by_area:  # the order of the rows by code comes with the codes
                 for name, rows in codes.area_order.items():
-                    self.sorted_rows[(space, name)] = rows
-        return self.keys[space][0][dataset]
+                    self.sorted_rows[(link, name)] = rows
+        return self.keys[link][0][dataset]
 
-    def key_order(self, space: str, dataset: str) -> Any:
+    def key_order(self, link: p.Link, dataset: str) -> Any:
         """The rows of `dataset` that have a key, ordered by key then row."""
-        found = self.sorted_rows.get((space, dataset))
+        found = self.sorted_rows.get((link, dataset))
         if found is None:
-            order, ordered = coding.sort_keys(self.keys[space][0][dataset])
-            found = self.sorted_rows[(space, dataset)] = order[
+            order, ordered = coding.sort_keys(self.keys[link][0][dataset])
+            found = self.sorted_rows[(link, dataset)] = order[
                 int(np.searchsorted(ordered, 0)):]  # -1 (no key) sorts first
         return found
 
 
-def _contributing(function: str, where: Any, value: Any) -> Any:
+def _contributing(function: m.AggregateFunction, where: Any, value: Any) -> Any:
     """The rows an aggregation's result depends on: those it selects, less (for a sum, a
     minimum or a maximum) those whose value is missing, such as a published `z`."""
     selected = k.as_condition(np.asarray(where))
     value = np.asarray(value)
-    if function in ("sum", "min", "max") and value.dtype.kind == "f":
+    if function in _SKIPS_MISSING and value.dtype.kind == "f":
         return selected & ~np.isnan(value)
     return selected
 
 
-def _default(function: str, value_type: m.ValueType) -> Any:
+def _default(function: m.AggregateFunction, value_type: m.ValueType) -> Any:
+    """The value of an aggregation over no rows."""
     if function in _EMPTY:
         return _EMPTY[function]
     kind = value_type.kind
@@ -410,6 +421,54 @@ def _default(function: str, value_type: m.ValueType) -> Any:
     if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
         return ""
     return np.nan
+
+
+def _sign(op: m.ArithmeticOp) -> int:
+    """Which way `ShiftDates` moves its dates: forward for +, back for -."""
+    return 1 if op is m.ArithmeticOp.ADD else -1
+
+
+def _arithmetic(op: m.ArithmeticOp, left: Any, right: Any) -> Any:
+    """`+ - * /`; missing where an operand is missing, or the result is not finite (a
+    division by zero)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        left, right = (np.asarray(a, dtype=np.float64) for a in (left, right))
+        match op:
+            case m.ArithmeticOp.ADD:
+                out = np.add(left, right)
+            case m.ArithmeticOp.SUBTRACT:
+                out = np.subtract(left, right)
+            case m.ArithmeticOp.MULTIPLY:
+                out = np.multiply(left, right)
+            case m.ArithmeticOp.DIVIDE:
+                out = np.divide(left, right)
+            case _:
+                assert_never(op)
+    return np.where(np.isinf(out), np.nan, out)
+
+
+def _within(dates: Any, anchor: Any, duration: m.Duration, direction: m.Direction) -> Any:
+    """`a within D before b` ⇔ b − D ≤ a < b; `after` ⇔ b < a ≤ b + D."""
+    match direction:
+        case m.Direction.BEFORE:
+            return (dates >= k.shift_dates(anchor, duration, -1)) & (dates < anchor)
+        case m.Direction.AFTER:
+            return (dates > anchor) & (dates <= k.shift_dates(anchor, duration, 1))
+        case _:
+            assert_never(direction)
+
+
+def _call(function: m.Function, start: Any, end: Any) -> Any:
+    """A built-in function of two dates."""
+    match function:
+        case m.Function.AGE | m.Function.YEARS_BETWEEN:
+            return k.whole_years(start, end)
+        case m.Function.MONTHS_BETWEEN:
+            return k.whole_months(start, end)
+        case m.Function.DAYS_BETWEEN:
+            return k.days_between(start, end)
+        case _:
+            assert_never(function)
 
 
 def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table],
@@ -572,10 +631,11 @@ def _reads(run: _Run, step: int | None, dataset: str | None) -> str:
     if dataset is not None or step is None:
         return f"counts rows of `{dataset}`"
     steps = run.plan.steps
-    summed = [steps[i].inputs[2] for i in run.plan.reachable((step,))
-              if steps[i].kernel == "reduce" and steps[i].space == AREA]
-    columns = sorted({steps[i].params[:2] for i in run.plan.reachable(tuple(summed))
-                      if steps[i].kernel == "column"})
+    summed = [summing.value for i in run.plan.reachable((step,))
+              if isinstance(summing := steps[i], p.ReduceAreas)]
+    columns = sorted({(column.dataset, column.column)
+                      for i in run.plan.reachable(tuple(summed))
+                      if isinstance(column := steps[i], p.ReadColumn)})
     return "adds up " + (", ".join(f"`{column}` of `{table}`" for table, column in columns)
                          or "computed values")
 

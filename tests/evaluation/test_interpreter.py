@@ -17,10 +17,10 @@ import numpy as np
 from outcomespec import model as m
 from outcomespec.checking import check_paths
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.evaluation.coverage import data_coverage
 from outcomespec.evaluation.evaluator import area_frame, evaluate_plan
 from outcomespec.evaluation.interpreter import completed_months, completed_years, interpret, shift
-from outcomespec.evaluation.planning import compile_plan
 from outcomespec.loading.tables import Table
 from tests.paths import TESTS
 
