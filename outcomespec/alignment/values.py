@@ -86,7 +86,7 @@ class GoalCoverage:
         ...     Link("g.safe", "fw", "homes", "moves", m.Relation.PROXY, "outcome"),
         ...     Link("g.safe", "fw", "homes", None, m.Relation.BROADER, None)))
         >>> coverage.strongest("fw"), coverage.strongest("other")
-        ('broader', None)
+        (<Relation.BROADER: 'broader'>, None)
         """
         found = {link.relation for link in self.links if link.framework == framework}
         return next((m.Relation(r) for r in RELATIONS if r in found), None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import assert_never
 
 from outcomespec import model as m
 from outcomespec.checking.context import Context
@@ -266,7 +267,8 @@ def _column_type(ctx: Context, node: s.ColumnType) -> m.ValueType | None:
             if decl is None:
                 return None
             return m.ValueType(m.ValueKind.CODE, codelist=decl.qualified)
-    raise AssertionError(node)
+        case _:
+            assert_never(node)
 
 
 # ------------------------------------------------------------------ geography

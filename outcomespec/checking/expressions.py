@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from typing import TypeVar
+from typing import TypeVar, assert_never
 
 from outcomespec import model as m
 from outcomespec.checking.context import Context
@@ -147,7 +147,8 @@ class _Checker:
                 return self.missing(expr, rows)
             case s.Within():
                 return self.within(expr, rows)
-        raise AssertionError(f"unhandled expression {type(expr).__name__}")
+            case _:
+                assert_never(expr)
 
     def boolean(self, expr: s.Expr, rows: Rows, role: str) -> m.Expr | None:
         checked = self.check(expr, rows)

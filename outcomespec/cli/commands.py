@@ -210,27 +210,15 @@ def _internal(error: BaseException, debug: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    match args.command:
-        case "check":
-            return _check(args)
-        case "fmt":
-            return _fmt(args)
-        case "eval":
-            return _eval(args)
-        case "align":
-            return _align(args)
-        case "demo":
-            return _demo(args)
-        case "explain":
-            return _explain(args)
-        case "explain-code":
-            info = CODES.get(args.code.upper())
-            if info is None:
-                return _error(f"no diagnostic code `{args.code}`", EXIT_USAGE)
-            sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n"
-                             f"{info.explanation}\n")
-            return EXIT_OK
-    raise AssertionError(args.command)
+    return _COMMANDS[args.command](args)
+
+
+def _explain_code(args: argparse.Namespace) -> int:
+    info = CODES.get(args.code.upper())
+    if info is None:
+        return _error(f"no diagnostic code `{args.code}`", EXIT_USAGE)
+    sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}\n")
+    return EXIT_OK
 
 
 def _default_root(files: list[Path]) -> Path | None:
@@ -530,3 +518,9 @@ def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
 def _authorities(count: int) -> str:
     return f"{count} local authorit{'y' if count == 1 else 'ies'}"
 
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check, "fmt": _fmt, "eval": _eval, "explain": _explain, "align": _align,
+    "demo": _demo, "explain-code": _explain_code,
+}
+"""Each subcommand (argparse accepts no other) and the function that runs it."""

@@ -329,7 +329,11 @@ def _label(expr: m.Expr) -> str:
 def compile_plan(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indicator, ...]
                  ) -> p.Plan:
     """The plan for `indicators`, sharing every step they have in common; an indicator this
-    version cannot evaluate has no steps, and says why (`IndicatorPlan.problem`)."""
+    version cannot evaluate has no steps, and says why (`IndicatorPlan.problem`).
+
+    >>> compile_plan((), ())
+    Plan(steps=(), indicators=(), definitions=())
+    """
     compiler = _Compiler(
         definitions={d.name: d for f in frameworks for d in f.definitions},
         codelists={c.name: c for f in frameworks for c in f.codelists},

@@ -112,10 +112,9 @@ class Explanation:
 
     def render_text(self) -> str:
         """The explanation as `outcomespec explain` prints it."""
-        s = "" if self.steps == 1 else "s"
         lines = [f"{self.framework}: {self.title or self.framework} ({self.path})",
-                 f"{self.steps} step{s} for {len(self.indicators)} indicators; {self.shared} "
-                 "used by more than one (marked *), each computed once"]
+                 f"{_count(self.steps, 'step')} for {_count(len(self.indicators), 'indicator')}"
+                 f"; {self.shared} used by more than one (marked *), each computed once"]
         for indicator in self.indicators:
             lines += ["", f"{indicator.id}  {indicator.title}",
                       f"  {indicator.statistic}, {indicator.unit}"]
@@ -151,7 +150,13 @@ def explanation_document(explanations: Sequence[Explanation]) -> dict[str, objec
 
 def explain_plan(plan: p.Plan, framework: m.Framework, modules: Sequence[m.Framework]
                  ) -> Explanation:
-    """The plan of `framework` (whose imported `modules` declare its datasets) in words."""
+    """The plan of `framework` (whose imported `modules` declare its datasets) in words.
+
+    >>> empty = m.Framework(name="empty", kind=m.ModuleKind.FRAMEWORK, path="empty.ospec")
+    >>> print(explain_plan(p.Plan((), ()), empty, ()).render_text(), end="")
+    empty: empty (empty.ospec)
+    0 steps for 0 indicators; 0 used by more than one (marked *), each computed once
+    """
     users: dict[int, int] = {}
     for indicator_plan in plan.indicators:
         for step_id in plan.reachable(indicator_plan.roots):
@@ -175,6 +180,10 @@ def explain_plan(plan: p.Plan, framework: m.Framework, modules: Sequence[m.Frame
     return Explanation(framework=framework.name, title=framework.title, path=framework.path,
                        steps=len(plan.steps), shared=sum(1 for n in users.values() if n > 1),
                        indicators=tuple(indicators))
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
 
 
 def _kind(step: p.Step) -> str:
@@ -231,9 +240,14 @@ class _Words:
 
     def __init__(self, plan: p.Plan) -> None:
         self.steps = plan.steps
+        self.definitions = {step: short_name(name) for step, name in plan.definitions}
 
     def operand(self, step_id: int) -> str:
+        """A step read by another: a definition by its name, a constant, column or bound of
+        the period as written, any other step as `#N`."""
         step = self.steps[step_id]
+        if step_id in self.definitions:
+            return self.definitions[step_id]
         match step:
             case p.Constant() | p.PeriodBound():
                 return self.step(step)
@@ -246,9 +260,10 @@ class _Words:
                 return f"#{step_id}"
 
     def condition(self, step_id: int) -> str:
-        """A `where`: an `and` of named steps is written out, so that its parts show."""
+        """A `where`: an `and` of steps is written out, so that its parts show, unless it is
+        a definition."""
         step = self.steps[step_id]
-        if isinstance(step, p.And):
+        if isinstance(step, p.And) and step_id not in self.definitions:
             return " and ".join(self.operand(i) for i in step.operands)
         return self.operand(step_id)
 

@@ -575,7 +575,13 @@ class Plan:
 
 
 def column_read(step: Step) -> tuple[str, str] | None:
-    """The (dataset, column) a step reads from a loaded table, if it reads one."""
+    """The (dataset, column) a step reads from a loaded table, if it reads one.
+
+    >>> column_read(Key(dataset="lib.header", link=Link("child", True), identifier="CHILD"))
+    ('lib.header', 'CHILD')
+    >>> column_read(AreaIndex(dataset="lib.header", column=None)) is None
+    True
+    """
     match step:
         case ReadColumn() | PeriodMask():
             return step.dataset, step.column

@@ -86,12 +86,21 @@ def render_duration(duration: Duration) -> str:
 
 def is_measure(constant: Literal | Duration) -> bool:
     """Whether a constant sets how much or when (an age, a count, a date, a duration), as
-    opposed to text and true/false, which select what is counted."""
+    opposed to text and true/false, which select what is counted.
+
+    >>> from outcomespec import model as m
+    >>> is_measure(m.Literal(18.0, m.NUMBER)), is_measure(m.Literal("Local authority", m.TEXT))
+    (True, False)
+    """
     return isinstance(constant, Duration) or constant.type.kind in _MEASURES
 
 
 def short_name(qualified: str) -> str:
-    """A declaration's name without its module: `episodes` for `ssda903.episodes`."""
+    """A declaration's name without its module.
+
+    >>> short_name("ssda903.episodes")
+    'episodes'
+    """
     return qualified.rsplit(".", 1)[-1]
 
 
