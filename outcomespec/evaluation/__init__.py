@@ -1,6 +1,7 @@
 """Evaluation: a checked framework compiled (`compiler`) to a plan of typed steps (`plan`), run
-over loaded tables (`evaluator`, with its array `kernels` and the relating of rows, `pairs`)
-to per-area totals (`areas`); the areas of a period (`gazetteer`), the periods the data hold
+over loaded tables (`evaluator`; the steps' values by `execution`, with its array `kernels`
+and the relating of rows, `pairs`) to per-area totals (`areas`), and explained to people
+(`explanation`); the areas of a period (`gazetteer`), the periods the data hold
 (`coverage`), what the plan reads checked against the files (`datachecks`), and the
 plain-Python reference interpreter the plan is tested against (`interpreter`)."""
 

@@ -19,8 +19,10 @@ Nothing here runs a computation; NumPy is the evaluator's.
 from __future__ import annotations
 
 import enum
+from typing import Any
 
-from attrs import frozen
+import attrs
+from attrs import field, frozen
 
 from outcomespec import model as m
 from outcomespec.model.rendering import short_name
@@ -95,6 +97,30 @@ SCALAR = Scalar()
 AREAS = Areas()
 
 
+def _reads() -> Any:
+    """A field holding the position in the plan of a step whose value this step reads (or a
+    tuple of them): `inputs` gives them, in the order of the fields."""
+    return field(metadata={_READS: True})
+
+
+_READS = "reads"
+
+
+@frozen
+class _Step:
+    """What every kind of step has: the steps it reads."""
+
+    @property
+    def inputs(self) -> tuple[int, ...]:
+        """The positions of the steps whose values this step reads, in field order."""
+        found: list[int] = []
+        for reading in attrs.fields(type(self)):
+            if reading.metadata.get(_READS):
+                value = getattr(self, reading.name)
+                found.extend(value if isinstance(value, tuple) else (value,))
+        return tuple(found)
+
+
 class Side(enum.StrEnum):
     """Which row of a pair a value is taken from."""
 
@@ -106,7 +132,7 @@ class Side(enum.StrEnum):
 
 
 @frozen(kw_only=True)
-class Constant:
+class Constant(_Step):
     """A literal: a number, text, date (ISO text) or true/false."""
 
     value: float | str | bool
@@ -116,13 +142,9 @@ class Constant:
     def space(self) -> Space:
         return SCALAR
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return ()
-
 
 @frozen(kw_only=True)
-class PeriodBound:
+class PeriodBound(_Step):
     """`period.start`, `period.end` or `period.year` of the period evaluated."""
 
     field: m.PeriodField
@@ -131,13 +153,9 @@ class PeriodBound:
     def space(self) -> Space:
         return SCALAR
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return ()
-
 
 @frozen(kw_only=True)
-class ReadColumn:
+class ReadColumn(_Step):
     """A column of a dataset, as loaded."""
 
     dataset: str
@@ -148,13 +166,9 @@ class ReadColumn:
     def space(self) -> Space:
         return Rows(self.dataset)
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return ()
-
 
 @frozen(kw_only=True)
-class PeriodMask:
+class PeriodMask(_Step):
     """Which rows of a dataset are in the periods read: the reporting period moved by one of
     `offsets`, by its period column."""
 
@@ -166,13 +180,9 @@ class PeriodMask:
     def space(self) -> Space:
         return Rows(self.dataset)
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return ()
-
 
 @frozen(kw_only=True)
-class AreaIndex:
+class AreaIndex(_Step):
     """The local authority of each row of a dataset, by its area column (None: it has
     none, and its rows are in no area)."""
 
@@ -183,13 +193,9 @@ class AreaIndex:
     def space(self) -> Space:
         return Rows(self.dataset)
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return ()
-
 
 @frozen(kw_only=True)
-class Key:
+class Key(_Step):
     """The code of each row's unit in a link's code space, read from its identifier column;
     shared by every dataset the plan relates through the same link."""
 
@@ -201,290 +207,214 @@ class Key:
     def space(self) -> Space:
         return Rows(self.dataset)
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return ()
-
 
 # ------------------------------------------------------------------ row by row
 
 
 @frozen(kw_only=True)
-class And:
+class And(_Step):
     """Every condition holds (a missing one does not); the dearest are computed last."""
 
     space: Space
-    operands: tuple[int, ...]
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return self.operands
+    operands: tuple[int, ...] = _reads()
 
 
 @frozen(kw_only=True)
-class Or:
+class Or(_Step):
     """Some condition holds (a missing one does not)."""
 
     space: Space
-    operands: tuple[int, ...]
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return self.operands
+    operands: tuple[int, ...] = _reads()
 
 
 @frozen(kw_only=True)
-class Not:
+class Not(_Step):
     """A condition that does not hold (a missing one counts as not holding)."""
 
     space: Space
-    operand: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.operand,)
+    operand: int = _reads()
 
 
 @frozen(kw_only=True)
-class Negate:
+class Negate(_Step):
     """A number negated."""
 
     space: Space
-    operand: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.operand,)
+    operand: int = _reads()
 
 
 @frozen(kw_only=True)
-class Arithmetic:
+class Arithmetic(_Step):
     """`+ - * /` on numbers; missing in, division by zero or overflow give missing."""
 
     space: Space
     op: m.ArithmeticOp
-    left: int
-    right: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.left, self.right)
+    left: int = _reads()
+    right: int = _reads()
 
 
 @frozen(kw_only=True)
-class ShiftDates:
+class ShiftDates(_Step):
     """Dates moved forward (`op` +) or back (-) by a calendar duration."""
 
     space: Space
     op: m.ArithmeticOp
-    dates: int
+    dates: int = _reads()
     duration: m.Duration
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.dates,)
 
 
 @frozen(kw_only=True)
-class Compare:
+class Compare(_Step):
     """`= != < <= > >=` of two values of `type`; false where either is missing."""
 
     space: Space
     op: m.ComparisonOp
-    left: int
-    right: int
+    left: int = _reads()
+    right: int = _reads()
     type: m.ValueType
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.left, self.right)
 
 
 @frozen(kw_only=True)
-class CodeTest:
+class CodeTest(_Step):
     """Whether a code is one of `codes` (at `positions` of its codelist); false when it is
     missing, negated or not."""
 
     space: Space
-    operand: int
+    operand: int = _reads()
     codes: tuple[str, ...]
     """In the codelist's order."""
     positions: tuple[int, ...]
     negated: bool
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.operand,)
-
 
 @frozen(kw_only=True)
-class MissingTest:
+class MissingTest(_Step):
     """Whether a value of `type` is missing (`negated`: present)."""
 
     space: Space
-    operand: int
+    operand: int = _reads()
     type: m.ValueType
     negated: bool
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.operand,)
-
 
 @frozen(kw_only=True)
-class InPeriod:
+class InPeriod(_Step):
     """Whether a date is in the reporting period, ends included."""
 
     space: Space
-    operand: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.operand,)
+    operand: int = _reads()
 
 
 @frozen(kw_only=True)
-class Within:
+class Within(_Step):
     """Whether a date is within `duration` before or after an anchor date."""
 
     space: Space
-    operand: int
-    anchor: int
+    operand: int = _reads()
+    anchor: int = _reads()
     duration: m.Duration
     direction: m.Direction
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.operand, self.anchor)
-
 
 @frozen(kw_only=True)
-class Call:
+class Call(_Step):
     """A built-in function of two dates."""
 
     space: Space
     function: m.Function
-    args: tuple[int, ...]
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return self.args
+    args: tuple[int, ...] = _reads()
 
 
 # ------------------------------------------------------------------ aggregations
 
 
 @frozen(kw_only=True)
-class ReduceAreas:
+class ReduceAreas(_Step):
     """An aggregation of a dataset's rows per local authority (an indicator's numerator or
     denominator): `function` of `value` over the rows where `where` holds, in `order`."""
 
     function: m.AggregateFunction
     type: m.ValueType
-    areas: int
+    areas: int = _reads()
     """The dataset's `AreaIndex`."""
-    where: int
-    value: int
-    order: int
+    where: int = _reads()
+    value: int = _reads()
+    order: int = _reads()
 
     @property
     def space(self) -> Space:
         return AREAS
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.areas, self.where, self.value, self.order)
-
 
 @frozen(kw_only=True)
-class ReduceUnits:
+class ReduceUnits(_Step):
     """An aggregation of a dataset's rows per unit of a link, `keys` being the rows' `Key`."""
 
     link: Link
     function: m.AggregateFunction
     type: m.ValueType
-    keys: int
-    where: int
-    value: int
-    order: int
+    keys: int = _reads()
+    where: int = _reads()
+    value: int = _reads()
+    order: int = _reads()
 
     @property
     def space(self) -> Space:
         return Units(self.link)
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.keys, self.where, self.value, self.order)
-
 
 @frozen(kw_only=True)
-class GatherUnits:
+class GatherUnits(_Step):
     """The value per unit (`per_unit`, a `ReduceUnits`) of each row's unit (`keys`); the
     value of no rows where a row has no unit."""
 
     space: Space
     function: m.AggregateFunction
     type: m.ValueType
-    per_unit: int
-    keys: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.per_unit, self.keys)
+    per_unit: int = _reads()
+    keys: int = _reads()
 
 
 @frozen(kw_only=True)
-class Pair:
+class Pair(_Step):
     """Every pair of a row of `outer` and a row of `inner` with the same unit."""
 
     outer: str
     inner: str
     link: Link
-    outer_keys: int
-    inner_keys: int
+    outer_keys: int = _reads()
+    inner_keys: int = _reads()
 
     @property
     def space(self) -> Space:
         return Pairs(self.outer, self.inner, self.link)
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.outer_keys, self.inner_keys)
-
 
 @frozen(kw_only=True)
-class PairSide:
+class PairSide(_Step):
     """A value of the inner or outer rows, laid out on their pairs."""
 
     space: Space
     side: Side
-    values: int
-    pairs: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.values, self.pairs)
+    values: int = _reads()
+    pairs: int = _reads()
 
 
 @frozen(kw_only=True)
-class ReducePairs:
+class ReducePairs(_Step):
     """An aggregation, for each outer row, over the pairs it is in."""
 
     space: Space
     function: m.AggregateFunction
     type: m.ValueType
-    pairs: int
-    where: int
-    value: int
-    order: int
-
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.pairs, self.where, self.value, self.order)
+    pairs: int = _reads()
+    where: int = _reads()
+    value: int = _reads()
+    order: int = _reads()
 
 
 @frozen(kw_only=True)
-class Window:
+class Window(_Step):
     """`any` or `count` of the related rows of `inner` that are `selected` and whose date is
     within `duration` before or after this row's `anchor`: for each outer row, its run among
     the inner rows sorted by (unit, date), without pairing every two rows of a unit."""
@@ -495,15 +425,12 @@ class Window:
     link: Link
     duration: m.Duration
     direction: m.Direction
-    outer_keys: int
-    anchor: int
-    inner_keys: int
-    dates: int
-    selected: int
+    outer_keys: int = _reads()
+    anchor: int = _reads()
+    inner_keys: int = _reads()
+    dates: int = _reads()
+    selected: int = _reads()
 
-    @property
-    def inputs(self) -> tuple[int, ...]:
-        return (self.outer_keys, self.anchor, self.inner_keys, self.dates, self.selected)
 
 
 Step = (

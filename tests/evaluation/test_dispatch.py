@@ -6,7 +6,7 @@ from __future__ import annotations
 from outcomespec import model as m
 from outcomespec.evaluation import plan as p
 from outcomespec.evaluation.compiler import _children, _Compiler
-from outcomespec.evaluation.evaluator import _Run
+from outcomespec.evaluation.execution import Execution
 from outcomespec.evaluation.explanation import _Words
 from outcomespec.evaluation.interpreter import _World
 from outcomespec.model import rendering
@@ -31,7 +31,7 @@ def test_every_model_expression_is_rendered() -> None:
 
 
 def test_every_step_is_evaluated_and_explained() -> None:
-    """`_Run.compute` and the explanation's words have a case for each kind of step."""
-    assert union_classes(p.Step) == matched_classes(_Run.compute)
+    """`Execution.compute` and the explanation's words have a case for each kind of step."""
+    assert union_classes(p.Step) == matched_classes(Execution.compute)
     assert union_classes(p.Step) == matched_classes(_Words.step)
     assert len(union_classes(p.Step)) == 25

@@ -1,4 +1,4 @@
-"""The evaluator's dispatch: each kind of step computes what it says, on four episodes.
+"""The execution of a plan: each kind of step computes what it says, on four episodes.
 
 The expected values are worked out by hand from the rows below for the reporting year ending
 31 March 2025 (1 April 2024 to 31 March 2025). Every test evaluates the plan's steps one by
@@ -17,7 +17,8 @@ from outcomespec import model as m
 from outcomespec.checking import check_paths
 from outcomespec.evaluation import plan as p
 from outcomespec.evaluation.compiler import compile_plan
-from outcomespec.evaluation.evaluator import _Run, area_frame, period_bounds
+from outcomespec.evaluation.evaluator import area_frame, period_bounds
+from outcomespec.evaluation.execution import Execution
 from tests.evaluation.test_interpreter import table
 
 LIBRARY = """
@@ -47,7 +48,7 @@ COUNT = 'kind context statistic count polarity no_judgement "context" '
 PERIOD = 2025
 
 
-def evaluated(tmp_path: Path, numerator: str) -> tuple[p.Plan, _Run]:
+def evaluated(tmp_path: Path, numerator: str) -> tuple[p.Plan, Execution]:
     """The plan of one count whose numerator is `numerator`, and a run over the rows above."""
     (tmp_path / "lib.ospec").write_text(LIBRARY, "utf-8")
     (tmp_path / "t.ospec").write_text(
@@ -63,7 +64,7 @@ def evaluated(tmp_path: Path, numerator: str) -> tuple[p.Plan, _Run]:
               for name, rows in (("lib.header", HEADER), ("lib.episodes", EPISODES))}
     plan = compile_plan(result.frameworks, framework.indicators)
     start, end = period_bounds(PERIOD, framework.period)
-    run = _Run(plan, tables, area_frame(result.frameworks, tables), PERIOD,
+    run = Execution(plan, tables, area_frame(result.frameworks, tables), PERIOD,
                (np.datetime64(start, "D"), np.datetime64(end, "D")))
     return plan, run
 
