@@ -457,7 +457,7 @@ def check_population(ctx: Context, node: s.Population, role: str) -> m.Populatio
 
 
 def _conjuncts(expr: m.Expr) -> tuple[m.Expr, ...]:
-    if isinstance(expr, m.Logical) and expr.op == "and":
+    if isinstance(expr, m.Logical) and expr.op is m.LogicalOp.AND:
         return tuple(c for operand in expr.operands for c in _conjuncts(operand))
     return (expr,)
 
