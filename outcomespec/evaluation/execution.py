@@ -136,7 +136,6 @@ class Execution:
                 return values[inner_index if step.side is p.Side.INNER else outer_index]
             case p.ReducePairs():
                 outer_index, _ = get(step.pairs)
-                assert isinstance(step.space, p.Rows)
                 return self.reduce(step.function, step.type, outer_index,
                                    [get(step.where), get(step.value), get(step.order)],
                                    self.rows(step.space.dataset))

@@ -368,7 +368,8 @@ class GatherUnits(_Step):
     """The value per unit (`per_unit`, a `ReduceUnits`) of each row's unit (`keys`); the
     value of no rows where a row has no unit."""
 
-    space: Space
+    space: Rows
+    """The outer rows, for each of which it has a value."""
     function: m.AggregateFunction
     type: m.ValueType
     per_unit: int = _reads()
@@ -404,7 +405,8 @@ class PairSide(_Step):
 class ReducePairs(_Step):
     """An aggregation, for each outer row, over the pairs it is in."""
 
-    space: Space
+    space: Rows
+    """The outer rows, for each of which it has a value."""
     function: m.AggregateFunction
     type: m.ValueType
     pairs: int = _reads()
@@ -419,7 +421,8 @@ class Window(_Step):
     within `duration` before or after this row's `anchor`: for each outer row, its run among
     the inner rows sorted by (unit, date), without pairing every two rows of a unit."""
 
-    space: Space
+    space: Rows
+    """The outer rows, for each of which it has a value."""
     function: m.AggregateFunction
     inner: str
     link: Link
