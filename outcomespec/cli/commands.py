@@ -296,15 +296,24 @@ def _load(path: Path, root: Path | None) -> Framework | None:
     return framework
 
 
+def _load_all(paths: Sequence[Path], root: Path | None) -> list[Framework] | None:
+    """The checked frameworks, or None after printing why the first that fails cannot be
+    used."""
+    frameworks = []
+    for path in paths:
+        framework = _load(path, root)
+        if framework is None:
+            return None
+        frameworks.append(framework)
+    return frameworks
+
+
 def _explain(args: argparse.Namespace) -> int:
     """Each framework's plan in words, or as JSON; nothing is printed unless every framework
     loads."""
-    frameworks = []
-    for path in args.frameworks:
-        framework = _load(path, args.root)
-        if framework is None:
-            return EXIT_ERRORS
-        frameworks.append(framework)
+    frameworks = _load_all(args.frameworks, args.root)
+    if frameworks is None:
+        return EXIT_ERRORS
     explanations = [framework.explanation() for framework in frameworks]
     if args.format == "json":
         document = explanation_document(explanations)
@@ -317,12 +326,9 @@ def _explain(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     chosen = _eval_usage(args)
     period = _period(args)
-    frameworks = []
-    for path in args.frameworks:
-        framework = _load(path, args.root)
-        if framework is None:
-            return EXIT_ERRORS
-        frameworks.append(framework)
+    frameworks = _load_all(args.frameworks, args.root)
+    if frameworks is None:
+        return EXIT_ERRORS
     inputs = _eval_inputs(args, frameworks)
     try:
         runs = run_all(frameworks, args.data, period, area=args.area,

@@ -20,6 +20,7 @@ from attrs import define, field, frozen
 
 from outcomespec import model as m
 from outcomespec.evaluation import plan as p
+from outcomespec.model.rendering import breakdown_label
 
 
 class PlanError(Exception):
@@ -236,7 +237,8 @@ class _Compiler:
         numerator, numerator_dataset = self.quantity(indicator.numerator)
         denominator, denominator_dataset = self.quantity(indicator.denominator)
         measure = self.expr(indicator.measure, frame) if indicator.measure else None
-        breakdowns = tuple((_label(b), self.expr(b, frame)) for b in indicator.breakdowns)
+        breakdowns = tuple((breakdown_label(b), self.expr(b, frame))
+                           for b in indicator.breakdowns)
         found = p.IndicatorPlan(
             indicator=indicator, cohort=cohort, cohort_dataset=cohort_dataset,
             exclusions=exclusions, numerator=numerator, numerator_dataset=numerator_dataset,
@@ -316,14 +318,6 @@ def _children(expr: m.Expr) -> tuple[m.Expr, ...]:
             return expr.args
         case _:
             assert_never(expr)
-
-
-def _label(expr: m.Expr) -> str:
-    if isinstance(expr, m.ColumnRef):
-        return expr.column
-    if isinstance(expr, m.DefinitionRef):
-        return expr.definition.rsplit(".", 1)[-1]
-    return "breakdown"
 
 
 def compile_plan(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indicator, ...]

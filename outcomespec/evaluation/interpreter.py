@@ -48,6 +48,7 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.loading.periods import period_of
 from outcomespec.loading.tables import Table
+from outcomespec.model.rendering import breakdown_label
 
 Row = dict[str, Any]
 Stack = tuple[tuple[str, Row], ...]
@@ -369,9 +370,7 @@ class _World:
                    ) -> list[tuple[str, list[int]]]:
         """Breakdown splits: yes/no for a condition (missing counts as no); for a code, one
         per code seen anywhere in the dataset, in codelist order."""
-        label = (expr.column if isinstance(expr, m.ColumnRef)
-                 else expr.definition.rsplit(".", 1)[-1] if isinstance(expr, m.DefinitionRef)
-                 else "breakdown")
+        label = breakdown_label(expr)
         rows = self.rows[dataset]
         values = [self.value(expr, ((dataset, row),)) for row in rows]
         if expr.type.kind is m.ValueKind.BOOLEAN:

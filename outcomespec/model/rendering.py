@@ -104,6 +104,21 @@ def short_name(qualified: str) -> str:
     return qualified.rsplit(".", 1)[-1]
 
 
+def breakdown_label(expr: Expr) -> str:
+    """The name a breakdown's categories are published under: its column or definition,
+    else `breakdown`.
+
+    >>> from outcomespec import model as m
+    >>> breakdown_label(m.ColumnRef("lib.header", "SEX", m.TEXT))
+    'SEX'
+    """
+    if isinstance(expr, ColumnRef):
+        return expr.column
+    if isinstance(expr, DefinitionRef):
+        return short_name(expr.definition)
+    return "breakdown"
+
+
 def _text(expr: Expr, outer: int, constants: bool) -> str:
     level, text = _form(expr, constants)
     return f"({text})" if level < outer else text

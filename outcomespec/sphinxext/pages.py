@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from outcomespec import model as m
+from outcomespec.model.rendering import breakdown_label
 from outcomespec.sphinxext import wording as w
 from outcomespec.sphinxext.markup import (
     bullets,
@@ -258,8 +259,8 @@ def definition_rows(page: FrameworkPage, indicator: m.Indicator,
         ("Confidence", w.confidence(indicator)),
         ("Suppression", w.suppression(indicator.suppression)),
         ("Rounding", w.rounding(fw.rounding)),
-        ("Breakdowns", ", ".join(literal(b.span.text or w.label(b)) for b in indicator.breakdowns)
-         or "none (all children)"),
+        ("Breakdowns", ", ".join(literal(b.span.text or breakdown_label(b))
+                                 for b in indicator.breakdowns) or "none (all children)"),
         ("Reporting period", f"year ending {w.day_month(fw.period)}"),
         ("Goals served", _goals(w.goals_served(indicator, section))),
         ("Data source", escape(meta.get("source", ""))),

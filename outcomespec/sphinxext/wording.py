@@ -191,15 +191,6 @@ def confidence(indicator: m.Indicator) -> str:
     return f"{name}, {levels}, {METHODS_AS_IN}.\n\n{escape(citation)}."
 
 
-def label(expr: m.Expr) -> str:
-    """A short name for a breakdown written without text of its own."""
-    if isinstance(expr, m.ColumnRef):
-        return expr.column
-    if isinstance(expr, m.DefinitionRef):
-        return expr.definition.rsplit(".", 1)[-1]
-    return "breakdown"
-
-
 def goals_served(indicator: m.Indicator, section: m.Section
                  ) -> tuple[tuple[str, m.Relation, bool], ...]:
     """(goal, relation, through its outcome) for every goal the indicator serves: its own

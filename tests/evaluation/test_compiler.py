@@ -13,9 +13,9 @@ from typing import TypeVar
 import pytest
 
 from outcomespec import model as m
-from outcomespec.checking import check_paths
 from outcomespec.evaluation import plan as p
 from outcomespec.evaluation.compiler import compile_plan
+from tests.checked import checked_framework
 
 LIBRARY = """
 library lib "Test returns" {
@@ -47,16 +47,8 @@ COUNT = 'kind context statistic count polarity no_judgement "context" '
 def compiled(tmp_path: Path, indicators: dict[str, str]) -> p.Plan:
     """The plan of a framework importing the library and holding `indicators` (name →
     fields)."""
-    (tmp_path / "lib.ospec").write_text(LIBRARY, "utf-8")
-    body = "".join(f'  indicator {name} "{name}" {{ {fields} }}\n'
-                   for name, fields in indicators.items())
-    text = f'framework t "Test" {{\n import "lib.ospec"\n outcome o "O" {{\n{body} }}\n}}\n'
-    (tmp_path / "t.ospec").write_text(text, "utf-8")
-    result = check_paths([tmp_path / "t.ospec"], tmp_path)
-    assert result.ok, [d.message for d in result.diagnostics]
-    framework = result.framework("t")
-    assert framework is not None
-    return compile_plan(result.frameworks, framework.indicators)
+    frameworks, framework = checked_framework(tmp_path, LIBRARY, indicators)
+    return compile_plan(frameworks, framework.indicators)
 
 
 def used(plan: p.Plan, index: int = 0) -> list[p.Step]:

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 
 from outcomespec import model as m
-from outcomespec.checking import check_paths
 from outcomespec.evaluation import plan as p
 from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.evaluation.evaluator import area_frame, period_bounds
 from outcomespec.evaluation.execution import Execution
+from tests.checked import checked_framework
 from tests.evaluation.test_interpreter import table
 
 LIBRARY = """
@@ -50,21 +50,15 @@ PERIOD = 2025
 
 def evaluated(tmp_path: Path, numerator: str) -> tuple[p.Plan, Execution]:
     """The plan of one count whose numerator is `numerator`, and a run over the rows above."""
-    (tmp_path / "lib.ospec").write_text(LIBRARY, "utf-8")
-    (tmp_path / "t.ospec").write_text(
-        f'framework t "Test" {{\n import "lib.ospec"\n outcome o "O" {{\n'
-        f'  indicator a "a" {{ {COUNT} numerator {numerator} }}\n }}\n}}\n', "utf-8")
-    result = check_paths([tmp_path / "t.ospec"], tmp_path)
-    assert result.ok, [d.message for d in result.diagnostics]
-    framework = result.framework("t")
-    assert framework is not None
-    datasets = {d.name: d for f in result.frameworks for d in f.datasets}
-    codelists = {c.name: c.code_values for f in result.frameworks for c in f.codelists}
+    frameworks, framework = checked_framework(tmp_path, LIBRARY,
+                                              {"a": f"{COUNT} numerator {numerator}"})
+    datasets = {d.name: d for f in frameworks for d in f.datasets}
+    codelists = {c.name: c.code_values for f in frameworks for c in f.codelists}
     tables = {name: table(datasets[name], rows, codelists)
               for name, rows in (("lib.header", HEADER), ("lib.episodes", EPISODES))}
-    plan = compile_plan(result.frameworks, framework.indicators)
+    plan = compile_plan(frameworks, framework.indicators)
     start, end = period_bounds(PERIOD, framework.period)
-    run = Execution(plan, tables, area_frame(result.frameworks, tables), PERIOD,
+    run = Execution(plan, tables, area_frame(frameworks, tables), PERIOD,
                (np.datetime64(start, "D"), np.datetime64(end, "D")))
     return plan, run
 
