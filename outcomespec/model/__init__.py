@@ -6,8 +6,10 @@ later stages can still point at the source. Names of declarations are qualified 
 module that declares them (`ssda903.episodes`), so models of several files never collide.
 
 One module per part: value `types`, `declarations` (codelists, datasets, geographies),
-`expressions`, `indicators` (and outcomes and goals), the `framework` itself, and the
-`notes` that say why a published value is blank.
+`expressions`, `indicators` (and outcomes and goals), the `framework` itself, the `notes`
+that say why a published value is blank, and the `rendering` of expressions as the language
+writes them. Every closed set of words (operators, functions, comparator kinds, relations,
+area levels, …) is an enumeration whose values are the words as written.
 """
 from outcomespec.model.declarations import (
     AreaLevel,
