@@ -34,7 +34,7 @@ from pathlib import Path
 
 from outcomespec.checking import check_paths, check_project
 from outcomespec.checking.project import load_project
-from outcomespec.evaluation.planning import compile_plan
+from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.language.parser import parse_source
 from outcomespec.language.reading import read_source

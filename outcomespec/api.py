@@ -24,11 +24,13 @@ from outcomespec.alignment import align as align_frameworks
 from outcomespec.checking import check_paths, check_project
 from outcomespec.checking.project import load_project
 from outcomespec.evaluation.areas import AreaFrame
+from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.datachecks import absent_columns, skipping, unmatched_texts
 from outcomespec.evaluation.evaluator import Evaluation, evaluate_plan
+from outcomespec.evaluation.explanation import Explanation, explain_plan, explanation_document
 from outcomespec.evaluation.gazetteer import area_frame, area_problem, check_areas
-from outcomespec.evaluation.planning import Plan, compile_plan
+from outcomespec.evaluation.plan import Plan
 from outcomespec.language.diagnostics import (
     Diagnostic,
     OutcomeSpecError,
@@ -117,8 +119,13 @@ class Framework:
         return self.model.indicators
 
     def explain(self) -> str:
-        """The evaluation plan in words: what each indicator reads, its steps, what is shared."""
-        return self.plan.explain()
+        """The evaluation plan in words: what each indicator computes as written, what it
+        reads, its steps, and which are shared (`outcomespec explain`)."""
+        return self.explanation().render_text()
+
+    def explanation(self) -> Explanation:
+        """The evaluation plan in words, as a value (`to_dict()` gives its JSON form)."""
+        return explain_plan(self.plan, self.model, self.modules)
 
     def evaluate(self, data: DataSource, period: int | str | None = None, *,
                  area: str | None = None, keep_going: bool = False) -> Results:
@@ -378,5 +385,6 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
     return align_frameworks([f for f in requested if f is not None], modules=result.frameworks)
 
 
-__all__ = ["Alignment", "AreaFrame", "DataSource", "Framework", "PeriodChoice", "Run",
-           "UnknownAreaError", "align", "data_files", "framework_files", "load", "parse_period"]
+__all__ = ["Alignment", "AreaFrame", "DataSource", "Explanation", "Framework", "PeriodChoice",
+           "Run", "UnknownAreaError", "align", "data_files", "explanation_document",
+           "framework_files", "load", "parse_period"]

@@ -27,6 +27,7 @@ from outcomespec.api import (
     UnknownAreaError,
     align,
     data_files,
+    explanation_document,
     framework_files,
     load,
     parse_period,
@@ -156,7 +157,10 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
                                "outcomespec[spark]; see the docs' Spark page)")
 
     plan = command("explain")
-    plan.add_argument("framework", type=Path, metavar="FRAMEWORK", help="a framework file")
+    plan.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                      help="framework files, explained one after another")
+    plan.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (default), or json for tools")
     plan.add_argument("--root", type=Path, metavar="DIR", help=root_help)
 
     aligning = command("align")
@@ -254,40 +258,20 @@ def _internal(error: BaseException, debug: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    match args.command:
-        case "check":
-            return _check(args)
-        case "fmt":
-            return _fmt(args)
-        case "eval":
-            return _eval(args)
-        case "align":
-            return _align(args)
-        case "demo":
-            return _demo(args)
-        case "explain":
-            framework = _load(args.framework, args.root)
-            if framework is None:
-                return EXIT_ERRORS
-            sys.stdout.write(framework.explain())
-            return EXIT_OK
-        case "diff":
-            return _diff(args)
-        case "lsp":
-            return _lsp()
-        case "explain-code":
-            if args.list:
-                sys.stdout.write("".join(f"{info.code}  {info.severity:<7}  {info.title}\n"
-                                         for info in CODES.values()))
-                return EXIT_OK
-            info = CODES.get(args.code.upper())
-            if info is None:
-                return _error(f"no diagnostic code `{args.code}`; outcomespec explain-code "
-                              "--list lists them", EXIT_USAGE)
-            sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n"
-                             f"{info.explanation}\n")
-            return EXIT_OK
-    raise AssertionError(args.command)
+    return _COMMANDS[args.command](args)
+
+
+def _explain_code(args: argparse.Namespace) -> int:
+    if args.list:
+        sys.stdout.write("".join(f"{info.code}  {info.severity:<7}  {info.title}\n"
+                                 for info in CODES.values()))
+        return EXIT_OK
+    info = CODES.get(args.code.upper())
+    if info is None:
+        return _error(f"no diagnostic code `{args.code}`; outcomespec explain-code --list "
+                      "lists them", EXIT_USAGE)
+    sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}\n")
+    return EXIT_OK
 
 
 def _default_root(files: list[Path]) -> Path | None:
@@ -375,15 +359,39 @@ def _report(diagnostics: Sequence[Diagnostic]) -> None:
     sys.stderr.write(render_all(diagnostics, colour=_colour("auto", sys.stderr)))
 
 
+def _load_all(paths: Sequence[Path], root: Path | None) -> list[Framework] | None:
+    """The checked frameworks, or None after printing why the first that fails cannot be
+    used."""
+    frameworks = []
+    for path in paths:
+        framework = _load(path, root)
+        if framework is None:
+            return None
+        frameworks.append(framework)
+    return frameworks
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Each framework's plan in words, or as JSON; nothing is printed unless every framework
+    loads."""
+    frameworks = _load_all(args.frameworks, args.root)
+    if frameworks is None:
+        return EXIT_ERRORS
+    explanations = [framework.explanation() for framework in frameworks]
+    if args.format == "json":
+        document = explanation_document(explanations)
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n".join(e.render_text() for e in explanations))
+    return EXIT_OK
+
+
 def _eval(args: argparse.Namespace) -> int:
     chosen = _eval_usage(args)
     period = _period(args)
-    frameworks = []
-    for path in args.frameworks:
-        framework = _load(path, args.root)
-        if framework is None:
-            return EXIT_ERRORS
-        frameworks.append(framework)
+    frameworks = _load_all(args.frameworks, args.root)
+    if frameworks is None:
+        return EXIT_ERRORS
     inputs = _eval_inputs(args, frameworks)
     try:
         runs = (_run_spark(frameworks, args, period) if args.engine == "spark"
@@ -632,7 +640,7 @@ def _diff(args: argparse.Namespace) -> int:
             before = old.run(args.data, chosen)
             breaks = series_breaks(revision, before.results, after.results, chosen)
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     if args.format == "json":
         text = json.dumps(to_dict(revision, breaks), indent=2, ensure_ascii=False) + "\n"
@@ -645,7 +653,7 @@ def _diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _lsp() -> int:
+def _lsp(args: argparse.Namespace) -> int:
     """Serve the language server over standard input and output until the editor stops it."""
     try:
         from outcomespec.lsp.server import serve  # noqa: PLC0415
@@ -654,3 +662,10 @@ def _lsp() -> int:
                       f"installed ({error.name}): pip install 'outcomespec[lsp]'", EXIT_USAGE)
     serve()
     return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check, "fmt": _fmt, "eval": _eval, "explain": _explain, "align": _align,
+    "demo": _demo, "explain-code": _explain_code, "diff": _diff, "lsp": _lsp,
+}
+"""Each subcommand (argparse accepts no other) and the function that runs it."""

@@ -44,7 +44,8 @@ COMMANDS = {
              "The results table goes to --out, or to standard output; the report of what was "
              "read (rows, values read as missing, indicators not evaluated and why) and any "
              "problem go to standard error."),
-    "explain": ("show how a framework's indicators are computed",
+    "explain": ("show how frameworks are evaluated: what each indicator computes, reads, and "
+                "its steps",
                 "The plan goes to standard output; the diagnostics of a framework that does "
                 "not check go to standard error."),
     "align": ("line frameworks up on shared goals: coverage, duplicates, conflicts",
@@ -88,6 +89,7 @@ EXAMPLES = {
     ),
     "explain": (
         ("outcomespec explain frameworks/csc_national_framework.ospec", ""),
+        ("outcomespec explain --format json frameworks/*.ospec > plans.json", "for tools"),
     ),
     "align": (
         ("outcomespec align frameworks/csc_national_framework.ospec "

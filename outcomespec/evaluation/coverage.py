@@ -23,7 +23,7 @@ import numpy.typing as npt
 from attrs import frozen
 
 from outcomespec import model as m
-from outcomespec.evaluation.planning import IndicatorPlan, Plan
+from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.periods import Holding, label, years_text
 from outcomespec.loading.tables import Table

@@ -160,8 +160,7 @@ def load_table(
     has no column for the area: when the file lacks the dataset's `area` column, the column
     is filled with this code (and the report says so).
 
-    >>> ds = m.Dataset("demo.t", None, "child", (m.Column("DOB", m.DATE, False, None, None,
-    ...                None),), (), None, None, (), m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="DOB", type=m.DATE),))
     >>> load_table(ds, {"DOB": ["01/04/2024", "2024-03-31"]}, {}).table.columns["DOB"]
     array(['2024-04-01', '2024-03-31'], dtype='datetime64[D]')
     """
@@ -251,8 +250,7 @@ def load_directory(
 def file_names(dataset: m.Dataset) -> tuple[str, ...]:
     """The names of the files `load_directory` reads a dataset from, in order of preference.
 
-    >>> file_names(m.Dataset("ssda903.episodes", None, "episode", (), (), None, None, (),
-    ...                      m.UnknownCodePolicy.ERROR))
+    >>> file_names(m.Dataset(name="ssda903.episodes", rows="episode", columns=()))
     ('episodes.csv', 'episodes.parquet')
     """
     short = dataset.name.rsplit(".", 1)[-1]

@@ -105,8 +105,7 @@ def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Dia
     values are left for conversion to find. A bad source type is a programming error and
     raises TypeError.
 
-    >>> ds = m.Dataset("demo.t", None, "child", (m.Column("A", m.TEXT, False, None, None,
-    ...                None),), (), None, None, (), m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="A", type=m.TEXT),))
     >>> raw = read_source({"A": [" x ", "y"]}, "<columns>", ds)
     >>> raw.header, raw.columns[0].tolist(), raw.lines.tolist()
     (('A',), [' x ', 'y'], [2, 3])

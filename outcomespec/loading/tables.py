@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -48,7 +48,8 @@ def dtype_for(value_type: m.ValueType) -> np.dtype[Any]:
             return np.dtype(np.str_)
         case m.ValueKind.DURATION:
             raise ValueError("durations are not stored in tables")
-    raise AssertionError(value_type)
+        case _:
+            assert_never(value_type.kind)
 
 
 def missing_mask(values: npt.NDArray[Any], value_type: m.ValueType) -> npt.NDArray[np.bool_]:

@@ -77,7 +77,7 @@ def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame
     matrix = frame.neighbours.get(comparator.name or "")
     if matrix is None:
         return out
-    if comparator.method != "pooled":
+    if comparator.method is not m.NeighbourMethod.POOLED:
         out[:cells.n_la] = neighbour_median(table.value[:cells.n_la], matrix)
         return out
     rows, members = neighbour_pairs(matrix)
@@ -108,18 +108,19 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
     region = np.full(n, np.nan)
     inside = np.flatnonzero(cells.region_of >= 0)
     region[inside] = table.value[cells.n_la + cells.region_of[inside]]
-    target = declared.get("target")
-    population = declared.get("population")
+    target = declared.get(m.ComparatorKind.TARGET)
+    population = declared.get(m.ComparatorKind.POPULATION)
     other = np.nan
     if population is not None:
         name = population.name or ""
         other = england_values.get((name, table.totals.breakdown),
                                    england_values.get((name, ""), np.nan))
     comparators = {
-        "vs_england": england if "england" in declared else nothing,
-        "vs_region": region if "region" in declared else nothing,
-        "vs_neighbours": (_neighbour_values(table, declared["neighbours"], frame, cells)
-                          if "neighbours" in declared else nothing),
+        "vs_england": england if m.ComparatorKind.ENGLAND in declared else nothing,
+        "vs_region": region if m.ComparatorKind.REGION in declared else nothing,
+        "vs_neighbours": (_neighbour_values(table, declared[m.ComparatorKind.NEIGHBOURS], frame,
+                                            cells)
+                          if m.ComparatorKind.NEIGHBOURS in declared else nothing),
         "vs_target": np.full(n, target.target if target and target.target is not None
                              else np.nan),
         "vs_population": np.full(n, other),
@@ -141,10 +142,12 @@ def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: i
     come England first, then the regions, then the LAs, for each totals in the order given,
     then for each skipped indicator.
 
-    >>> ind = m.Indicator("f.p", "f", "s", "Placements", m.Kind.OUTCOME, m.Statistic.PROPORTION,
-    ...     None, None, None, None, (), m.Unit("percent", 100.0), m.Polarity.LOWER_IS_BETTER,
-    ...     "", (m.Comparator("england"),), m.ConfidenceMethod.WILSON, (0.95,), (1, 5), (), (),
-    ...     (), m.SubsetProof.PROVEN)
+    >>> ind = m.Indicator(name="f.p", framework="f", section="s", title="Placements",
+    ...     kind=m.Kind.OUTCOME, statistic=m.Statistic.PROPORTION, unit=m.Unit("percent", 100.0),
+    ...     polarity=m.Polarity.LOWER_IS_BETTER,
+    ...     comparators=(m.Comparator(m.ComparatorKind.ENGLAND),),
+    ...     confidence=m.ConfidenceMethod.WILSON, levels=(0.95,), suppression=(1, 5),
+    ...     numerator_subset=m.SubsetProof.PROVEN)
     >>> frame = AreaFrame(("805", "890", "201"), ("Hartlepool", "Blackpool", "City of London"),
     ...                   [-1, -1, -1])
     >>> from outcomespec.model.notes import Marker
@@ -224,7 +227,7 @@ def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Pa
         **joined,
         region_names=tuple(zip(frame.region_codes, frame.region_names, strict=True)),
         targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
-                           if any(c.kind == "target" for c in ind.comparators)),
+                           if any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
     )
 
 

@@ -86,9 +86,10 @@ class Results:
     >>> from outcomespec import model as m
     >>> from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
     >>> from outcomespec.results.builder import build_results
-    >>> ind = m.Indicator("f.n", "f", "s", "Children", m.Kind.CONTEXT, m.Statistic.COUNT, None,
-    ...     None, None, None, (), m.Unit("count", 1.0), m.Polarity.NO_JUDGEMENT, "", (),
-    ...     m.ConfidenceMethod.NONE, (), (1, 5), (), (), (), m.SubsetProof.NOT_APPLICABLE)
+    >>> ind = m.Indicator(name="f.n", framework="f", section="s", title="Children",
+    ...     kind=m.Kind.CONTEXT, statistic=m.Statistic.COUNT, unit=m.Unit("count", 1.0),
+    ...     polarity=m.Polarity.NO_JUDGEMENT, confidence=m.ConfidenceMethod.NONE,
+    ...     suppression=(1, 5))
     >>> frame = AreaFrame(("E06000001", "E06000002"), ("Hartlepool", "Middlesbrough"), [0, 0],
     ...                   ("E12000001",), ("North East",))
     >>> results = build_results([IndicatorTotals(ind, [3, 40], [None, None])], frame, 2025)

@@ -22,8 +22,9 @@ import attrs
 from attrs import frozen
 
 from outcomespec import model as m
-from outcomespec.alignment.expressions import Normaliser, constant_differences, render
+from outcomespec.alignment.expressions import Normaliser, constant_differences
 from outcomespec.alignment.quantities import Part, Quantity, quantity_of
+from outcomespec.model.rendering import render_expr as render
 
 
 class Aspect(enum.Enum):
@@ -346,7 +347,7 @@ def _part_text(part: Part | None) -> str:
         if not part.conditions or not isinstance(part.head, m.Aggregate):
             return render(part.head)
         joined = (part.conditions[0] if len(part.conditions) == 1
-                  else m.Logical("and", part.conditions))
+                  else m.Logical(m.LogicalOp.AND, part.conditions))
         return render(attrs.evolve(part.head, where=joined))
     if part.role == "exclusions":
         return "; ".join(render(c) for c in part.conditions)

@@ -31,7 +31,7 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import IndicatorTotals
 from outcomespec.evaluation.evaluator import SubsetViolation
 from outcomespec.evaluation.gazetteer import AreaTally
-from outcomespec.evaluation.planning import IndicatorPlan, Plan
+from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.loader import LoadReport, LoadResult
 from outcomespec.loading.tables import Table, dtype_for

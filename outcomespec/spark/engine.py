@@ -37,7 +37,7 @@ from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.datachecks import absent_columns, skipping, unmatched_texts
 from outcomespec.evaluation.evaluator import Evaluation, Skipped
 from outcomespec.evaluation.gazetteer import area_frame, check_areas
-from outcomespec.evaluation.planning import Plan
+from outcomespec.evaluation.plan import Key, Plan
 from outcomespec.language.diagnostics import OutcomeSpecError, sort_diagnostics
 from outcomespec.loading.identifiers import area_text, share_codes
 from outcomespec.loading.loader import LoadResult, codelists_of, file_names, load_table
@@ -257,11 +257,11 @@ def _across_authorities(plan: Plan) -> dict[str, str]:
     area column) is not evaluated: its rows may lie in different authorities' partitions."""
     reasons = {}
     for indicator_plan in plan.indicators:
-        for i in sorted(plan.reachable(plan.roots(indicator_plan))):
+        for i in sorted(plan.reachable(indicator_plan.roots)):
             step = plan.steps[i]
-            if step.kernel == "key" and not step.params[3]:
+            if isinstance(step, Key) and not step.link.by_area:
                 reasons[indicator_plan.indicator.name] = (
-                    f"relates `{step.params[0]}` on its `{step.params[1]}` identifier alone, "
+                    f"relates `{step.dataset}` on its `{step.link.unit}` identifier alone, "
                     "across local authorities, which the Spark engine evaluates apart: "
                     "evaluate it in process")
                 break

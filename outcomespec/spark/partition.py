@@ -30,7 +30,7 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.evaluation.coverage import Coverage
 from outcomespec.evaluation.evaluator import Evaluation, evaluate_plan
-from outcomespec.evaluation.planning import IndicatorPlan, Plan
+from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.identifiers import area_text, share_codes
 from outcomespec.loading.loader import LoadReport, LoadResult, load_table

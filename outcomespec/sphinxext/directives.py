@@ -22,6 +22,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from outcomespec import Diagnostic, OutcomeSpecError
+from outcomespec import model as m
 from outcomespec.alignment import Alignment, align
 from outcomespec.language.codes import CODES
 from outcomespec.sphinxext import spines
@@ -50,7 +51,7 @@ def framework_page(loaded: Loaded, site: Sequence[Loaded],
         models.append(fw.model)
     modules = [module for x in (*site, loaded) for module in x.framework.modules]
     related = (same_identifiers(models, related_measures(align(models, modules=modules)))
-               if fw.model.kind == "framework" else {})
+               if fw.model.kind is m.ModuleKind.FRAMEWORK else {})
     return FrameworkPage(
         fw.model, fw.modules, loaded.shown(),
         columns={p.indicator.name: fw.plan.columns_read(p) for p in fw.plan.indicators},
@@ -102,7 +103,8 @@ class _OspecDirective(SphinxDirective):
         """The published frameworks (libraries among them are left out)."""
         loaded = [self.load(path)
                   for path in published(self.confdir(), self.config.ospec_frameworks)]
-        return [x for x in loaded if x is not None and x.framework.model.kind == "framework"]
+        return [x for x in loaded
+                if x is not None and x.framework.model.kind is m.ModuleKind.FRAMEWORK]
 
     def picture(self, name: str, svg: str) -> str:
         """Write a generated SVG and give its path as this page's image directive needs it."""

@@ -27,12 +27,11 @@ UPNS = st.from_regex(r"[A-Z][0-9]{12}", fullmatch=True)
 
 
 def dataset(name: str, area: bool) -> m.Dataset:
-    columns = (m.Column("CHILD", m.ValueType(m.ValueKind.IDENTIFIER, unit="child"), True,
-                        None, None, None),)
+    columns = (m.Column(name="CHILD", type=m.ValueType(m.ValueKind.IDENTIFIER, unit="child"),
+                        optional=True),)
     if area:
-        columns += (m.Column("LA", m.TEXT, True, None, None, None),)
-    return m.Dataset(name, None, "row", columns, (), "LA" if area else None, None, (),
-                     m.UnknownCodePolicy.ERROR)
+        columns += (m.Column(name="LA", type=m.TEXT, optional=True),)
+    return m.Dataset(name=name, rows="row", columns=columns, area="LA" if area else None)
 
 
 def table(name: str, rows: list[tuple[str, str]], area: bool) -> Table:

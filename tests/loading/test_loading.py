@@ -58,14 +58,15 @@ CODE = m.ValueType(m.ValueKind.CODE, codelist=LEGAL.name)
 def col(name: str, value_type: m.ValueType, *, optional: bool = False,
         since: int | None = None) -> m.Column:
     """A column declaration."""
-    return m.Column(name, value_type, optional, since, None, None)
+    return m.Column(name=name, type=value_type, optional=optional, since=since)
 
 
 def dataset(*columns: m.Column, key: tuple[str, ...] = (), missing: tuple[str, ...] = (),
             warn: bool = False, area: str | None = None, name: str = "t.data") -> m.Dataset:
     """A dataset declaration over `columns`."""
     policy = m.UnknownCodePolicy.WARN if warn else m.UnknownCodePolicy.ERROR
-    return m.Dataset(name, None, "row", columns, key, area, None, missing, policy)
+    return m.Dataset(name=name, rows="row", columns=columns, key=key, area=area,
+                     missing_symbols=missing, unknown_codes=policy)
 
 
 def write(tmp_path: Path, text: str | bytes, name: str = "data.csv") -> Path:

@@ -329,9 +329,8 @@ def test_zoned_dates_are_read_as_the_day_of_their_zone(tmp_path: Path, form: str
     pd = pytest.importorskip("pandas")
     days = [dt.date(2024, 7, 1), dt.date(2025, 1, 15), dt.date(2024, 3, 31),
             dt.date(2024, 10, 27)]  # summer, winter, the days the clocks change
-    ds = m.Dataset("t.episodes", None, "episode", (
-        m.Column("DECOM", m.DATE, False, None, None, None), ), (), None, None, (),
-        m.UnknownCodePolicy.ERROR)
+    ds = m.Dataset(name="t.episodes", rows="episode",
+                   columns=(m.Column(name="DECOM", type=m.DATE),))
     zoned = pa.timestamp("us", tz="Europe/London")
     table = pa.table({"DECOM": pa.array(_zoned(days), type=zoned)})
     match form:

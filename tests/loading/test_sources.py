@@ -28,9 +28,8 @@ from outcomespec.loading.sources import RawColumns, read_source
 PROPERTY = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])
 
-DATASET = m.Dataset("t.data", None, "row",
-                    tuple(m.Column(name, m.TEXT, False, None, None, None) for name in "AB"),
-                    (), None, None, (), m.UnknownCodePolicy.ERROR)
+DATASET = m.Dataset(name="t.data", rows="row",
+                    columns=tuple(m.Column(name=name, type=m.TEXT) for name in "AB"))
 
 SIMPLE = "LA,CHILD,DECOM,RNE\r\n201, 4039803 ,07/07/2015,S\r\n202,17,,L\r\n203,,\t,P\r\n"
 

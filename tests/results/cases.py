@@ -22,8 +22,12 @@ from outcomespec.results.table import ENGLAND_CODE, Results
 
 PERCENT = m.Unit("percent", 100.0)
 PER_10K = m.Unit("per 10,000", 10_000.0)
-ENGLAND = m.Comparator("england")
-REGION = m.Comparator("region")
+ENGLAND = m.Comparator(m.ComparatorKind.ENGLAND)
+REGION = m.Comparator(m.ComparatorKind.REGION)
+NEIGHBOURS = m.ComparatorKind.NEIGHBOURS
+POPULATION = m.ComparatorKind.POPULATION
+TARGET = m.ComparatorKind.TARGET
+MEDIAN = m.NeighbourMethod.MEDIAN
 NE, NW = "E12000001", "E12000002"
 
 
@@ -39,21 +43,16 @@ def indicator(name: str = "placements_3plus", *,
     """A checked indicator with test defaults: 3+ placements, percent, low is good."""
     return m.Indicator(
         name=f"csc.{name}", framework="csc", section="stable_homes", title=title or name,
-        kind=m.Kind.OUTCOME, statistic=statistic, cohort=None, numerator=None,
-        denominator=None, measure=None, exclusions=(), unit=unit, polarity=polarity,
-        rationale="", comparators=comparators, confidence=confidence, levels=levels,
-        suppression=suppression, breakdowns=(), serves=(), metadata=(),
-        numerator_subset=m.SubsetProof.PROVEN)
+        kind=m.Kind.OUTCOME, statistic=statistic, unit=unit, polarity=polarity,
+        comparators=comparators, confidence=confidence, levels=levels,
+        suppression=suppression, numerator_subset=m.SubsetProof.PROVEN)
 
 
-def framework(rounding: tuple[tuple[str, ...], int] | None = (("england", "region"), 10)
-              ) -> m.Framework:
+def framework(rounding: tuple[tuple[m.AreaLevel, ...], int] | None = (
+        (m.AreaLevel.ENGLAND, m.AreaLevel.REGION), 10)) -> m.Framework:
     """An empty checked framework named `csc_national_framework` with DfE rounding."""
-    return m.Framework(
-        name="csc_national_framework", kind="framework", title=None, path="", imports=(),
-        metadata=(), period=m.ReportingPeriod(), suppression=(1, 5), rounding=rounding,
-        codelists=(), datasets=(), geographies=(), definitions=(), cohorts=(), sections=(),
-        goals=())
+    return m.Framework(name="csc_national_framework", kind=m.ModuleKind.FRAMEWORK, path="",
+                       suppression=(1, 5), rounding=rounding)
 
 
 # Children looked after with 3+ placements, 2025: five real LAs, and the rest of England as one

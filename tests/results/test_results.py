@@ -24,10 +24,14 @@ from outcomespec.results.limits import mean_limits
 from tests.paths import TESTS
 from tests.results.cases import (
     ENGLAND,
+    MEDIAN,
     NE,
+    NEIGHBOURS,
     NW,
     PER_10K,
+    POPULATION,
     REGION,
+    TARGET,
     framework,
     indicator,
     placements_frame,
@@ -257,7 +261,8 @@ def neighbours_case(method: str, extra: list[tuple[int, int]]) -> Results:
     matrix[0] = np.arange(1, 11)
     matrix[11:] = np.arange(1, 11)
     frame = AreaFrame(codes, names, [-1] * len(las), neighbours={"sn": matrix})
-    ind = indicator(comparators=(ENGLAND, m.Comparator("neighbours", "sn", method)))
+    neighbours = m.Comparator(NEIGHBOURS, "sn", m.NeighbourMethod(method))
+    ind = indicator(comparators=(ENGLAND, neighbours))
     return build_results([IndicatorTotals(ind, nums, dens)], frame, 2025)
 
 
@@ -284,7 +289,7 @@ def test_suppressed_neighbours_are_left_out_of_the_median() -> None:
     """A neighbour suppressed for a small count does not enter the median."""
     frame = AreaFrame(("A", "B", "C", "D", "E"), ("A", "B", "C", "D", "E"), [-1] * 5,
                       neighbours={"sn": np.array([[1, 2, 3], *[[-1] * 3] * 4])})
-    ind = indicator(comparators=(m.Comparator("neighbours", "sn", "median"),))
+    ind = indicator(comparators=(m.Comparator(NEIGHBOURS, "sn", MEDIAN),))
     # B 3/100 suppressed (E 4/100 too, so no secondary suppression); C 10%, D 20% → median
     # 15%, and A 1,500/10,000 = 15% is similar (with B's 3% the median would be 10%).
     results = build_results([IndicatorTotals(ind, [1500, 3, 1000, 2000, 4],
@@ -296,7 +301,7 @@ def test_suppressed_neighbours_are_left_out_of_the_median() -> None:
 
 def test_target_comparator() -> None:
     """A target of 12%: Liverpool (upper 8.286) is better, Hartlepool similar."""
-    results = placements(indicator(comparators=(ENGLAND, m.Comparator("target", target=12.0))))
+    results = placements(indicator(comparators=(ENGLAND, m.Comparator(TARGET, target=12.0))))
     judged = by_area(results, "vs_target")
     assert judged["Liverpool"] is B
     assert judged["Hartlepool"] is S
@@ -306,7 +311,7 @@ def test_target_comparator() -> None:
 def test_population_comparator_uses_the_other_indicators_england_value() -> None:
     """Children in care compared with all children: the all-children England value is the point."""
     frame, nums, dens = placements_frame()
-    cla = indicator(comparators=(ENGLAND, m.Comparator("population", "csc.all_children")))
+    cla = indicator(comparators=(ENGLAND, m.Comparator(POPULATION, "csc.all_children")))
     everyone = indicator("all_children", comparators=(ENGLAND,))
     all_nums = [round(d * 0.08) for d in dens]  # 8% of every area
     results = build_results([IndicatorTotals(cla, nums, dens),
@@ -318,7 +323,7 @@ def test_population_comparator_uses_the_other_indicators_england_value() -> None
 
 def test_missing_population_is_not_compared() -> None:
     """A population comparator whose indicator was not evaluated gives not_compared."""
-    results = placements(indicator(comparators=(m.Comparator("population", "csc.absent"),)))
+    results = placements(indicator(comparators=(m.Comparator(POPULATION, "csc.absent"),)))
     assert set(results.vs_population) == {NC}
 
 
@@ -342,8 +347,8 @@ def small_case() -> tuple[list[IndicatorTotals], AreaFrame]:
                       ("Hartlepool", "Middlesbrough", "Blackpool", "Liverpool"), [0, 0, 1, 1],
                       (NE, NW), ("North East", "North West"))
     placements_3plus = indicator(title="Children looked after with 3 or more placements",
-                                 comparators=(ENGLAND, REGION, m.Comparator("target",
-                                                                            target=10.0)))
+                                 comparators=(ENGLAND, REGION, m.Comparator(
+                                     m.ComparatorKind.TARGET, target=10.0)))
     cla_rate = indicator("cla_rate_per_10k", statistic=m.Statistic.RATE, unit=PER_10K,
                          polarity=m.Polarity.NO_JUDGEMENT, confidence=m.ConfidenceMethod.BYARS,
                          title="Children looked after per 10,000 children")
@@ -484,7 +489,7 @@ def _judged_by_code(las: list[tuple[str, int, int, int]], neighbours: list[list[
                       [region_at.get(r, -1) for _, r, _, _ in picked],
                       tuple(f"R{r}" for r in regions), tuple(f"r{r}" for r in regions),
                       neighbours={"sn": matrix})
-    ind = indicator(comparators=(ENGLAND, REGION, m.Comparator("neighbours", "sn", "median")))
+    ind = indicator(comparators=(ENGLAND, REGION, m.Comparator(NEIGHBOURS, "sn", MEDIAN)))
     results = build_results([IndicatorTotals(ind, [n for *_, n, _ in picked],
                                              [d for *_, d in picked])], frame, 2025)
     return {row["area_code"]: (row["vs_england"], row["vs_region"], row["vs_neighbours"],

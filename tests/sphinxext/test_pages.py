@@ -369,7 +369,8 @@ def test_spine_rows_take_spread_region_and_neighbour_median() -> None:
     assert row.spread == (10.0, 13.0, 22.5, 30.0)
     section = model.sections[0]
     compared = attrs.evolve(section.indicators[1], comparators=(
-        m.Comparator("neighbours", "statistical_neighbours", "median"),))
+        m.Comparator(m.ComparatorKind.NEIGHBOURS, "statistical_neighbours",
+                     m.NeighbourMethod.MEDIAN),))
     with_neighbours = attrs.evolve(model, sections=(
         attrs.evolve(section, indicators=(compared,)),))
     found = spines.spine_rows(rows, with_neighbours, "805",
