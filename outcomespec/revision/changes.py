@@ -137,8 +137,7 @@ def compare(old: Version, new: Version, *, labels: tuple[str, str] = ("old", "ne
             ) -> Revision:
     """What changes in meaning from `old` to `new` (`labels` name them in the report).
 
-    >>> empty = m.Framework("f", "framework", None, "f.ospec", (), (), m.ReportingPeriod(),
-    ...                     None, None, (), (), (), (), (), (), ())
+    >>> empty = m.Framework(name="f", kind=m.ModuleKind.FRAMEWORK, path="f.ospec")
     >>> compare(Version(empty, ()), Version(empty, ())).empty
     True
     """

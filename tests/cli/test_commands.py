@@ -61,7 +61,8 @@ def elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
       "ees", "--area", "805", "--keep-going", "--allow-missing"),
      {"frameworks": [Path("f"), Path("g")], "period": "2024/25", "out": Path("o.json"),
       "format": "ees", "area": "805", "keep_going": True, "allow_missing": True}),
-    (("explain", "f.ospec"), {"command": "explain", "framework": Path("f.ospec"), "root": None}),
+    (("explain", "f.ospec"), {"command": "explain", "frameworks": [Path("f.ospec")],
+                              "format": "text", "root": None}),
     (("align", "f", "g", "--format", "html", "--out", "a.html"),
      {"command": "align", "frameworks": [Path("f"), Path("g")], "format": "html",
       "out": Path("a.html"), "root": None}),
@@ -336,8 +337,8 @@ def test_explain_writes_the_plan(capsys: pytest.CaptureFixture[str], elsewhere: 
     """The plan of each indicator, in words, on standard output; exit 0."""
     code, out, err = run_cli(capsys, "explain", DFE)
     assert (code, err) == (0, "")
-    assert "\ndfe_published.placements_3plus  " in out
-    assert "  reads   dfe_tables.placement_stability (" in out
+    assert "\nplacements_3plus  Children looked after at 31 March with three or more " in out
+    assert "  reads        dfe_tables.placement_stability (" in out
 
 
 def test_explain_of_a_missing_file_is_exit_1(capsys: pytest.CaptureFixture[str],

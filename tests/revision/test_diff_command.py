@@ -214,9 +214,9 @@ def test_git_file_that_the_revision_lacks(capsys: pytest.CaptureFixture[str],
     """A file new since the revision cannot be read there: E001 naming the revision."""
     monkeypatch.chdir(repository)
     (repository / "new.ospec").write_text(FRAMEWORK.replace("local", "new"), encoding="utf-8")
-    status, out, _ = run(capsys, "diff", "--git", "HEAD", "new.ospec")
-    assert status == 1
-    assert out.startswith("new.ospec: error[E001]: cannot read `new.ospec` at HEAD: ")
+    status, out, err = run(capsys, "diff", "--git", "HEAD", "new.ospec")
+    assert (status, out) == (1, "")
+    assert err.startswith("new.ospec: error[E001]: cannot read `new.ospec` at HEAD: ")
 
 
 @pytest.mark.parametrize(("args", "message"), [
