@@ -17,28 +17,24 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from outcomespec import __version__
-from outcomespec.api import (
-    Framework,
-    Run,
-    UnknownAreaError,
-    align,
-    data_files,
-    framework_files,
-    load,
-    parse_period,
-    run_all,
-)
 from outcomespec.checking import check_paths
-from outcomespec.cli.demo import MAX_SCALE, run_demo
+from outcomespec.cli.demo import MAX_SCALE
 from outcomespec.cli.writing import Content, OutputError, check_folder, check_output, write_output
 from outcomespec.language.codes import CODES
 from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.language.formatter import format_source
 from outcomespec.language.reading import read_source
 from outcomespec.language.rendering import render_all, render_json
-from outcomespec.results.builder import Results
+
+if TYPE_CHECKING:
+    from outcomespec.api import Framework, Run
+    from outcomespec.results.builder import Results
+
+# The commands that compute import the API (and with it NumPy) when they run: `check`, which
+# an editor runs on every keystroke, loads only the language and the checker.
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -297,6 +293,8 @@ def _fmt(args: argparse.Namespace) -> int:
 
 def _load(path: Path, root: Path | None) -> Framework | None:
     """A checked framework, or None after printing why it cannot be used."""
+    from outcomespec.api import load
+
     try:
         framework = load(path, root if root is not None else _default_root([path]))
     except OutcomeSpecError as error:
@@ -308,6 +306,9 @@ def _load(path: Path, root: Path | None) -> Framework | None:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from outcomespec.api import UnknownAreaError, run_all
+    from outcomespec.results.builder import Results
+
     chosen = _eval_usage(args)
     period = _period(args)
     frameworks = []
@@ -381,6 +382,8 @@ def _period(args: argparse.Namespace) -> int | None:
     """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
     if args.period is None:
         return None
+    from outcomespec.api import parse_period
+
     try:
         return parse_period(args.period)
     except ValueError as error:
@@ -391,6 +394,8 @@ def _period(args: argparse.Namespace) -> int | None:
 def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
     """Every file the run reads, once `--data` is known to hold some of them (else a usage
     mistake naming the files looked for), and `--out` known not to be one of them."""
+    from outcomespec.api import data_files, framework_files
+
     looked_for = data_files(frameworks, args.data)
     found = [path for path in looked_for if os.path.lexists(path)]
     if not found:
@@ -441,6 +446,8 @@ def _missing_data(runs: Sequence[Run]) -> list[str]:
 
 
 def _align(args: argparse.Namespace) -> int:
+    from outcomespec.api import align, framework_files
+
     root = _root(args, list(args.frameworks))
     inputs = framework_files(args.frameworks, root)
     if args.out is not None:
@@ -462,6 +469,8 @@ def _align(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from outcomespec.cli.demo import run_demo
+
     if not (args.frameworks / "csc_national_framework.ospec").is_file():
         msg = (f"no csc_national_framework.ospec in {args.frameworks}; run from the checkout "
                "or give --frameworks")

@@ -12,12 +12,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from outcomespec.alignment import Alignment, align
-from outcomespec.api import Run, data_files, framework_files, load, run_all
 from outcomespec.cli.writing import make_folder, write_output
-from outcomespec.synthetic.generator import generate
+
+if TYPE_CHECKING:
+    from outcomespec.alignment import Alignment
+    from outcomespec.api import Run
 
 PUBLISHED_ENGLAND_2025 = {
     "cin_rate_per_10k": (330.3, "402,400 / 12,183,016"),
@@ -52,6 +53,10 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
     children's social care), which the shared outcomes compare vulnerable children with;
     without it those indicators are reported as not evaluated.
     """
+    from outcomespec.alignment import align
+    from outcomespec.api import data_files, framework_files, load, run_all
+    from outcomespec.synthetic.generator import generate
+
     tell = say or (lambda message: None)
     stream = stream if stream is not None else sys.stdout
     started = time.perf_counter()
