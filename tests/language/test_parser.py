@@ -11,6 +11,8 @@ from hypothesis import HealthCheck, given, settings
 
 from outcomespec.language import syntax as s
 from outcomespec.language.parser import MAX_DEPTH, build_parser, parse_source
+from outcomespec.language.parser.builder import RULES, Builder
+from outcomespec.language.parser.grammar import python_parser
 from outcomespec.language.source import Source, Span
 from tests import strategies
 from tests.paths import REPO, TESTS
@@ -37,6 +39,19 @@ def test_grammar_builds_strict() -> None:
     pytest.importorskip("interegular")
     parser = build_parser(strict=True)
     assert parser.options.parser == "lalr"
+
+
+def test_the_builder_has_a_method_for_every_subtree() -> None:
+    """`RULES` names exactly the rules and aliases that make a subtree (all but `_rules` and
+    a `?rule`'s single-child alternatives), and each is a method of the builder."""
+    made = set()
+    for rule in python_parser().rules:
+        name = str(rule.alias or rule.origin.name)
+        inlined = rule.options.expand1 and rule.alias is None and len(rule.expansion) == 1
+        if not name.startswith("_") and not inlined:
+            made.add(name)
+    assert set(RULES) == made
+    assert all(callable(getattr(Builder, name, None)) for name in RULES)
 
 
 def test_shipped_grammar_is_the_top_level_file() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Iterable
 from typing import Any
 
 from lark import Token, Tree
@@ -33,30 +32,6 @@ class LiteralError(Exception):
 
 _ESCAPE = re.compile(r"\\(.)")
 
-_Edges = tuple[int, int] | None
-"""Where a subtree's text starts and ends (None for one that matched no text)."""
-
-
-def _extent(children: list[Any], built: dict[int, tuple[Any, _Edges]]) -> _Edges:
-    """From the start of the first child that covers any text to the end of the last."""
-    first = _edges(children, built)
-    last = _edges(reversed(children), built)
-    return None if first is None or last is None else (first[0], last[1])
-
-
-def _edges(children: Iterable[Any], built: dict[int, tuple[Any, _Edges]]) -> _Edges:
-    """The edges of the first of `children` that covers any text (a token, or a subtree
-    already built)."""
-    for child in children:
-        if child is None:
-            continue
-        edges = built[id(child)][1] if isinstance(child, Tree) else (
-            child.start_pos, child.end_pos)
-        if edges is not None:
-            return edges
-    return None
-
-
 class Builder:
     """Lark tree → syntax nodes, bottom-up without recursion, placing comments into the
     innermost enclosing block. One method per rule (or alias) of the grammar."""
@@ -68,19 +43,31 @@ class Builder:
         self.claimed = [False] * len(comments)
 
     def build(self, tree: Tree[Token]) -> s.File:
-        """Visit every subtree after its children (Lark yields them in that order)."""
-        built: dict[int, tuple[Any, _Edges]] = {}
+        """Build every subtree after its children, each into the slot its Lark subtree held
+        in its parent's children, as `(value, start, end)` (so the tree is used up)."""
         nowhere = Span(self.source, 0, 0)
-        for subtree in tree.iter_subtrees():
-            raw = subtree.children
-            edges = _extent(raw, built)
-            children = [built.pop(id(child))[0] if isinstance(child, Tree) else child
-                        for child in raw]
-            span = nowhere if edges is None else Span(self.source, *edges)
-            built[id(subtree)] = (getattr(self, str(subtree.data))(children, span), edges)
-        result = built[id(tree)][0]
-        assert isinstance(result, s.File)
-        return result
+        methods = {name: getattr(self, name) for name in RULES}
+        for subtree, slot, index in _bottom_up(tree):
+            children: list[Any] = subtree.children
+            start = end = -1
+            for child in children:  # the first child that covers any text
+                if child is not None:
+                    start = child[1] if type(child) is tuple else child.start_pos
+                    if start >= 0:
+                        break
+            for child in reversed(children):  # and the last
+                if child is not None:
+                    end = child[2] if type(child) is tuple else child.end_pos
+                    if end >= 0:
+                        break
+            values = [child[0] if type(child) is tuple else child for child in children]
+            span = nowhere if start < 0 else Span(self.source, start, end)
+            built = methods[subtree.data](values, span)
+            if slot is None:
+                assert isinstance(built, s.File)
+                return built
+            slot[index] = (built, start, end)
+        raise AssertionError(tree)
 
     # -------------------------------------------------------------- leaves
     def _tspan(self, token: Token) -> Span:
@@ -530,6 +517,43 @@ class Builder:
 
     def code_group_ref(self, children: list[Any], span: Span) -> s.CodeGroupRef:
         return s.CodeGroupRef(self._req_name(children[0]), span=span)
+
+
+def _bottom_up(tree: Tree[Token]) -> list[tuple[Tree[Token], list[Any] | None, int]]:
+    """Every subtree after all those under it (the reverse of a depth-first walk), each with
+    the children list that holds it and its place there (None for the root)."""
+    order: list[tuple[Tree[Token], list[Any] | None, int]] = []
+    stack: list[tuple[Tree[Token], list[Any] | None, int]] = [(tree, None, 0)]
+    while stack:
+        entry = stack.pop()
+        order.append(entry)
+        children = entry[0].children
+        for index, child in enumerate(children):
+            if type(child) is Tree:
+                stack.append((child, children, index))
+    order.reverse()
+    return order
+
+
+RULES = (
+    "start", "module", "module_kind", "meta_key", "scalar_word", "geo_key", "section_kind",
+    "aggregate_function", "duration_unit", "direction", "meta", "string", "date", "word",
+    "import_decl", "period_decl", "suppress_counts", "suppress_none", "rounding", "area_levels",
+    "name_list", "codelist", "code_entry", "validity", "code_group", "code_list", "dataset",
+    "column", "range_from", "range_to", "identifier_type", "code_type", "scalar_type", "rows",
+    "key", "dated_by", "area_column", "period_column", "missing_symbols", "unknown_codes",
+    "geography", "geo_level", "neighbours", "geo_field", "definition", "cohort_decl",
+    "population", "previous_period", "last_periods", "all_periods", "section", "goal", "serves",
+    "indicator", "kind", "statistic", "cohort", "numerator", "denominator", "measure", "exclude",
+    "unit_percent", "unit_per", "unit_named", "polarity", "compare", "compare_england",
+    "compare_region", "compare_neighbours", "compare_population", "compare_target",
+    "confidence", "breakdown", "or_", "and_", "not_", "compare_op", "arith", "member",
+    "not_member", "in_period", "is_missing", "is_present", "within", "negate", "atom", "number",
+    "boolean", "duration", "qualname", "name_ref", "outer_ref", "period_ref", "call",
+    "aggregate", "code_literals", "code_group_ref",
+)
+"""Every rule and alias of the grammar that makes a subtree, each a method of `Builder` (a
+test checks the list against the parser's rules)."""
 
 
 def _unescape(text: str) -> str:
