@@ -22,12 +22,23 @@ from outcomespec.language.source import Source, Span
 
 MAX_DIGITS = 15
 """Longest whole part of a number (beyond this, floats lose integers; see E105)."""
+MAX_DEPTH = 150
+"""Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
 
 
 class LiteralError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+
+class TooDeepError(Exception):
+    """The tree nests more than MAX_DEPTH levels (E104); `subtree` is the first found there,
+    before anything is built."""
+
+    def __init__(self, subtree: Tree[Token]) -> None:
+        super().__init__(f"nested more than {MAX_DEPTH} levels deep")
+        self.subtree = subtree
 
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -47,7 +58,7 @@ class Builder:
         in its parent's children, as `(value, start, end)` (so the tree is used up)."""
         nowhere = Span(self.source, 0, 0)
         methods = {name: getattr(self, name) for name in RULES}
-        for subtree, slot, index in _bottom_up(tree):
+        for subtree, slot, index, _ in _bottom_up(tree):
             children: list[Any] = subtree.children
             start = end = -1
             for child in children:  # the first child that covers any text
@@ -519,18 +530,27 @@ class Builder:
         return s.CodeGroupRef(self._req_name(children[0]), span=span)
 
 
-def _bottom_up(tree: Tree[Token]) -> list[tuple[Tree[Token], list[Any] | None, int]]:
-    """Every subtree after all those under it (the reverse of a depth-first walk), each with
-    the children list that holds it and its place there (None for the root)."""
-    order: list[tuple[Tree[Token], list[Any] | None, int]] = []
-    stack: list[tuple[Tree[Token], list[Any] | None, int]] = [(tree, None, 0)]
+_Entry = tuple[Tree[Token], list[Any] | None, int, int]
+"""A subtree, the children list that holds it and its place there (None for the root), and
+how deeply it is nested."""
+
+
+def _bottom_up(tree: Tree[Token]) -> list[_Entry]:
+    """Every subtree after all those under it (the reverse of a depth-first walk); raises
+    TooDeepError at the first subtree nested too deeply. Brackets (`atom`) are no level: they
+    make no node of the syntax tree."""
+    order: list[_Entry] = []
+    stack: list[_Entry] = [(tree, None, 0, 1)]
     while stack:
         entry = stack.pop()
+        subtree, _, _, level = entry
+        if level > MAX_DEPTH:
+            raise TooDeepError(subtree)
         order.append(entry)
-        children = entry[0].children
+        children = subtree.children
         for index, child in enumerate(children):
             if type(child) is Tree:
-                stack.append((child, children, index))
+                stack.append((child, children, index, level + (child.data != "atom")))
     order.reverse()
     return order
 

@@ -18,7 +18,13 @@ from lark.exceptions import UnexpectedInput
 
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic
-from outcomespec.language.parser.builder import MAX_DIGITS, Builder, LiteralError
+from outcomespec.language.parser.builder import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    Builder,
+    LiteralError,
+    TooDeepError,
+)
 from outcomespec.language.parser.errors import syntax_diagnostic
 from outcomespec.language.parser.grammar import (
     build_parser,
@@ -28,9 +34,6 @@ from outcomespec.language.parser.grammar import (
 )
 from outcomespec.language.parser.scanning import scan
 from outcomespec.language.source import Source, Span
-
-MAX_DEPTH = 150
-"""Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
 
 
 @frozen
@@ -94,9 +97,10 @@ def _parse(source: Source) -> ParseResult:
         except UnexpectedInput as error:
             return ParseResult(None, (syntax_diagnostic(source, error, scanned),))
         raise
-    too_deep = _too_deep(tree)
-    if too_deep is not None:
-        start = _first_operand(too_deep)
+    try:
+        built = Builder(source, scanned.comments).build(tree)
+    except TooDeepError as error:
+        start = _first_operand(error.subtree)
         span = Span(source, start, start + 1)
         return ParseResult(
             None,
@@ -109,8 +113,6 @@ def _parse(source: Source) -> ParseResult:
                 ),
             ),
         )
-    try:
-        built = Builder(source, scanned.comments).build(tree)
     except LiteralError as error:
         return ParseResult(None, (error.diagnostic,))
     return ParseResult(built, ())
@@ -131,19 +133,6 @@ def _first_operand(tree: Tree[Token]) -> int:
 
 _OPENING = frozenset({"NOT", "MINUS", "LPAR", "THIS", "PERIOD", "DOT", "LBRACE"})
 """Lark's names for the tokens that open an expression."""
-
-
-def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
-    """The first subtree nested more than MAX_DEPTH levels deep, if any. Brackets (`atom`)
-    are no level: they make no node of the syntax tree."""
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
-    while stack:
-        node, level = stack.pop()
-        if level > MAX_DEPTH:
-            return node
-        stack.extend((child, level + (child.data != "atom"))
-                     for child in node.children if isinstance(child, Tree))
-    return None
 
 
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "ParseResult", "build_parser", "grammar_text",
