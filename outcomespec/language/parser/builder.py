@@ -43,6 +43,7 @@ class TooDeepError(Exception):
 
 _ESCAPE = re.compile(r"\\(.)")
 
+
 class Builder:
     """Lark tree → syntax nodes, bottom-up without recursion, placing comments into the
     innermost enclosing block. One method per rule (or alias) of the grammar."""
