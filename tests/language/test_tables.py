@@ -21,6 +21,7 @@ from outcomespec.language.parser.tables import (
     parser_from,
     read_tables,
     stamp,
+    tables_in,
     tables_of,
     to_text,
 )
@@ -89,6 +90,16 @@ def test_tables_for_anything_else_are_not_used(change: str) -> None:
         case "options":
             expected = stamp(grammar_text(), {**OPTIONS, "maybe_placeholders": False})
     assert read_tables(expected) is None
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not an object", "not JSON"])
+def test_a_damaged_file_is_not_used(damage: str) -> None:
+    """A tables file cut short, or holding something else, is read as no tables at all."""
+    text = SHIPPED.read_text(encoding="utf-8")
+    damaged = {"truncated": text[: len(text) // 2], "not an object": "[1, 2]",
+               "not JSON": "\x00tables"}[damage]
+    assert tables_in(damaged, stamp(grammar_text(), OPTIONS)) is None
+    assert tables_in(text, stamp(grammar_text(), OPTIONS)) == _shipped()
 
 
 def test_without_fitting_tables_the_parser_is_built(monkeypatch: pytest.MonkeyPatch) -> None:

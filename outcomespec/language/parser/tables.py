@@ -131,10 +131,27 @@ def read_tables(expected: dict[str, Any]) -> dict[str, Any] | None:
     """The shipped tables when they were made from what is `expected`, else None."""
     try:
         text = files("outcomespec.language.parser").joinpath(TABLES).read_text(encoding="utf-8")
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         return None
-    tables: dict[str, Any] = decode(text)
-    return tables if tables.get("stamp") == expected else None
+    return tables_in(text, expected)
+
+
+def tables_in(text: str, expected: dict[str, Any]) -> dict[str, Any] | None:
+    """The tables written in `text` when they were made from what is `expected`; None for
+    any others, and for a file that is not whole (the parser is then built instead).
+
+    >>> tables_in('{"stamp": {"lark": "1.0"}, "data": {}}', {"lark": "1.0"})["data"]
+    {}
+    >>> tables_in('{"stamp": {"lark": "1.0"', {"lark": "1.0"}) is None
+    True
+    """
+    try:
+        tables = decode(text)
+    except ValueError:
+        return None
+    if isinstance(tables, dict) and tables.get("stamp") == expected:
+        return tables
+    return None
 
 
 def parser_from(tables: dict[str, Any], plugins: Any = None) -> Lark:
