@@ -15,7 +15,7 @@ OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_place
                            "keep_all_tokens": True}
 """How Lark builds the parser. Every token stays in the tree, keywords and brackets too, so
 that the builder takes each node's span from its first and last token (Lark's own
-`propagate_positions` would add four fifths to the parse; keeping the tokens costs nothing)."""
+`propagate_positions` would add two thirds to the parse; keeping the tokens costs nothing)."""
 
 
 def grammar_text() -> str:
