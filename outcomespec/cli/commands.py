@@ -18,24 +18,12 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from outcomespec import __version__
-from outcomespec.api import (
-    Framework,
-    Run,
-    UnknownAreaError,
-    align,
-    data_files,
-    explanation_document,
-    framework_files,
-    load,
-    parse_period,
-    run_all,
-)
 from outcomespec.checking import check_paths
 from outcomespec.cli import guide
-from outcomespec.cli.demo import MAX_SCALE, run_demo
+from outcomespec.cli.demo import MAX_SCALE
 from outcomespec.cli.progress import steps_for
 from outcomespec.cli.writing import Content, OutputError, check_folder, check_output, write_output
 from outcomespec.language.codes import CODES
@@ -43,7 +31,13 @@ from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.language.formatter import format_source
 from outcomespec.language.reading import DISK, read_source
 from outcomespec.language.rendering import render_all, render_json
-from outcomespec.results.builder import Results
+
+if TYPE_CHECKING:
+    from outcomespec.api import Framework, Run
+    from outcomespec.results.builder import Results
+
+# The commands that compute import the API (and with it NumPy) when they run: `check`, which
+# an editor runs on every keystroke, loads only the language and the checker.
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
@@ -338,6 +332,8 @@ def _fmt(args: argparse.Namespace) -> int:
 
 def _load(path: Path, root: Path | None) -> Framework | None:
     """A checked framework, or None after printing why it cannot be used."""
+    from outcomespec.api import load
+
     try:
         framework = load(path, root if root is not None else _default_root([path]))
     except OutcomeSpecError as error:
@@ -374,6 +370,8 @@ def _load_all(paths: Sequence[Path], root: Path | None) -> list[Framework] | Non
 def _explain(args: argparse.Namespace) -> int:
     """Each framework's plan in words, or as JSON; nothing is printed unless every framework
     loads."""
+    from outcomespec.api import explanation_document
+
     frameworks = _load_all(args.frameworks, args.root)
     if frameworks is None:
         return EXIT_ERRORS
@@ -387,6 +385,9 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    from outcomespec.api import UnknownAreaError, run_all
+    from outcomespec.results.builder import Results
+
     chosen = _eval_usage(args)
     period = _period(args)
     frameworks = _load_all(args.frameworks, args.root)
@@ -478,6 +479,8 @@ def _period(args: argparse.Namespace) -> int | None:
     """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
     if args.period is None:
         return None
+    from outcomespec.api import parse_period
+
     try:
         return parse_period(args.period)
     except ValueError as error:
@@ -488,6 +491,8 @@ def _period(args: argparse.Namespace) -> int | None:
 def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
     """Every file the run reads, once `--data` is known to hold some of them (else a usage
     mistake naming the files looked for), and `--out` known not to be one of them."""
+    from outcomespec.api import data_files, framework_files
+
     looked_for = data_files(frameworks, args.data)
     found = [path for path in looked_for if os.path.lexists(path)]
     if not found:
@@ -537,6 +542,8 @@ def _missing_data(runs: Sequence[Run]) -> list[str]:
 
 
 def _align(args: argparse.Namespace) -> int:
+    from outcomespec.api import align, framework_files
+
     root = _root(args, list(args.frameworks))
     inputs = framework_files(args.frameworks, root)
     if args.out is not None:
@@ -558,6 +565,8 @@ def _align(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from outcomespec.cli.demo import run_demo
+
     if not (args.frameworks / "csc_national_framework.ospec").is_file():
         msg = (f"no csc_national_framework.ospec in {args.frameworks}; run from the checkout "
                "or give --frameworks")
@@ -604,13 +613,13 @@ def _authorities(count: int) -> str:
     return f"{count} local authorit{'y' if count == 1 else 'ies'}"
 
 
-
 def _diff(args: argparse.Namespace) -> int:
     """`diff OLD NEW` or `diff --git REV NEW`: the revision report, with the break in the
     series when `--data` is given."""
-    from outcomespec.revision import GitError, Version, compare, git_files  # noqa: PLC0415
-    from outcomespec.revision.report import render_html, render_text, to_dict  # noqa: PLC0415
-    from outcomespec.revision.series import SeriesBreak, series_breaks  # noqa: PLC0415
+    from outcomespec.api import framework_files, load
+    from outcomespec.revision import GitError, Version, compare, git_files
+    from outcomespec.revision.report import render_html, render_text, to_dict
+    from outcomespec.revision.series import SeriesBreak, series_breaks
 
     files: list[Path] = list(args.files)
     if len(files) != (1 if args.git else 2):
@@ -656,7 +665,7 @@ def _diff(args: argparse.Namespace) -> int:
 def _lsp(args: argparse.Namespace) -> int:
     """Serve the language server over standard input and output until the editor stops it."""
     try:
-        from outcomespec.lsp.server import serve  # noqa: PLC0415
+        from outcomespec.lsp.server import serve
     except ImportError as error:
         return _error(f"the language server needs pygls and lsprotocol, which are not "
                       f"installed ({error.name}): pip install 'outcomespec[lsp]'", EXIT_USAGE)

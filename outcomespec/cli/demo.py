@@ -23,13 +23,14 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from outcomespec.alignment import Alignment, align
-from outcomespec.api import Framework, Run, data_files, framework_files, load, run_all
 from outcomespec.cli.progress import Steps, plain_steps
 from outcomespec.cli.writing import make_folder, write_output
-from outcomespec.synthetic.generator import generate
+
+if TYPE_CHECKING:
+    from outcomespec.alignment import Alignment
+    from outcomespec.api import Framework, Run
 
 STABLE = ("cin_rate_per_10k", "rereferrals_12m", "cla_rate_per_10k", "placements_3plus",
           "long_term_stability", "sdq_mean", "care_leavers_19_21_eet",
@@ -66,6 +67,9 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
     shared outcomes compare vulnerable children with; without it those indicators are
     reported as not evaluated.
     """
+    from outcomespec.alignment import align
+    from outcomespec.api import data_files, framework_files, load, run_all
+
     step = steps or plain_steps(sys.stderr)
     stream = stream if stream is not None else sys.stdout
     started = time.perf_counter()
@@ -116,6 +120,8 @@ def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 202
 def _generated(folder: Path, step: Steps, inputs: Sequence[Path], description: str,
                **arguments: Any) -> float | None:
     """Generate into `folder` unless an earlier run did; the seconds it took (None: reused)."""
+    from outcomespec.synthetic.generator import generate
+
     marker = folder / "generated.json"
     if marker.exists():
         return None
@@ -139,6 +145,8 @@ def _sources(frameworks: Sequence[Framework], returns: Path, census: Path | None
              ) -> dict[str, Path]:
     """The files of the period the frameworks read, by dataset: the returns, and the school
     census from its own folder when there is one."""
+    from outcomespec.api import data_files
+
     found = {path.stem: path for path in data_files(frameworks, returns) if path.exists()}
     if census is not None:
         found["pupils"] = census / "pupils.csv"
