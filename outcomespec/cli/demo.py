@@ -172,7 +172,8 @@ def _write_alignment(alignment: Alignment, out: Path, inputs: Sequence[Path]
 
 # ------------------------------------------------------------------ the summary
 
-Runs = Mapping[str, tuple[Framework, Run]]
+Runs = Mapping[str, "tuple[Framework, Run]"]
+"""Each framework's name, with the framework and its run."""
 
 
 def _data_line(cache: Path, kept: Sequence[float | None], pupils: float) -> str:

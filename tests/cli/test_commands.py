@@ -16,7 +16,7 @@ import pytest
 from attrs import evolve
 
 import outcomespec.cli.commands as cli
-from outcomespec import __version__
+from outcomespec import __version__, api
 from outcomespec.cli.demo import MAX_SCALE
 from tests.cli.running import run_cli
 from tests.paths import REPO
@@ -288,7 +288,7 @@ def test_eval_usage_mistakes_before_any_work(capsys: pytest.CaptureFixture[str],
     def evaluated(*args: object, **kwargs: object) -> None:
         pytest.fail("the command evaluated before refusing")
 
-    monkeypatch.setattr(cli, "run_all", evaluated)
+    monkeypatch.setattr(api, "run_all", evaluated)  # `eval` imports it when it runs
     code, out, err = run_cli(capsys, "eval", DFE, "--data", DATA, *extra)
     assert (code, out) == (2, "")
     assert err.startswith(f"outcomespec: error: {message}"), err
