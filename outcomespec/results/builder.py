@@ -50,7 +50,9 @@ from outcomespec.results.judgement import (
     neighbour_units,
 )
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
+from outcomespec.results.ranks import rank_values
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
+from outcomespec.results.trends import Trend
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "Part", "Results", "build_results",
            "build_results_together", "results_of"]
@@ -250,14 +252,25 @@ def _columns(table: Figures, cells: Cells, judged: dict[str, JudgementArray],
         if names:
             limits[names[0]], limits[names[1]] = lower[o], upper[o]
     constant = _constant(ind, framework, period, table.totals.breakdown)
+    ranked = rank_values(np.where(np.arange(cells.n) < cells.n_la, table.value, np.nan),
+                         ind.polarity)
     varying = {"area_type": cells.types[o], "area_code": cells.codes[o],
                "area_name": cells.names[o], "value": table.value[o],
                "suppressed": table.suppressed[o], "note": table.note[o],
                "region_code": cells.region_codes[o], "numerator": table.num[o],
                "denominator": table.den[o], **limits,
-               **{name: j[o] for name, j in judged.items()}}
+               **{name: j[o] for name, j in judged.items()},
+               "rank": ranked.rank[o], "rank_of": ranked.rank_of[o],
+               "quartile": ranked.quartile[o], "trend": _not_assessed(o.size)}
     return {name: varying[name] if name in varying
             else np.full(o.size, constant[name], dtype=object) for name in COLUMNS}
+
+
+def _not_assessed(size: int) -> npt.NDArray[Any]:
+    """A trend column claiming nothing: a trend needs the other periods (`with_trends`)."""
+    trends = np.empty(size, dtype=object)
+    trends[:] = [Trend.NOT_ASSESSED] * size
+    return trends
 
 
 def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, period: int
@@ -270,7 +283,8 @@ def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, peri
     varying: dict[str, npt.NDArray[Any]] = {
         "area_type": cells.types[o], "area_code": cells.codes[o], "area_name": cells.names[o],
         "region_code": cells.region_codes[o], "suppressed": np.zeros(o.size, dtype=bool),
-        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object)}
+        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object),
+        "trend": _not_assessed(o.size)}
     constant = _constant(skipped.indicator, framework, period, "")
     return {name: varying.get(name, nothing if name in NUMBER_COLUMNS else judged)
             if name not in constant else np.full(o.size, constant[name], dtype=object)
