@@ -15,9 +15,9 @@ read the bands by the indicator's polarity, so here:
   in `rank_of`, the number of authorities ranked; regions and England are not ranked.
 - **quartile** bands are Fingertips' (`QuartilesComparer`): the bounds are the 25th, 50th
   and 75th percentiles of the ranked values (interpolated between neighbouring values, as a
-  spreadsheet's `PERCENTILE` does); a value on a bound belongs to the band below it. Band 1
-  holds the best quarter (the lowest values for `no_judgement`) and band 4 the worst. With
-  fewer than four authorities ranked, there are no bands.
+  spreadsheet's `PERCENTILE` does); a value on a bound (to 10 decimal places) belongs to
+  the band below it. Band 1 holds the best quarter (the lowest values for `no_judgement`)
+  and band 4 the worst. With fewer than four authorities ranked, there are no bands.
 
 Ranks use the values at full precision, before any rounding for publication: two values
 printed alike may rank apart.
@@ -38,9 +38,10 @@ __all__ = ["Ranking", "rank_values"]
 FloatArray = npt.NDArray[np.float64]
 
 _QUARTILES: Final = 4
-_BOUND_PLACES: Final = 10
-"""Bounds are rounded to 10 places, as Fingertips rounds them, so that a value equal to a
-bound is not put in the band above by a rounding error in the interpolation."""
+_PLACES: Final = 10
+"""Bounds are compared with values to 10 decimal places (Fingertips rounds its bounds so),
+so that a value equal to a bound is not put in the band above by a rounding error in the
+interpolation, nor by the rounding itself."""
 
 
 @frozen(eq=False)
@@ -77,8 +78,8 @@ def rank_values(values: npt.ArrayLike, polarity: m.Polarity) -> Ranking:
     rank_of[ranked] = n
     if n >= _QUARTILES:
         rising = np.sort(value[ranked])
-        bounds = np.round(np.percentile(rising, [25.0, 50.0, 75.0]), _BOUND_PLACES)
-        band = np.searchsorted(bounds, value[ranked], side="left") + 1  # on a bound: below
+        bounds = np.round(np.percentile(rising, [25.0, 50.0, 75.0]), _PLACES)
+        band = np.searchsorted(bounds, np.round(value[ranked], _PLACES), side="left") + 1
         quartile[ranked] = _QUARTILES + 1 - band if _highest_best(polarity) else band
     return Ranking(rank, rank_of, quartile)
 
