@@ -110,7 +110,8 @@ def test_fingertips_needs_four_values_for_bands() -> None:
 def test_nothing_published_ranks_nothing() -> None:
     """With no value, no rank, no count and no band."""
     ranked = rank_values([NAN, NAN], HIGH)
-    assert np.isnan(ranked.rank).all() and np.isnan(ranked.rank_of).all()
+    assert np.isnan(ranked.rank).all()
+    assert np.isnan(ranked.rank_of).all()
 
 
 def test_results_rank_only_authorities_with_a_published_value() -> None:
