@@ -43,7 +43,13 @@ from outcomespec.language.rendering import render_text
 from outcomespec.loading.folders import Reads, load_folders
 from outcomespec.loading.identifiers import share_codes
 from outcomespec.loading.loader import LoadResult, codelists_of, file_names, load_table
-from outcomespec.loading.periods import PeriodChoice, choose_period, parse_period, parse_periods
+from outcomespec.loading.periods import (
+    PeriodChoice,
+    choose_period,
+    parse_period,
+    parse_periods,
+    years_text,
+)
 from outcomespec.loading.sources import is_source
 from outcomespec.loading.tables import Table
 from outcomespec.results.builder import Results, results_of
@@ -285,8 +291,15 @@ def run_series(frameworks: Sequence[Framework], data: DataSource, periods: Perio
         _check_area(frameworks, data, area, years[0])
     datasets, modules = _datasets(frameworks), _modules(frameworks)
     reads: Reads = {}
-    evaluated = [_evaluated(frameworks, _load_data(datasets, modules, data, area, year, reads),
-                            year, data, keep_going, area) for year in years]
+    evaluated = []
+    for year in years:
+        try:
+            evaluated.append(_evaluated(
+                frameworks, _load_data(datasets, modules, data, area, year, reads), year, data,
+                keep_going, area))
+        except OutcomeSpecError as error:
+            raise OutcomeSpecError([_in_period(d, data, year)
+                                    for d in error.diagnostics]) from error
     runs = _runs(frameworks, evaluated)
     return Series(tuple(runs), with_trends(Results.concatenate(
         [run.results for period in runs for run in period])))
@@ -324,6 +337,19 @@ def _runs(frameworks: Sequence[Framework], periods: Sequence[Sequence[_Evaluated
     return [tuple(Run(next(results), evaluation, own, diagnostics, choice)
                   for own, choice, evaluation, diagnostics in evaluated)
             for evaluated in periods]
+
+
+def _in_period(diagnostic: Diagnostic, data: DataSource, year: int) -> Diagnostic:
+    """A diagnostic of one period of a series, saying which period, and for data with none
+    (D131) which folders of the data's directory there are."""
+    if diagnostic.code != "D131":
+        return diagnostic
+    folders = (sorted(int(p.name) for p in Path(data).iterdir()
+                      if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+               if isinstance(data, str | Path) else [])
+    fix = (f"{diagnostic.help}; `{data}` has folders for {years_text(folders)}, none for {year}"
+           if folders and year not in folders else diagnostic.help)
+    return evolve(diagnostic, message=f"period {year}: {diagnostic.message}", help=fix)
 
 
 def _several(period: object) -> bool:
