@@ -396,7 +396,7 @@ def _eval(args: argparse.Namespace) -> int:
     frameworks = _load_all(args.frameworks, args.root)
     if frameworks is None:
         return EXIT_ERRORS
-    inputs = _eval_inputs(args, frameworks, span)
+    inputs = _eval_inputs(args, frameworks, span or ((period,) if period else ()))
     try:
         if span:
             series = run_series(frameworks, args.data, span, area=args.area,
@@ -514,16 +514,18 @@ def _span(args: argparse.Namespace) -> tuple[int, ...] | None:
 
 
 def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework],
-                 span: Sequence[int] | None) -> list[Path]:
-    """Every file the run reads, once `--data` is known to hold some of them (else a usage
-    mistake naming the files looked for), and `--out` known not to be one of them."""
+                 periods: Sequence[int]) -> list[Path]:
+    """Every file the run reads (in `--data` and its folders of `periods`), once `--data` is
+    known to hold some of them (else a usage mistake naming the files looked for), and
+    `--out` known not to be one of them."""
     from outcomespec.api import data_files, framework_files
 
-    looked_for = data_files(frameworks, args.data, span or ())
+    looked_for = data_files(frameworks, args.data, periods)
     found = [path for path in looked_for if os.path.lexists(path)]
     if not found:
         names = ", ".join(dict.fromkeys(path.stem for path in looked_for))
-        where = f" or its folders {span[0]} to {span[-1]}" if span else ""
+        where = ("" if not periods else f" (nor its folder {periods[0]})" if len(periods) == 1
+                 else f" (nor its folders {periods[0]} to {periods[-1]})")
         msg = (f"--data {args.data}{where} holds none of the files the frameworks read "
                f"(looked for {names}, each as .csv or .parquet)")
         raise _UsageError(msg)
