@@ -391,8 +391,8 @@ def _eval(args: argparse.Namespace) -> int:
     from outcomespec.results.builder import Results
 
     chosen = _eval_usage(args)
-    span = _span(args)
-    period = None if span else _period(args)
+    asked = _period(args)
+    span, period = (asked, None) if isinstance(asked, tuple) else (None, asked)
     frameworks = _load_all(args.frameworks, args.root)
     if frameworks is None:
         return EXIT_ERRORS
@@ -487,27 +487,15 @@ def _eval_usage(args: argparse.Namespace) -> str:
     return chosen
 
 
-def _period(args: argparse.Namespace) -> int | None:
-    """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
+def _period(args: argparse.Namespace) -> int | tuple[int, ...] | None:
+    """The `--period` asked for: a year, or the years of a span (2021..2025); a label that
+    is not one is a usage mistake."""
     if args.period is None:
         return None
-    from outcomespec.api import parse_period
+    from outcomespec.api import parse_period, parse_periods
 
     try:
-        return parse_period(args.period)
-    except ValueError as error:
-        msg = f"--period {args.period}: {str(error).removeprefix('`period` ')}"
-        raise _UsageError(msg) from error
-
-
-def _span(args: argparse.Namespace) -> tuple[int, ...] | None:
-    """The years of a `--period` span (2021..2025), or None for a single period."""
-    if args.period is None or ".." not in args.period:
-        return None
-    from outcomespec.api import parse_periods
-
-    try:
-        return parse_periods(args.period)
+        return parse_periods(args.period) if ".." in args.period else parse_period(args.period)
     except ValueError as error:
         msg = f"--period {args.period}: {str(error).removeprefix('`period` ')}"
         raise _UsageError(msg) from error
@@ -658,6 +646,9 @@ def _diff(args: argparse.Namespace) -> int:
         msg = f"--data {args.data} is not a directory"
         raise _UsageError(msg)
     period = _period(args)
+    if isinstance(period, tuple):
+        msg = "--period: diff compares one period; give a single year"
+        raise _UsageError(msg)
     root = _root(args, files)
     try:
         old_files = git_files(files[-1], args.git) if args.git else DISK
