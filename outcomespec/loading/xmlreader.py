@@ -52,6 +52,8 @@ _ROOT = re.compile(rb"<([A-Za-z_][\w.\-]*)")
 _PROLOGUE = re.compile(rb"\s+|<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^\[>]*(?:\[.*?\])?\s*>", re.DOTALL)
 """What may come before the root element: the XML declaration, comments, a document type
 (looked past here, refused when the file is read)."""
+_COLLECTION = re.compile(rb"<Collection>([^<]*)</Collection>")
+"""DfE's collections share the root `Message`: the header's `Collection` tells them apart."""
 
 
 # ------------------------------------------------------------------ results
@@ -200,8 +202,16 @@ def sniff_format(path: Path) -> ReturnFormat | Diagnostic:
     match = _ROOT.match(body, at)
     tag = match[1].decode("ascii", "replace") if match else None
     for fmt in FORMATS:
-        if tag == fmt.root.tag:
+        if tag != fmt.root.tag:
+            continue
+        collection = _COLLECTION.search(body, at)
+        named = collection[1].strip().decode("ascii", "replace") if collection else None
+        if fmt.collection is None or named in (None, fmt.collection):
             return fmt
+        return Diagnostic.of(
+            "D173", f"`{shown}` is the `{named}` collection, not a {fmt.name} "
+            f"(`{fmt.collection}`); it is not read", None, path=shown,
+            help=f"give the {fmt.name} return, or move the file out of the data directory")
     roots = ", ".join(f"`{f.root.tag}` ({f.name})" for f in FORMATS)
     what = f"its root element is `{tag}`" if tag else "it begins with no element"
     return Diagnostic.of(
