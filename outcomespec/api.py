@@ -320,14 +320,18 @@ def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
 
 def data_files(frameworks: Sequence[Framework], directory: str | Path) -> tuple[Path, ...]:
     """The files evaluating `frameworks` on `directory` looks for, whether there or not:
-    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each.
+    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each; and the
+    XML files in `directory`, which may be returns holding some of them.
 
     Why: to refuse, before any work, a directory that holds none of them, and an output
     file that would overwrite one of them.
     """
     names = dict.fromkeys(name for fw in frameworks for d in fw.datasets()
                           for name in file_names(d))
-    return tuple(Path(directory) / name for name in names)
+    folder = Path(directory)
+    returned = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".xml") \
+        if folder.is_dir() else []
+    return tuple(folder / name for name in [*names, *returned])
 
 
 def framework_files(paths: Sequence[str | Path], root: str | Path | None = None
