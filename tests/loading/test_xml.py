@@ -445,3 +445,9 @@ def test_symbolic_link_out_of_the_directory_is_not_read(tmp_path: Path) -> None:
     os.symlink(CIN_FAKE / "fake_CIN_data.xml", folder / "cin_census.xml")
     loaded = load_directory([datasets["cin_details"]], folder, codelists)
     assert loaded == {}
+
+
+def test_xml_returns_hold_no_school_census(tmp_path: Path) -> None:
+    """Writing XML returns with a school census asked for is refused: no XML layout holds it."""
+    with pytest.raises(ValueError, match="no school census"):
+        generate(tmp_path, years=(2025,), scale=0.05, las=1, pupils=0.1, format="xml")
