@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -467,8 +467,9 @@ def _load_mapping(datasets: Sequence[m.Dataset], data: Mapping[str, Any],
 def data_files(frameworks: Sequence[Framework], directory: str | Path,
                periods: Sequence[int] = ()) -> tuple[Path, ...]:
     """The files evaluating `frameworks` on `directory` looks for, whether there or not:
-    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each, in the
-    directory and in the folder of each of `periods` (`run_series`).
+    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each, and the
+    XML files, which may be returns holding some of them: in the directory and in the folder
+    of each of `periods` (`run_series`).
 
     Why: to refuse, before any work, a directory that holds none of them, and an output
     file that would overwrite one of them.
@@ -476,7 +477,16 @@ def data_files(frameworks: Sequence[Framework], directory: str | Path,
     names = dict.fromkeys(name for fw in frameworks for d in fw.datasets()
                           for name in file_names(d))
     folders = [Path(directory), *(Path(directory) / str(year) for year in periods)]
-    return tuple(folder / name for folder in folders for name in names)
+    return tuple(path for folder in folders for path in _looked_for(folder, names))
+
+
+def _looked_for(folder: Path, names: Iterable[str]) -> list[Path]:
+    """The data files of `names` in `folder`, then the folder's XML files (possible returns)."""
+    try:
+        returned = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".xml")
+    except OSError:  # no such folder, or one the user may not read: nothing returned there
+        returned = []
+    return [folder / name for name in [*names, *returned]]
 
 
 def framework_files(paths: Sequence[str | Path], root: str | Path | None = None

@@ -127,7 +127,8 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
     evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
                           help="framework files; their results are written as one table")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
-                          help="directory of <dataset>.csv or <dataset>.parquet files")
+                          help="directory of <dataset>.csv or <dataset>.parquet files, or of "
+                               "XML returns (CIN census, SSDA903)")
     evaluate.add_argument("--period", metavar="YEAR",
                           help="the reporting year: 2025, 2024-25 or 2024/25 all mean the year "
                                "ending 31 March 2025 (default: the latest the data hold); or "
@@ -515,7 +516,7 @@ def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework],
         where = ("" if not periods else f" (nor its folder {periods[0]})" if len(periods) == 1
                  else f" (nor its folders {periods[0]} to {periods[-1]})")
         msg = (f"--data {args.data}{where} holds none of the files the frameworks read "
-               f"(looked for {names}, each as .csv or .parquet)")
+               f"(looked for {names}, each as .csv or .parquet, and XML returns)")
         raise _UsageError(msg)
     inputs = [*framework_files(args.frameworks, _root(args, list(args.frameworks))), *found]
     if args.out is not None:
