@@ -144,12 +144,14 @@ def refused(root: Path, written: str, code: str, opened: OpenLog, *,
 
 
 def test_absolute_path_outside(layout: dict[str, Path], opened: OpenLog) -> None:
+    """An absolute import outside the root is E204, not a relative path, and is not opened."""
     secret = str(layout["outside"] / "secret.ospec")
     message = refused(layout["root"], secret, "E204", opened)
     assert "not a relative path" in message
 
 
 def test_absolute_path_inside_is_still_refused(layout: dict[str, Path], opened: OpenLog) -> None:
+    """An absolute import is E204 even when it names a file inside the root."""
     inside = write(layout["root"] / "lib.ospec", library("lib"))
     refused(layout["root"], str(inside), "E204", opened)
 
@@ -159,6 +161,7 @@ def test_absolute_path_inside_is_still_refused(layout: dict[str, Path], opened: 
                                      "\\\\server\\share\\x.ospec", "\\etc\\passwd", ""])
 def test_paths_that_are_not_relative(layout: dict[str, Path], opened: OpenLog,
                                      written: str) -> None:
+    """Absolute, home, drive, UNC and empty import paths are E204, and nothing is opened."""
     refused(layout["root"], written, "E204", opened)
 
 
@@ -168,15 +171,18 @@ def test_paths_that_are_not_relative(layout: dict[str, Path], opened: OpenLog,
                                      "../../../../../../../../etc/passwd"])
 def test_dot_dot_escaping_the_root(layout: dict[str, Path], opened: OpenLog,
                                    written: str) -> None:
+    """An import whose `..` leaves the root is E204, outside the project root."""
     message = refused(layout["root"], written, "E204", opened)
     assert "outside the project root" in message
 
 
 def test_dot_dot_from_a_nested_file_escaping(layout: dict[str, Path], opened: OpenLog) -> None:
+    """`../..` from a file one folder down leaves the root: E204."""
     refused(layout["root"], "../../secret.ospec", "E204", opened, where="fw/main.ospec")
 
 
 def test_symlink_to_a_file_outside(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A link inside the root to a file outside it is E204, naming the symbolic link."""
     root = layout["root"]
     os.symlink(layout["outside"] / "secret.ospec", root / "link.ospec")
     message = refused(root, "link.ospec", "E204", opened)
@@ -184,6 +190,7 @@ def test_symlink_to_a_file_outside(layout: dict[str, Path], opened: OpenLog) -> 
 
 
 def test_relative_symlink_to_a_file_outside(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A relative link to a file outside the root is E204, naming the symbolic link."""
     root = layout["root"]
     os.symlink("../outside/secret.ospec", root / "link.ospec")
     message = refused(root, "link.ospec", "E204", opened)
@@ -191,6 +198,7 @@ def test_relative_symlink_to_a_file_outside(layout: dict[str, Path], opened: Ope
 
 
 def test_symlinked_directory_pointing_outside(layout: dict[str, Path], opened: OpenLog) -> None:
+    """An import through a linked folder that leads outside is E204."""
     root = layout["root"]
     os.symlink(layout["outside"], root / "vendor", target_is_directory=True)
     message = refused(root, "vendor/secret.ospec", "E204", opened)
@@ -198,6 +206,7 @@ def test_symlinked_directory_pointing_outside(layout: dict[str, Path], opened: O
 
 
 def test_symlink_chain_leaving_the_root(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A chain of two links whose end is outside the root is E204."""
     root = layout["root"]
     os.symlink(layout["outside"] / "secret.ospec", root / "second.ospec")
     os.symlink("second.ospec", root / "first.ospec")
@@ -205,6 +214,7 @@ def test_symlink_chain_leaving_the_root(layout: dict[str, Path], opened: OpenLog
 
 
 def test_symlink_loop(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A link to itself is E204: it cannot be resolved."""
     root = layout["root"]
     os.symlink("loop.ospec", root / "loop.ospec")
     message = refused(root, "loop.ospec", "E204", opened)
@@ -212,6 +222,7 @@ def test_symlink_loop(layout: dict[str, Path], opened: OpenLog) -> None:
 
 
 def test_two_link_symlink_loop(layout: dict[str, Path], opened: OpenLog) -> None:
+    """Two links to each other are E204."""
     root = layout["root"]
     os.symlink("b.ospec", root / "a.ospec")
     os.symlink("a.ospec", root / "b.ospec")
@@ -230,6 +241,7 @@ def test_root_defaults_to_the_files_directory(layout: dict[str, Path], opened: O
 
 
 def test_import_cycle(layout: dict[str, Path], opened: OpenLog) -> None:
+    """a → b → a is E205, naming the cycle, at the import in b.ospec."""
     root = layout["root"]
     write(root / "a.ospec", library("a", "b.ospec"))
     write(root / "b.ospec", library("b", "a.ospec"))
@@ -244,6 +256,7 @@ def test_import_cycle(layout: dict[str, Path], opened: OpenLog) -> None:
 
 
 def test_longer_cycle_through_directories(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A cycle through three folders is E205, naming each file, at the import that closes it."""
     root = layout["root"]
     write(root / "a.ospec", library("a", "lib/b.ospec"))
     write(root / "lib" / "b.ospec", library("b", "../more/c.ospec"))
@@ -256,11 +269,13 @@ def test_longer_cycle_through_directories(layout: dict[str, Path], opened: OpenL
 
 
 def test_self_import(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A file importing itself is E205."""
     message = refused(layout["root"], "main.ospec", "E205", opened)
     assert "main.ospec → main.ospec" in message
 
 
 def test_self_import_by_another_spelling(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A file importing itself as ./sub/../main.ospec is E205."""
     refused(layout["root"], "./sub/../main.ospec", "E205", opened)
 
 
@@ -270,12 +285,14 @@ def test_self_import_by_another_spelling(layout: dict[str, Path], opened: OpenLo
 @pytest.mark.parametrize("written", ["missing.ospec", "datasets/missing.ospec", "./missing",
                                      "datasets", "."])
 def test_missing_file(layout: dict[str, Path], opened: OpenLog, written: str) -> None:
+    """An import of a file or folder that is not there is E203, not found."""
     (layout["root"] / "datasets").mkdir()
     message = refused(layout["root"], written, "E203", opened)
     assert "not found" in message
 
 
 def test_dangling_symlink_inside(layout: dict[str, Path], opened: OpenLog) -> None:
+    """An import of a link that leads nowhere is E203."""
     os.symlink("nowhere.ospec", layout["root"] / "dangling.ospec")
     refused(layout["root"], "dangling.ospec", "E203", opened)
 
@@ -284,6 +301,7 @@ def test_dangling_symlink_inside(layout: dict[str, Path], opened: OpenLog) -> No
 
 
 def test_nested_relative_import_works(layout: dict[str, Path], opened: OpenLog) -> None:
+    """An import into a subfolder is read and checked, and nothing outside is opened."""
     root = layout["root"]
     write(root / "datasets" / "x.ospec", library("x"))
     main_file = write(root / "main.ospec", library("main", "datasets/x.ospec"))
@@ -295,6 +313,7 @@ def test_nested_relative_import_works(layout: dict[str, Path], opened: OpenLog) 
 
 
 def test_dot_dot_that_stays_inside_works(layout: dict[str, Path], opened: OpenLog) -> None:
+    """`../lib/x.ospec` from a nested file stays inside the root and is allowed."""
     root = layout["root"]
     write(root / "lib" / "x.ospec", library("x"))
     write(root / "lib" / "y.ospec", library("y", "./x.ospec"))
@@ -307,6 +326,7 @@ def test_dot_dot_that_stays_inside_works(layout: dict[str, Path], opened: OpenLo
 
 
 def test_symlink_inside_the_root_is_followed(layout: dict[str, Path], opened: OpenLog) -> None:
+    """A linked folder that stays inside the root is followed, and the import checks clean."""
     root = layout["root"]
     write(root / "real" / "x.ospec", library("x"))
     os.symlink("real", root / "alias", target_is_directory=True)

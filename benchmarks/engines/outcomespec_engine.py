@@ -19,8 +19,8 @@ import attrs
 from benchmarks.engines import definitions as d
 from benchmarks.engines.publication import Published, published_columns
 from outcomespec import load as load_framework
+from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.evaluation.evaluator import evaluate_plan
-from outcomespec.evaluation.planning import compile_plan
 from outcomespec.loading.loader import codelists_of, load_directory
 from outcomespec.results.builder import Part, build_results_together
 

@@ -2,7 +2,7 @@
 
 The engines hand over pooled counts for every cell (LAs, regions, England) as `CellCounts`;
 this module turns them into the published rows, written from the published rules (and
-independently of outcomespec's `statistics`, `suppression`, `judgement` and `results`):
+independently of outcomespec's `results` package: its `limits`, `suppression`, `judgement`):
 
 - value: numerator / denominator × multiplier (a mean: total / number of values);
 - limits at 95% and 99.8%: Wilson score for proportions; for rates Byar's approximation,

@@ -11,6 +11,7 @@ from outcomespec.alignment.analysis import (
     PolarityConflict,
     align,
 )
+from outcomespec.alignment.report import NOT_SERVED, RELATION_COLOURS, RELATIONS
 
-__all__ = ["Alignment", "Duplicate", "GoalCoverage", "IndicatorRef", "Link", "PolarityConflict",
-           "align"]
+__all__ = ["NOT_SERVED", "RELATIONS", "RELATION_COLOURS", "Alignment", "Duplicate", "GoalCoverage",
+           "IndicatorRef", "Link", "PolarityConflict", "align"]

@@ -55,8 +55,7 @@ def align(frameworks: Sequence[m.Framework], *, modules: Sequence[m.Framework] =
     `CheckResult.frameworks`): their goals are reported and their definitions inlined, but
     their indicators are not aligned. A framework given twice counts once.
 
-    >>> empty = m.Framework("empty", "framework", None, "empty.ospec", (), (),
-    ...                     m.ReportingPeriod(), None, None, (), (), (), (), (), (), ())
+    >>> empty = m.Framework(name="empty", kind=m.ModuleKind.FRAMEWORK, path="empty.ospec")
     >>> report = align([empty])
     >>> report.frameworks, report.goals, report.duplicates
     (('empty',), (), ())
@@ -107,6 +106,8 @@ def align(frameworks: Sequence[m.Framework], *, modules: Sequence[m.Framework] =
         process_only=tuple(g.goal for g in goals
                            if g.links and not any(link in outcome_links for link in g.links)),
         unmeasured=tuple(g.goal for g in goals if not g.links),
+        titles=tuple(sorted((name, framework.title) for name, framework in chosen.items()
+                            if framework.title)),
     )
 
 
@@ -126,7 +127,7 @@ def _links(frameworks: list[m.Framework]) -> tuple[list[Link], set[Link]]:
             for serving in section.serves:
                 link = Link(serving.goal, framework.name, outcome, None, serving.relation, None)
                 links.append(link)
-                if section.kind == "outcome":
+                if section.kind is m.SectionKind.OUTCOME:
                     outcome_links.add(link)
             for indicator in section.indicators:
                 for serving in indicator.serves:
@@ -181,7 +182,7 @@ def _goal_conflicts(indicators: list[m.Indicator], links: list[Link]) -> list[_C
     found: list[_Conflict] = []
     for goal in dict.fromkeys(link.goal for link in links):
         serving = {(link.framework, link.indicator) for link in links
-                   if link.goal == goal and link.relation == "exact"}
+                   if link.goal == goal and link.relation is m.Relation.EXACT}
         exact = [i for i in indicators if (i.framework, i.id) in serving]
         for index, first in enumerate(exact):
             found += [(first, second, goal, f"both serve `{goal}` exactly")

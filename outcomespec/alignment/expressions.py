@@ -23,38 +23,40 @@ from typing import Any, assert_never
 import attrs
 
 from outcomespec import model as m
+from outcomespec.model.rendering import is_measure, render_expr
 
-_OR, _AND, _NOT, _COMPARE, _SUM, _PRODUCT, _UNARY, _ATOM = range(1, 9)
-_MIRRORED = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+_OP = m.ComparisonOp
+_MIRRORED = {_OP.LT: _OP.GT, _OP.LE: _OP.GE, _OP.GT: _OP.LT, _OP.GE: _OP.LE, _OP.EQ: _OP.EQ,
+             _OP.NE: _OP.NE}
+_INCLUSIVE = {_OP.LT: _OP.LE, _OP.GT: _OP.GE}
+"""`x > 0` of a whole number is `x >= 1`."""
 _CONSTANT = (m.Literal, m.Duration, m.PeriodValue)
-_MEASURES = (m.ValueKind.NUMBER, m.ValueKind.DATE)
-"""Literals that set how much or when (an age, a count, a date): the constants in which
-near-duplicates may differ. Text and true/false literals select what is counted instead."""
 
 
 def conjuncts(expr: m.Expr) -> tuple[m.Expr, ...]:
     """The conditions of an `and` chain, or the expression alone.
 
     >>> yes = m.Literal(True, m.BOOLEAN)
-    >>> len(conjuncts(m.Logical("and", (yes, m.Logical("and", (yes, yes))))))
+    >>> both = m.Logical(m.LogicalOp.AND, (yes, yes))
+    >>> len(conjuncts(m.Logical(m.LogicalOp.AND, (yes, both))))
     3
     """
-    if isinstance(expr, m.Logical) and expr.op == "and":
+    if isinstance(expr, m.Logical) and expr.op is m.LogicalOp.AND:
         return tuple(c for operand in expr.operands for c in conjuncts(operand))
     return (expr,)
 
 
 def sort_key(expr: m.Expr) -> tuple[str, str]:
     """A fixed order that keeps expressions differing only in constants side by side."""
-    return render(expr, constants=False), render(expr)
+    return render_expr(expr, constants=False), render_expr(expr)
 
 
 class Normaliser:
     """Normal forms of expressions, inlining the named definitions it is given.
 
     >>> age = m.ColumnRef("d.people", "AGE", m.NUMBER)
-    >>> adult = m.Comparison("<=", m.Literal(18.0, m.NUMBER), age)
-    >>> render(Normaliser({}).expr(m.Not(m.Not(adult))))
+    >>> adult = m.Comparison(m.ComparisonOp.LE, m.Literal(18.0, m.NUMBER), age)
+    >>> render_expr(Normaliser({}).expr(m.Not(m.Not(adult))))
     'AGE >= 18'
     """
 
@@ -84,7 +86,8 @@ class Normaliser:
                 return m.Negate(self.expr(expr.operand), _plain(expr.type))
             case m.Arithmetic():
                 left, right = self.expr(expr.left), self.expr(expr.right)
-                if expr.op in "+*" and expr.type.kind is m.ValueKind.NUMBER:
+                commutes = expr.op in (m.ArithmeticOp.ADD, m.ArithmeticOp.MULTIPLY)
+                if commutes and expr.type.kind is m.ValueKind.NUMBER:
                     left, right = sorted((left, right), key=sort_key)
                 return m.Arithmetic(expr.op, left, right, _plain(expr.type))
             case m.Comparison():
@@ -92,14 +95,14 @@ class Normaliser:
                 op = expr.op
                 if _is_constant(left) and not _is_constant(right):
                     left, right, op = right, left, _MIRRORED[op]
-                elif op in ("=", "!=") and _is_constant(left) == _is_constant(right):
+                elif op in (_OP.EQ, _OP.NE) and _is_constant(left) == _is_constant(right):
                     left, right = sorted((left, right), key=sort_key)
                 whole = expr.right if _is_constant(expr.left) else expr.left
-                if op in ("<", ">") and whole.type.integer and isinstance(right, m.Literal) \
+                if op in _INCLUSIVE and whole.type.integer and isinstance(right, m.Literal) \
                         and isinstance(right.value, float) and right.value.is_integer():
                     # Whole numbers: `x > 0` and `x >= 1` count the same rows.
-                    step = 1.0 if op == ">" else -1.0
-                    op, right = op + "=", m.Literal(right.value + step, m.NUMBER)
+                    step = 1.0 if op is _OP.GT else -1.0
+                    op, right = _INCLUSIVE[op], m.Literal(right.value + step, m.NUMBER)
                 return m.Comparison(op, left, right)
             case m.CodeTest():
                 return m.CodeTest(self.expr(expr.operand), expr.codes, expr.negated)
@@ -117,9 +120,10 @@ class Normaliser:
                               _plain(expr.type))
             case m.Aggregate():
                 return m.Aggregate(
-                    expr.function, self.optional(expr.value), expr.dataset, expr.link,
-                    self.optional(expr.where), self.optional(expr.order), _plain(expr.type),
-                    expr.periods)
+                    function=expr.function, dataset=expr.dataset, type=_plain(expr.type),
+                    value=self.optional(expr.value), link=expr.link,
+                    where=self.optional(expr.where), order=self.optional(expr.order),
+                    periods=expr.periods)
             case _:
                 assert_never(expr)
 
@@ -144,7 +148,7 @@ class Normaliser:
         found: dict[m.Expr, None] = {}
         for operand in expr.operands:
             normal = self.expr(operand)
-            if isinstance(normal, m.Logical) and normal.op == expr.op:
+            if isinstance(normal, m.Logical) and normal.op is expr.op:
                 found.update(dict.fromkeys(normal.operands))
             else:
                 found[normal] = None
@@ -219,9 +223,9 @@ def constant_differences(first: m.Expr, second: m.Expr) -> list[tuple[m.Expr, m.
 
     >>> window = m.ColumnRef("d.referrals", "PREVIOUS", m.DATE)
     >>> anchor = m.ColumnRef("d.referrals", "REFDATE", m.DATE)
-    >>> a = m.Within(window, m.Duration(0, 12, 0), "before", anchor)
-    >>> b = m.Within(window, m.Duration(0, 24, 0), "before", anchor)
-    >>> [(render(x), render(y)) for x, y in constant_differences(a, b)]
+    >>> a = m.Within(window, m.Duration(0, 12, 0), m.Direction.BEFORE, anchor)
+    >>> b = m.Within(window, m.Duration(0, 24, 0), m.Direction.BEFORE, anchor)
+    >>> [(render_expr(x), render_expr(y)) for x, y in constant_differences(a, b)]
     [('12 months', '24 months')]
     """
     found: list[tuple[m.Expr, m.Expr]] = []
@@ -234,7 +238,7 @@ def _same_shape(first: Any, second: Any, found: list[tuple[m.Expr, m.Expr]]) -> 
     if isinstance(first, m.Literal | m.Duration):
         if first == second:
             return True
-        if first.type.kind is not second.type.kind or not _varies(first):
+        if first.type.kind is not second.type.kind or not is_measure(first):
             return False
         found.append((first, second))
         return True
@@ -251,116 +255,3 @@ def _same_shape(first: Any, second: Any, found: list[tuple[m.Expr, m.Expr]]) -> 
         elif not _same_shape(a, b, found):
             return False
     return True
-
-
-# ------------------------------------------------------------------ text
-
-
-def render(expr: m.Expr, *, constants: bool = True) -> str:
-    """An expression as the language writes it (`constants=False` writes each number, date
-    and duration as `…`). Names of datasets and definitions lose their module; code sets
-    are spelt out.
-
-    >>> age = m.Call("age", (m.ColumnRef("d.people", "DOB", m.DATE),
-    ...                      m.PeriodValue("end", m.DATE)), m.NUMBER)
-    >>> older = m.Comparison(">=", age, m.Literal(19.0, m.NUMBER))
-    >>> render(m.Logical("or", (older, m.Not(older))))
-    'age(DOB, period.end) >= 19 or not age(DOB, period.end) >= 19'
-    >>> render(older, constants=False)
-    'age(DOB, period.end) >= …'
-    """
-    return _text(expr, 0, constants)
-
-
-def _text(expr: m.Expr, outer: int, constants: bool) -> str:
-    level, text = _form(expr, constants)
-    return f"({text})" if level < outer else text
-
-
-def _form(expr: m.Expr, constants: bool) -> tuple[int, str]:
-    """How tightly the expression binds, and its text."""
-    def sub(child: m.Expr, level: int) -> str:
-        return _text(child, level, constants)
-
-    match expr:
-        case m.Literal():
-            return _ATOM, _literal(expr) if constants or not _varies(expr) else "…"
-        case m.Duration():
-            return _ATOM, _duration(expr) if constants else "…"
-        case m.PeriodValue():
-            return _ATOM, f"period.{expr.name}"
-        case m.ColumnRef():
-            return _ATOM, "this." * expr.depth + expr.column
-        case m.DefinitionRef():
-            return _ATOM, "this." * expr.depth + _short(expr.definition)
-        case m.Logical():
-            level = _OR if expr.op == "or" else _AND
-            return level, f" {expr.op} ".join(sub(o, level + 1) for o in expr.operands)
-        case m.Not():
-            return _NOT, "not " + sub(expr.operand, _NOT)
-        case m.Negate():
-            return _UNARY, "-" + sub(expr.operand, _UNARY)
-        case m.Arithmetic():
-            level = _SUM if expr.op in "+-" else _PRODUCT
-            return level, f"{sub(expr.left, level)} {expr.op} {sub(expr.right, level + 1)}"
-        case m.Comparison() | m.CodeTest() | m.MissingTest() | m.InPeriod() | m.Within():
-            return _COMPARE, _condition(expr, constants)
-        case m.Call():
-            return _ATOM, f"{expr.function}({', '.join(sub(a, 0) for a in expr.args)})"
-        case m.Aggregate():
-            value = f"{sub(expr.value, 0)} of " if expr.value is not None else ""
-            where = f" where {sub(expr.where, 0)}" if expr.where is not None else ""
-            order = f" by {sub(expr.order, 0)}" if expr.order is not None else ""
-            periods = f" {expr.periods}" if str(expr.periods) else ""
-            return _ATOM, (f"{expr.function}({value}{_short(expr.dataset)}{periods}{where}"
-                           f"{order})")
-        case _:
-            assert_never(expr)
-
-
-def _condition(expr: m.Comparison | m.CodeTest | m.MissingTest | m.InPeriod | m.Within,
-               constants: bool) -> str:
-    def sub(child: m.Expr) -> str:
-        return _text(child, _SUM, constants)
-
-    match expr:
-        case m.Comparison():
-            return f"{sub(expr.left)} {expr.op} {sub(expr.right)}"
-        case m.CodeTest():
-            codes = ", ".join(sorted(expr.codes))
-            return f"{sub(expr.operand)} {'not in' if expr.negated else 'in'} {{{codes}}}"
-        case m.MissingTest():
-            return f"{sub(expr.operand)} is {'not ' if expr.negated else ''}missing"
-        case m.InPeriod():
-            return f"{sub(expr.operand)} in period"
-        case m.Within():
-            return (f"{sub(expr.operand)} within {sub(expr.duration)} {expr.direction} "
-                    f"{sub(expr.anchor)}")
-        case _:
-            assert_never(expr)
-
-
-def _varies(constant: m.Literal | m.Duration) -> bool:
-    return isinstance(constant, m.Duration) or constant.type.kind in _MEASURES
-
-
-def _literal(literal: m.Literal) -> str:
-    value = literal.value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if literal.type.kind is m.ValueKind.TEXT:
-        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return value
-
-
-def _duration(duration: m.Duration) -> str:
-    parts = [f"{count} {unit}{'s' if count != 1 else ''}"
-             for count, unit in ((duration.years, "year"), (duration.months, "month"),
-                                 (duration.days, "day")) if count]
-    return " ".join(parts) or "0 days"
-
-
-def _short(qualified: str) -> str:
-    return qualified.rsplit(".", 1)[-1]

@@ -20,9 +20,9 @@ from outcomespec.alignment.expressions import (
     Normaliser,
     conjuncts,
     constant_differences,
-    render,
     sort_key,
 )
+from outcomespec.model.rendering import render_expr
 
 
 @frozen
@@ -126,8 +126,8 @@ def differences(first: Quantity, second: Quantity, names: tuple[str, str]
             if (one.head is None or other.head is None
                     or constant_differences(one.head, other.head) is None):
                 return None
-            changed.append(f"{one.role}: `{render(one.head)}` in {a} but "
-                           f"`{render(other.head)}` in {b}")
+            changed.append(f"{one.role}: `{render_expr(one.head)}` in {a} but "
+                           f"`{render_expr(other.head)}` in {b}")
         only_first = [c for c in one.conditions if c not in other.conditions]
         only_second = [c for c in other.conditions if c not in one.conditions]
         for condition in list(only_first):
@@ -137,11 +137,11 @@ def differences(first: Quantity, second: Quantity, names: tuple[str, str]
                 continue
             only_first.remove(condition)
             only_second.remove(twin)
-            changed.append(f"{one.role}: `{render(condition)}` in {a} but `{render(twin)}` "
-                           f"in {b}")
+            changed.append(f"{one.role}: `{render_expr(condition)}` in {a} but "
+                           f"`{render_expr(twin)}` in {b}")
         verb = "excludes" if one.role == "exclusions" else "requires"
-        added.extend(f"{one.role}: only {a} {verb} `{render(c)}`" for c in only_first)
-        added.extend(f"{one.role}: only {b} {verb} `{render(c)}`" for c in only_second)
+        added.extend(f"{one.role}: only {a} {verb} `{render_expr(c)}`" for c in only_first)
+        added.extend(f"{one.role}: only {b} {verb} `{render_expr(c)}`" for c in only_second)
     if added and (len(added) > 1 or changed):
         return None
     return (*changed, *added)

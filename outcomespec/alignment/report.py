@@ -4,7 +4,10 @@ Both show the same things in the same order: the goals × frameworks table (the 
 relation of anything in each framework to each goal), what serves each goal, duplicates,
 near-duplicates, polarity conflicts, goals served only by process or context measures, and
 goals nothing measures. The HTML page needs no script and no other file; every piece of text
-from a framework is escaped.
+from a framework is escaped. It is written to be read by everyone (WCAG 2.2 AA, checked with
+axe-core by `.ci/axe_check.py`): its content is the page's `main` landmark, the table's
+columns are headed by the frameworks' titles, and every relation is named in words in its
+cell, in the colours of `RELATION_COLOURS` (the docs' heat map uses the same).
 """
 
 from __future__ import annotations
@@ -26,7 +29,22 @@ RELATIONS = ("exact", "narrower", "broader", "proxy")
 """Relations of an outcome or indicator to a goal, strongest first."""
 
 NOTHING = "·"
-"""A table cell where nothing in the framework serves the goal."""
+"""A cell of the text table where nothing in the framework serves the goal."""
+
+NOT_SERVED = "not served"
+"""The words of such a cell in the HTML table and the docs' heat map."""
+
+RELATION_COLOURS: dict[str | None, tuple[str, str]] = {
+    "exact": ("#08306B", "#FFFFFF"),
+    "narrower": ("#2171B5", "#FFFFFF"),
+    "broader": ("#6BAED6", "#0B0C0C"),
+    "proxy": ("#C6DBEF", "#0B0C0C"),
+    None: ("#FFFFFF", "#505A5F"),
+}
+"""Relation (None: not served) → (background, text) colours: one hue, darker for a closer
+relation, so that the order reads without telling hues apart (colour-blind safe), each step
+at least 14 points of lightness from the next, and every text at least 5:1 against its
+background (WCAG 1.4.3 asks 4.5:1). The words in the cells say the same."""
 
 _POLARITY = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
              "no_judgement": "not judged"}
@@ -134,36 +152,43 @@ def _text_judged(ref: IndicatorRef) -> str:
 # ------------------------------------------------------------------ HTML
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem; color: #1b1b1b; line-height: 1.4; }
+body { font-family: system-ui, sans-serif; margin: 2rem; color: #0B0C0C; line-height: 1.4; }
 table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border: 1px solid #b1b4b6; padding: 0.35rem 0.6rem; text-align: left;
+th, td { border: 1px solid #B1B4B6; padding: 0.35rem 0.6rem; text-align: left;
          vertical-align: top; }
-thead th { background: #f3f2f1; }
-th.goal span { display: block; font-weight: normal; }
+thead th { background: #F3F2F1; }
+th span, th.goal span { display: block; font-weight: normal; }
 td { text-align: center; }
-.exact { background: #00703c; color: #fff; }
-.narrower { background: #85994b; color: #fff; }
-.broader { background: #ffdd00; }
-.proxy { background: #f8e9a3; }
-.none { background: #f3f2f1; color: #505a5f; }
 code { font-size: 0.95em; }
-.legend span { display: inline-block; padding: 0.1rem 0.5rem; margin-right: 0.3rem; }
+.legend span { display: inline-block; padding: 0.1rem 0.5rem; margin-right: 0.3rem;
+               border: 1px solid #B1B4B6; }
 """
+
+
+def _relation_style() -> str:
+    """The CSS classes of the relations' cells, from `RELATION_COLOURS`."""
+    return "".join(f".{relation or 'none'} {{ background: {background}; color: {text}; }}\n"
+                   for relation, (background, text) in RELATION_COLOURS.items())
 
 
 def render_html(alignment: Alignment) -> str:
     """The report as one HTML page, its table coloured by the strongest relation."""
-    title = escape(_title(alignment))
+    count = len(alignment.frameworks)
+    title = f"Alignment of {count} framework{'' if count == 1 else 's'}"
+    names = ", ".join(f"{escape(alignment.title(f))} (<code>{escape(f)}</code>)"
+                      for f in alignment.frameworks) or "none"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en">',
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{title}</title>",
-        f"<style>{_STYLE}</style>",
+        f"<style>{_STYLE}{_relation_style()}</style>",
         "</head>",
         "<body>",
+        "<main>",
         f"<h1>{title}</h1>",
+        f"<p>Frameworks, in the order of the table's columns: {names}.</p>",
         f"<h2>{escape(_HEADINGS['coverage'])}</h2>",
         *_html_table(alignment),
         f"<h2>{escape(_HEADINGS['links'])}</h2>",
@@ -181,12 +206,13 @@ def render_html(alignment: Alignment) -> str:
         parts.append(f"<h2>{escape(_HEADINGS[name])} ({len(goals)})</h2>")
         parts += _html_list([f"<code>{escape(g)}</code>: {escape(titles.get(g, ''))}"
                              for g in goals])
-    parts += ["</body>", "</html>"]
+    parts += ["</main>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
 
 def _html_table(alignment: Alignment) -> list[str]:
-    head = "".join(f'<th scope="col">{escape(f)}</th>' for f in alignment.frameworks)
+    head = "".join(f'<th scope="col">{escape(alignment.title(f))}<span><code>{escape(f)}'
+                   "</code></span></th>" for f in alignment.frameworks)
     rows = ["<table>", f'<thead><tr><th scope="col">Goal</th>{head}</tr></thead>', "<tbody>"]
     for goal in alignment.goals:
         cells = []
@@ -196,13 +222,14 @@ def _html_table(alignment: Alignment) -> list[str]:
                                if link.framework == framework)
             tip = f' title="{escape(served)}"' if served else ""
             cells.append(f'<td class="{relation or "none"}"{tip}>'
-                         f"{escape(relation or NOTHING)}</td>")
+                         f"{escape(relation or NOT_SERVED)}</td>")
         rows.append(f'<tr><th scope="row" class="goal"><code>{escape(goal.goal)}</code>'
                     f"<span>{escape(goal.title)}</span></th>{''.join(cells)}</tr>")
     rows += ["</tbody>", "</table>"]
     legend = "".join(f'<span class="{r}">{r}</span>' for r in RELATIONS)
     rows.append(f'<p class="legend">Strongest first: {legend}'
-                f'<span class="none">{NOTHING} nothing serves it</span></p>')
+                f'<span class="none">{NOT_SERVED}: nothing in the framework serves the goal'
+                "</span></p>")
     return rows
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from attrs import frozen
 
+from outcomespec import model as m
 from outcomespec.alignment.report import RELATIONS, render_html, render_text
 
 
@@ -59,8 +60,7 @@ class Link:
     """The outcome's or enabler's name inside the framework."""
     indicator: str | None
     """The indicator's id; None when the outcome or enabler itself serves the goal."""
-    relation: str
-    """exact, broader, narrower or proxy."""
+    relation: m.Relation
     kind: str | None
     """The indicator's kind (outcome, process, context); None for an outcome or enabler."""
 
@@ -78,18 +78,18 @@ class GoalCoverage:
     title: str
     links: tuple[Link, ...]
 
-    def strongest(self, framework: str) -> str | None:
+    def strongest(self, framework: str) -> m.Relation | None:
         """The strongest relation of `framework` to the goal: exact > narrower > broader >
         proxy; None when nothing in the framework serves it.
 
         >>> coverage = GoalCoverage("g.safe", "Safe", (
-        ...     Link("g.safe", "fw", "homes", "moves", "proxy", "outcome"),
-        ...     Link("g.safe", "fw", "homes", None, "broader", None)))
+        ...     Link("g.safe", "fw", "homes", "moves", m.Relation.PROXY, "outcome"),
+        ...     Link("g.safe", "fw", "homes", None, m.Relation.BROADER, None)))
         >>> coverage.strongest("fw"), coverage.strongest("other")
-        ('broader', None)
+        (<Relation.BROADER: 'broader'>, None)
         """
         found = {link.relation for link in self.links if link.framework == framework}
-        return next((r for r in RELATIONS if r in found), None)
+        return next((m.Relation(r) for r in RELATIONS if r in found), None)
 
     def to_dict(self, frameworks: tuple[str, ...]) -> dict[str, object]:
         """The JSON form, with the strongest relation of each of `frameworks`."""
@@ -145,6 +145,16 @@ class Alignment:
     """Goals served only by process or context indicators, or by enablers."""
     unmeasured: tuple[str, ...]
     """Goals nothing serves."""
+    titles: tuple[tuple[str, str], ...] = ()
+    """(framework, title) for the frameworks aligned that have a title, by name."""
+
+    def title(self, framework: str) -> str:
+        """The framework's title, or its name when it has none.
+
+        >>> Alignment(("a",), (), (), (), (), (), (), (("a", "A framework"),)).title("a")
+        'A framework'
+        """
+        return dict(self.titles).get(framework, framework)
 
     def goal(self, name: str) -> GoalCoverage | None:
         """The coverage of the goal called `name` (qualified)."""

@@ -3,7 +3,7 @@ for diagnostics. Passed explicitly to every check so that no state is hidden or 
 
 from __future__ import annotations
 
-from attrs import define, field
+from attrs import define, field, frozen
 
 from outcomespec import model as m
 from outcomespec.checking.scope import Resolver
@@ -24,12 +24,23 @@ class Registry:
     failed: set[str] = field(factory=set)
 
 
+@frozen
+class Settings:
+    """A framework's settings, defaults for its indicators: reporting period, suppression of
+    small counts, rounding."""
+
+    period: m.ReportingPeriod = field(factory=m.ReportingPeriod)
+    suppression: tuple[int, int] | None = (1, 5)
+    """`suppress counts LOW..HIGH`, or None for `suppress none`."""
+    rounding: tuple[tuple[m.AreaLevel, ...], int] | None = None
+
+
 @define
 class Context:
     """Checking state for one module."""
 
     module: str
-    kind: str
+    kind: m.ModuleKind
     resolver: Resolver
     registry: Registry
     diagnostics: list[Diagnostic]

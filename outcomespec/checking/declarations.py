@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import assert_never
 
 from outcomespec import model as m
 from outcomespec.checking.context import Context
@@ -138,10 +139,11 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     else:
         check_rows_have_period(ctx, node, rows)
     check_meta(ctx, [i for i in node.items if isinstance(i, s.Meta)], DESCRIPTIVE_META)
-    return m.Dataset(qualify(ctx, node.name.text), _text(node.title), rows or "row",
-                     tuple(columns), tuple(k for k in key if k), area or None, period or None,
-                     missing, policy, period_kind, tuple(d for d in dated_by if d),
-                     span=node.span)
+    return m.Dataset(name=qualify(ctx, node.name.text), title=_text(node.title),
+                     rows=rows or "row", columns=tuple(columns), key=tuple(k for k in key if k),
+                     area=area or None, period=period or None, missing_symbols=missing,
+                     unknown_codes=policy, period_kind=period_kind,
+                     dated_by=tuple(d for d in dated_by if d), span=node.span)
 
 
 def _dataset_items(ctx: Context, node: s.Dataset
@@ -164,9 +166,11 @@ def _dataset_items(ctx: Context, node: s.Dataset
                 if column_type is not None:
                     bounds = (None if item.bounds is None
                               else _value_range(ctx, item, item.bounds, column_type))
-                    columns.append(m.Column(item.name.text, column_type, item.optional,
-                                            _year(item.since), _year(item.until),
-                                            _text(item.description), bounds, span=item.span))
+                    columns.append(m.Column(name=item.name.text, type=column_type,
+                                            optional=item.optional, since=_year(item.since),
+                                            until=_year(item.until),
+                                            description=_text(item.description),
+                                            bounds=bounds, span=item.span))
             case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() \
                     | s.MissingSymbols() | s.UnknownCodes():
                 label = type(item).__name__
@@ -263,7 +267,8 @@ def _column_type(ctx: Context, node: s.ColumnType) -> m.ValueType | None:
             if decl is None:
                 return None
             return m.ValueType(m.ValueKind.CODE, codelist=decl.qualified)
-    raise AssertionError(node)
+        case _:
+            assert_never(node)
 
 
 # ------------------------------------------------------------------ geography
@@ -293,10 +298,12 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
                     help=did_you_mean(parent[0], level_names)))
             _check_validity_columns(ctx, ctx.registry.datasets.get(dataset), item, fields)
             levels.append(m.GeoLevel(
-                item.name.text, dataset, _first(fields, "code"), fields.get("name", [None])[0],
-                tuple(fields.get("alternative_code", ())),
-                parent[0] if parent else None,
-                fields.get("valid_from", [None])[0], fields.get("valid_until", [None])[0]))
+                name=item.name.text, dataset=dataset, code=_first(fields, "code"),
+                name_column=fields.get("name", [None])[0],
+                alternative_codes=tuple(fields.get("alternative_code", ())),
+                parent=parent[0] if parent else None,
+                valid_from=fields.get("valid_from", [None])[0],
+                valid_until=fields.get("valid_until", [None])[0]))
         elif isinstance(item, s.Neighbours):
             dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
                                           required=("area", "members"),
@@ -450,7 +457,7 @@ def check_population(ctx: Context, node: s.Population, role: str) -> m.Populatio
 
 
 def _conjuncts(expr: m.Expr) -> tuple[m.Expr, ...]:
-    if isinstance(expr, m.Logical) and expr.op == "and":
+    if isinstance(expr, m.Logical) and expr.op is m.LogicalOp.AND:
         return tuple(c for operand in expr.operands for c in _conjuncts(operand))
     return (expr,)
 

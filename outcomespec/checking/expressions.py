@@ -9,7 +9,9 @@ mistake gives one diagnostic.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
+from typing import TypeVar, assert_never
 
 from outcomespec import model as m
 from outcomespec.checking.context import Context
@@ -19,22 +21,28 @@ from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
 
 Rows = tuple[m.Dataset, ...]
+Word = TypeVar("Word", bound=enum.Enum)
 DefinitionLookup = Callable[[Context, str, s.NameRef], m.Definition | None]
 
-PERIOD_FIELDS = {"start": m.DATE, "end": m.DATE, "year": m.NUMBER}
+PERIOD_FIELDS = {m.PeriodField.START: m.DATE, m.PeriodField.END: m.DATE,
+                 m.PeriodField.YEAR: m.NUMBER}
 
-FUNCTIONS: dict[str, tuple[tuple[m.ValueKind, ...], m.ValueType, str]] = {
-    "age": ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
-            "age(date of birth, on date): whole years completed"),
-    "years_between": ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
-                      "years_between(from, to): whole years"),
-    "months_between": ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
-                       "months_between(from, to): whole months"),
-    "days_between": ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
-                     "days_between(from, to): days"),
+FUNCTIONS: dict[m.Function, tuple[tuple[m.ValueKind, ...], m.ValueType, str]] = {
+    m.Function.AGE: ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
+                     "age(date of birth, on date): whole years completed"),
+    m.Function.YEARS_BETWEEN: ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
+                               "years_between(from, to): whole years"),
+    m.Function.MONTHS_BETWEEN: ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
+                                "months_between(from, to): whole months"),
+    m.Function.DAYS_BETWEEN: ((m.ValueKind.DATE, m.ValueKind.DATE), m.NUMBER,
+                              "days_between(from, to): days"),
 }
 
 _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
+_ORDERED = (m.AggregateFunction.FIRST, m.AggregateFunction.LAST)
+_COUNTS_ROWS = (m.AggregateFunction.COUNT, m.AggregateFunction.ANY)
+_NEEDS_VALUE = (m.AggregateFunction.SUM, m.AggregateFunction.MIN, m.AggregateFunction.MAX,
+                m.AggregateFunction.ALL, *_ORDERED)
 
 
 def check_expr(
@@ -84,13 +92,13 @@ class _Checker:
             case s.DurationLit():
                 return self.duration(expr)
             case s.PeriodRef():
-                kind = PERIOD_FIELDS.get(expr.name.text)
-                if kind is None:
+                field = _member(m.PeriodField, expr.name.text)
+                if field is None:
                     self.report("E201", f"the reporting period has no `{expr.name.text}`",
                                 expr.name, help=did_you_mean(expr.name.text, PERIOD_FIELDS)
                                 or "use `period.start`, `period.end` or `period.year`")
                     return None
-                return m.PeriodValue(expr.name.text, kind, span=expr.span)
+                return m.PeriodValue(field, PERIOD_FIELDS[field], span=expr.span)
             case s.NameRef():
                 return self.name(expr, rows, depth=0)
             case s.OuterRef():
@@ -120,8 +128,8 @@ class _Checker:
                 operands = [self.boolean(o, rows, f"`{expr.op}`") for o in expr.operands]
                 if any(o is None for o in operands):
                     return None
-                return m.Logical(expr.op, tuple(o for o in operands if o is not None),
-                                 span=expr.span)
+                return m.Logical(m.LogicalOp(expr.op),
+                                 tuple(o for o in operands if o is not None), span=expr.span)
             case s.Binary():
                 return self.binary(expr, rows)
             case s.Membership():
@@ -139,7 +147,8 @@ class _Checker:
                 return self.missing(expr, rows)
             case s.Within():
                 return self.within(expr, rows)
-        raise AssertionError(f"unhandled expression {type(expr).__name__}")
+            case _:
+                assert_never(expr)
 
     def boolean(self, expr: s.Expr, rows: Rows, role: str) -> m.Expr | None:
         checked = self.check(expr, rows)
@@ -229,15 +238,18 @@ class _Checker:
         lk, rk = left.type.kind, right.type.kind
         op = expr.op
         number, date, duration = m.ValueKind.NUMBER, m.ValueKind.DATE, m.ValueKind.DURATION
-        if op in "+-*/":
+        arithmetic = _member(m.ArithmeticOp, op)
+        if arithmetic is not None:
             if lk is number and rk is number:
-                integer = left.type.integer and right.type.integer and op != "/"
+                integer = (left.type.integer and right.type.integer
+                           and arithmetic is not m.ArithmeticOp.DIVIDE)
                 result = m.ValueType(number, integer=integer)
-                return m.Arithmetic(op, left, right, result, span=expr.span)
-            if op in "+-" and lk is date and rk is duration:
-                return m.Arithmetic(op, left, right, m.DATE, span=expr.span)
-            if op == "+" and lk is duration and rk is date:
-                return m.Arithmetic(op, right, left, m.DATE, span=expr.span)
+                return m.Arithmetic(arithmetic, left, right, result, span=expr.span)
+            moves = (m.ArithmeticOp.ADD, m.ArithmeticOp.SUBTRACT)
+            if arithmetic in moves and lk is date and rk is duration:
+                return m.Arithmetic(arithmetic, left, right, m.DATE, span=expr.span)
+            if arithmetic is m.ArithmeticOp.ADD and lk is duration and rk is date:
+                return m.Arithmetic(arithmetic, right, left, m.DATE, span=expr.span)
             hint = ("use `days_between(a, b)` or `months_between(a, b)` to subtract dates"
                     if lk is date and rk is date else None)
             self.report("E301", f"cannot apply `{op}` to {left.type:a} and {right.type:a}",
@@ -254,7 +266,7 @@ class _Checker:
             self.report("E301", f"cannot compare {left.type:a} with {right.type:a} using "
                         f"`{op}`", expr, help=hint)
             return None
-        return m.Comparison(op, left, right, span=expr.span)
+        return m.Comparison(m.ComparisonOp(op), left, right, span=expr.span)
 
     def code_written_as_name(self, expr: s.Binary, rows: Rows) -> tuple[str, str] | None:
         """`LS = C2`: a code column compared with a bare word that is one of its codes."""
@@ -350,7 +362,7 @@ class _Checker:
         duration = self.duration(expr.duration)
         if duration is None:
             return None
-        return m.Within(operand, duration, expr.direction, anchor, span=expr.span)
+        return m.Within(operand, duration, m.Direction(expr.direction), anchor, span=expr.span)
 
     def duration(self, expr: s.DurationLit) -> m.Duration | None:
         """Whole years, months and days: calendar arithmetic has no half month."""
@@ -373,13 +385,13 @@ class _Checker:
     # -------------------------------------------------------------- calls and aggregations
     def call(self, expr: s.Call, rows: Rows) -> m.Expr | None:
         name = expr.function.text
-        signature = FUNCTIONS.get(name)
-        if signature is None:
+        function = _member(m.Function, name)
+        if function is None:
             self.report("E201", f"unknown function `{name}`", expr.function,
                         help=did_you_mean(name, FUNCTIONS)
                         or "functions: " + ", ".join(sorted(FUNCTIONS)))
             return None
-        kinds, result, usage = signature
+        kinds, result, usage = FUNCTIONS[function]
         args = [self.check(a, rows) for a in expr.args]
         if any(a is None for a in args):
             return None
@@ -390,7 +402,7 @@ class _Checker:
             given = ", ".join(str(a.type) for a in checked)
             self.report("E304", f"`{name}` was given ({given})", expr, help=f"use {usage}")
             return None
-        return m.Call(name, checked, result, span=expr.span)
+        return m.Call(function, checked, result, span=expr.span)
 
     def aggregate(self, expr: s.Aggregate, rows: Rows) -> m.Expr | None:
         decl = self.ctx.resolver.resolve(expr.source, ["dataset"], "dataset")
@@ -414,9 +426,9 @@ class _Checker:
         result = self.aggregate_type(expr, value, order)
         if result is None:
             return None
-        return m.Aggregate(expr.function, value, dataset.name,
-                           link if isinstance(link, str) else None, where, order, result,
-                           periods, span=expr.span)
+        return m.Aggregate(function=m.AggregateFunction(expr.function), dataset=dataset.name,
+                           type=result, value=value, link=link if isinstance(link, str) else None,
+                           where=where, order=order, periods=periods, span=expr.span)
 
     def link(self, expr: s.Aggregate, dataset: m.Dataset, rows: Rows) -> str | bool | None:
         if not rows:
@@ -460,42 +472,51 @@ class _Checker:
     def aggregate_type(
         self, expr: s.Aggregate, value: m.Expr | None, order: m.Expr | None
     ) -> m.ValueType | None:
-        function = expr.function
-        needs_value = function in ("sum", "min", "max", "all", "first", "last")
+        function = m.AggregateFunction(expr.function)
+        needs_value = function in _NEEDS_VALUE
         if needs_value and value is None:
             self.report("E304", f"`{function}` needs a value: `{function}(COLUMN of "
                         f"{expr.source.dotted})`", expr)
             return None
-        if function in ("count", "any") and value is not None:
+        if function in _COUNTS_ROWS and value is not None:
             self.report("E304", f"`{function}` counts rows and takes no value; put the "
                         "condition after `where`", expr.value)
             return None
-        if function in ("first", "last") and order is None:
+        if function in _ORDERED and order is None:
             self.report("E304", f"`{function}` needs an order: `{function}(… by DATE_COLUMN)`",
                         expr)
             return None
-        if function not in ("first", "last") and order is not None:
+        if function not in _ORDERED and order is not None:
             self.report("E304", "`by` orders rows for `first` and `last` only", expr.order)
             return None
-        if function in ("count",):
+        if function is m.AggregateFunction.COUNT:
             return m.ValueType(m.ValueKind.NUMBER, integer=True)
-        if function == "any":
+        if function is m.AggregateFunction.ANY:
             return m.BOOLEAN
         assert value is not None
         kind = value.type.kind
-        if function == "all":
+        if function is m.AggregateFunction.ALL:
             if kind is not m.ValueKind.BOOLEAN:
                 self.report("E304", "`all` needs a condition to hold for every row", expr.value)
                 return None
             return m.BOOLEAN
-        if function == "sum" and kind is not m.ValueKind.NUMBER:
+        if function is m.AggregateFunction.SUM and kind is not m.ValueKind.NUMBER:
             self.report("E304", f"`sum` adds numbers, not {value.type:a}", expr.value)
             return None
-        if function in ("min", "max") and kind not in (m.ValueKind.NUMBER, m.ValueKind.DATE):
+        extremes = (m.AggregateFunction.MIN, m.AggregateFunction.MAX)
+        if function in extremes and kind not in (m.ValueKind.NUMBER, m.ValueKind.DATE):
             self.report("E304", f"`{function}` needs numbers or dates, not {value.type:a}",
                         expr.value)
             return None
         return value.type
+
+
+def _member(words: type[Word], text: str) -> Word | None:
+    """The member of an enumeration of words that `text` spells, or None."""
+    try:
+        return words(text)
+    except ValueError:
+        return None
 
 
 def _number_type(text: str) -> m.ValueType:

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from outcomespec import model as m
-from outcomespec.checking.context import Context
+from outcomespec.checking.context import Context, Settings
 from outcomespec.checking.declarations import (
     INDICATOR_META,
     check_meta,
@@ -44,7 +44,7 @@ _FIELD_WORD = {
     s.PolarityField: "polarity", s.CompareField: "compare", s.ConfidenceField: "confidence",
     s.SuppressCounts: "suppress", s.SuppressNone: "suppress", s.BreakdownField: "breakdown",
 }
-RELATIONS = ("exact", "broader", "narrower", "proxy")
+RELATIONS = tuple(relation.value for relation in m.Relation)
 
 
 def check_serves(ctx: Context, node: s.Serves) -> m.Serving | None:
@@ -64,7 +64,7 @@ def check_serves(ctx: Context, node: s.Serves) -> m.Serving | None:
         ctx.report(Diagnostic.of("E411", f"`{node.goal.dotted}` is not a goal", node.goal.span,
                                  help="`serves` names a `goal` of a shared framework"))
         return None
-    return m.Serving(decl.qualified, node.relation.text) if ok else None
+    return m.Serving(decl.qualified, m.Relation(node.relation.text)) if ok else None
 
 
 def check_goal(ctx: Context, node: s.Goal) -> m.Goal:
@@ -77,7 +77,7 @@ def check_goal(ctx: Context, node: s.Goal) -> m.Goal:
     return goal
 
 
-def check_section(ctx: Context, node: s.Section, defaults: dict[str, Any]) -> m.Section:
+def check_section(ctx: Context, node: s.Section, defaults: Settings) -> m.Section:
     """An outcome or enabler and its indicators."""
     serves = tuple(x for x in (check_serves(ctx, i) for i in node.items
                                if isinstance(i, s.Serves)) if x)
@@ -90,12 +90,12 @@ def check_section(ctx: Context, node: s.Section, defaults: dict[str, Any]) -> m.
             if indicator is not None:
                 indicators.append(indicator)
                 ctx.registry.indicators[indicator.name] = indicator
-    return m.Section(name, node.kind, node.title.value, tuple(indicators), serves, meta,
-                     span=node.span)
+    return m.Section(name=name, kind=m.SectionKind(node.kind), title=node.title.value,
+                     indicators=tuple(indicators), serves=serves, metadata=meta, span=node.span)
 
 
 def check_indicator(
-    ctx: Context, node: s.Indicator, section: str, defaults: dict[str, Any]
+    ctx: Context, node: s.Indicator, section: str, defaults: Settings
 ) -> m.Indicator | None:
     """One indicator: fields present once, consistent with the statistic, judged sensibly."""
     fields: dict[type, Any] = {}
@@ -121,7 +121,7 @@ def check_indicator(
 
 def _reuse(
     ctx: Context, node: s.Indicator, section: str, fields: dict[type, Any],
-    defaults: dict[str, Any],
+    defaults: Settings,
 ) -> m.Indicator | None:
     """An indicator taken `from` another framework, with only presentation overridden."""
     assert node.origin is not None
@@ -190,7 +190,7 @@ class _Indicator:
     `shown` (`checker.judging`) the concerns of how it is judged and shown."""
 
     def __init__(self, ctx: Context, node: s.Indicator, section: str,
-                 fields: dict[type, Any], defaults: dict[str, Any]) -> None:
+                 fields: dict[type, Any], defaults: Settings) -> None:
         self.ctx = ctx
         self.node = node
         self.section = section

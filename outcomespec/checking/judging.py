@@ -8,10 +8,10 @@ which imports this module (never the other way round).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 from outcomespec import model as m
-from outcomespec.checking.context import Context
+from outcomespec.checking.context import Context, Settings
 from outcomespec.checking.scope import Decl
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
@@ -48,7 +48,7 @@ class Presentation:
     """
 
     def __init__(self, ctx: Context, node: s.Indicator, fields: dict[type, Any],
-                 defaults: dict[str, Any]) -> None:
+                 defaults: Settings) -> None:
         self.ctx = ctx
         self.node = node
         self.fields = fields
@@ -81,7 +81,7 @@ class Presentation:
     def comparators(self) -> tuple[m.Comparator, ...]:
         field: s.CompareField | None = self.fields.get(s.CompareField)
         if field is None:
-            return (m.Comparator("england"),)
+            return (m.Comparator(m.ComparatorKind.ENGLAND),)
         found: list[m.Comparator] = []
         for item in field.comparators:
             comparator = self.comparator(item)
@@ -91,8 +91,8 @@ class Presentation:
                 self.report("E406", "this comparator is given twice", item.span)
                 continue
             if any(c.kind == comparator.kind for c in found):
-                word = "statistical neighbours" if comparator.kind == "neighbours" \
-                    else comparator.kind
+                word = ("statistical neighbours"
+                        if comparator.kind is m.ComparatorKind.NEIGHBOURS else comparator.kind)
                 self.report("E406", f"only one {word} comparator can be judged; "
                             "this second one would be ignored", item.span,
                             help="keep the one the published judgement uses; declare another "
@@ -105,16 +105,16 @@ class Presentation:
         geographies = self.visible_geographies()
         match item:
             case s.EnglandComparator():
-                return m.Comparator("england")
+                return m.Comparator(m.ComparatorKind.ENGLAND)
             case s.RegionComparator():
                 providers = [(d, g) for d, g in geographies
-                             if any(level.name == "region" for level in g.levels)]
+                             if any(level.name == m.AreaLevel.REGION for level in g.levels)]
                 if not providers:
                     self.report("E412", "`region` needs a geography with a `region` level",
                                 item.span, help='import "datasets/geography.ospec"')
                     return None
                 self.ctx.resolver.mark_used(providers[0][0])
-                return m.Comparator("region")
+                return m.Comparator(m.ComparatorKind.REGION)
             case s.NeighboursComparator():
                 sets = {n.name: d for d, g in geographies for n in g.neighbours}
                 if item.name.text in sets:
@@ -125,22 +125,24 @@ class Presentation:
                                 help=did_you_mean(item.name.text, sets)
                                 or "declare them with `neighbours NAME from DATASET { … }`")
                     return None
-                method = item.method.text if item.method else "median"
-                if method not in ("median", "pooled"):
+                method = item.method.text if item.method else m.NeighbourMethod.MEDIAN
+                if method not in set(m.NeighbourMethod):
                     self.report("E410", f"`{method}` is not a way to combine neighbours",
                                 item.method.span if item.method else item.span,
-                                help=did_you_mean(method, ("median", "pooled"))
+                                help=did_you_mean(method, tuple(m.NeighbourMethod))
                                 or "use `median` (DfE's convention) or `pooled`")
                     return None
-                return m.Comparator("neighbours", item.name.text, method)
+                return m.Comparator(m.ComparatorKind.NEIGHBOURS, item.name.text,
+                                    m.NeighbourMethod(method))
             case s.PopulationComparator():
                 decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
                 if decl is None:
                     return None
-                return m.Comparator("population", decl.qualified)
+                return m.Comparator(m.ComparatorKind.POPULATION, decl.qualified)
             case s.TargetComparator():
-                return m.Comparator("target", target=float(item.value))
-        raise AssertionError(item)
+                return m.Comparator(m.ComparatorKind.TARGET, target=float(item.value))
+            case _:
+                assert_never(item)
 
     def visible_geographies(self) -> list[tuple[Decl, m.Geography]]:
         scope = self.ctx.resolver.scope
@@ -222,5 +224,4 @@ class Presentation:
             return None
         if isinstance(field, s.SuppressCounts):
             return int(float(field.low.text)), int(float(field.high.text))
-        default: tuple[int, int] | None = self.defaults.get("suppression", (1, 5))
-        return default
+        return self.defaults.suppression

@@ -12,10 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from attrs import frozen
+from attrs import evolve, frozen
 
 from outcomespec import model as m
-from outcomespec.checking.context import Context, Registry
+from outcomespec.checking.context import Context, Registry, Settings
 from outcomespec.checking.declarations import (
     FRAMEWORK_META,
     check_codelist,
@@ -92,7 +92,8 @@ def check_project(project: LoadedProject) -> CheckResult:
     for loaded in project.modules:
         scope = build_scope(loaded, tables, names_by_path)
         resolver = Resolver(scope, diagnostics, used, used_imports)
-        ctx = Context(loaded.module.name.text, loaded.module.kind, resolver, registry,
+        ctx = Context(loaded.module.name.text, m.ModuleKind(loaded.module.kind), resolver,
+                      registry,
                       diagnostics)
         frameworks.append(_check_module(ctx, loaded.module, str(loaded.shown_as),
                                         [names_by_path[e.target] for e in loaded.imports]))
@@ -132,16 +133,16 @@ def _check_module(ctx: Context, module: s.Module, path: str, imports: list[str])
     goals = [check_goal(ctx, item) for item in items if isinstance(item, s.Goal)]
     sections = [check_section(ctx, item, settings) for item in items
                 if isinstance(item, s.Section)]
-    if module.kind == "library" and sections:
+    if ctx.kind is m.ModuleKind.LIBRARY and sections:
         ctx.report(Diagnostic.of(
             "E410", "a library declares datasets and definitions, not outcomes",
             sections[0].span, help="change `library` to `framework`"))
     meta = check_meta(ctx, [i for i in items if isinstance(i, s.Meta)], FRAMEWORK_META)
     return m.Framework(
-        name=prefix, kind=module.kind,
+        name=prefix, kind=ctx.kind,
         title=module.title.value if module.title else None, path=path,
-        imports=tuple(imports), metadata=meta, period=settings["period"],
-        suppression=settings.get("suppression", (1, 5)), rounding=settings.get("rounding"),
+        imports=tuple(imports), metadata=meta, period=settings.period,
+        suppression=settings.suppression, rounding=settings.rounding,
         codelists=tuple(codelists), datasets=tuple(datasets), geographies=tuple(geographies),
         definitions=tuple(definitions), cohorts=tuple(cohorts), sections=tuple(sections),
         goals=tuple(goals),
@@ -157,9 +158,9 @@ def _declare(items: tuple[s.ModuleItem, ...], kind: type[Node], check: Callable[
     return models
 
 
-def _settings(ctx: Context, items: tuple[s.ModuleItem, ...]) -> dict[str, Any]:
+def _settings(ctx: Context, items: tuple[s.ModuleItem, ...]) -> Settings:
     """Framework-wide settings: reporting period, default suppression, rounding."""
-    settings: dict[str, Any] = {"period": m.ReportingPeriod()}
+    settings = Settings()
     seen: dict[str, s.ModuleItem] = {}
     for item in items:
         key = {s.PeriodDecl: "period", s.SuppressCounts: "suppression",
@@ -175,30 +176,37 @@ def _settings(ctx: Context, items: tuple[s.ModuleItem, ...]) -> dict[str, Any]:
             case s.PeriodDecl():
                 period = _period(ctx, item)
                 if period is not None:
-                    settings["period"] = period
+                    settings = evolve(settings, period=period)
             case s.SuppressCounts():
-                settings["suppression"] = (int(float(item.low.text)), int(float(item.high.text)))
+                settings = evolve(settings, suppression=(int(float(item.low.text)),
+                                                         int(float(item.high.text))))
             case s.SuppressNone():
-                settings["suppression"] = None
+                settings = evolve(settings, suppression=None)
             case s.Rounding():
-                levels = []
-                for level in item.levels:
-                    if level.text not in ("england", "region", "local_authority"):
-                        ctx.report(Diagnostic.of(
-                            "E410", f"`{level.text}` is not an area level", level.span,
-                            help=did_you_mean(level.text, ("england", "region",
-                                                           "local_authority"))
-                            or "use england, region or local_authority"))
-                    else:
-                        levels.append(level.text)
-                nearest = float(item.nearest.text)
-                if nearest <= 0 or nearest != int(nearest):
-                    ctx.report(Diagnostic.of("E105", "round to a positive whole number",
-                                             item.nearest.span))
-                settings["rounding"] = (tuple(levels), int(nearest))
+                settings = evolve(settings, rounding=_rounding(ctx, item))
             case _:
                 pass
     return settings
+
+
+def _rounding(ctx: Context, item: s.Rounding) -> tuple[tuple[m.AreaLevel, ...], int]:
+    """The levels whose counts are rounded (E410 for a word that is not a level), and to
+    what (E105 unless a positive whole number)."""
+    levels = []
+    words = tuple(m.AreaLevel)
+    for level in item.levels:
+        if level.text in words:
+            levels.append(m.AreaLevel(level.text))
+        else:
+            ctx.report(Diagnostic.of(
+                "E410", f"`{level.text}` is not an area level", level.span,
+                help=did_you_mean(level.text, words)
+                or "use england, region or local_authority"))
+    nearest = float(item.nearest.text)
+    if nearest <= 0 or nearest != int(nearest):
+        ctx.report(Diagnostic.of("E105", "round to a positive whole number",
+                                 item.nearest.span))
+    return tuple(levels), int(nearest)
 
 
 def _period(ctx: Context, item: s.PeriodDecl) -> m.ReportingPeriod | None:

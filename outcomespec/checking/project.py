@@ -7,15 +7,18 @@ checker's job.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from attrs import frozen
 
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic
-from outcomespec.language.parser import parse_source
-from outcomespec.language.reading import read_source, resolve_import
-from outcomespec.language.source import Span
+from outcomespec.language.parser import ParseResult, parse_source
+from outcomespec.language.reading import DISK, Files, resolve_import
+from outcomespec.language.source import Source, Span
+
+Parse = Callable[[Source], ParseResult]
 
 
 @frozen
@@ -51,17 +54,20 @@ class LoadedProject:
         return {module.path: module for module in self.modules}
 
 
-def load_project(paths: list[Path], root: Path | None = None) -> LoadedProject:
+def load_project(paths: list[Path], root: Path | None = None, *, files: Files = DISK,
+                 parse: Parse = parse_source) -> LoadedProject:
     """Read and parse `paths` and their imports, never leaving `root`.
 
-    `root` defaults to the deepest directory that contains every requested file.
+    `root` defaults to the deepest directory that contains every requested file. `files`
+    gives the texts (the disk, an editor's buffers, a git revision) and `parse` parses them
+    (an editor keeps the trees of files that did not change).
     """
     resolved = [_resolved(p) for p in paths]
     if root is None:
         parents = [p.parent for p in resolved]
         root = Path(*_common_parts([p.parts for p in parents])) if parents else Path.cwd()
     root = _resolved(root)
-    loader = _Loader(root)
+    loader = _Loader(root, files, parse)
     for path, written in zip(resolved, paths, strict=True):
         loader.visit(path, str(written), via=None)
     return LoadedProject(root, tuple(loader.order), tuple(resolved), tuple(loader.diagnostics))
@@ -91,8 +97,10 @@ def _common_parts(all_parts: list[tuple[str, ...]]) -> tuple[str, ...]:
 class _Loader:
     """Depth-first import walk; `visiting` holds the current chain to detect cycles."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, files: Files, parse: Parse) -> None:
         self.root = root
+        self.files = files
+        self.parse = parse
         self.done: dict[Path, LoadedModule | None] = {}
         self.order: list[LoadedModule] = []
         self.visiting: list[Path] = []
@@ -108,12 +116,12 @@ class _Loader:
             self._cycle(path, via)
             return
         name = shown_as if shown_as is not None else self.shown(path)
-        source = read_source(path, name)
+        source = self.files.read(path, name)
         if isinstance(source, Diagnostic):
             self.diagnostics.append(source)
             self.done[path] = None
             return
-        result = parse_source(source)
+        result = self.parse(source)
         self.diagnostics.extend(result.diagnostics)
         if result.file is None:
             self.done[path] = None
@@ -137,7 +145,8 @@ class _Loader:
         for item in module.items:
             if not isinstance(item, s.Import):
                 continue
-            target = resolve_import(self.root, path, item.path.value, item.path.span)
+            target = resolve_import(self.root, path, item.path.value, item.path.span,
+                                    self.files)
             if isinstance(target, Diagnostic):
                 self.diagnostics.append(target)
                 continue

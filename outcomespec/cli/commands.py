@@ -1,4 +1,5 @@
-"""The `outcomespec` command line. Uses only the public API and renders at the edge.
+"""The `outcomespec` command line. Uses only the public API and renders at the edge; what
+`--help` says beyond each argument is in `guide`, with the rule for where output goes.
 
 Exit codes: 0 clean, 1 errors in the files or the data (or `fmt --check` would change a file,
 or `eval` computed no value or, without `--allow-missing`, left an indicator without data),
@@ -17,33 +18,32 @@ import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from outcomespec import __version__
-from outcomespec.api import (
-    Framework,
-    Run,
-    UnknownAreaError,
-    align,
-    data_files,
-    framework_files,
-    load,
-    parse_period,
-    run_all,
-)
 from outcomespec.checking import check_paths
-from outcomespec.cli.demo import MAX_SCALE, run_demo
+from outcomespec.cli import guide
+from outcomespec.cli.demo import MAX_SCALE
+from outcomespec.cli.progress import steps_for
 from outcomespec.cli.writing import Content, OutputError, check_folder, check_output, write_output
 from outcomespec.language.codes import CODES
 from outcomespec.language.diagnostics import Diagnostic, OutcomeSpecError
 from outcomespec.language.formatter import format_source
-from outcomespec.language.reading import read_source
+from outcomespec.language.reading import DISK, read_source
 from outcomespec.language.rendering import render_all, render_json
-from outcomespec.results.builder import Results
+
+if TYPE_CHECKING:
+    from outcomespec.api import Framework, Run
+    from outcomespec.results.builder import Results
+
+# The commands that compute import the API (and with it NumPy) when they run: `check`, which
+# an editor runs on every keystroke, loads only the language and the checker.
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
 EXTRAS = {"parquet": "pyarrow.parquet"}
+ENGINES = ("process", "spark")
 """The formats that need an optional package, and the module each needs."""
 
 
@@ -84,8 +84,9 @@ def _seed(text: str) -> int:
     return int(text)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="outcomespec", description=__doc__.split("\n")[0] if __doc__ else "")
+def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse definition per command
+    parser = _Parser(prog="outcomespec", description=guide.DESCRIPTION, epilog=guide.EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"outcomespec {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     # --debug is accepted after the subcommand too; there it must not reset the value
@@ -93,30 +94,46 @@ def _parser() -> argparse.ArgumentParser:
     anywhere = _Parser(add_help=False)
     anywhere.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                           help="show tracebacks of internal errors")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser,
+                                     metavar="COMMAND", title="commands")
 
-    def command(name: str, text: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, help=text, parents=[anywhere])
+    def command(name: str) -> argparse.ArgumentParser:
+        """A subcommand, its help, description and epilog from `guide`."""
+        summary = guide.COMMANDS[name][0]
+        return commands.add_parser(name, help=summary, description=summary[:1].upper()
+                                   + summary[1:] + ".", epilog=guide.epilog(name),
+                                   parents=[anywhere],
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    check = command("check", "parse and check framework files")
-    check.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    check.add_argument("--format", choices=("text", "json"), default="text")
-    check.add_argument("--root", type=Path, help="project root imports must stay inside "
-                       "(default: the current directory, or the files' common directory)")
-    check.add_argument("--color", choices=("auto", "always", "never"), default="auto")
+    root_help = ("project root imports must stay inside (default: the current directory, or "
+                 "the files' common directory)")
+    check = command("check")
+    check.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="framework or library files; the files they import are checked too")
+    check.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text for people (default), json for editors and other tools")
+    check.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+    check.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour the text: auto (default) when standard output is a "
+                            "terminal and NO_COLOR is not set")
 
-    fmt = command("fmt", "format framework files in place")
-    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    fmt = command("fmt")
+    fmt.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                     help="framework or library files to rewrite")
     fmt.add_argument("--check", action="store_true",
                      help="change nothing; exit 1 if any file would change")
 
-    evaluate = command("eval", "evaluate frameworks on data files")
-    evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
+    evaluate = command("eval")
+    evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                          help="framework files; their results are written as one table")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
-                          help="directory of <dataset>.csv or <dataset>.parquet files")
+                          help="directory of <dataset>.csv or <dataset>.parquet files, or of "
+                               "XML returns (CIN census, SSDA903)")
     evaluate.add_argument("--period", metavar="YEAR",
                           help="the reporting year: 2025, 2024-25 or 2024/25 all mean the year "
-                               "ending 31 March 2025 (default: the latest the data hold)")
+                               "ending 31 March 2025 (default: the latest the data hold); or "
+                               "a span, 2021..2025: each year from DIR/<year>/ where there is "
+                               "one, with recent trends")
     evaluate.add_argument("--out", type=Path, metavar="FILE",
                           help="write the results table here (default: standard output)")
     evaluate.add_argument("--format", choices=FORMATS, default=None,
@@ -130,35 +147,68 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--allow-missing", action="store_true",
                           help="exit 0 even when data are missing for some indicators (they "
                                "are still reported); a table without any value still exits 1")
-    evaluate.add_argument("--root", type=Path, help="project root imports must stay inside")
+    evaluate.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+    evaluate.add_argument("--engine", choices=ENGINES, default="process",
+                          help="process (default): here, in memory; spark: on Apache Spark, "
+                               "each local authority's rows on an executor (needs "
+                               "outcomespec[spark]; see the docs' Spark page)")
 
-    plan = command("explain", "show the evaluation plan of a framework")
-    plan.add_argument("framework", type=Path, metavar="FRAMEWORK")
-    plan.add_argument("--root", type=Path, help="project root imports must stay inside")
+    plan = command("explain")
+    plan.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                      help="framework files, explained one after another")
+    plan.add_argument("--format", choices=("text", "json"), default="text",
+                      help="text for people (default), or json for tools")
+    plan.add_argument("--root", type=Path, metavar="DIR", help=root_help)
 
-    aligning = command("align", "align frameworks: goals × frameworks coverage, duplicated "
-                       "indicators, polarity conflicts")
-    aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK")
-    aligning.add_argument("--format", choices=("text", "json", "html"), default="text")
+    aligning = command("align")
+    aligning.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
+                          help="framework files: the columns of the report, in this order")
+    aligning.add_argument("--format", choices=("text", "json", "html"), default="text",
+                          help="text (default), json for tools, or html: one page to publish")
     aligning.add_argument("--out", type=Path, metavar="FILE",
                           help="write the report here (default: standard output)")
-    aligning.add_argument("--root", type=Path, help="project root imports must stay inside "
-                          "(default: the current directory, or the files' common directory)")
+    aligning.add_argument("--root", type=Path, metavar="DIR", help=root_help)
 
-    demo = command("demo", "generate national synthetic data, evaluate the shipped "
-                   "frameworks, and summarise")
-    demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR")
+    demo = command("demo")
+    demo.add_argument("--out", type=Path, default=Path("outcomespec-demo"), metavar="DIR",
+                      help="where to write the results and keep the data (default: "
+                           "outcomespec-demo)")
     demo.add_argument("--frameworks", type=Path, default=Path("frameworks"), metavar="DIR",
                       help="the shipped frameworks (default: ./frameworks of the checkout)")
-    demo.add_argument("--scale", type=_scale, default=1.0, help="1 = one national year")
-    demo.add_argument("--seed", type=_seed, default=2025)
+    demo.add_argument("--scale", type=_scale, default=1.0, metavar="S",
+                      help=f"volume of data: 1 (default) is one national year, 0.1 a tenth; "
+                           f"at most {MAX_SCALE:g}")
+    demo.add_argument("--seed", type=_seed, default=2025, metavar="N",
+                      help="the random seed (default 2025): the same scale and seed give the "
+                           "same data")
     demo.add_argument("--pupils", type=_fraction, default=0.0,
                       metavar="FRACTION",
                       help="also write a school census with this fraction of all pupils, for "
                            "the shared outcomes' comparisons with all children (slower)")
 
-    explain = command("explain-code", "explain a diagnostic code")
-    explain.add_argument("code")
+    explain = command("explain-code")
+    which = explain.add_mutually_exclusive_group(required=True)
+    which.add_argument("code", nargs="?", metavar="CODE",
+                       help="a diagnostic code, such as E402")
+    which.add_argument("--list", action="store_true",
+                       help="list every code with its severity and title")
+
+    diff = command("diff")
+    diff.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                      help="OLD NEW, or NEW alone with --git REV")
+    diff.add_argument("--git", metavar="REV", help="the old version is NEW at this git "
+                      "revision (read with `git show`, nothing checked out)")
+    diff.add_argument("--data", type=Path, metavar="DIR", help="evaluate both versions on "
+                      "these data and show how each changed indicator's values moved")
+    diff.add_argument("--period", metavar="YEAR", help="with --data: the reporting year "
+                      "(default: the latest the data hold)")
+    diff.add_argument("--format", choices=("text", "json", "html"), default="text",
+                      help="text (default), json for tools, or html: one page to publish")
+    diff.add_argument("--out", type=Path, metavar="FILE",
+                      help="write the report here (default: standard output)")
+    diff.add_argument("--root", type=Path, metavar="DIR", help=root_help)
+
+    command("lsp")
     return parser
 
 
@@ -205,31 +255,20 @@ def _internal(error: BaseException, debug: bool) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    match args.command:
-        case "check":
-            return _check(args)
-        case "fmt":
-            return _fmt(args)
-        case "eval":
-            return _eval(args)
-        case "align":
-            return _align(args)
-        case "demo":
-            return _demo(args)
-        case "explain":
-            framework = _load(args.framework, args.root)
-            if framework is None:
-                return EXIT_ERRORS
-            sys.stdout.write(framework.explain())
-            return EXIT_OK
-        case "explain-code":
-            info = CODES.get(args.code.upper())
-            if info is None:
-                return _error(f"no diagnostic code `{args.code}`", EXIT_USAGE)
-            sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n"
-                             f"{info.explanation}\n")
-            return EXIT_OK
-    raise AssertionError(args.command)
+    return _COMMANDS[args.command](args)
+
+
+def _explain_code(args: argparse.Namespace) -> int:
+    if args.list:
+        sys.stdout.write("".join(f"{info.code}  {info.severity:<7}  {info.title}\n"
+                                 for info in CODES.values()))
+        return EXIT_OK
+    info = CODES.get(args.code.upper())
+    if info is None:
+        return _error(f"no diagnostic code `{args.code}`; outcomespec explain-code --list "
+                      "lists them", EXIT_USAGE)
+    sys.stdout.write(f"{info.code} ({info.severity}): {info.title}\n\n{info.explanation}\n")
+    return EXIT_OK
 
 
 def _default_root(files: list[Path]) -> Path | None:
@@ -255,10 +294,9 @@ def _check(args: argparse.Namespace) -> int:
     result = check_paths(list(args.files), _root(args, list(args.files)))
     if args.format == "json":
         sys.stdout.write(render_json(result.diagnostics) + "\n")
-    elif result.diagnostics:
-        colour = args.color == "always" or (args.color == "auto" and sys.stdout.isatty()
-                                            and "NO_COLOR" not in os.environ)
-        sys.stdout.write(render_all(result.diagnostics, colour=colour))
+    elif result.diagnostics:  # the command's output: standard output
+        sys.stdout.write(render_all(result.diagnostics,
+                                    colour=_colour(args.color, sys.stdout)))
     return EXIT_OK if result.ok else EXIT_ERRORS
 
 
@@ -291,47 +329,96 @@ def _fmt(args: argparse.Namespace) -> int:
             continue
         sys.stdout.write(f"reformatted {path}\n")
     if problems:
-        sys.stdout.write(render_all(problems))
+        _report(problems)
     return status
 
 
 def _load(path: Path, root: Path | None) -> Framework | None:
     """A checked framework, or None after printing why it cannot be used."""
+    from outcomespec.api import load
+
     try:
         framework = load(path, root if root is not None else _default_root([path]))
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return None
     if framework.warnings:
-        sys.stderr.write(render_all(framework.warnings))
+        _report(framework.warnings)
     return framework
 
 
-def _eval(args: argparse.Namespace) -> int:
-    chosen = _eval_usage(args)
-    period = _period(args)
+def _colour(choice: str, stream: TextIO) -> bool:
+    """Whether to colour diagnostics: `always`, or `auto` on a terminal without NO_COLOR."""
+    return choice == "always" or (choice == "auto" and stream.isatty()
+                                  and "NO_COLOR" not in os.environ)
+
+
+def _report(diagnostics: Sequence[Diagnostic]) -> None:
+    """Diagnostics that stop a command or warn: not its output, so on standard error."""
+    sys.stderr.write(render_all(diagnostics, colour=_colour("auto", sys.stderr)))
+
+
+def _load_all(paths: Sequence[Path], root: Path | None) -> list[Framework] | None:
+    """The checked frameworks, or None after printing why the first that fails cannot be
+    used."""
     frameworks = []
-    for path in args.frameworks:
-        framework = _load(path, args.root)
+    for path in paths:
+        framework = _load(path, root)
         if framework is None:
-            return EXIT_ERRORS
+            return None
         frameworks.append(framework)
-    inputs = _eval_inputs(args, frameworks)
+    return frameworks
+
+
+def _explain(args: argparse.Namespace) -> int:
+    """Each framework's plan in words, or as JSON; nothing is printed unless every framework
+    loads."""
+    from outcomespec.api import explanation_document
+
+    frameworks = _load_all(args.frameworks, args.root)
+    if frameworks is None:
+        return EXIT_ERRORS
+    explanations = [framework.explanation() for framework in frameworks]
+    if args.format == "json":
+        document = explanation_document(explanations)
+        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        sys.stdout.write("\n".join(e.render_text() for e in explanations))
+    return EXIT_OK
+
+
+def _eval(args: argparse.Namespace) -> int:
+    from outcomespec.api import UnknownAreaError, run_all, run_series
+    from outcomespec.results.builder import Results
+
+    chosen = _eval_usage(args)
+    asked = _period(args)
+    span, period = (asked, None) if isinstance(asked, tuple) else (None, asked)
+    frameworks = _load_all(args.frameworks, args.root)
+    if frameworks is None:
+        return EXIT_ERRORS
+    inputs = _eval_inputs(args, frameworks, span or ((period,) if period else ()))
     try:
-        runs = run_all(frameworks, args.data, period, area=args.area,
-                       keep_going=args.keep_going)
+        if span:
+            series = run_series(frameworks, args.data, span, area=args.area,
+                                keep_going=args.keep_going)
+            runs = tuple(run for period_runs in series.runs for run in period_runs)
+        else:
+            runs = (_run_spark(frameworks, args, period) if args.engine == "spark"
+                    else run_all(frameworks, args.data, period, area=args.area,
+                                 keep_going=args.keep_going))
     except UnknownAreaError as error:
         (problem,) = error.diagnostics
         sys.stderr.write(f"outcomespec: error: --area: {problem.message}"
                          f"{f'; {problem.help}' if problem.help else ''}\n")
         return EXIT_USAGE
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     shown: set[Diagnostic] = set()
-    for framework, run in zip(frameworks, runs, strict=True):
+    for framework, run in zip(list(frameworks) * (len(span) if span else 1), runs, strict=True):
         sys.stderr.write(_summary(framework.name, run, shown))
-    results = Results.concatenate([run.results for run in runs])
+    results = series.results if span else Results.concatenate([run.results for run in runs])
     content = _content(results, chosen)
     if args.out is None:
         assert isinstance(content, str)  # parquet without --out is refused above
@@ -351,6 +438,15 @@ def _eval(args: argparse.Namespace) -> int:
     return status
 
 
+def _run_spark(frameworks: Sequence[Framework], args: argparse.Namespace, period: int | None
+               ) -> tuple[Run, ...]:
+    """`--engine spark`: the same run on Apache Spark (the active session's, or a local one)."""
+    spark = importlib.import_module("outcomespec.spark")
+    runs: tuple[Run, ...] = spark.run_spark(frameworks, args.data, period,
+                                            keep_going=args.keep_going)
+    return runs
+
+
 def _eval_usage(args: argparse.Namespace) -> str:
     """The output format, once `--data`, `--out` and the format are known to be usable
     (usage mistakes are found here, before anything is read)."""
@@ -366,6 +462,21 @@ def _eval_usage(args: argparse.Namespace) -> str:
     if chosen == "parquet" and args.out is None:
         msg = "parquet needs --out FILE"
         raise _UsageError(msg)
+    if args.engine == "spark":
+        if args.period is not None and ".." in args.period:
+            msg = ("--engine spark evaluates one period: give --period a single year, or leave "
+                   "out --engine spark for a span")
+            raise _UsageError(msg)
+        if args.area is not None:
+            msg = ("--area is for a single authority's return, evaluated in process: leave out "
+                   "--engine spark")
+            raise _UsageError(msg)
+        try:
+            importlib.import_module("pyspark")
+        except ImportError as error:
+            msg = ("--engine spark needs pyspark, which is not installed: pip install "
+                   "'outcomespec[spark]'")
+            raise _UsageError(msg) from error
     if chosen in EXTRAS:
         try:
             importlib.import_module(EXTRAS[chosen])
@@ -377,26 +488,35 @@ def _eval_usage(args: argparse.Namespace) -> str:
     return chosen
 
 
-def _period(args: argparse.Namespace) -> int | None:
-    """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
+def _period(args: argparse.Namespace) -> int | tuple[int, ...] | None:
+    """The `--period` asked for: a year, or the years of a span (2021..2025); a label that
+    is not one is a usage mistake."""
     if args.period is None:
         return None
+    from outcomespec.api import parse_period, parse_periods
+
     try:
-        return parse_period(args.period)
+        return parse_periods(args.period) if ".." in args.period else parse_period(args.period)
     except ValueError as error:
         msg = f"--period {args.period}: {str(error).removeprefix('`period` ')}"
         raise _UsageError(msg) from error
 
 
-def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
-    """Every file the run reads, once `--data` is known to hold some of them (else a usage
-    mistake naming the files looked for), and `--out` known not to be one of them."""
-    looked_for = data_files(frameworks, args.data)
+def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework],
+                 periods: Sequence[int]) -> list[Path]:
+    """Every file the run reads (in `--data` and its folders of `periods`), once `--data` is
+    known to hold some of them (else a usage mistake naming the files looked for), and
+    `--out` known not to be one of them."""
+    from outcomespec.api import data_files, framework_files
+
+    looked_for = data_files(frameworks, args.data, periods)
     found = [path for path in looked_for if os.path.lexists(path)]
     if not found:
         names = ", ".join(dict.fromkeys(path.stem for path in looked_for))
-        msg = (f"--data {args.data} holds none of the files the frameworks read (looked for "
-               f"{names}, each as .csv or .parquet)")
+        where = ("" if not periods else f" (nor its folder {periods[0]})" if len(periods) == 1
+                 else f" (nor its folders {periods[0]} to {periods[-1]})")
+        msg = (f"--data {args.data}{where} holds none of the files the frameworks read "
+               f"(looked for {names}, each as .csv or .parquet, and XML returns)")
         raise _UsageError(msg)
     inputs = [*framework_files(args.frameworks, _root(args, list(args.frameworks))), *found]
     if args.out is not None:
@@ -430,17 +550,18 @@ def _has_values(results: Results) -> bool:
 
 
 def _missing_data(runs: Sequence[Run]) -> list[str]:
-    """The indicators asked for whose data are missing (`framework.indicator`).
-
-    Today these are the indicators that could not be evaluated (a dataset they need was not
-    supplied, or held no rows for the period); when results carry a note for each blank,
-    values left blank for want of data belong here too.
+    """The indicators asked for whose data are missing (`framework.indicator`): those that
+    could not be evaluated, because a dataset they need was not supplied or held no rows for
+    the period. (A single value left blank, a published `x` say, is explained by its row's
+    note and does not make the indicator missing.)
     """
     return [f"{skipped.indicator.framework}.{skipped.indicator.id}"
             for run in runs for skipped in run.evaluation.skipped]
 
 
 def _align(args: argparse.Namespace) -> int:
+    from outcomespec.api import align, framework_files
+
     root = _root(args, list(args.frameworks))
     inputs = framework_files(args.frameworks, root)
     if args.out is not None:
@@ -448,7 +569,7 @@ def _align(args: argparse.Namespace) -> int:
     try:
         alignment = align(args.frameworks, root)
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     if args.format == "json":
         text = json.dumps(alignment.to_dict(), indent=2, ensure_ascii=False) + "\n"
@@ -462,6 +583,8 @@ def _align(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from outcomespec.cli.demo import run_demo
+
     if not (args.frameworks / "csc_national_framework.ospec").is_file():
         msg = (f"no csc_national_framework.ospec in {args.frameworks}; run from the checkout "
                "or give --frameworks")
@@ -472,15 +595,11 @@ def _demo(args: argparse.Namespace) -> int:
         raise _UsageError(f"--out: {error}") from error
     try:
         run_demo(args.out, args.frameworks, scale=args.scale, seed=args.seed,
-                 pupils=args.pupils, say=_progress)
+                 pupils=args.pupils, steps=steps_for(sys.stderr))
     except OutcomeSpecError as error:
-        sys.stdout.write(render_all(error.diagnostics))
+        _report(error.diagnostics)
         return EXIT_ERRORS
     return EXIT_OK
-
-
-def _progress(message: str) -> None:
-    sys.stderr.write(message + "\n")
 
 
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
@@ -511,3 +630,72 @@ def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
 def _authorities(count: int) -> str:
     return f"{count} local authorit{'y' if count == 1 else 'ies'}"
 
+
+def _diff(args: argparse.Namespace) -> int:
+    """`diff OLD NEW` or `diff --git REV NEW`: the revision report, with the break in the
+    series when `--data` is given."""
+    from outcomespec.api import framework_files, load
+    from outcomespec.revision import GitError, Version, compare, git_files
+    from outcomespec.revision.report import render_html, render_text, to_dict
+    from outcomespec.revision.series import SeriesBreak, series_breaks
+
+    files: list[Path] = list(args.files)
+    if len(files) != (1 if args.git else 2):
+        msg = "give NEW alone with --git REV" if args.git else "give OLD and NEW (or --git REV NEW)"
+        raise _UsageError(msg)
+    if args.data is not None and not args.data.is_dir():
+        msg = f"--data {args.data} is not a directory"
+        raise _UsageError(msg)
+    period = _period(args)
+    if isinstance(period, tuple):
+        msg = "--period: diff compares one period; give a single year"
+        raise _UsageError(msg)
+    root = _root(args, files)
+    try:
+        old_files = git_files(files[-1], args.git) if args.git else DISK
+    except GitError as error:
+        raise _UsageError(f"--git: {error}") from error
+    labels = (f"{args.git}:{files[-1]}" if args.git else str(files[0]), str(files[-1]))
+    if args.out is not None:
+        _check_out(args.out, [*framework_files(files, root)])
+    try:
+        old = load(files[0], root, files=old_files)
+        new = load(files[-1], root)
+        revision = compare(Version(old.model, old.modules), Version(new.model, new.modules),
+                           labels=labels)
+        breaks: tuple[SeriesBreak, ...] = ()
+        if args.data is not None and revision.changed():
+            after = new.run(args.data, period)
+            chosen = after.period_choice.period
+            before = old.run(args.data, chosen)
+            breaks = series_breaks(revision, before.results, after.results, chosen)
+    except OutcomeSpecError as error:
+        _report(error.diagnostics)
+        return EXIT_ERRORS
+    if args.format == "json":
+        text = json.dumps(to_dict(revision, breaks), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = (render_html if args.format == "html" else render_text)(revision, breaks)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        write_output(args.out, text)
+    return EXIT_OK
+
+
+def _lsp(args: argparse.Namespace) -> int:
+    """Serve the language server over standard input and output until the editor stops it."""
+    try:
+        from outcomespec.lsp.server import serve
+    except ImportError as error:
+        return _error(f"the language server needs pygls and lsprotocol, which are not "
+                      f"installed ({error.name}): pip install 'outcomespec[lsp]'", EXIT_USAGE)
+    serve()
+    return EXIT_OK
+
+
+_COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": _check, "fmt": _fmt, "eval": _eval, "explain": _explain, "align": _align,
+    "demo": _demo, "explain-code": _explain_code, "diff": _diff, "lsp": _lsp,
+}
+"""Each subcommand (argparse accepts no other) and the function that runs it."""

@@ -1,107 +1,156 @@
 """`outcomespec demo`: generate the synthetic national data (cached), evaluate the shipped
-frameworks on it and on DfE's published tables, and summarise what came out.
+frameworks on it and DfE's published indicators on the published tables, and say what came
+out.
 
 It is the README's "run it" command: everything a new user needs to see the library work
-end to end on national-scale data, without any data of their own.
+end to end on national-scale data, without any data of their own. What it prints reads as
+a result, not a log: England beside the same indicators computed from DfE's published
+tables, a few authorities judged in words, vulnerable children beside all pupils, how the
+frameworks line up, what was not evaluated and why (one line), every file written (with a
+word on a table that holds no value) and a legend for its marks. Progress of the long steps
+goes to the `steps` given: a bar on a terminal (`outcomespec.cli.progress`).
+
+The returns are generated once per scale and seed, in `out/data/scale-S-seed-N/` (some 1 GB
+at scale 1); a school census (`pupils` above 0) is generated alone beside them, in
+`pupils-F/`, so that the returns serve every fraction of pupils.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from outcomespec.alignment import Alignment, align
-from outcomespec.api import Run, data_files, framework_files, load, run_all
+from outcomespec.cli.progress import Steps, plain_steps
 from outcomespec.cli.writing import make_folder, write_output
-from outcomespec.synthetic.generator import generate
 
-PUBLISHED_ENGLAND_2025 = {
-    "cin_rate_per_10k": (330.3, "402,400 / 12,183,016"),
-    "rereferrals_12m": (22.6, "142,900 / 632,830"),
-    "cla_rate_per_10k": (67.0, "81,770 / 12,183,016"),
-    "placements_3plus": (10.0, "8,500 / 81,770"),
-    "long_term_stability": (69.0, "19,680 / 28,710"),
-    "sdq_mean": (14.9, "children looked after 12 months, aged 5-16"),
-    "care_leavers_19_21_eet": (54.0, "20,760 / 38,440"),
-    "cpp_second_or_subsequent": (24.5, "15,130 / 61,840"),
-}
-"""England 2025 as DfE published it (children looked after in England; children in need;
-2025 releases, OGL v3): the eight stable indicators of the National Framework."""
+if TYPE_CHECKING:
+    from outcomespec.alignment import Alignment
+    from outcomespec.api import Framework, Run
+
+STABLE = ("cin_rate_per_10k", "rereferrals_12m", "cla_rate_per_10k", "placements_3plus",
+          "long_term_stability", "sdq_mean", "care_leavers_19_21_eet",
+          "cpp_second_or_subsequent")
+"""The National Framework's stable indicators (DESIGN.md), shown for England."""
 
 SYNTHETIC = ("csc_national_framework", "supporting_families", "shared_outcomes")
 """The shipped frameworks evaluated on the synthetic data, in this order."""
 
+PUBLISHED = "dfe_published"
+"""The shipped framework that computes the same indicators from DfE's published tables."""
+
+SHOWN = ("805", "341", "890", "202", "926")
+"""Hartlepool, Liverpool, Blackpool, Camden and Norfolk: authorities of every kind."""
+
 MAX_SCALE = 20.0
 """The largest `scale` the synthetic generator accepts (twenty national years' volume)."""
 
+NO_VALUE, QUALIFIED = "—", "*"
+LEGEND = (f"{NO_VALUE} no value, and why when it is known (each results table's note column "
+          f"says why for every blank); {QUALIFIED} a value with a note, such as England pooled "
+          "from only the authorities whose counts were published")
+
 
 def run_demo(out: Path, frameworks: Path, *, scale: float = 1.0, seed: int = 2025,
-             period: int = 2025, pupils: float = 0.0, say: Callable[[str], None] | None = None,
+             period: int = 2025, pupils: float = 0.0, steps: Steps | None = None,
              stream: TextIO | None = None) -> dict[str, Path]:
     """Generate (or reuse) the data, evaluate, align, write the results, print a summary.
 
-    Returns the file written for each framework and for the alignment report. The data are
-    generated once per (scale, seed, pupils) under `out/data` and reused on later runs.
-    Every file is written with `outcomespec.cli.writing.write_output`: never over one of the
-    framework files or published tables read (`OutputError` instead).
-    `pupils` > 0 adds a school census (that fraction of all pupils, and every child known to
-    children's social care), which the shared outcomes compare vulnerable children with;
-    without it those indicators are reported as not evaluated.
+    Returns every file written, by name. Every file is written with
+    `outcomespec.cli.writing.write_output`: never over one of the framework files or
+    published tables read (`OutputError` instead). `pupils` > 0 adds a school census (that
+    fraction of all pupils, and every child known to children's social care), which the
+    shared outcomes compare vulnerable children with; without it those indicators are
+    reported as not evaluated.
     """
-    tell = say or (lambda message: None)
+    from outcomespec.alignment import align
+    from outcomespec.api import data_files, framework_files, load, run_all
+
+    step = steps or plain_steps(sys.stderr)
     stream = stream if stream is not None else sys.stdout
     started = time.perf_counter()
-    data = out / "data" / (f"scale-{scale:g}-seed-{seed}"
-                           + (f"-pupils-{pupils:g}" if pupils else ""))
-    marker = data / "generated.json"
     years = tuple(range(period - 4, period + 1))
     shipped = [frameworks / f"{name}.ospec" for name in SYNTHETIC]
-    published = frameworks / "data" / "dfe"
-    dfe_file = frameworks / "dfe_published.ospec"
+    tables = frameworks / "data" / "dfe"
+    dfe_file = frameworks / f"{PUBLISHED}.ospec"
     loaded = [load(path, root=frameworks) for path in shipped if path.exists()]
-    dfe = (load(dfe_file, root=frameworks) if dfe_file.exists() and published.is_dir()
-           else None)
+    dfe = load(dfe_file, root=frameworks) if dfe_file.exists() and tables.is_dir() else None
     inputs = [*framework_files([*shipped, dfe_file], frameworks),
-              *data_files([dfe] if dfe else [], published)]
+              *data_files([dfe] if dfe else [], tables)]
     make_folder(out)
-    if not marker.exists():
-        tell(f"generating synthetic national data for {years[0]}-{years[-1]} "
-             f"(scale {scale:g}, seed {seed}) in {data} …")
-        report = generate(data, years=years, scale=scale, seed=seed, pupils=pupils)
-        write_output(marker, json.dumps({"seconds": report.seconds, "years": list(years)}),
-                     inputs=inputs)
-        tell(f"  done in {report.seconds:.1f} s")
-    else:
-        tell(f"reusing synthetic data in {data}")
-    written: dict[str, Path] = {}
-    tell(f"evaluating {', '.join(f.name for f in loaded)} on the synthetic data …")
-    began = time.perf_counter()
-    runs = run_all(loaded, data / str(period), period)
-    tell(f"  done in {time.perf_counter() - began:.1f} s")
-    for framework, run in zip(loaded, runs, strict=True):
-        written[framework.name] = _write(run, out / f"{framework.name}.csv", inputs)
-        for skipped in run.evaluation.skipped:
-            tell(f"  not evaluated: {framework.name}.{skipped.indicator.id}: {skipped.reason}")
+    cache = out / "data" / f"scale-{scale:g}-seed-{seed}"
+    kept = [_generated(cache, step, inputs, f"generating returns {years[0]}-{years[-1]}",
+                       years=years, scale=scale, seed=seed)]
+    census = cache / f"pupils-{pupils:g}"
+    if pupils:
+        kept.append(_generated(census, step, inputs, f"generating {pupils:.0%} of pupils",
+                               years=years, scale=scale, seed=seed, pupils=pupils,
+                               records=False))
+    sources = _sources(loaded, cache / str(period), census / str(period) if pupils else None)
+    size = sum(path.stat().st_size for path in sources.values())
+    with step(f"reading {_size(size)}, evaluating {len(loaded)} frameworks"):
+        runs = list(run_all(loaded, sources, period))
+    written = {f"{f.name}.csv": _write(run, out / f"{f.name}.csv", inputs)
+               for f, run in zip(loaded, runs, strict=True)}
     if dfe is not None:
-        tell("evaluating dfe_published on DfE's published tables …")
+        with step(f"evaluating {PUBLISHED}"):
+            runs.append(dfe.run(tables, period))
         loaded.append(dfe)
-        written["dfe_published"] = _write(dfe.run(published, period),
-                                          out / "dfe_published.csv", inputs)
-    tell("aligning the frameworks on the shared goals …")
+        written[f"{PUBLISHED}.csv"] = _write(runs[-1], out / f"{PUBLISHED}.csv", inputs)
     alignment = align([f.model for f in loaded])
-    written["alignment"] = _write_alignment(alignment, out, inputs)
-    _summary(runs[0], stream)
-    for framework, run in zip(loaded, runs, strict=False):
-        if framework.name == "shared_outcomes":
-            _population_comparisons(run, stream)
-    _alignment_headline(alignment, stream)
-    stream.write(f"\nwritten: {', '.join(str(p) for p in written.values())}\n")
-    stream.write(f"total time {time.perf_counter() - started:.1f} s\n")
+    written |= _write_alignment(alignment, out, inputs)
+    by_name = {f.name: (f, run) for f, run in zip(loaded, runs, strict=True)}
+    lines = [_data_line(cache, kept, pupils), ""]
+    lines += _england(by_name, period)
+    lines += _authorities(by_name)
+    lines += _population(by_name)
+    lines += _alignment_headline(alignment)
+    lines += _not_evaluated(by_name, pupils)
+    lines += _files(out, written, by_name, pupils)
+    lines += ["", f"Legend: {LEGEND}.",
+              f"Total time {time.perf_counter() - started:.1f} s."]
+    stream.write("\n".join(lines) + "\n")
     return written
+
+
+def _generated(folder: Path, step: Steps, inputs: Sequence[Path], description: str,
+               **arguments: Any) -> float | None:
+    """Generate into `folder` unless an earlier run did; the seconds it took (None: reused)."""
+    from outcomespec.synthetic.generator import generate
+
+    marker = folder / "generated.json"
+    if marker.exists():
+        return None
+    with step(description) as advance:
+        report = generate(folder, progress=advance, **arguments)
+    write_output(marker, json.dumps({"seconds": report.seconds, "years": list(report.years)}),
+                 inputs=inputs)
+    return report.seconds
+
+
+def _size(count: int) -> str:
+    """A number of bytes for people.
+
+    >>> _size(14_200_000), _size(1_234_000_000)
+    ('14 MB', '1.2 GB')
+    """
+    return f"{count / 1e9:.1f} GB" if count >= 1e9 else f"{count / 1e6:.0f} MB"
+
+
+def _sources(frameworks: Sequence[Framework], returns: Path, census: Path | None
+             ) -> dict[str, Path]:
+    """The files of the period the frameworks read, by dataset: the returns, and the school
+    census from its own folder when there is one."""
+    from outcomespec.api import data_files
+
+    found = {path.stem: path for path in data_files(frameworks, returns) if path.exists()}
+    if census is not None:
+        found["pupils"] = census / "pupils.csv"
+    return found
 
 
 def _write(run: Run, path: Path, inputs: Sequence[Path]) -> Path:
@@ -111,70 +160,194 @@ def _write(run: Run, path: Path, inputs: Sequence[Path]) -> Path:
     return path
 
 
-def _write_alignment(alignment: Alignment, out: Path, inputs: Sequence[Path]) -> Path:
-    """The report as JSON (for tools), HTML (for people) and text; returns the HTML page."""
-    write_output(out / "alignment.json", json.dumps(alignment.to_dict(), indent=2) + "\n",
-                 inputs=inputs)
-    write_output(out / "alignment.txt", alignment.render_text(), inputs=inputs)
-    page = out / "alignment.html"
-    write_output(page, alignment.render_html(), inputs=inputs)
-    return page
+def _write_alignment(alignment: Alignment, out: Path, inputs: Sequence[Path]
+                     ) -> dict[str, Path]:
+    """The report as a page (HTML), as text and as JSON for tools."""
+    texts = {"alignment.html": alignment.render_html(), "alignment.txt": alignment.render_text(),
+             "alignment.json": json.dumps(alignment.to_dict(), indent=2) + "\n"}
+    for name, text in texts.items():
+        write_output(out / name, text, inputs=inputs)
+    return {name: out / name for name in texts}
 
 
-def _summary(run: Run, stream: TextIO) -> None:
-    """England beside the published figures, and a few authorities with their judgements."""
-    rows = [r for r in run.results.rows() if not r["breakdown"]]
-    stream.write(f"\nEngland, {run.evaluation.period}: the National Framework's stable "
-                 "indicators on synthetic data, beside DfE's published figures\n")
-    stream.write(f"  {'indicator':<26} {'computed':>10} {'published':>10}  unit\n")
-    england = {r["indicator"]: r for r in rows if r["area_type"] == "england"}
-    for indicator, (published, _) in PUBLISHED_ENGLAND_2025.items():
-        row = england.get(indicator)
-        value = row["value"] if row else None
-        shown = f"{value:10.1f}" if value is not None else f"{'—':>10}"
-        unit = row["unit"] if row else ""
-        stream.write(f"  {indicator:<26} {shown} {published:10.1f}  {unit}\n")
-    others = len([i for i in england if i not in PUBLISHED_ENGLAND_2025])
-    stream.write(f"  … and {others} more indicators in the results table\n")
-    stream.write("\nA few local authorities, judged against England, region and neighbours "
-                 "(3+ placements)\n")
-    wanted = {"805", "341", "890", "202", "926"}
-    for row in rows:
-        if row["area_type"] == "local_authority" and row["area_code"] in wanted \
-                and row["indicator"] == "placements_3plus":
-            value = row["value"]
-            shown = f"{value:5.1f}%" if value is not None else "  —  "
-            stream.write(f"  {row['area_name']:<22} {shown}  England: {row['vs_england']:<12} "
-                         f"region: {row['vs_region']:<12} neighbours: {row['vs_neighbours']}\n")
+# ------------------------------------------------------------------ the summary
+
+Runs = Mapping[str, "tuple[Framework, Run]"]
+"""Each framework's name, with the framework and its run."""
 
 
-def _population_comparisons(run: Run, stream: TextIO) -> None:
-    """Vulnerable children beside all pupils, England, as the shared outcomes judge them."""
-    rows = [r for r in run.results.rows() if r["area_type"] == "england"
-            and not r["breakdown"] and r["vs_population"] not in (None, "not_compared")]
+def _data_line(cache: Path, kept: Sequence[float | None], pupils: float) -> str:
+    """Where the data are, and whether this run generated them or reused them.
+
+    >>> _data_line(Path("d"), [None, 2.0], 0.05)
+    'Data in d: synthetic returns, reused from an earlier run; a school census of 5% of \
+pupils, generated in 2.0 s.'
+    """
+    parts = ["synthetic returns", *([f"a school census of {pupils:.0%} of pupils"]
+                                    if pupils else [])]
+    return f"Data in {cache}: " + "; ".join(
+        f"{part}, " + ("reused from an earlier run" if seconds is None
+                       else f"generated in {seconds:.1f} s")
+        for part, seconds in zip(parts, kept, strict=True)) + "."
+
+
+def _words(keyword: str | None) -> str:
+    """A judgement or note keyword as words: `not_compared` → `not compared`."""
+    return (keyword or "").replace("_", " ")
+
+
+def _value(row: Mapping[str, Any] | None, width: int = 0, suffix: str = "") -> str:
+    """A row's value as the summary shows it: the number, marked when it has a note; or
+    the no-value mark."""
+    value = None if row is None or row["suppressed"] else row["value"]
+    if value is None or math.isnan(value):
+        return f"{NO_VALUE:>{width}}"
+    mark = QUALIFIED if row and row["note"] else ""
+    return f"{f'{value:.1f}{suffix}{mark}':>{width}}"
+
+
+def _why(row: Mapping[str, Any] | None) -> str:
+    """Why a row has no value, in words (empty when it has one)."""
+    if row is None:
+        return "not computed"
+    note = str(row["note"] or "")
+    return _words(note.partition(":")[0]) if _value(row) == NO_VALUE else ""
+
+
+def _rows(runs: Runs, name: str) -> list[dict[str, Any]]:
+    return [r for r in runs[name][1].results.rows() if not r["breakdown"]] if name in runs \
+        else []
+
+
+def _england(runs: Runs, period: int) -> list[str]:
+    """The stable indicators for England, beside the published tables' figures."""
+    national = {r["indicator"]: r for r in _rows(runs, SYNTHETIC[0])
+                if r["area_type"] == "england"}
+    published = {r["indicator"]: r for r in _rows(runs, PUBLISHED)
+                 if r["area_type"] == "england"}
+    if not national:
+        return []
+    lines = [f"England, {period}: the National Framework's stable indicators on synthetic "
+             f"data, beside the same computed from DfE's published tables ({PUBLISHED})",
+             f"  {'indicator':<26} {'synthetic':>10} {'published':>10}  unit"]
+    for indicator in STABLE:
+        row = national.get(indicator)
+        lines.append(f"  {indicator:<26} {_value(row, 10)} "
+                     f"{_value(published.get(indicator), 10)}  {row['unit'] if row else ''}")
+    missing = [i for i in STABLE if i not in published]
+    if missing:
+        lines.append(f"  {NO_VALUE} published: {', '.join(missing)} "
+                     f"{'is' if len(missing) == 1 else 'are'} not among the published tables "
+                     "the project ships")
+    others = len([i for i in national if i not in STABLE])
+    lines += [f"  … and {others} more indicators in {SYNTHETIC[0]}.csv", ""]
+    return lines
+
+
+def _authorities(runs: Runs) -> list[str]:
+    """A few authorities' share with three or more placements, judged in words."""
+    rows = {r["area_code"]: r for r in _rows(runs, SYNTHETIC[0])
+            if r["area_type"] == "local_authority" and r["indicator"] == "placements_3plus"}
     if not rows:
-        stream.write("\nShared outcomes: vulnerable children beside all pupils need a school "
-                     "census (demo --pupils 0.05)\n")
-        return
-    stream.write("\nEngland: vulnerable children beside all pupils (shared outcomes)\n")
-    for row in rows:
-        stream.write(f"  {row['indicator']:<26} {row['value']:10.1f}  {row['unit']:<8} "
-                     f"vs all pupils: {row['vs_population']}\n")
+        return []
+    lines = ["Children looked after with three or more placements in the year, in a few "
+             "authorities, judged against England, their region and their neighbours"]
+    for code in SHOWN:
+        row = rows.get(code)
+        if row is None:
+            continue
+        lines.append(f"  {row['area_name']:<12} {_value(row, 6, '%')}  "
+                     f"England: {_words(row['vs_england']):<13} "
+                     f"region: {_words(row['vs_region']):<13} "
+                     f"neighbours: {_words(row['vs_neighbours'])}"
+                     + (f"  ({_why(row)})" if _why(row) else ""))
+    return [*lines, ""]
 
 
-def _alignment_headline(alignment: Alignment, stream: TextIO) -> None:
+def _population(runs: Runs) -> list[str]:
+    """Vulnerable children beside all pupils, England, as the shared outcomes judge them."""
+    rows = [r for r in _rows(runs, "shared_outcomes") if r["area_type"] == "england"
+            and r["vs_population"] not in (None, "not_compared")]
+    if not rows:
+        return []
+    lines = ["England: vulnerable children beside all pupils (shared outcomes)"]
+    lines += [f"  {row['indicator']:<26} {_value(row, 10)}  {row['unit']:<8} "
+              f"against all pupils: {_words(row['vs_population'])}" for row in rows]
+    return [*lines, ""]
+
+
+def _alignment_headline(alignment: Alignment) -> list[str]:
     """How the frameworks line up on the shared goals, in a few lines."""
     goals = alignment.goals
-    stream.write(f"\nAlignment on {len(goals)} shared goals\n")
+    lines = [f"Alignment on {len(goals)} shared goals"]
     for framework in alignment.frameworks:
         served = sum(1 for g in goals if g.strongest(framework) is not None)
         if served:
-            stream.write(f"  {framework:<26} serves {served:>2} of {len(goals)} goals\n")
-    stream.write(f"  duplicates (the same quantity in two places): {len(alignment.duplicates)}; "
-                 f"near-duplicates: {len(alignment.near_duplicates)}; polarity conflicts: "
-                 f"{len(alignment.conflicts)} (details in alignment.txt / .html / .json)\n")
+            lines.append(f"  {framework:<26} serves {served:>2} of {len(goals)} goals")
+    lines.append(f"  duplicates (the same quantity in two places): {len(alignment.duplicates)}"
+                 f"; near-duplicates: {len(alignment.near_duplicates)}; polarity conflicts: "
+                 f"{len(alignment.conflicts)}")
     if alignment.process_only:
-        stream.write(f"  served only by process or context measures: "
-                     f"{', '.join(alignment.process_only)}\n")
+        lines.append(f"  served only by process or context measures: "
+                     f"{', '.join(alignment.process_only)}")
     if alignment.unmeasured:
-        stream.write(f"  measured by no framework: {', '.join(alignment.unmeasured)}\n")
+        lines.append(f"  measured by no framework: {', '.join(alignment.unmeasured)}")
+    return [*lines, ""]
+
+
+def _wanting(framework: Framework, run: Run) -> dict[str, int]:
+    """What the indicators not evaluated lack (the datasets missing, or else the reason),
+    with how many lack it."""
+    plans = {p.indicator.name: p for p in framework.plan.indicators}
+    found: dict[str, int] = {}
+    for skipped in run.evaluation.skipped:
+        plan = plans.get(skipped.indicator.name)
+        read = {dataset for dataset, _ in framework.plan.columns_read(plan)} if plan else set()
+        missing = sorted(read - set(run.loads))
+        key = " and ".join(missing) if missing else skipped.reason
+        found[key] = found.get(key, 0) + 1
+    return found
+
+
+def _not_evaluated(runs: Runs, pupils: float) -> list[str]:
+    """Every indicator not evaluated, counted by what it lacks, in one line."""
+    wanting: dict[str, int] = {}
+    for framework, run in runs.values():
+        for key, count in _wanting(framework, run).items():
+            wanting[key] = wanting.get(key, 0) + count
+    if not wanting:
+        return []
+    total = sum(len(framework.indicators) for framework, _ in runs.values())
+    parts = [f"{key} {count}" + (" (add --pupils 0.05)" if "school_census" in key
+                                 and not pupils else "")
+             for key, count in sorted(wanting.items(), key=lambda item: -item[1])]
+    return [f"Not evaluated: {sum(wanting.values())} of {total} indicators, for want of data "
+            f"the demo does not generate: {'; '.join(parts)}.", ""]
+
+
+def _files(out: Path, written: Mapping[str, Path], runs: Runs, pupils: float) -> list[str]:
+    """Every file written, what it is, and a word on a table without any value."""
+    about = {"alignment.html": "the alignment report, a page to read",
+             "alignment.txt": "the same as text", "alignment.json": "the same for tools"}
+    lines = [f"Written in {out}:"]
+    for name in written:
+        text = about.get(name, "")
+        framework = name.removesuffix(".csv")
+        if framework in runs:
+            text = _table_words(*runs[framework], pupils)
+        lines.append(f"  {name:<28} {text}")
+    return lines
+
+
+def _table_words(framework: Framework, run: Run, pupils: float) -> str:
+    """A results table in a few words: its rows, and why it holds no value if it holds none."""
+    rows = len(run.results)
+    source = "DfE's published tables" if framework.name == PUBLISHED else "synthetic data"
+    text = f"results on {source}, {rows:,} row{'s' * (rows != 1)}"
+    shown = sum(1 for r in run.results.rows() if _value(r) != NO_VALUE)
+    if rows and shown:
+        return text
+    wanting = _wanting(framework, run)
+    why = "; ".join(wanting) or "nothing in the data could be evaluated"
+    hint = " (add --pupils 0.05)" if "school_census" in why and not pupils else ""
+    return f"{text}, none with a value: its indicators need {why}{hint}"

@@ -23,7 +23,7 @@ import numpy.typing as npt
 from attrs import frozen
 
 from outcomespec import model as m
-from outcomespec.evaluation.planning import IndicatorPlan, Plan
+from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.periods import Holding, label, years_text
 from outcomespec.loading.tables import Table
@@ -89,12 +89,14 @@ def held_periods(present: Collection[int], selection: m.Periods) -> frozenset[in
 
 
 def return_year(dates: Mapping[str, npt.NDArray[np.datetime64]], reporting: m.ReportingPeriod,
-                today: dt.date) -> ReturnYear | None:
+                today: dt.date, weights: Mapping[str, npt.NDArray[np.int64]] | None = None
+                ) -> ReturnYear | None:
     """The reporting year of a record-level return from the dates of its tables (`dates`
     maps `dataset.column` to the column's dates): the latest year, up to today, that holds
     at least RETURN_SHARE of its dates, so that a few dates keyed in error or still to come
     (a review planned, an expected date of birth) do not move the return to a later year.
-    None when it has no dates.
+    None when it has no dates. `weights`, where given for a column, says how many rows each
+    of its dates stands for (a column summed up as its distinct dates).
 
     >>> d = np.array(["2024-05-01", "2025-03-31", "2025-02-01", "2031-01-01"], dtype="M8[D]")
     >>> return_year({"episodes.DEC": d}, m.ReportingPeriod(), dt.date(2026, 1, 1))
@@ -102,14 +104,17 @@ def return_year(dates: Mapping[str, npt.NDArray[np.datetime64]], reporting: m.Re
     """
     limit = np.datetime64(today, "D")
     years: dict[str, tuple[npt.NDArray[np.datetime64], npt.NDArray[np.int64]]] = {}
-    for name, values in dates.items():
-        kept = values[~np.isnat(values) & (values <= limit)]
-        years[name] = (kept, reporting_years(kept, reporting))
     counts: dict[int, int] = {}
-    for _, found in years.values():
+    for name, values in dates.items():
+        keep = ~np.isnat(values) & (values <= limit)
+        kept = values[keep]
+        found = reporting_years(kept, reporting)
+        years[name] = (kept, found)
         if found.size:
             first = int(found.min())
-            for offset, count in enumerate(np.bincount(found - first).tolist()):
+            weight = None if weights is None or name not in weights else weights[name][keep]
+            tally = np.bincount(found - first, weights=weight).astype(np.int64)
+            for offset, count in enumerate(tally.tolist()):
                 if count:
                     counts[first + offset] = counts.get(first + offset, 0) + count
     total = sum(counts.values())
@@ -175,7 +180,8 @@ class Coverage:
 
 
 def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.ReportingPeriod,
-                  today: dt.date | None = None, *, modules: Sequence[m.Framework] = ()
+                  today: dt.date | None = None, *, modules: Sequence[m.Framework] = (),
+                  weights: Mapping[tuple[str, str], npt.NDArray[np.int64]] | None = None
                   ) -> Coverage:
     """The periods the supplied tables hold, as the plan reads them; a return's dates after
     `today` (default: the clock) do not count.
@@ -183,7 +189,9 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
     A return is placed by the dates of its events: in a library (of `modules`) whose datasets
     say which columns date them (`dated by`), only those columns count, so that a table of
     care leavers, whose only date is their birth, places the return in no year; in a library
-    that says nothing, every date column counts."""
+    that says nothing, every date column counts. `weights` (dataset, column) → how many rows
+    each date stands for, where a table holds each column's distinct dates only (the
+    partitions of `outcomespec.spark`, summed up on the driver)."""
     dated = {module.name for module in modules if any(d.dated_by for d in module.datasets)}
     present = {name: frozenset(int(p) for p in np.unique(table.periods) if p >= 0)
                for name, table in tables.items() if table.periods is not None}
@@ -205,7 +213,9 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
                  for name, table in sorted(tables.items())
                  if _module(name) == module and table.periods is None
                  for column in _event_dates(table.dataset, module in dated)}
-        found = return_year(dates, reporting, today or dt.date.today())
+        counts = {f"{_short(name)}.{column}": tally for (name, column), tally
+                  in (weights or {}).items()}
+        found = return_year(dates, reporting, today or dt.date.today(), counts)
         if found is not None:
             returns[module] = found
             holdings.append(Holding(

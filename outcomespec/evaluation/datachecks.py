@@ -23,7 +23,8 @@ import numpy as np
 from attrs import evolve
 
 from outcomespec import model as m
-from outcomespec.evaluation.planning import Plan, Step
+from outcomespec.evaluation import plan as p
+from outcomespec.evaluation.plan import Plan
 from outcomespec.language.diagnostics import Diagnostic, did_you_mean
 from outcomespec.loading.loader import LoadResult
 
@@ -134,24 +135,24 @@ def unmatched_texts(plan: Plan, loads: Mapping[str, LoadResult]) -> tuple[Diagno
     return tuple(found)
 
 
-def _text_comparison(plan: Plan, step: Step) -> tuple[str, str, str] | None:
+def _text_comparison(plan: Plan, step: p.Step) -> tuple[str, str, str] | None:
     """(dataset, column, text) of a step comparing a text column with a text literal."""
-    if step.kernel != "compare" or step.params[0] not in ("=", "!=") \
-            or step.params[1].kind is not m.ValueKind.TEXT:
+    if not isinstance(step, p.Compare) or step.op not in (m.ComparisonOp.EQ, m.ComparisonOp.NE) \
+            or step.type.kind is not m.ValueKind.TEXT:
         return None
-    sources = [_unwrapped(plan, i) for i in step.inputs]
-    columns = [s for s in sources if s.kernel == "column"]
-    literals = [s for s in sources if s.kernel == "literal" and isinstance(s.params[0], str)]
-    if len(columns) != 1 or len(literals) != 1:
+    sources = [_unwrapped(plan, i) for i in (step.left, step.right)]
+    columns = [s for s in sources if isinstance(s, p.ReadColumn)]
+    texts = [s.value for s in sources if isinstance(s, p.Constant) and isinstance(s.value, str)]
+    if len(columns) != 1 or len(texts) != 1:
         return None
-    return columns[0].params[0], columns[0].params[1], literals[0].params[0]
+    return columns[0].dataset, columns[0].column, texts[0]
 
 
-def _unwrapped(plan: Plan, step_id: int) -> Step:
+def _unwrapped(plan: Plan, step_id: int) -> p.Step:
     """The step, or the step its values come from when it only lays them out in pairs."""
     step = plan.steps[step_id]
-    while step.kernel in ("pair_inner", "pair_outer"):
-        step = plan.steps[step.inputs[0]]
+    while isinstance(step, p.PairSide):
+        step = plan.steps[step.values]
     return step
 
 

@@ -33,7 +33,7 @@ from outcomespec.language.diagnostics import Diagnostic, did_you_mean
 from outcomespec.loading.identifiers import area_codes, area_text, normal_code
 from outcomespec.loading.tables import Table
 
-__all__ = ["absent_rows", "area_frame", "area_problem", "check_areas", "code_system"]
+__all__ = ["AreaTally", "absent_rows", "area_frame", "area_problem", "check_areas", "code_system"]
 
 SHOWN = 5
 """How many codes a message names before saying how many more there are."""
@@ -169,9 +169,15 @@ def _neighbours(geography: m.Geography, tables: Mapping[str, Table], frame: Area
 # ------------------------------------------------------------------ checks before evaluation
 
 
+AreaTally = tuple[tuple[str, ...], list[int], list[int]]
+"""A table's area texts, how many rows hold each and the line of the first that does."""
+
+
 def check_areas(frameworks: Sequence[m.Framework], tables: Mapping[str, Table],
-                frame: AreaFrame) -> list[Diagnostic]:
-    """The geography's table, and the area codes of every other table, against `frame`."""
+                frame: AreaFrame, tallies: Mapping[str, AreaTally] | None = None
+                ) -> list[Diagnostic]:
+    """The geography's table, and the area codes of every other table, against `frame`;
+    `tallies` gives a table's area texts already counted (by partition, and added up)."""
     declared = _declared(frameworks, tables)
     if declared is None:
         return []
@@ -182,7 +188,8 @@ def check_areas(frameworks: Sequence[m.Framework], tables: Mapping[str, Table],
         area = table.dataset.area
         if name not in geography and area is not None and area in table.columns \
                 and table.n_rows:
-            found.extend(_file_problems(name, table, area, frame, declared))
+            tally = (tallies or {}).get(name) or _distinct(name, table)
+            found.extend(_file_problems(table.source, tally, area, frame, declared))
     return found
 
 
@@ -231,10 +238,10 @@ def _years(level: m.GeoLevel) -> str:
     return " and ".join(f"`{c}`" for c in columns) or "`valid_from` and `valid_until`"
 
 
-def _file_problems(name: str, table: Table, column: str, frame: AreaFrame,
+def _file_problems(source: str, tally: AreaTally, column: str, frame: AreaFrame,
                    declared: _Declared) -> list[Diagnostic]:
-    """D201, D202 and D203 for one table's area column."""
-    texts, counts, first = _distinct(name, table)
+    """D201, D202 and D203 for one table's area column (read from `source`)."""
+    texts, counts, first = tally
     named = unknown = normalised = 0
     unknown_texts: list[int] = []
     example = None
@@ -256,43 +263,44 @@ def _file_problems(name: str, table: Table, column: str, frame: AreaFrame,
         code = normal_code(texts[example])
         found.append(Diagnostic.of(
             "D201", f"{normalised:,} values of {where} name a local authority only once "
-            f"written as its code is: `{texts[example]}` (line {table.line(first[example])}) is "
-            f"read as `{code}`", None, path=table.source, line=table.line(first[example]),
+            f"written as its code is: `{texts[example]}` (line {first[example]}) is "
+            f"read as `{code}`", None, path=source, line=first[example],
             help=f"write the codes as the geography does (`{code}`): no leading zeros, decimal "
             "places or surrounding spaces"))
     if unknown_texts:
         unknown_texts.sort(key=lambda i: (-counts[i], first[i]))
         shown = _listed([f"`{texts[i]}`" for i in unknown_texts])
-        line = table.line(min(first[i] for i in unknown_texts))
+        line = min(first[i] for i in unknown_texts)
         system = code_system([texts[i] for i in unknown_texts])
         if 2 * unknown > named:
             found.append(Diagnostic.of(
                 "D202", f"most area codes of {where} match no local authority of geography "
                 f"`{_short(declared.geography.name)}` ({unknown:,} of {named:,} rows): {shown}; "
-                f"they look like {system}", None, path=table.source, line=line,
+                f"they look like {system}", None, path=source, line=line,
                 help=_system_help(declared, system)))
         else:
             found.append(Diagnostic.of(
                 "D203", f"{len(unknown_texts)} area code{'s' if len(unknown_texts) > 1 else ''}"
                 f" of {where} match no local authority of geography "
                 f"`{_short(declared.geography.name)}`: {shown} ({unknown:,} of {named:,} rows, "
-                "left out of every authority, region and England)", None, path=table.source,
+                "left out of every authority, region and England)", None, path=source,
                 line=line, help="add the authorities to the geography's "
                 f"`{_short(declared.level.dataset)}` table, with the years they existed, or "
                 "correct the codes"))
     return found
 
 
-def _distinct(name: str, table: Table) -> tuple[tuple[str, ...], list[int], list[int]]:
+def _distinct(name: str, table: Table) -> AreaTally:
     """The area texts of `table` (shared with the tables read with it), how many rows hold
-    each and the first row that does."""
+    each and the line of the first that does."""
     areas = table.shared.areas() if table.shared is not None else area_codes({name: table})
     codes = areas.codes[name].astype(np.int64)
     counts = np.bincount(codes, minlength=len(areas.texts))
     first = np.full(len(areas.texts), table.n_rows, dtype=np.int64)
     uniques, rows = np.unique(codes, return_index=True)
     first[uniques] = rows
-    return areas.texts, counts.tolist(), first.tolist()
+    return areas.texts, counts.tolist(), [table.line(row) if row < table.n_rows else 0
+                                          for row in first.tolist()]
 
 
 _SYSTEMS = (

@@ -38,7 +38,7 @@ import datetime as dt
 import math
 import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, assert_never
 
 import attrs
 import numpy as np
@@ -48,12 +48,15 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.loading.periods import period_of
 from outcomespec.loading.tables import Table
+from outcomespec.model.rendering import breakdown_label
 
 Row = dict[str, Any]
 Stack = tuple[tuple[str, Row], ...]
 """(dataset, row) pairs: the current row first, then the rows `this` refers to, outwards."""
 
-_EMPTY: dict[str, Any] = {"count": 0.0, "sum": 0.0, "any": False, "all": True}
+_F = m.AggregateFunction
+_EMPTY: dict[m.AggregateFunction, Any] = {_F.COUNT: 0.0, _F.SUM: 0.0, _F.ANY: False,
+                                          _F.ALL: True}
 
 
 def interpret(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indicator, ...],
@@ -169,15 +172,21 @@ class _World:
                     return dt.date.fromisoformat(str(value))
                 return float(value) if value_type.kind is m.ValueKind.NUMBER else value
             case m.PeriodValue(name=name):
-                return {"start": self.start, "end": self.end, "year": float(self.period)}[name]
+                return {m.PeriodField.START: self.start, m.PeriodField.END: self.end,
+                        m.PeriodField.YEAR: float(self.period)}[name]
             case m.ColumnRef(column=column, depth=depth):
                 return stack[depth][1][column]
             case m.DefinitionRef(definition=name, depth=depth):
                 return self.value(self.definitions[name].expr, (stack[depth],))
-            case m.Logical(op="and", operands=operands):
-                return all(self.holds(o, stack, area) for o in operands)
-            case m.Logical(operands=operands):
-                return any(self.holds(o, stack, area) for o in operands)
+            case m.Logical(op=op, operands=operands):
+                held = (self.holds(o, stack, area) for o in operands)
+                match op:
+                    case m.LogicalOp.AND:
+                        return all(held)
+                    case m.LogicalOp.OR:
+                        return any(held)
+                    case _:
+                        assert_never(op)
             case m.Not(operand=operand):
                 return not self.holds(operand, stack, area)
             case m.Negate(operand=operand):
@@ -185,7 +194,8 @@ class _World:
                 return None if number is None else -number
             case m.Arithmetic(op=op, left=left, right=m.Duration() as duration):
                 date = self.value(left, stack, area)
-                return None if date is None else shift(date, duration, 1 if op == "+" else -1)
+                sign = 1 if op is m.ArithmeticOp.ADD else -1
+                return None if date is None else shift(date, duration, sign)
             case m.Arithmetic(op=op, left=left, right=right):
                 return _arithmetic(op, self.value(left, stack, area),
                                    self.value(right, stack, area))
@@ -204,21 +214,21 @@ class _World:
                 date, base = self.value(operand, stack, area), self.value(anchor, stack, area)
                 if date is None or base is None:
                     return False
-                if direction == "before":
+                if direction is m.Direction.BEFORE:
                     return shift(base, duration, -1) <= date < base
                 return base < date <= shift(base, duration, 1)
             case m.Call(function=function, args=args):
                 start, end = (self.value(a, stack, area) for a in args)
                 if start is None or end is None:
                     return None
-                if function in ("age", "years_between"):
-                    return float(completed_years(start, end))
-                if function == "months_between":
-                    return float(completed_months(start, end))
-                return float((end - start).days)
+                return _call(function, start, end)
             case m.Aggregate():
                 return self.aggregate(expr, stack, area)
-        raise AssertionError(f"cannot evaluate {type(expr).__name__}")
+            case m.Duration():
+                msg = "a duration on its own has no value"
+                raise TypeError(msg)
+            case _:
+                assert_never(expr)
 
     def aggregate(self, agg: m.Aggregate, stack: Stack, area: str | None) -> Any:
         """Scan the rows related to the current row (or, at indicator level, every row of
@@ -232,34 +242,40 @@ class _World:
         rows = self.read(agg.dataset, agg.periods, rows)
         inner: list[Stack] = [((agg.dataset, row), *stack) for row in rows]
         kept = [s for s in inner if agg.where is None or self.holds(agg.where, s)]
-        if not kept and agg.function in _EMPTY and (agg.function, agg.link) != ("sum", None):
-            return _EMPTY[agg.function]
-        match agg.function:
-            case "count":
+        function = agg.function
+        total = function is _F.SUM and agg.link is None  # an area's total: all rows known
+        if not kept and function in _EMPTY and not total:
+            return _EMPTY[function]
+        match function:
+            case _F.COUNT:
                 return float(len(kept))
-            case "any":
+            case _F.ANY:
                 return True
-            case "all":
+            case _F.ALL:
                 assert agg.value is not None
                 return all(self.holds(agg.value, s) for s in kept)
-        assert agg.value is not None
-        value = agg.value
-        if agg.function in ("first", "last"):
-            assert agg.order is not None
-            order = agg.order
-            ranked = sorted(kept, key=lambda s: self.order_key(order, s))  # stable: row order
-            if not ranked:
-                return None
-            return self.value(value, ranked[0] if agg.function == "first" else ranked[-1])
-        values = [self.value(value, s) for s in kept]
-        present = [v for v in values if v is not None]
-        if agg.function == "sum" and agg.link is None:  # an area's total: all rows known
-            return float(sum(present)) if kept and len(present) == len(kept) else None
-        if agg.function == "sum":  # as SQL: nothing to add is 0; only unknowns is unknown
-            return float(sum(present)) if present or not kept else None
-        if not present:
-            return None
-        return min(present) if agg.function == "min" else max(present)
+            case _F.FIRST | _F.LAST:
+                assert agg.value is not None
+                assert agg.order is not None
+                order = agg.order
+                ranked = sorted(kept, key=lambda s: self.order_key(order, s))  # stable
+                if not ranked:
+                    return None
+                return self.value(agg.value, ranked[0] if function is _F.FIRST else ranked[-1])
+            case _F.SUM | _F.MIN | _F.MAX:
+                assert agg.value is not None
+                value = agg.value
+                values = [self.value(value, s) for s in kept]
+                present = [v for v in values if v is not None]
+                if total:
+                    return float(sum(present)) if kept and len(present) == len(kept) else None
+                if function is _F.SUM:  # as SQL: nothing to add is 0; only unknowns unknown
+                    return float(sum(present)) if present or not kept else None
+                if not present:
+                    return None
+                return min(present) if function is _F.MIN else max(present)
+            case _:
+                assert_never(function)
 
     def order_key(self, order: m.Expr, stack: Stack) -> tuple[int, Any]:
         """Sort key for `by`: missing values after every present one; codes in the order
@@ -354,9 +370,7 @@ class _World:
                    ) -> list[tuple[str, list[int]]]:
         """Breakdown splits: yes/no for a condition (missing counts as no); for a code, one
         per code seen anywhere in the dataset, in codelist order."""
-        label = (expr.column if isinstance(expr, m.ColumnRef)
-                 else expr.definition.rsplit(".", 1)[-1] if isinstance(expr, m.DefinitionRef)
-                 else "breakdown")
+        label = breakdown_label(expr)
         rows = self.rows[dataset]
         values = [self.value(expr, ((dataset, row),)) for row in rows]
         if expr.type.kind is m.ValueKind.BOOLEAN:
@@ -424,24 +438,41 @@ def _floats(values: list[float]) -> npt.NDArray[np.float64]:
     return np.asarray(values, dtype=np.float64)
 
 
-_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
-    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
-    "=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le,
-    ">": operator.gt, ">=": operator.ge,
+_ARITHMETIC: dict[m.ArithmeticOp, Callable[[Any, Any], Any]] = {
+    m.ArithmeticOp.ADD: operator.add, m.ArithmeticOp.SUBTRACT: operator.sub,
+    m.ArithmeticOp.MULTIPLY: operator.mul, m.ArithmeticOp.DIVIDE: operator.truediv,
+}
+_COMPARISONS: dict[m.ComparisonOp, Callable[[Any, Any], Any]] = {
+    m.ComparisonOp.EQ: operator.eq, m.ComparisonOp.NE: operator.ne,
+    m.ComparisonOp.LT: operator.lt, m.ComparisonOp.LE: operator.le,
+    m.ComparisonOp.GT: operator.gt, m.ComparisonOp.GE: operator.ge,
 }
 
 
-def _arithmetic(op: str, left: Any, right: Any) -> float | None:
+def _arithmetic(op: m.ArithmeticOp, left: Any, right: Any) -> float | None:
     """`+ - * /` on numbers; missing in, division by zero or overflow give missing."""
-    if left is None or right is None or (op == "/" and right == 0):
+    if left is None or right is None or (op is m.ArithmeticOp.DIVIDE and right == 0):
         return None
-    result = float(_OPERATORS[op](left, right))
+    result = float(_ARITHMETIC[op](left, right))
     return result if math.isfinite(result) else None
 
 
-def _compare(op: str, left: Any, right: Any) -> bool:
+def _compare(op: m.ComparisonOp, left: Any, right: Any) -> bool:
     """`= != < <= > >=`; false when either side is missing."""
-    return left is not None and right is not None and bool(_OPERATORS[op](left, right))
+    return left is not None and right is not None and bool(_COMPARISONS[op](left, right))
+
+
+def _call(function: m.Function, start: dt.date, end: dt.date) -> float:
+    """A built-in function of two dates, neither missing."""
+    match function:
+        case m.Function.AGE | m.Function.YEARS_BETWEEN:
+            return float(completed_years(start, end))
+        case m.Function.MONTHS_BETWEEN:
+            return float(completed_months(start, end))
+        case m.Function.DAYS_BETWEEN:
+            return float((end - start).days)
+        case _:
+            assert_never(function)
 
 
 __all__ = ["completed_months", "completed_years", "interpret", "shift"]

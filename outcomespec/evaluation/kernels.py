@@ -8,7 +8,7 @@ arithmetic on a missing value is missing, and `not` flips a test's result.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -29,32 +29,34 @@ def present(values: Array, value_type: m.ValueType) -> BoolArray:
     return ~missing_mask(values, value_type)
 
 
-def compare(op: str, left: Array, right: Array, value_type: m.ValueType) -> BoolArray:
+def compare(op: m.ComparisonOp, left: Array, right: Array, value_type: m.ValueType
+            ) -> BoolArray:
     """`= != < <= > >=`; false wherever either side is missing.
 
-    >>> compare("!=", np.array([1.0, np.nan]), np.array([2.0, 2.0]), m.NUMBER).tolist()
+    >>> compare(m.ComparisonOp.NE, np.array([1.0, np.nan]), np.array([2.0, 2.0]),
+    ...         m.NUMBER).tolist()
     [True, False]
     """
     left, right = np.asarray(left), np.asarray(right)
-    if op != "!=" and left.dtype.kind in "fM" and right.dtype.kind in "fM":
+    if op is not m.ComparisonOp.NE and left.dtype.kind in "fM" and right.dtype.kind in "fM":
         valid: Any = True  # NaN and NaT already compare false, but for `!=`
     else:
         valid = present(left, value_type) & present(right, value_type)
     match op:
-        case "=":
+        case m.ComparisonOp.EQ:
             result = left == right
-        case "!=":
+        case m.ComparisonOp.NE:
             result = left != right
-        case "<":
+        case m.ComparisonOp.LT:
             result = left < right
-        case "<=":
+        case m.ComparisonOp.LE:
             result = left <= right
-        case ">":
+        case m.ComparisonOp.GT:
             result = left > right
-        case ">=":
+        case m.ComparisonOp.GE:
             result = left >= right
         case _:
-            raise ValueError(op)
+            assert_never(op)
     result = np.asarray(result, dtype=np.bool_)
     return result if valid is True else result & valid
 

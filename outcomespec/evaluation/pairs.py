@@ -46,7 +46,7 @@ def expand_pairs(outer_keys: IntArray, inner_keys: IntArray, n_keys: int,
 
 
 def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, dates: Array,
-                  selected: BoolArray, duration: m.Duration, direction: str,
+                  selected: BoolArray, duration: m.Duration, direction: m.Direction,
                   inner_order: IntArray | None = None) -> IntArray:
     """For each outer row, how many selected inner rows of its key have a date `within`
     `duration` `before` its anchor (anchor − duration ≤ date < anchor) or `after` it
@@ -60,7 +60,7 @@ def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, da
 
     >>> days = np.array(["2024-01-10", "2024-03-01", "2024-03-01"], dtype="datetime64[D]")
     >>> window_counts(np.array([0, 0, 1]), days, np.array([0, 0, 0]), days,
-    ...               np.ones(3, bool), m.Duration(0, 2, 0), "before").tolist()
+    ...               np.ones(3, bool), m.Duration(0, 2, 0), m.Direction.BEFORE).tolist()
     [0, 1, 0]
     """
     dates = np.asarray(dates, dtype="datetime64[D]")
@@ -71,8 +71,8 @@ def window_counts(outer_keys: IntArray, anchors: Array, inner_keys: IntArray, da
     if not keep.any() or not rows.size:
         return out
     anchor = anchors[rows]  # only the outer rows that can count anything
-    shifted = shift_dates(anchor, duration, -1 if direction == "before" else 1)
-    start, end = (shifted, anchor) if direction == "before" else (anchor, shifted)
+    shifted = shift_dates(anchor, duration, -1 if direction is m.Direction.BEFORE else 1)
+    start, end = (shifted, anchor) if direction is m.Direction.BEFORE else (anchor, shifted)
     rows = rows[~np.isnat(shifted)]
     start, end = start[~np.isnat(shifted)], end[~np.isnat(shifted)]
     outer = outer_keys[rows]
@@ -95,16 +95,16 @@ _PAIRS_PER_ROW = 4
 
 def _window_by_pairs(outer: IntArray, inner: IntArray, n_keys: int, order: IntArray | None,
                      per_key: IntArray | None, start: IntArray, end: IntArray, days: IntArray,
-                     direction: str) -> IntArray:
+                     direction: m.Direction) -> IntArray:
     outer_index, inner_index = expand_pairs(outer, inner, n_keys, order, per_key)
     day, low, high = days[inner_index], start[outer_index], end[outer_index]
-    inside = ((day >= low) & (day < high) if direction == "before"
+    inside = ((day >= low) & (day < high) if direction is m.Direction.BEFORE
               else (day > low) & (day <= high))
     return np.bincount(outer_index[inside], minlength=len(outer))
 
 
 def _window_by_search(outer: IntArray, inner: IntArray, keep: BoolArray, start: IntArray,
-                      end: IntArray, days: IntArray, direction: str) -> IntArray:
+                      end: IntArray, days: IntArray, direction: m.Direction) -> IntArray:
     kept = days[keep]
     low = int(kept.min())
     width = int(kept.max()) - low + 3  # 0 below every date of a key, width - 1 above
@@ -120,7 +120,8 @@ def _window_by_search(outer: IntArray, inner: IntArray, keep: BoolArray, start: 
 
     order, lower = sort_keys(bound(start))  # queries in sorted order search fastest
     upper = bound(end)[order]
-    side: Any = "left" if direction == "before" else "right"  # [start, end) or (start, end]
+    # [start, end) before the anchor, (start, end] after it
+    side: Any = "left" if direction is m.Direction.BEFORE else "right"
     out = np.zeros(len(outer), dtype=np.int64)
     out[order] = np.searchsorted(ordered, upper, side) - np.searchsorted(ordered, lower, side)
     return out

@@ -93,9 +93,24 @@ class OutcomeSpecError(Exception):
         first = errors[0] if errors else (self.diagnostics[0] if self.diagnostics else None)
         summary = f"{len(errors)} error(s)"
         if first is not None:
-            line, col = first.span.start_position if first.span else (0, 0)
-            summary += f"; first: {first.path}:{line}:{col}: [{first.code}] {first.message}"
+            summary += f"; first: {_where(first)}[{first.code}] {first.message}"
         super().__init__(summary)
+
+
+def _where(diagnostic: Diagnostic) -> str:
+    """`path:line:column: `, or as much of it as the diagnostic knows ("" for none of it):
+    a data file's row has no column, and a problem of the whole run has no file.
+
+    >>> _where(Diagnostic("D105", Severity.ERROR, "not a number", None, path="moves", line=3))
+    'moves:3: '
+    >>> _where(Diagnostic("D131", Severity.ERROR, "no rows for the period", None))
+    ''
+    """
+    if diagnostic.span is not None:
+        line, column = diagnostic.span.start_position
+        return f"{diagnostic.path}:{line}:{column}: "
+    place = ":".join(str(part) for part in (diagnostic.path, diagnostic.line) if part is not None)
+    return f"{place}: " if place else ""
 
 
 class OutcomeSpecWarning(UserWarning):

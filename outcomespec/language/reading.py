@@ -9,12 +9,45 @@ from __future__ import annotations
 
 import stat
 from pathlib import Path
+from typing import Protocol
+
+from attrs import frozen
 
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.language.source import Source, Span
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 """Larger files are refused before they are read (see E003)."""
+
+
+class Files(Protocol):
+    """Where framework files are read from: the disk (`DISK`), or something that stands in
+    for it (an editor's unsaved buffers over the disk, the files of a git revision). Paths
+    are absolute and resolved; the rules of `resolve_import` apply whatever the files are."""
+
+    def read(self, path: Path, shown_as: str) -> Source | Diagnostic:
+        """The file's text, or one diagnostic saying why it cannot be read."""
+        ...
+
+    def is_file(self, path: Path) -> bool:
+        """Whether `path` names a file that `read` can give."""
+        ...
+
+
+@frozen
+class Disk:
+    """Files as they are on disk."""
+
+    def read(self, path: Path, shown_as: str) -> Source | Diagnostic:
+        """`read_source`."""
+        return read_source(path, shown_as)
+
+    def is_file(self, path: Path) -> bool:
+        """`Path.is_file`."""
+        return path.is_file()
+
+
+DISK = Disk()
 
 
 def read_source(path: Path, shown_as: str | None = None) -> Source | Diagnostic:
@@ -85,10 +118,12 @@ def decode_source(data: bytes, name: str) -> Source | Diagnostic:
     return Source(name, text.replace("\r\n", "\n"))
 
 
-def resolve_import(root: Path, importer: Path, written: str, span: Span) -> Path | Diagnostic:
+def resolve_import(root: Path, importer: Path, written: str, span: Span,
+                   files: Files = DISK) -> Path | Diagnostic:
     """Turn an import path into a file inside `root`, or a diagnostic saying why not.
 
-    `root` and `importer` must already be resolved (absolute, symlinks followed).
+    `root` and `importer` must already be resolved (absolute, symlinks followed); whether the
+    file is there is asked of `files`.
 
     >>> from outcomespec.language.source import NOWHERE
     >>> resolve_import(Path("/p"), Path("/p/f.ospec"), "/etc/passwd", NOWHERE).code
@@ -116,7 +151,7 @@ def resolve_import(root: Path, importer: Path, written: str, span: Span) -> Path
             help="copy the file into the project, or run from a directory that contains both",
         )
     try:
-        found = resolved.is_file()
+        found = files.is_file(resolved)
     except OSError as error:  # a name too long, a folder you may not search, …
         return Diagnostic.of(
             "E001",

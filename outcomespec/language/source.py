@@ -28,8 +28,12 @@ class Source:
 
     @cached_property
     def _line_starts(self) -> tuple[int, ...]:
+        """Where each line starts (found line by line, not character by character)."""
         starts = [0]
-        starts.extend(i + 1 for i, ch in enumerate(self.text) if ch == "\n")
+        newline = self.text.find("\n")
+        while newline >= 0:
+            starts.append(newline + 1)
+            newline = self.text.find("\n", newline + 1)
         return tuple(starts)
 
     def position(self, offset: int) -> tuple[int, int]:

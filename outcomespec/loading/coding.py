@@ -173,7 +173,7 @@ def sort_in_place(keys: IntArray) -> npt.NDArray[np.signedinteger[Any]]:
     ([3, 1, 0, 2], [-2, 1, 3, 3])
     """
     n = len(keys)
-    kind = np.int32 if n < 1 << 31 else np.int64
+    kind: type[np.signedinteger[Any]] = np.int32 if n < 1 << 31 else np.int64
     if n == 0:
         return np.zeros(0, dtype=kind)
     low = int(keys.min())

@@ -89,8 +89,8 @@ class ConvertedColumn:
 class ColumnConverter:
     """Converts the raw columns of one dataset to stored arrays, one column at a time.
 
-    >>> ds = m.Dataset("demo.t", None, "child", (m.Column("N", m.NUMBER, False, None, None,
-    ...                None),), (), None, None, ("c",), m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="N", type=m.NUMBER),),
+    ...                missing_symbols=("c",))
     >>> converted = ColumnConverter(ds, {}).convert(ds.columns[0], ["1,200", "c", "x"])
     >>> converted.values.tolist(), converted.missing
     ([1200.0, nan, nan], {'symbol "c"': 1, 'D105 not a number': 1})
@@ -465,7 +465,7 @@ def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
     Why: a value no return can hold (an SDQ score of 400, a birth in 1066) is a typing
     error, and counted as it stands it moves a mean or a cohort without a word.
 
-    >>> col = m.Column("SDQ", m.NUMBER, True, None, None, None, m.ValueRange(0.0, 40.0))
+    >>> col = m.Column(name="SDQ", type=m.NUMBER, optional=True, bounds=m.ValueRange(0.0, 40.0))
     >>> checked = in_range(col, ConvertedColumn(np.array([12.0, -40.0, np.nan]), {}, {}))
     >>> checked.values.tolist(), checked.missing
     ([12.0, nan, nan], {'D120 outside its range': 1})
@@ -513,7 +513,7 @@ def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
 def all_missing(column: m.Column, n: int) -> npt.NDArray[Any]:
     """A column of `n` missing values as stored (for a column the file lacks).
 
-    >>> all_missing(m.Column("N", m.NUMBER, True, None, None, None), 2).tolist()
+    >>> all_missing(m.Column(name="N", type=m.NUMBER, optional=True), 2).tolist()
     [nan, nan]
     """
     dtype = dtype_for(column.type)

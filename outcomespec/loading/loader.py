@@ -76,6 +76,7 @@ from outcomespec.loading.sources import (
 )
 from outcomespec.loading.tables import Table
 from outcomespec.loading.values import EMPTY, RULES, Bad
+from outcomespec.loading.xmlreader import Returns, read_returns
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
            "LoadReport", "LoadResult", "codelists_of", "file_names", "load_directory",
@@ -159,8 +160,7 @@ def load_table(
     has no column for the area: when the file lacks the dataset's `area` column, the column
     is filled with this code (and the report says so).
 
-    >>> ds = m.Dataset("demo.t", None, "child", (m.Column("DOB", m.DATE, False, None, None,
-    ...                None),), (), None, None, (), m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="DOB", type=m.DATE),))
     >>> table = load_table(ds, {"DOB": ["01/04/2024", "2024-03-31"]}, {}).table
     >>> table.columns["DOB"], table.values("DOB")
     (array([19814, 19813], dtype=int32), array(['2024-04-01', '2024-03-31'], dtype='datetime64[D]'))
@@ -195,12 +195,16 @@ def load_directory(
     *,
     area: str | None = None,
 ) -> dict[str, LoadResult]:
-    """Read each dataset from `<short name>.csv` or `.parquet` in `directory`, by dataset name.
+    """Read each dataset from `<short name>.csv` or `.parquet` in `directory`, by dataset name,
+    or from the XML return in `directory` that holds it (`outcomespec.loading.xmlreader`:
+    a CIN census fills `child_identifiers`, `cin_details` and the other CIN tables, an
+    SSDA903 XML return `header`, `episodes` and the other 903 tables).
 
     The short name is the part of the qualified name after the last dot (`episodes` for
     `ssda903.episodes`); the result is keyed by the qualified name. A dataset with no file is
     absent from the result. Files that are symbolic links to somewhere outside `directory`
-    are refused (D108), as is a dataset with both a `.csv` and a `.parquet` file. `area` is
+    are refused (D108), as is a dataset with both a `.csv` and a `.parquet` file (or a file
+    and an XML return holding it). `area` is
     passed on to `load_table` for the datasets that declare an area column.
     """
     if not directory.is_dir():
@@ -208,39 +212,18 @@ def load_directory(
         raise NotADirectoryError(msg)
     root = directory.resolve()
     results: dict[str, LoadResult] = {}
-    files: dict[str, tuple[m.Dataset, Path, str]] = {}
+    files: dict[str, tuple[m.Dataset, Path, str, RawColumns | None]] = {}
+    returns = read_returns(directory, [_short(d.name) for d in datasets])
     for dataset in datasets:
-        short = dataset.name.rsplit(".", 1)[-1]
-        found = [directory / name for name in file_names(dataset)
-                 if os.path.lexists(directory / name)]
-        if not found:
-            continue
-        shown = str(found[0])
-        problem = None
-        if len(found) > 1:
-            problem = Diagnostic.of(
-                "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
-                f"`{short}`", None, path=shown, help="keep only one of the two files")
-        else:
-            try:
-                real = found[0].resolve()
-            except (OSError, RuntimeError) as error:  # a link loop is a RuntimeError on 3.11
-                real, problem = found[0], Diagnostic.of(
-                    "D108", f"cannot read `{shown}`: {error}", None, path=shown,
-                    help="check the path and that you may read the file")
-            if problem is None and not real.is_relative_to(root):
-                problem = Diagnostic.of(
-                    "D108", f"`{shown}` is a symbolic link to a file outside `{directory}`",
-                    None, path=shown,
-                    help="copy the file into the directory instead of linking to it")
-        if problem is not None:
-            results[dataset.name] = LoadResult(None, (problem,), LoadReport(shown, 0, 0))
-        else:
-            files[dataset.name] = (dataset, real, shown)
+        located = _locate(dataset, directory, root, returns)
+        if isinstance(located, LoadResult):
+            results[dataset.name] = located
+        elif located is not None:
+            files[dataset.name] = located
 
-    def read(dataset: m.Dataset, path: Path, shown: str
+    def read(dataset: m.Dataset, path: Path, shown: str, returned: RawColumns | None
              ) -> tuple[_Loader, Table | None] | LoadResult:
-        raw = read_source(path, shown, dataset)
+        raw = returned if returned is not None else read_source(path, shown, dataset)
         if isinstance(raw, Diagnostic):
             return LoadResult(None, (raw,), LoadReport(shown, 0, 0))
         loader = _Loader(dataset, codelists, shown, raw,
@@ -270,7 +253,48 @@ def load_directory(
             results[name] = loader.finish(shared.get(name))
     if large:
         release_memory()
+    _place_returned(results, returns, datasets)
     return {d.name: results[d.name] for d in datasets if d.name in results}
+
+
+def _locate(dataset: m.Dataset, directory: Path, root: Path, returns: Returns
+            ) -> tuple[m.Dataset, Path, str, RawColumns | None] | LoadResult | None:
+    """Where a dataset is read from (its file, or the table an XML return gave), or why it
+    cannot be (a D108), or None when the directory holds no file for it."""
+    short = dataset.name.rsplit(".", 1)[-1]
+    found = [directory / name for name in file_names(dataset)
+             if os.path.lexists(directory / name)]
+    returned = returns.tables.get(short)
+    if returned is not None:
+        found.append(Path(returned.shown))
+    elif short in returns.problems and not found:
+        refused = returns.problems[short]
+        return LoadResult(None, (refused,), LoadReport(refused.path or "", 0, 0))
+    if not found:
+        return None
+    shown = str(found[0])
+    problem = None
+    if len(found) > 1:
+        problem = Diagnostic.of(
+            "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
+            f"`{short}`", None, path=shown, help="keep only one of the two files")
+    elif returned is not None:
+        real = found[0]
+    else:
+        try:
+            real = found[0].resolve()
+        except (OSError, RuntimeError) as error:  # a link loop is a RuntimeError on 3.11
+            real, problem = found[0], Diagnostic.of(
+                "D108", f"cannot read `{shown}`: {error}", None, path=shown,
+                help="check the path and that you may read the file")
+        if problem is None and not real.is_relative_to(root):
+            problem = Diagnostic.of(
+                "D108", f"`{shown}` is a symbolic link to a file outside `{directory}`",
+                None, path=shown,
+                help="copy the file into the directory instead of linking to it")
+    if problem is not None:
+        return LoadResult(None, (problem,), LoadReport(shown, 0, 0))
+    return dataset, real, shown, returned.raw if returned is not None else None
 
 
 def _size(path: Path) -> int:
@@ -282,11 +306,28 @@ def _size(path: Path) -> int:
         return 0
 
 
+def _place_returned(results: dict[str, LoadResult], returns: Returns,
+                    datasets: Sequence[m.Dataset]) -> None:
+    """The diagnostics of tables read from XML returns naming elements, not columns; the
+    problems of a whole return given with the first of its tables (or else the first
+    result)."""
+    names = {_short(d.name): d.name for d in datasets}
+    for short, table in returns.tables.items():
+        result = results.get(names.get(short, ""))
+        if result is not None and result.report.source == table.shown:
+            results[names[short]] = evolve(result, diagnostics=table.place(result.diagnostics))
+    for short, diagnostic in returns.diagnostics:
+        name = names.get(short) or next(iter(results), None)
+        if name is not None and name in results:
+            result = results[name]
+            results[name] = evolve(result, diagnostics=tuple(sort_diagnostics(
+                [*result.diagnostics, diagnostic])))
+
+
 def file_names(dataset: m.Dataset) -> tuple[str, ...]:
     """The names of the files `load_directory` reads a dataset from, in order of preference.
 
-    >>> file_names(m.Dataset("ssda903.episodes", None, "episode", (), (), None, None, (),
-    ...                      m.UnknownCodePolicy.ERROR))
+    >>> file_names(m.Dataset(name="ssda903.episodes", rows="episode", columns=()))
     ('episodes.csv', 'episodes.parquet')
     """
     short = dataset.name.rsplit(".", 1)[-1]

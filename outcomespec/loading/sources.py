@@ -110,8 +110,8 @@ def arrow_type(column: m.Column, dataset: m.Dataset) -> Any:
     plain text for an identifier (nearly every value is different: conversion reads them
     as whole numbers when they are written as such), otherwise dictionary-encoded text.
 
-    >>> ds = m.Dataset("demo.t", None, "child", (), (), None, None, (), m.UnknownCodePolicy.ERROR)
-    >>> arrow_type(m.Column("N", m.NUMBER, False, None, None, None), ds)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=())
+    >>> arrow_type(m.Column(name="N", type=m.NUMBER), ds)
     DataType(double)
     """
     if column.type.kind is m.ValueKind.NUMBER and not dataset.missing_symbols:
@@ -159,8 +159,7 @@ def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Dia
     file separated by something other than commas; bad values are left for conversion to
     find. A bad source type is a programming error and raises TypeError.
 
-    >>> ds = m.Dataset("demo.t", None, "child", (m.Column("A", m.TEXT, False, None, None,
-    ...                None),), (), None, None, (), m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="A", type=m.TEXT),))
     >>> raw = read_source({"A": [" x ", "y"]}, "<columns>", ds)
     >>> raw.header, raw.columns[0].tolist(), raw.lines
     (('A',), [' x ', 'y'], None)

@@ -84,8 +84,8 @@ def value_reader(column: m.Column, dataset: m.Dataset, codelists: Mapping[str, m
     Converted values: a date as `datetime.date`, a number as float, a boolean as 1 or 0, a
     code as its index in the codelist, text as the stripped text.
 
-    >>> ds = m.Dataset("demo.t", None, "child", (m.Column("N", m.NUMBER, False, None, None,
-    ...                None),), (), None, None, ("c",), m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="N", type=m.NUMBER),),
+    ...                missing_symbols=("c",))
     >>> read = value_reader(ds.columns[0], ds, {})
     >>> read(" 1,200 "), read("c").rule, read("x").code
     (1200.0, 'symbol "c"', 'D105')

@@ -6,10 +6,13 @@ later stages can still point at the source. Names of declarations are qualified 
 module that declares them (`ssda903.episodes`), so models of several files never collide.
 
 One module per part: value `types`, `declarations` (codelists, datasets, geographies),
-`expressions`, `indicators` (and outcomes and goals), the `framework` itself, and the
-`notes` that say why a published value is blank.
+`expressions`, `indicators` (and outcomes and goals), the `framework` itself, the `notes`
+that say why a published value is blank, and the `rendering` of expressions as the language
+writes them. Every closed set of words (operators, functions, comparator kinds, relations,
+area levels, …) is an enumeration whose values are the words as written.
 """
 from outcomespec.model.declarations import (
+    AreaLevel,
     Code,
     Codelist,
     Column,
@@ -24,22 +27,29 @@ from outcomespec.model.declarations import (
 from outcomespec.model.expressions import (
     CURRENT,
     Aggregate,
+    AggregateFunction,
     Arithmetic,
+    ArithmeticOp,
     Call,
     CodeTest,
     Cohort,
     ColumnRef,
     Comparison,
+    ComparisonOp,
     Definition,
     DefinitionRef,
+    Direction,
     Duration,
     Expr,
+    Function,
     InPeriod,
     Literal,
     Logical,
+    LogicalOp,
     MissingTest,
     Negate,
     Not,
+    PeriodField,
     Periods,
     PeriodValue,
     Population,
@@ -48,17 +58,22 @@ from outcomespec.model.expressions import (
 )
 from outcomespec.model.framework import (
     Framework,
+    ModuleKind,
     ReportingPeriod,
 )
 from outcomespec.model.indicators import (
     Comparator,
+    ComparatorKind,
     ConfidenceMethod,
     Exclusion,
     Goal,
     Indicator,
     Kind,
+    NeighbourMethod,
     Polarity,
+    Relation,
     Section,
+    SectionKind,
     Serving,
     Statistic,
     SubsetProof,
@@ -74,12 +89,14 @@ from outcomespec.model.types import (
     ValueType,
 )
 
-__all__ = ["BOOLEAN", "CURRENT", "DATE", "DURATION", "NUMBER", "TEXT", "Aggregate", "Arithmetic",
-           "Call", "Code", "CodeTest", "Codelist", "Cohort", "Column", "ColumnRef",
-           "Comparator", "Comparison", "ConfidenceMethod", "Dataset", "Definition",
-           "DefinitionRef", "Duration", "Exclusion", "Expr", "Framework", "GeoLevel",
-           "Geography", "Goal", "InPeriod", "Indicator", "Kind", "Literal", "Logical",
-           "MissingTest", "Negate", "NeighbourSet", "Not", "PeriodKind", "PeriodValue",
-           "Periods", "Polarity", "Population", "Quantity", "ReportingPeriod",
-           "Section", "Serving", "Statistic", "SubsetProof", "Unit",
-           "UnknownCodePolicy", "ValueKind", "ValueRange", "ValueType", "Within"]
+__all__ = ["BOOLEAN", "CURRENT", "DATE", "DURATION", "NUMBER", "TEXT", "Aggregate",
+           "AggregateFunction", "AreaLevel", "Arithmetic", "ArithmeticOp", "Call", "Code",
+           "CodeTest", "Codelist", "Cohort", "Column", "ColumnRef", "Comparator", "ComparatorKind",
+           "Comparison", "ComparisonOp", "ConfidenceMethod", "Dataset", "Definition",
+           "DefinitionRef", "Direction", "Duration", "Exclusion", "Expr", "Framework", "Function",
+           "GeoLevel", "Geography", "Goal", "InPeriod", "Indicator", "Kind", "Literal", "Logical",
+           "LogicalOp", "MissingTest", "ModuleKind", "Negate", "NeighbourMethod", "NeighbourSet",
+           "Not", "PeriodField", "PeriodKind", "PeriodValue", "Periods", "Polarity", "Population",
+           "Quantity", "Relation", "ReportingPeriod", "Section", "SectionKind", "Serving",
+           "Statistic", "SubsetProof", "Unit", "UnknownCodePolicy", "ValueKind", "ValueRange",
+           "ValueType", "Within"]

@@ -64,16 +64,21 @@ def _bound_text(bound: float | dt.date) -> str:
     return str(int(bound)) if bound.is_integer() else repr(bound)
 
 
-@frozen
+@frozen(kw_only=True)
 class Column:
-    """A typed column of a dataset; `bounds` are the values it may hold (`range`)."""
+    """A typed column of a dataset; `bounds` are the values it may hold (`range`).
+
+    >>> Column(name="DOB", type=ValueType(ValueKind.DATE), optional=True).since is None
+    True
+    """
 
     name: str
     type: ValueType
-    optional: bool
-    since: int | None
-    until: int | None
-    description: str | None
+    optional: bool = False
+    since: int | None = None
+    until: int | None = None
+    """The collection years it is collected from and until (None: no limit)."""
+    description: str | None = None
     bounds: ValueRange | None = None
     span: Span = span_field()
 
@@ -95,19 +100,24 @@ class UnknownCodePolicy(enum.Enum):
     WARN = "warn"
 
 
-@frozen
+@frozen(kw_only=True)
 class Dataset:
-    """A table the framework reads, with the unit each row describes."""
+    """A table the framework reads, with the unit each row describes.
+
+    >>> id_column = Column(name="ID", type=ValueType(ValueKind.TEXT))
+    >>> Dataset(name="lib.people", rows="child", columns=(id_column,)).column("ID").optional
+    False
+    """
 
     name: str
-    title: str | None
+    title: str | None = None
     rows: str
     columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    area: str | None
-    period: str | None
-    missing_symbols: tuple[str, ...]
-    unknown_codes: UnknownCodePolicy
+    key: tuple[str, ...] = ()
+    area: str | None = None
+    period: str | None = None
+    missing_symbols: tuple[str, ...] = ()
+    unknown_codes: UnknownCodePolicy = UnknownCodePolicy.ERROR
     period_kind: PeriodKind = PeriodKind.YEAR_ENDING
     """How the `period` column labels its years (meaningless without one)."""
     dated_by: tuple[str, ...] = ()
@@ -131,7 +141,15 @@ class Dataset:
         }
 
 
-@frozen
+class AreaLevel(enum.StrEnum):
+    """The levels results are published at, as the results' `area_type` names them."""
+
+    ENGLAND = "england"
+    REGION = "region"
+    LOCAL_AUTHORITY = "local_authority"
+
+
+@frozen(kw_only=True)
 class GeoLevel:
     """A level of the area hierarchy read from a dataset (local authorities, regions).
 
@@ -144,9 +162,9 @@ class GeoLevel:
     name: str
     dataset: str
     code: str
-    name_column: str | None
-    alternative_codes: tuple[str, ...]
-    parent: str | None
+    name_column: str | None = None
+    alternative_codes: tuple[str, ...] = ()
+    parent: str | None = None
     valid_from: str | None = None
     valid_until: str | None = None
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from attrs import frozen
 
 from outcomespec.language.source import Span
@@ -44,6 +46,70 @@ CURRENT = Periods()
 """The default: the rows of the reporting period."""
 
 
+class LogicalOp(enum.StrEnum):
+    """How `Logical` joins its conditions."""
+
+    AND = "and"
+    OR = "or"
+
+
+class ArithmeticOp(enum.StrEnum):
+    """The operator of an `Arithmetic`."""
+
+    ADD = "+"
+    SUBTRACT = "-"
+    MULTIPLY = "*"
+    DIVIDE = "/"
+
+
+class ComparisonOp(enum.StrEnum):
+    """The operator of a `Comparison`."""
+
+    EQ = "="
+    NE = "!="
+    LT = "<"
+    LE = "<="
+    GT = ">"
+    GE = ">="
+
+
+class Direction(enum.StrEnum):
+    """Which side of its anchor a `Within` window lies."""
+
+    BEFORE = "before"
+    AFTER = "after"
+
+
+class PeriodField(enum.StrEnum):
+    """What of the reporting period a `PeriodValue` reads."""
+
+    START = "start"
+    END = "end"
+    YEAR = "year"
+
+
+class Function(enum.StrEnum):
+    """The built-in functions a `Call` may name."""
+
+    AGE = "age"
+    YEARS_BETWEEN = "years_between"
+    MONTHS_BETWEEN = "months_between"
+    DAYS_BETWEEN = "days_between"
+
+
+class AggregateFunction(enum.StrEnum):
+    """How an `Aggregate` reduces its rows."""
+
+    COUNT = "count"
+    SUM = "sum"
+    ANY = "any"
+    ALL = "all"
+    MIN = "min"
+    MAX = "max"
+    FIRST = "first"
+    LAST = "last"
+
+
 @frozen
 class Literal:
     """A constant: number, text, date (ISO text) or boolean."""
@@ -68,7 +134,7 @@ class Duration:
 class PeriodValue:
     """`period.start`, `period.end` (dates) or `period.year` (the year the period ends)."""
 
-    name: str
+    name: PeriodField
     type: ValueType
     span: Span = span_field()
 
@@ -98,7 +164,7 @@ class DefinitionRef:
 class Logical:
     """`and` / `or` over two or more conditions."""
 
-    op: str
+    op: LogicalOp
     operands: tuple[Expr, ...]
     type: ValueType = BOOLEAN
     span: Span = span_field()
@@ -126,7 +192,7 @@ class Negate:
 class Arithmetic:
     """`+ - * /` on numbers, or a date moved by a duration."""
 
-    op: str
+    op: ArithmeticOp
     left: Expr
     right: Expr
     type: ValueType
@@ -137,7 +203,7 @@ class Arithmetic:
 class Comparison:
     """`= != < <= > >=`; a missing operand makes the comparison false."""
 
-    op: str
+    op: ComparisonOp
     left: Expr
     right: Expr
     type: ValueType = BOOLEAN
@@ -180,7 +246,7 @@ class Within:
 
     operand: Expr
     duration: Duration
-    direction: str
+    direction: Direction
     anchor: Expr
     type: ValueType = BOOLEAN
     span: Span = span_field()
@@ -190,13 +256,13 @@ class Within:
 class Call:
     """A built-in function such as `age(DOB, period.end)`."""
 
-    function: str
+    function: Function
     args: tuple[Expr, ...]
     type: ValueType
     span: Span = span_field()
 
 
-@frozen
+@frozen(kw_only=True)
 class Aggregate:
     """Aggregation over the rows of `dataset` related to the current row through `link`.
 
@@ -205,13 +271,13 @@ class Aggregate:
     which periods' rows it reads, when `dataset` has a period column.
     """
 
-    function: str
-    value: Expr | None
+    function: AggregateFunction
     dataset: str
-    link: str | None
-    where: Expr | None
-    order: Expr | None
     type: ValueType
+    value: Expr | None = None
+    link: str | None = None
+    where: Expr | None = None
+    order: Expr | None = None
     periods: Periods = CURRENT
     span: Span = span_field()
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import enum
+
 from attrs import frozen
 
-from outcomespec.model.declarations import Codelist, Dataset, Geography
+from outcomespec.model.declarations import AreaLevel, Codelist, Dataset, Geography
 from outcomespec.model.expressions import Cohort, Definition
 from outcomespec.model.indicators import Goal, Indicator, Section
 
@@ -17,26 +19,39 @@ class ReportingPeriod:
     month: int = 3
 
 
-@frozen
+class ModuleKind(enum.StrEnum):
+    """A framework (outcomes and indicators) or a library (datasets and definitions)."""
+
+    FRAMEWORK = "framework"
+    LIBRARY = "library"
+
+
+@frozen(kw_only=True)
 class Framework:
-    """A checked framework or library file and everything it declares."""
+    """A checked framework or library file and everything it declares.
+
+    >>> Framework(name="empty", kind=ModuleKind.FRAMEWORK, path="empty.ospec").indicators
+    ()
+    """
 
     name: str
-    kind: str
-    title: str | None
+    kind: ModuleKind
+    title: str | None = None
     path: str
-    imports: tuple[str, ...]
-    metadata: tuple[tuple[str, str], ...]
-    period: ReportingPeriod
-    suppression: tuple[int, int] | None
-    rounding: tuple[tuple[str, ...], int] | None
-    codelists: tuple[Codelist, ...]
-    datasets: tuple[Dataset, ...]
-    geographies: tuple[Geography, ...]
-    definitions: tuple[Definition, ...]
-    cohorts: tuple[Cohort, ...]
-    sections: tuple[Section, ...]
-    goals: tuple[Goal, ...]
+    imports: tuple[str, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    period: ReportingPeriod = ReportingPeriod()
+    suppression: tuple[int, int] | None = (1, 5)
+    """The counts withheld by default (`suppress counts`); None when nothing is."""
+    rounding: tuple[tuple[AreaLevel, ...], int] | None = None
+    """The levels whose counts are rounded, and to what (`round england, region to …`)."""
+    codelists: tuple[Codelist, ...] = ()
+    datasets: tuple[Dataset, ...] = ()
+    geographies: tuple[Geography, ...] = ()
+    definitions: tuple[Definition, ...] = ()
+    cohorts: tuple[Cohort, ...] = ()
+    sections: tuple[Section, ...] = ()
+    goals: tuple[Goal, ...] = ()
 
     @property
     def indicators(self) -> tuple[Indicator, ...]:

@@ -63,13 +63,30 @@ class Unit:
     multiplier: float
 
 
+class ComparatorKind(enum.StrEnum):
+    """What an area is compared with."""
+
+    ENGLAND = "england"
+    REGION = "region"
+    NEIGHBOURS = "neighbours"
+    POPULATION = "population"
+    TARGET = "target"
+
+
+class NeighbourMethod(enum.StrEnum):
+    """How the values of an area's neighbours make one comparator."""
+
+    MEDIAN = "median"
+    POOLED = "pooled"
+
+
 @frozen
 class Comparator:
     """One comparison: `england`, `region`, a neighbour set, another population, a target."""
 
-    kind: str
+    kind: ComparatorKind
     name: str | None = None
-    method: str | None = None
+    method: NeighbourMethod | None = None
     target: float | None = None
 
 
@@ -81,17 +98,33 @@ class Exclusion:
     reason: str | None
 
 
+class Relation(enum.StrEnum):
+    """How closely an outcome or indicator measures the goal it serves."""
+
+    EXACT = "exact"
+    BROADER = "broader"
+    NARROWER = "narrower"
+    PROXY = "proxy"
+
+
 @frozen
 class Serving:
     """A link from an outcome or indicator to a shared goal."""
 
     goal: str
-    relation: str
+    relation: Relation
 
 
-@frozen
+@frozen(kw_only=True)
 class Indicator:
-    """One indicator of a framework, fully resolved."""
+    """One indicator of a framework, fully resolved.
+
+    >>> Indicator(name="f.n", framework="f", section="s", title="Children",
+    ...           kind=Kind.CONTEXT, statistic=Statistic.COUNT, unit=Unit("count", 1.0),
+    ...           polarity=Polarity.NO_JUDGEMENT, confidence=ConfidenceMethod.NONE,
+    ...           suppression=(1, 5)).id
+    'n'
+    """
 
     name: str
     framework: str
@@ -99,22 +132,23 @@ class Indicator:
     title: str
     kind: Kind
     statistic: Statistic
-    cohort: Population | None
-    numerator: Quantity | None
-    denominator: Quantity | None
-    measure: Expr | None
-    exclusions: tuple[Exclusion, ...]
+    cohort: Population | None = None
+    numerator: Quantity | None = None
+    denominator: Quantity | None = None
+    measure: Expr | None = None
+    exclusions: tuple[Exclusion, ...] = ()
     unit: Unit
     polarity: Polarity
-    rationale: str
-    comparators: tuple[Comparator, ...]
+    rationale: str = ""
+    comparators: tuple[Comparator, ...] = ()
     confidence: ConfidenceMethod
-    levels: tuple[float, ...]
+    levels: tuple[float, ...] = ()
     suppression: tuple[int, int] | None
-    breakdowns: tuple[Expr, ...]
-    serves: tuple[Serving, ...]
-    metadata: tuple[tuple[str, str], ...]
-    numerator_subset: SubsetProof
+    """The counts withheld (`suppress counts 1..5`); None when nothing is."""
+    breakdowns: tuple[Expr, ...] = ()
+    serves: tuple[Serving, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    numerator_subset: SubsetProof = SubsetProof.NOT_APPLICABLE
     origin: str | None = None
     span: Span = span_field()
 
@@ -124,16 +158,23 @@ class Indicator:
         return self.name.rsplit(".", 1)[-1]
 
 
-@frozen
+class SectionKind(enum.StrEnum):
+    """What a section of a framework is."""
+
+    OUTCOME = "outcome"
+    ENABLER = "enabler"
+
+
+@frozen(kw_only=True)
 class Section:
     """An outcome or enabler heading with its indicators."""
 
     name: str
-    kind: str
+    kind: SectionKind
     title: str
-    indicators: tuple[Indicator, ...]
-    serves: tuple[Serving, ...]
-    metadata: tuple[tuple[str, str], ...]
+    indicators: tuple[Indicator, ...] = ()
+    serves: tuple[Serving, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
     span: Span = span_field()
 
 

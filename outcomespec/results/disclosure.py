@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 from attrs import frozen
 
+from outcomespec import model as m
 from outcomespec.results.pooling import WITHOUT_DENOMINATOR, Cells, Counts
 from outcomespec.results.suppression import (
     Equations,
@@ -30,7 +31,7 @@ __all__ = ["Protected", "protect"]
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
-_LEVELS: Final = {"local_authority": 0, "region": 1, "england": 2}
+_LEVELS: Final = {m.AreaLevel.LOCAL_AUTHORITY: 0, m.AreaLevel.REGION: 1, m.AreaLevel.ENGLAND: 2}
 """Which areas secondary suppression hides first: LAs, then regions, then England."""
 
 
@@ -58,10 +59,11 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
     >>> from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
     >>> from outcomespec.results.pooling import cells_of, pool_counts
     >>> def proportion(name):
-    ...     return m.Indicator(name, "f", "s", name, m.Kind.OUTCOME, m.Statistic.PROPORTION,
-    ...         None, None, None, None, (), m.Unit("percent", 100.0), m.Polarity.NO_JUDGEMENT,
-    ...         "", (), m.ConfidenceMethod.WILSON, (0.95,), (1, 5), (), (), (),
-    ...         m.SubsetProof.PROVEN)
+    ...     return m.Indicator(name=name, framework="f", section="s", title=name,
+    ...         kind=m.Kind.OUTCOME, statistic=m.Statistic.PROPORTION,
+    ...         unit=m.Unit("percent", 100.0), polarity=m.Polarity.NO_JUDGEMENT,
+    ...         confidence=m.ConfidenceMethod.WILSON, levels=(0.95,), suppression=(1, 5),
+    ...         numerator_subset=m.SubsetProof.PROVEN)
     >>> cells = cells_of(AreaFrame(("A", "B", "C"), ("A", "B", "C"), [0, 0, 0], ("R",), ("R",)))
     >>> cohort = [2, 40, 50]  # the denominator of both indicators: A's 2 is hidden in both
     >>> tables = [pool_counts(IndicatorTotals(proportion(name), nums, cohort), cells)

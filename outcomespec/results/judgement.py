@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from outcomespec import model as m
-from outcomespec.results.statistics import FloatArray, group_median
+from outcomespec.results.limits import group_median
 
 __all__ = [
     "Judgement",
@@ -35,6 +35,7 @@ __all__ = [
     "neighbour_units",
 ]
 
+FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
 
 

@@ -84,7 +84,8 @@ def cells_of(frame: AreaFrame) -> Cells:
     return Cells(
         n_la, region_of, parent, rank, codes,
         np.array([*frame.names, *frame.region_names, "England"], dtype=np.str_),
-        np.array(["local_authority"] * n_la + ["region"] * n_reg + ["england"], dtype=np.str_),
+        np.array([m.AreaLevel.LOCAL_AUTHORITY.value] * n_la + [m.AreaLevel.REGION.value] * n_reg
+                 + [m.AreaLevel.ENGLAND.value], dtype=np.str_),
         np.concatenate([in_region, codes[n_la:england], [""]]).astype(np.str_),
         np.concatenate([[england], np.arange(n_la, england), np.arange(n_la)]).astype(np.int64),
     )
@@ -149,7 +150,12 @@ def _left_out(las: BoolArray, cells: Cells) -> IntArray:
 
 
 def _unit_cells(totals: IndicatorTotals, cells: Cells) -> Units:
-    """Each unit-level value once for its LA, once for its region and once for England."""
+    """Each unit-level value once for its LA, once for its region and once for England,
+    in order of area then value.
+
+    Why that order: sums of floating-point numbers depend on the order they are added in,
+    and a mean must not depend on the order the rows were read in (nor on how they were
+    partitioned, `outcomespec.spark`): the same values give the same mean to the last bit."""
     if totals.values is None or totals.value_areas is None:
         msg = f"a {totals.indicator.statistic.value} needs unit-level values and their areas"
         raise ValueError(msg)
@@ -157,6 +163,8 @@ def _unit_cells(totals: IndicatorTotals, cells: Cells) -> Units:
     areas = np.asarray(totals.value_areas, dtype=np.intp)
     keep = ~np.isnan(values)
     values, areas = values[keep], areas[keep]
+    order = np.lexsort((values, areas))
+    values, areas = values[order], areas[order]
     region = cells.region_of[areas]
     inside = region >= 0
     groups = np.concatenate([areas, cells.n_la + region[inside],
@@ -168,9 +176,10 @@ def pool_counts(totals: IndicatorTotals, cells: Cells) -> Counts:
     """Pool one indicator. A mean's or median's count is the number of its units with a value
     (missing ones left out), which is what suppression looks at.
 
-    >>> ind = m.Indicator("f.p", "f", "s", "P", m.Kind.OUTCOME, m.Statistic.PROPORTION, None,
-    ...     None, None, None, (), m.Unit("percent", 100.0), m.Polarity.LOWER_IS_BETTER, "", (),
-    ...     m.ConfidenceMethod.WILSON, (0.95,), (1, 5), (), (), (), m.SubsetProof.PROVEN)
+    >>> ind = m.Indicator(name="f.p", framework="f", section="s", title="P",
+    ...     kind=m.Kind.OUTCOME, statistic=m.Statistic.PROPORTION, unit=m.Unit("percent", 100.0),
+    ...     polarity=m.Polarity.LOWER_IS_BETTER, confidence=m.ConfidenceMethod.WILSON,
+    ...     levels=(0.95,), suppression=(1, 5), numerator_subset=m.SubsetProof.PROVEN)
     >>> cells = cells_of(AreaFrame(("A", "B", "C"), ("A", "B", "C"), [0, 0, 0], ("R",), ("R",)))
     >>> counts = pool_counts(IndicatorTotals(ind, [3, float("nan"), 9], [40, 50, 5]), cells)
     >>> counts.num.tolist(), counts.den.tolist()  # C's 9 of 5 is left out; B's 50 is in

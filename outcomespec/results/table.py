@@ -1,64 +1,67 @@
-"""The results table as published: its columns, and the layouts it is written in.
+"""The results table as published: its rows and columns, and what they hold.
 
-`Results` holds the table column by column; its `to_…` methods write the plain CSV and JSON
-layouts, pandas and Arrow tables, Parquet, and the OHID Fingertips and DfE
-explore-education-statistics layouts. How the figures are computed is `builder`'s job (which
-builds a `Results` and imports this module, never the other way round); this one
-changes only when what is published, or how it is laid out, changes. pandas and pyarrow stay
-optional, imported only by the methods that need them.
+`Results` holds the table column by column: what is published, one row per indicator ×
+period × area × breakdown. How the figures are computed is `builder`'s job (which builds a
+`Results` and imports this module, never the other way round); how the table is laid out for
+each publisher is `layouts`', which its `to_…` methods call. This module changes only when
+what is published changes.
 """
 
 from __future__ import annotations
 
-import csv
-import importlib
-import io
-import json
 import math
 import os
-import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import IO, Any, Final
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
-from outcomespec import model as m
 from outcomespec.model.notes import Note, parse_note
 from outcomespec.results.judgement import Judgement
-from outcomespec.results.pooling import ENGLAND_CODE, WITHOUT_DENOMINATOR
+from outcomespec.results.layouts import (
+    Destination,
+    arrow_table,
+    ees_csv,
+    fingertips_csv,
+    json_records,
+    pandas_frame,
+    plain_csv,
+    write_parquet,
+)
+from outcomespec.results.pooling import ENGLAND_CODE
+from outcomespec.results.trends import Trend
 
-__all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "WITHOUT_DENOMINATOR", "Destination",
-           "NoteCounts", "Results", "plain_values"]
+__all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "SERIES_COLUMNS", "NoteCounts", "Results",
+           "plain_values"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
-Destination = str | os.PathLike[str] | IO[str] | None
 
 COLUMNS: Final = (
     "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
     "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
     "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region", "vs_neighbours",
     "region_code", "statistic", "polarity", "vs_target", "vs_population",
+    "rank", "rank_of", "quartile", "trend",
 )
 """The results table's columns, in order: DESIGN §4's, then the extra ones."""
+
+SERIES_COLUMNS: Final = ("rank", "rank_of", "quartile", "trend")
+"""The columns that place a value among the authorities' (`outcomespec.results.ranks`) and
+in its own series (`outcomespec.results.trends`): blank unless filled."""
 
 _TEXT: Final = frozenset({"framework", "indicator", "title", "area_type", "area_code",
                           "area_name", "breakdown", "unit", "region_code", "statistic",
                           "polarity", "note"})
 _JUDGED: Final = frozenset({"vs_england", "vs_region", "vs_neighbours", "vs_target",
-                            "vs_population"})
+                            "vs_population", "trend"})
 NUMBER_COLUMNS: Final = frozenset(COLUMNS) - _TEXT - _JUDGED
+_WHOLE: Final = frozenset({"rank", "rank_of", "quartile"})
+"""Number columns holding whole numbers, written without a point (`3`, never `3.0`)."""
 """The columns held as NumPy arrays (the others are tuples of text or judgements)."""
-
-
-_FINGERTIPS_AREA_TYPE: Final = {"england": "England", "region": "Region",
-                                "local_authority": "Upper tier local authorities"}
-_EES_LEVEL: Final = {"england": "National", "region": "Regional",
-                     "local_authority": "Local authority"}
-_NEW_CODE: Final = re.compile(r"[EW]\d{8}")
 
 
 @frozen
@@ -79,27 +82,40 @@ class NoteCounts:
         return sum(self.blanks.values())
 
 
+def _blank_numbers(results: Results) -> FloatArray:
+    """A number column left blank in every row."""
+    return np.full(len(results.area_code), np.nan)
+
+
+def _not_assessed(results: Results) -> tuple[Trend, ...]:
+    """A trend column claiming no trend in any row."""
+    return (Trend.NOT_ASSESSED,) * len(results.area_code)
+
+
 @frozen(eq=False)
 class Results:
     """The results table, one row per indicator × period × area × breakdown, by column.
 
-    Text and judgement columns are tuples, numbers NumPy arrays (NaN for a blank cell).
+    Text and judgement columns are tuples, numbers NumPy arrays (NaN for a blank cell). The
+    series columns (`rank`, `rank_of`, `quartile`, `trend`) are blank unless given.
     `region_names` (region code → name) and `targeted` (the (framework, indicator) pairs that
     declare a target) are not columns; the publishing layouts need them. Build it with
     `build_results`; every `to_…` method taking `path_or_buffer` returns the text when given
     None and otherwise writes it to the path or open text stream.
 
+    >>> from outcomespec import model as m
     >>> from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
     >>> from outcomespec.results.builder import build_results
-    >>> ind = m.Indicator("f.n", "f", "s", "Children", m.Kind.CONTEXT, m.Statistic.COUNT, None,
-    ...     None, None, None, (), m.Unit("count", 1.0), m.Polarity.NO_JUDGEMENT, "", (),
-    ...     m.ConfidenceMethod.NONE, (), (1, 5), (), (), (), m.SubsetProof.NOT_APPLICABLE)
+    >>> ind = m.Indicator(name="f.n", framework="f", section="s", title="Children",
+    ...     kind=m.Kind.CONTEXT, statistic=m.Statistic.COUNT, unit=m.Unit("count", 1.0),
+    ...     polarity=m.Polarity.NO_JUDGEMENT, confidence=m.ConfidenceMethod.NONE,
+    ...     suppression=(1, 5))
     >>> frame = AreaFrame(("E06000001", "E06000002"), ("Hartlepool", "Middlesbrough"), [0, 0],
     ...                   ("E12000001",), ("North East",))
     >>> results = build_results([IndicatorTotals(ind, [3, 40], [None, None])], frame, 2025)
     >>> len(results), results.suppressed.tolist()
     (4, [False, False, True, True])
-    >>> results.to_ees_csv().splitlines()[3].split(",")[-6:]  # a count has no denominator: z
+    >>> results.to_ees_csv().splitlines()[3].split(",")[-10:-4]  # a count has no denominator
     ['Hartlepool', 'n', 'Total', 'c', 'z', 'c']
     """
 
@@ -129,6 +145,11 @@ class Results:
     polarity: tuple[str, ...]
     vs_target: tuple[Judgement, ...]
     vs_population: tuple[Judgement, ...]
+    rank: FloatArray = field(kw_only=True, default=Factory(_blank_numbers, takes_self=True))
+    rank_of: FloatArray = field(kw_only=True, default=Factory(_blank_numbers, takes_self=True))
+    quartile: FloatArray = field(kw_only=True, default=Factory(_blank_numbers, takes_self=True))
+    trend: tuple[Trend, ...] = field(kw_only=True,
+                                     default=Factory(_not_assessed, takes_self=True))
     region_names: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)
     targeted: frozenset[tuple[str, str]] = field(default=frozenset(), kw_only=True)
 
@@ -179,69 +200,28 @@ class Results:
 
     def to_csv(self, path_or_buffer: Destination = None) -> str | None:
         """Write the table as CSV (blank cell for a missing number); the text if no target."""
-        return _write_csv(COLUMNS, ([_cell(row[c]) for c in COLUMNS] for row in self.rows()),
-                          path_or_buffer)
+        return plain_csv(COLUMNS, self.rows(), path_or_buffer)
 
     def to_json(self, path_or_buffer: Destination = None) -> str | None:
         """Write the table as a JSON array of records, one per line; the text if no target."""
-        lines = (json.dumps(row, ensure_ascii=False, allow_nan=False) for row in self.rows())
-        text = "[\n" + ",\n".join(lines) + "\n]\n"
-        return _deliver(text, path_or_buffer)
+        return json_records(self.rows(), path_or_buffer)
 
     def to_pandas(self) -> Any:
         """The table as a `pandas.DataFrame` (needs pandas)."""
-        pandas = _optional("pandas")
-        return pandas.DataFrame({name: plain_values(name, self.column(name))
-                                 if name not in NUMBER_COLUMNS
-                                 else self.column(name) for name in COLUMNS})
+        return pandas_frame(self._typed_columns())
 
     def to_arrow(self) -> Any:
         """The table as a `pyarrow.Table`, missing numbers as nulls (needs pyarrow)."""
-        pa = _optional("pyarrow")
-        arrays = {}
-        for name in COLUMNS:
-            values = self.column(name)
-            if name in NUMBER_COLUMNS:
-                kind = {"period": pa.int64(), "suppressed": pa.bool_()}.get(name, pa.float64())
-                arrays[name] = pa.array(values, type=kind, from_pandas=True)
-            else:
-                arrays[name] = pa.array(plain_values(name, values), type=pa.string())
-        return pa.table(arrays)
+        return arrow_table(self._typed_columns())
 
     def to_parquet(self, path: str | os.PathLike[str]) -> None:
         """Write the table as a Parquet file (needs pyarrow)."""
-        _optional("pyarrow.parquet").write_table(self.to_arrow(), os.fspath(path))
+        write_parquet(self.to_arrow(), path)
 
     def to_fingertips_csv(self, path_or_buffer: Destination = None) -> str | None:
         """Write the OHID Fingertips export layout (`Compared to England value …`)."""
-        regions = dict(self.region_names)
-        header = ("Indicator ID", "Indicator Name", "Parent Code", "Parent Name", "Area Code",
-                  "Area Name", "Area Type", "Sex", "Age", "Category Type", "Category",
-                  "Time period", "Value", "Lower CI 95.0 limit", "Upper CI 95.0 limit",
-                  "Lower CI 99.8 limit", "Upper CI 99.8 limit", "Count", "Denominator",
-                  "Value note", "Recent Trend", "Compared to England value or percentiles",
-                  "Compared to Region value or percentiles", "Time period Sortable",
-                  "New data", "Compared to goal", "Time period range")
-
-        def record(row: dict[str, Any]) -> list[str]:
-            kind, region = row["area_type"], row["region_code"]
-            parent = ("", "") if kind == "england" else (
-                (region, regions.get(region, region)) if kind == "local_authority" and region
-                else (ENGLAND_CODE, "England"))
-            category_type, _, category = row["breakdown"].rpartition(": ")
-            period = row["period"]
-            goal = ((row["framework"], row["indicator"]) in self.targeted)
-            return [row["indicator"], row["title"], *parent, row["area_code"],
-                    row["area_name"], _FINGERTIPS_AREA_TYPE[kind], "Persons", "",
-                    category_type, category, f"{period - 1}/{period % 100:02d}",
-                    *(_cell(row[c]) for c in ("value", "lower_95", "upper_95", "lower_99_8",
-                                              "upper_99_8", "numerator", "denominator")),
-                    _fingertips_note(row["note"]), "",
-                    Judgement(row["vs_england"]).label, Judgement(row["vs_region"]).label,
-                    f"{period - 1}0000", "",
-                    Judgement(row["vs_target"]).label if goal else "", "1y"]
-
-        return _write_csv(header, map(record, self.rows()), path_or_buffer)
+        return fingertips_csv(self.rows(), dict(self.region_names), self.targeted,
+                              path_or_buffer)
 
     def to_ees_csv(self, path_or_buffer: Destination = None) -> str | None:
         """Write DfE's explore-education-statistics tidy layout, a blank cell as DfE's symbol.
@@ -250,46 +230,12 @@ class Results:
         available, `z` not applicable: see `outcomespec.model.notes.NOTES`); a count or mean has no
         denominator (`z`).
         """
-        regions = dict(self.region_names)
-        header = ("time_period", "time_identifier", "geographic_level", "country_code",
-                  "country_name", "region_code", "region_name", "new_la_code", "old_la_code",
-                  "la_name", "indicator", "breakdown", "numerator", "denominator", "value")
+        return ees_csv(self.rows(), dict(self.region_names), path_or_buffer)
 
-        def record(row: dict[str, Any]) -> list[str]:
-            kind, code = row["area_type"], row["area_code"]
-            region = row["region_code"] if kind != "england" else ""
-            la = kind == "local_authority"
-            new, old = (code, "") if _NEW_CODE.fullmatch(code) else ("", code)
-
-            def number(name: str) -> str:
-                if row[name] is not None:
-                    return _cell(row[name])
-                if name == "denominator" and m.Statistic(row["statistic"]) in \
-                        WITHOUT_DENOMINATOR:
-                    return "z"
-                note = parse_note(row["note"])
-                return (note[0].info.symbol if note else None) or "x"
-
-            return [str(row["period"]), "Reporting year", _EES_LEVEL[kind], ENGLAND_CODE,
-                    "England", region, regions.get(region, "") if region else "",
-                    new if la else "", old if la else "", row["area_name"] if la else "",
-                    row["indicator"], row["breakdown"] or "Total",
-                    number("numerator"), number("denominator"), number("value")]
-
-        return _write_csv(header, map(record, self.rows()), path_or_buffer)
-
-
-def _fingertips_note(text: str) -> str:
-    """A note in the words of a Fingertips "Value note", with its detail.
-
-    >>> _fingertips_note("suppressed"), _fingertips_note("")
-    ('Value suppressed for disclosure control', '')
-    """
-    note = parse_note(text)
-    if note is None:
-        return ""
-    keyword, detail = note
-    return f"{keyword.info.fingertips}: {detail}" if detail else keyword.info.fingertips
+    def _typed_columns(self) -> dict[str, Any]:
+        """Every column for a typed table: numbers as their arrays, the rest as text."""
+        return {name: self.column(name) if name in NUMBER_COLUMNS
+                else plain_values(name, self.column(name)) for name in COLUMNS}
 
 
 def plain_values(name: str, values: Any) -> list[Any]:
@@ -304,48 +250,8 @@ def plain_values(name: str, values: Any) -> list[Any]:
     if name in _TEXT:
         return list(values)
     listed: list[Any] = np.asarray(values).tolist()
+    if name in _WHOLE:
+        return [None if math.isnan(v) else int(v) for v in listed]
     if np.asarray(values).dtype.kind == "f":
         return [None if math.isnan(v) else v for v in listed]
     return listed
-
-
-def _cell(value: Any) -> str:
-    """One CSV cell: blank for missing, `true`/`false`, whole numbers without `.0`."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    return str(value)
-
-
-def _optional(module: str) -> Any:
-    """Import an optional dependency, saying how to get it when it is missing."""
-    try:
-        return importlib.import_module(module)
-    except ImportError as error:
-        package = module.partition(".")[0]
-        msg = f"this export needs {package}: pip install {package}"
-        raise ImportError(msg) from error
-
-
-def _write_csv(header: Sequence[str], records: Iterable[list[str]],
-               path_or_buffer: Destination) -> str | None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(records)
-    return _deliver(buffer.getvalue(), path_or_buffer)
-
-
-def _deliver(text: str, path_or_buffer: Destination) -> str | None:
-    """Return `text`, or write it to a path or an open text stream and return None."""
-    if path_or_buffer is None:
-        return text
-    if isinstance(path_or_buffer, str | os.PathLike):
-        with open(path_or_buffer, "w", encoding="utf-8", newline="") as stream:
-            stream.write(text)
-    else:
-        path_or_buffer.write(text)
-    return None

@@ -20,15 +20,20 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
-JUDGEMENT_COLOURS = {
-    "better": "#92D050", "similar": "#FFC000", "worse": "#C00000",
-    "higher": "#BED2FF", "lower": "#5555E6", "not_compared": "#FFFFFF",
-}
-"""Fingertips' benchmark colours (RAG3, and blue for indicators not judged)."""
+from outcomespec.alignment import NOT_SERVED, RELATION_COLOURS
 
-RELATION_COLOURS = {"exact": "#1B7837", "narrower": "#5AAE61", "broader": "#A6DBA0",
-                    "proxy": "#D9F0D3", None: "#F4F4F4"}
-"""Darker is closer: how strongly a framework serves a goal."""
+JUDGEMENTS = {
+    "better": ("#0072B2", "o", "Better than England"),
+    "similar": ("#F0E442", "o", "Similar"),
+    "worse": ("#D55E00", "o", "Worse"),
+    "higher": ("#CC79A7", "s", "Higher (not judged)"),
+    "lower": ("#882255", "s", "Lower (not judged)"),
+    "not_compared": ("#FFFFFF", "o", "Not compared"),
+}
+"""Judgement against England → (colour, marker, legend) of the area's mark: Okabe and Ito's
+colour-blind-safe blue, yellow and vermillion for better, similar and worse (in place of
+Fingertips' red and green), and squares for indicators that are not judged. The table beside
+each chart gives the judgement in words."""
 
 _SPREAD, _QUARTILES, _ENGLAND = "#D9D9D9", "#8C8C8C", "#E31A1C"
 
@@ -70,6 +75,33 @@ def format_value(value: float | None, unit: str) -> str:
     if unit == "percent":
         return f"{value:.1f}%"
     return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+def spine_table(rows: Sequence[SpineRow], *, area: str) -> tuple[tuple[str, ...], ...]:
+    """The numbers of a spine chart as a table, its header first: everything the picture
+    shows, as text (WCAG 1.1.1: the picture alone would hide them from people who cannot
+    see it).
+
+    >>> row = SpineRow("a", "A", "percent", "higher_is_better", 50.0, "not_compared", 40.0,
+    ...                None, 44.0, (10.0, 30.0, 50.0, 70.0))
+    >>> header, first = spine_table([row], area="Hartlepool")
+    >>> header[:3], first[:5]
+    (('Indicator', 'Hartlepool', 'England'), ('A', '50.0%', '40.0%', '–', '44.0%'))
+    >>> first[5:]
+    ('10.0%', '30.0% to 50.0%', '70.0%', 'not compared')
+    """
+    header = ("Indicator", area, "England", "Region", "Statistical neighbours (median)",
+              "Lowest authority", "Middle half of authorities", "Highest authority",
+              "Compared with England")
+    body = []
+    for row in rows:
+        low, q1, q3, high = row.spread or (None, None, None, None)
+        middle = (f"{format_value(q1, row.unit)} to {format_value(q3, row.unit)}"
+                  if row.spread else format_value(None, row.unit))
+        body.append((row.title, *(format_value(v, row.unit) for v in (
+            row.value, row.england, row.region, row.neighbours, low)), middle,
+            format_value(high, row.unit), row.judgement.replace("_", " ")))
+    return (header, *body)
 
 
 def spine_position(value: float, row: SpineRow) -> float:
@@ -152,22 +184,15 @@ def _spine(axes: Axes, row: SpineRow, y: float, left: float, width: float) -> No
         axes.plot([x(row.neighbours)], [y], marker="^", ms=6.5, mfc="none", mec="#444444",
                   mew=1.1, zorder=3)
     if row.value is not None:
-        axes.plot([x(row.value)], [y], marker="o", ms=8,
-                  mfc=JUDGEMENT_COLOURS.get(row.judgement, "#FFFFFF"), mec="#333333",
+        colour, marker, _ = JUDGEMENTS.get(row.judgement, JUDGEMENTS["not_compared"])
+        axes.plot([x(row.value)], [y], marker=marker, ms=8, mfc=colour, mec="#333333",
                   mew=0.8, zorder=4)
 
 
 def _spine_legend(figure: Figure) -> None:
-    def dot(label: str, colour: str) -> Line2D:
-        return Line2D([], [], marker="o", ls="", ms=7, mfc=colour, mec="#333333", label=label)
-
     handles = [
-        dot("Better than England", JUDGEMENT_COLOURS["better"]),
-        dot("Similar", JUDGEMENT_COLOURS["similar"]),
-        dot("Worse", JUDGEMENT_COLOURS["worse"]),
-        dot("Lower (not judged)", JUDGEMENT_COLOURS["lower"]),
-        dot("Higher (not judged)", JUDGEMENT_COLOURS["higher"]),
-        dot("Not compared", JUDGEMENT_COLOURS["not_compared"]),
+        *(Line2D([], [], marker=marker, ls="", ms=7, mfc=colour, mec="#333333", label=label)
+          for colour, marker, label in JUDGEMENTS.values()),
         Line2D([], [], marker="D", ls="", ms=6, mfc="none", mec="#000000", label="Region"),
         Line2D([], [], marker="^", ls="", ms=6, mfc="none", mec="#444444",
                label="Statistical neighbours"),
@@ -208,12 +233,13 @@ def render_heatmap(goals: Sequence[str], frameworks: Sequence[str],
         side.set_visible(False)
     for r, row in enumerate(relations):
         for c, relation in enumerate(row):
-            colour = RELATION_COLOURS.get(relation, RELATION_COLOURS[None])
-            axes.add_patch(Rectangle((c + 0.04, r + 0.06), 0.92, 0.88, color=colour))
-            dark = relation in ("exact", "narrower")
-            axes.text(c + 0.5, r + 0.5, relation or "\u2013", ha="center", va="center",
-                      fontsize=8, color="#FFFFFF" if dark else "#222222")
-    figure.legend(handles=[Patch(color=RELATION_COLOURS[k], label=k or "not served")
-                           for k in ("exact", "narrower", "broader", "proxy", None)],
+            background, text = RELATION_COLOURS.get(relation, RELATION_COLOURS[None])
+            axes.add_patch(Rectangle((c + 0.04, r + 0.06), 0.92, 0.88, facecolor=background,
+                                     edgecolor="#B1B4B6", linewidth=0.8))
+            axes.text(c + 0.5, r + 0.5, relation or NOT_SERVED, ha="center", va="center",
+                      fontsize=8, color=text)
+    figure.legend(handles=[Patch(facecolor=background, edgecolor="#B1B4B6",
+                                 label=relation or NOT_SERVED)
+                           for relation, (background, _) in RELATION_COLOURS.items()],
                   loc="lower center", ncol=5, fontsize=7.5, frameon=False, borderaxespad=0.1)
     return render_svg(figure)

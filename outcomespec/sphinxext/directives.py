@@ -22,10 +22,11 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from outcomespec import Diagnostic, OutcomeSpecError
+from outcomespec import model as m
 from outcomespec.alignment import Alignment, align
 from outcomespec.language.codes import CODES
 from outcomespec.sphinxext import spines
-from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart
+from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart, spine_table
 from outcomespec.sphinxext.matrix import related_measures, render_alignment, same_identifiers
 from outcomespec.sphinxext.pages import (
     Chart,
@@ -50,7 +51,7 @@ def framework_page(loaded: Loaded, site: Sequence[Loaded],
         models.append(fw.model)
     modules = [module for x in (*site, loaded) for module in x.framework.modules]
     related = (same_identifiers(models, related_measures(align(models, modules=modules)))
-               if fw.model.kind == "framework" else {})
+               if fw.model.kind is m.ModuleKind.FRAMEWORK else {})
     return FrameworkPage(
         fw.model, fw.modules, loaded.shown(),
         columns={p.indicator.name: fw.plan.columns_read(p) for p in fw.plan.indicators},
@@ -102,7 +103,8 @@ class _OspecDirective(SphinxDirective):
         """The published frameworks (libraries among them are left out)."""
         loaded = [self.load(path)
                   for path in published(self.confdir(), self.config.ospec_frameworks)]
-        return [x for x in loaded if x is not None and x.framework.model.kind == "framework"]
+        return [x for x in loaded
+                if x is not None and x.framework.model.kind is m.ModuleKind.FRAMEWORK]
 
     def picture(self, name: str, svg: str) -> str:
         """Write a generated SVG and give its path as this page's image directive needs it."""
@@ -150,9 +152,11 @@ class FrameworkFile(_OspecDirective):
             caption = (f"Demo results, {results.period}: {area} against England, its region "
                        f"and its statistical neighbours, on synthetic data (scale "
                        f"{results.scale:g}). Not real figures; \u2013 marks a value suppressed or "
-                       f"not available.")
-            charts[section.name] = Chart(self.picture(name, svg),
-                                         f"Spine chart for {section.title}", caption)
+                       f"not available. The table below gives the chart's numbers.")
+            charts[section.name] = Chart(
+                self.picture(name, svg), f"Spine chart for {section.title}: {area} against "
+                "England, its region and its statistical neighbours; the numbers are in the "
+                "table below it", caption, spine_table(rows, area=area))
         return charts
 
 
@@ -187,8 +191,11 @@ class AlignmentMatrix(_OspecDirective):
                                  [titles.get(fw, fw) for fw in alignment.frameworks],
                                  [[goal.strongest(fw) for fw in alignment.frameworks]
                                   for goal in alignment.goals])
-            heatmap = Chart(self.picture("alignment", svg), "Goals by frameworks heat map",
-                            "The strongest relation by which each framework serves each goal.")
+            heatmap = Chart(self.picture("alignment", svg),
+                            "Goals by frameworks heat map; the table below it gives the same",
+                            "The strongest relation by which each framework serves each goal, "
+                            "darker for a closer relation; the table below gives the same in "
+                            "words, with how many measures serve each goal.")
         return self.parse(render_alignment(alignment, titles, heatmap))
 
 

@@ -20,6 +20,8 @@ sphinx-build is given `-c`):
 - `ospec_demo_area` — the local authority the charts show (old DfE code; 805 is Hartlepool).
 
 Demo data and pictures are cached under the build's doctree directory (`.doctrees/ospec/`).
+Every HTML page's contents captions get the heading level Sphinx leaves out
+(`accessibility`).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from outcomespec import OutcomeSpecError, __version__
-from outcomespec.sphinxext import spines
+from outcomespec.sphinxext import accessibility, spines
 from outcomespec.sphinxext.directives import (
     AlignmentMatrix,
     Diagnostics,
@@ -82,5 +84,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("ospec_demo_period", 2025, "env", types=frozenset({int}))
     app.add_config_value("ospec_demo_area", "805", "env", types=frozenset({str}))
     app.connect("builder-inited", prepare_demo)
-    return {"version": __version__, "env_version": 1,
+    app.connect("html-page-context", accessibility.on_page)
+    return {"version": __version__, "env_version": 2,
             "parallel_read_safe": True, "parallel_write_safe": True}

@@ -54,7 +54,8 @@ def related_measures(alignment: Alignment) -> dict[str, tuple[Related, ...]]:
         note(duplicate.first, duplicate.second, how, duplicate.differences)
         note(duplicate.second, duplicate.first, how, duplicate.differences)
     for goal in alignment.goals:
-        exact = [link for link in goal.links if link.relation == "exact" and link.indicator]
+        exact = [link for link in goal.links
+                 if link.relation is m.Relation.EXACT and link.indicator]
         for link in exact:
             for other in exact:
                 if other.framework != link.framework:
@@ -131,7 +132,7 @@ def _matrix(alignment: Alignment, titles: Mapping[str, str]) -> str:
         for fw in alignment.frameworks:
             relation = goal.strongest(fw)
             count = sum(1 for link in goal.links if link.framework == fw)
-            cells.append(f"{RELATION.get(relation, relation)} ({count})" if relation else "")
+            cells.append(f"{RELATION[relation]} ({count})" if relation else "")
         rows.append(tuple(cells))
     if not rows:
         return "No goals are declared or served."

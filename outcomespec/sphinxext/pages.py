@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from attrs import field, frozen
 
 from outcomespec import model as m
+from outcomespec.model.rendering import breakdown_label
 from outcomespec.sphinxext import wording as w
 from outcomespec.sphinxext.markup import (
     bullets,
@@ -50,16 +51,18 @@ class ServedBy:
     kind: str
     name: str
     title: str
-    relation: str
+    relation: m.Relation
 
 
 @frozen
 class Chart:
-    """A picture shown under an outcome: the image's path as the page refers to it."""
+    """A picture shown under an outcome: the image's path as the page refers to it, and
+    its numbers as a table (header first) to show beside it."""
 
     path: str
     alt: str
     caption: str
+    table: tuple[tuple[str, ...], ...] = ()
 
 
 @frozen
@@ -100,15 +103,15 @@ def served_by(frameworks: Sequence[m.Framework]) -> dict[str, tuple[ServedBy, ..
 def render_framework(page: FrameworkPage) -> str:
     """The whole page of one framework (or library) file.
 
-    >>> fw = m.Framework("demo", "framework", "Demo framework", "demo.ospec", (), (),
-    ...                  m.ReportingPeriod(), None, None, (), (), (), (), (), (), ())
+    >>> fw = m.Framework(name="demo", kind=m.ModuleKind.FRAMEWORK, title="Demo framework",
+    ...                  path="demo.ospec", suppression=None)
     >>> print(render_framework(FrameworkPage(fw, (fw,), "demo.ospec")).splitlines()[1])
     Demo framework
     """
     fw = page.framework
     title = fw.title or fw.name
-    outcomes = [s for s in fw.sections if s.kind == "outcome"]
-    enablers = [s for s in fw.sections if s.kind == "enabler"]
+    outcomes = [s for s in fw.sections if s.kind is m.SectionKind.OUTCOME]
+    enablers = [s for s in fw.sections if s.kind is m.SectionKind.ENABLER]
     blocks = [heading(title, "=", overline=True), _framework_object(page)]
     if fw.sections:
         blocks.append(_summary(fw.sections))
@@ -148,8 +151,8 @@ def _framework_object(page: FrameworkPage) -> str:
     ]
     notes = [prose(text) for key, text in fw.metadata if key in ("description", "note")]
     counts = [f"{n} {word}{'s' * (n != 1)}" for n, word in (
-        (len([s for s in fw.sections if s.kind == "outcome"]), "outcome"),
-        (len([s for s in fw.sections if s.kind == "enabler"]), "enabler"),
+        (len([s for s in fw.sections if s.kind is m.SectionKind.OUTCOME]), "outcome"),
+        (len([s for s in fw.sections if s.kind is m.SectionKind.ENABLER]), "enabler"),
         (len(fw.indicators), "indicator"), (len(fw.goals), "goal")) if n]
     summary = f"This framework declares {', '.join(counts)}." if counts else ""
     body = join_blocks([field_list(fields), *notes, summary])
@@ -159,7 +162,7 @@ def _framework_object(page: FrameworkPage) -> str:
 
 def _summary(sections: Sequence[m.Section]) -> str:
     rows = []
-    for section in sorted(sections, key=lambda s: s.kind != "outcome"):
+    for section in sorted(sections, key=lambda s: s.kind is not m.SectionKind.OUTCOME):
         indicators = [f"{role('ospec:ind', i.name, i.title)}" for i in section.indicators]
         rows.append((role("ospec:out", section.name, section.title), section.kind,
                      bullets(indicators) if indicators else "none yet"))
@@ -182,12 +185,34 @@ def render_section(page: FrameworkPage, section: m.Section) -> str:
         body.append(directive("figure", chart.path, [("alt", oneline(chart.alt)),
                                                      ("class", "ospec-spine-chart")],
                               escape(chart.caption)))
+        body.append(chart_table(chart))
     blocks = [heading(section.title, "="),
               directive("ospec:outcome", section.name,
                         [("title", oneline(section.title)), ("kind", section.kind)],
                         join_blocks(body))]
     blocks += [render_indicator(page, indicator, section) for indicator in section.indicators]
     return join_blocks(blocks)
+
+
+def chart_table(chart: Chart) -> str:
+    """A chart's numbers as a table (nothing when it has none).
+
+    >>> print(chart_table(Chart("a.svg", "A chart", "", (("Name", "Value"), ("a*", "1")))), end="")
+    .. list-table:: The chart's numbers
+       :header-rows: 1
+       :class: ospec-chart-data
+    <BLANKLINE>
+       * - Name
+         - Value
+       * - a\\*
+         - 1
+    """
+    if not chart.table:
+        return ""
+    header, *rows = chart.table
+    return list_table([tuple(escape(cell) for cell in row) for row in rows],
+                      title="The chart's numbers", header=[escape(cell) for cell in header],
+                      classes="ospec-chart-data")
 
 
 def render_indicator(page: FrameworkPage, indicator: m.Indicator, section: m.Section) -> str:
@@ -240,7 +265,7 @@ def definition_rows(page: FrameworkPage, indicator: m.Indicator,
         ("Identifier", literal(indicator.name)),
         ("Title", escape(indicator.title)),
         ("Framework", role("ospec:fw", fw.name, fw.title or fw.name)),
-        ("Outcome" if section.kind == "outcome" else "Enabler",
+        ("Outcome" if section.kind is m.SectionKind.OUTCOME else "Enabler",
          role("ospec:out", section.name, section.title)),
         ("Reused from", role("ospec:ind", indicator.origin) if indicator.origin else ""),
         ("Kind", w.KIND[indicator.kind]),
@@ -258,8 +283,8 @@ def definition_rows(page: FrameworkPage, indicator: m.Indicator,
         ("Confidence", w.confidence(indicator)),
         ("Suppression", w.suppression(indicator.suppression)),
         ("Rounding", w.rounding(fw.rounding)),
-        ("Breakdowns", ", ".join(literal(b.span.text or w.label(b)) for b in indicator.breakdowns)
-         or "none (all children)"),
+        ("Breakdowns", ", ".join(literal(b.span.text or breakdown_label(b))
+                                 for b in indicator.breakdowns) or "none (all children)"),
         ("Reporting period", f"year ending {w.day_month(fw.period)}"),
         ("Goals served", _goals(w.goals_served(indicator, section))),
         ("Data source", escape(meta.get("source", ""))),
@@ -281,12 +306,12 @@ def definition_rows(page: FrameworkPage, indicator: m.Indicator,
 
 
 def _serves(serves: Sequence[m.Serving]) -> str:
-    return ", ".join(f"{role('ospec:goal', s.goal)} ({w.RELATION.get(s.relation, s.relation)})"
+    return ", ".join(f"{role('ospec:goal', s.goal)} ({w.RELATION[s.relation]})"
                      for s in serves)
 
 
-def _goals(goals: Sequence[tuple[str, str, bool]]) -> str:
-    return ", ".join(f"{role('ospec:goal', goal)} ({w.RELATION.get(relation, relation)}"
+def _goals(goals: Sequence[tuple[str, m.Relation, bool]]) -> str:
+    return ", ".join(f"{role('ospec:goal', goal)} ({w.RELATION[relation]}"
                      f"{', through its outcome' if via else ''})"
                      for goal, relation, via in goals) or "none stated"
 
@@ -319,7 +344,7 @@ def render_goal(goal: m.Goal, served_by: Sequence[ServedBy]) -> str:
               *((key.capitalize(), escape(text)) for key, text in goal.metadata)]
     rows = [(role("ospec:fw", s.framework), s.kind,
              role("ospec:ind" if s.kind == "indicator" else "ospec:out", s.name, s.title),
-             w.RELATION.get(s.relation, s.relation)) for s in served_by]
+             w.RELATION[s.relation]) for s in served_by]
     table = (list_table(rows, title="Served by", header=("Framework", "Kind", "Serves it",
                                                          "Relation"), widths=(2, 1, 5, 1))
              if rows else "No published framework states that it serves this goal yet.")

@@ -29,8 +29,8 @@ def render_library(library: m.Framework, path: str) -> str:
     """One library file: what it says about itself, its datasets, code lists, geography
     and definitions, as a section of the data page.
 
-    >>> lib = m.Framework("tiny", "library", "A tiny library", "tiny.ospec", (), (),
-    ...                   m.ReportingPeriod(), None, None, (), (), (), (), (), (), ())
+    >>> lib = m.Framework(name="tiny", kind=m.ModuleKind.LIBRARY, title="A tiny library",
+    ...                   path="tiny.ospec", suppression=None)
     >>> print(render_library(lib, "datasets/tiny.ospec").splitlines()[0])
     A tiny library
     """
@@ -61,8 +61,8 @@ def render_library(library: m.Framework, path: str) -> str:
 def render_dataset(dataset: m.Dataset) -> str:
     """A dataset: the unit of its rows, its key and area columns, and each typed column.
 
-    >>> ds = m.Dataset("lib.people", "People", "child", (), ("ID",), None, None, (),
-    ...                m.UnknownCodePolicy.ERROR)
+    >>> ds = m.Dataset(name="lib.people", title="People", rows="child", columns=(),
+    ...                key=("ID",))
     >>> print(render_dataset(ds))
     .. ospec:dataset:: lib.people
        :title: People
@@ -180,6 +180,6 @@ def libraries_of(frameworks: Sequence[m.Framework], modules: Sequence[m.Framewor
     published = {f.name for f in frameworks}
     seen: dict[str, m.Framework] = {}
     for module in modules:
-        if module.kind == "library" and module.name not in published:
+        if module.kind is m.ModuleKind.LIBRARY and module.name not in published:
             seen.setdefault(module.name, module)
     return tuple(seen.values())

@@ -77,17 +77,19 @@ def _row(indicator: m.Indicator, results: Sequence[Mapping[str, Any]], area: str
         value = row["value"]
         return None if row["suppressed"] or value is None else float(value)
 
-    las = {r["area_code"]: r for r in results if r["area_type"] == "local_authority"}
+    las = {r["area_code"]: r for r in results
+           if r["area_type"] == m.AreaLevel.LOCAL_AUTHORITY}
     values = [v for v in (shown(r) for r in las.values()) if v is not None]
     spread = ((min(values), percentile(values, 0.25), percentile(values, 0.75), max(values))
               if values else None)
-    england = next((shown(r) for r in results if r["area_type"] == "england"), None)
+    england = next((shown(r) for r in results if r["area_type"] == m.AreaLevel.ENGLAND), None)
     mine = las.get(area)
     region = None
     if mine is not None:
-        region = next((shown(r) for r in results if r["area_type"] == "region"
+        region = next((shown(r) for r in results if r["area_type"] == m.AreaLevel.REGION
                        and r["area_code"] == mine["region_code"]), None)
-    sets = [c.name for c in indicator.comparators if c.kind == "neighbours" and c.name]
+    sets = [c.name for c in indicator.comparators
+            if c.kind is m.ComparatorKind.NEIGHBOURS and c.name]
     peers = [v for code in (neighbours.get(sets[0], ()) if sets else ())
              if code in las and (v := shown(las[code])) is not None]
     return SpineRow(

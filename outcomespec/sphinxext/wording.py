@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Mapping, Sequence
+from typing import assert_never
 
 from outcomespec import model as m
 from outcomespec.sphinxext.lineage import uses as _uses
@@ -33,8 +34,8 @@ SUBSET = {
                                  "are reported",
     m.SubsetProof.NOT_APPLICABLE: "not applicable",
 }
-RELATION = {"exact": "exactly", "narrower": "narrower", "broader": "broader",
-            "proxy": "a proxy"}
+RELATION = {m.Relation.EXACT: "exactly", m.Relation.NARROWER: "narrower",
+            m.Relation.BROADER: "broader", m.Relation.PROXY: "a proxy"}
 POLARITY = {
     m.Polarity.HIGHER_IS_BETTER: "higher is better",
     m.Polarity.LOWER_IS_BETTER: "lower is better",
@@ -82,16 +83,17 @@ def suppression(counts: tuple[int, int] | None) -> str:
     return f"counts from {low} to {high} are suppressed, with every value derived from them"
 
 
-def rounding(rule: tuple[tuple[str, ...], int] | None) -> str:
+def rounding(rule: tuple[tuple[m.AreaLevel, ...], int] | None) -> str:
     """Which counts are rounded, and to what.
 
-    >>> rounding((("england", "region"), 10))
+    >>> rounding(((m.AreaLevel.ENGLAND, m.AreaLevel.REGION), 10))
     'England and region counts are rounded to the nearest 10'
     """
     if rule is None:
         return ""
     levels, nearest = rule
-    names = [("England" if level == "england" else level.replace("_", " ")) for level in levels]
+    names = [("England" if level is m.AreaLevel.ENGLAND else level.replace("_", " "))
+             for level in levels]
     listed = " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
     return f"{listed} counts are rounded to the nearest {nearest}"
 
@@ -159,20 +161,20 @@ def comparators(items: Sequence[m.Comparator]) -> str:
     parts = []
     for item in items:
         match item.kind:
-            case "england":
+            case m.ComparatorKind.ENGLAND:
                 parts.append("England (every local authority pooled)")
-            case "region":
+            case m.ComparatorKind.REGION:
                 parts.append("the authority's region (its authorities pooled)")
-            case "neighbours":
-                how = ("the median of their values" if item.method == "median"
+            case m.ComparatorKind.NEIGHBOURS:
+                how = ("the median of their values" if item.method is m.NeighbourMethod.MEDIAN
                        else "their counts pooled")
                 parts.append(f"{literal(item.name or 'neighbours')}, {how}")
-            case "population":
+            case m.ComparatorKind.POPULATION:
                 parts.append(f"the same measure for {role('ospec:ind', item.name or '')}")
-            case "target":
+            case m.ComparatorKind.TARGET:
                 parts.append(f"a target of {item.target:g}")
             case _:
-                parts.append(escape(item.kind))
+                assert_never(item.kind)
     if not parts:
         return "none"
     return bullets(parts) + ("\nSimilar when the comparator's value lies inside the area's "
@@ -189,17 +191,8 @@ def confidence(indicator: m.Indicator) -> str:
     return f"{name}, {levels}, {METHODS_AS_IN}.\n\n{escape(citation)}."
 
 
-def label(expr: m.Expr) -> str:
-    """A short name for a breakdown written without text of its own."""
-    if isinstance(expr, m.ColumnRef):
-        return expr.column
-    if isinstance(expr, m.DefinitionRef):
-        return expr.definition.rsplit(".", 1)[-1]
-    return "breakdown"
-
-
 def goals_served(indicator: m.Indicator, section: m.Section
-                 ) -> tuple[tuple[str, str, bool], ...]:
+                 ) -> tuple[tuple[str, m.Relation, bool], ...]:
     """(goal, relation, through its outcome) for every goal the indicator serves: its own
     links, then those of its outcome that it does not restate."""
     own = [(s.goal, s.relation, False) for s in indicator.serves]

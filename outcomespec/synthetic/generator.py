@@ -49,6 +49,8 @@ scale 1 and five years take some 15 to 20 seconds on two cores and write about 1
 from __future__ import annotations
 
 import csv
+import enum
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -58,15 +60,37 @@ from pathlib import Path
 import numpy as np
 from attrs import evolve, field, frozen
 
-from outcomespec.synthetic import census, returns, school
+from outcomespec.synthetic import census, returns, school, xmlreturns
 from outcomespec.synthetic import files as w
+from outcomespec.synthetic.census import NeedYear
+from outcomespec.synthetic.codes import ETHNIC
 from outcomespec.synthetic.figures import EnglandFigures, england_figures
 from outcomespec.synthetic.history import Simulation, simulate
 from outcomespec.synthetic.reference import FIRST_MID_YEAR, LocalAuthorities
+from outcomespec.synthetic.returns import CareYear
 from outcomespec.synthetic.school import SchoolFigures
 
 Columns = list[tuple[str, w.Field]]
+Progress = Callable[[int, int], None]
+"""Told (steps done, steps in all) as generation advances."""
+_LARGE: dict[str, Callable[[Simulation, CareYear, NeedYear, w.Bytes], Columns]] = {
+    "cin_details": lambda sim, cy, ny, codes: census.cin_details_columns(sim, ny, codes),
+    "child_identifiers": lambda sim, cy, ny, codes: census.children_columns(sim, ny, codes),
+    "episodes": lambda sim, cy, ny, codes: returns.episodes_columns(sim, cy, codes),
+    "header": lambda sim, cy, ny, codes: returns.header_columns(sim, cy, codes),
+    "child_protection_plans": lambda sim, cy, ny, codes: census.plans_columns(sim, ny, codes),
+}
+"""The large files of a year, each written on a thread of its own and a step of progress."""
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
+class FileFormat(enum.Enum):
+    """How the returns are written: pooled national CSV tables, or each authority's XML."""
+
+    CSV = "csv"
+    XML = "xml"
+
+
 FIRST_YEAR, LAST_YEAR = 2017, 2030
 """Reporting years the generator accepts (populations and code lists are known to 2025)."""
 
@@ -112,21 +136,40 @@ class GenerationReport:
 
 
 def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: float = 1.0,
-             seed: int = 2025, las: int | None = None, pupils: float = 0.0
-             ) -> GenerationReport:
+             seed: int = 2025, las: int | None = None, pupils: float = 0.0,
+             records: bool = True, progress: Progress | None = None,
+             format: FileFormat | str = FileFormat.CSV) -> GenerationReport:
     """Write synthetic returns for each reporting year into `directory/<year>/`.
 
     `scale` multiplies national volumes; `las` keeps the first `las` authorities (in DfE code
     order) for fast tests; `seed` fixes every random draw; `pupils` (0 to 1) is the fraction
     of all pupils sampled into a school census, `pupils.csv` (0: none written; the other files
-    do not depend on it).
+    do not depend on it). `records=False` writes the school census alone (`pupils` above 0),
+    the same file `records=True` would have written: returns generated once serve every
+    fraction of pupils. `progress(done, total)` is told each step as it finishes: the
+    simulation, then each large file and each year's small files (it may be called from
+    the threads that write the files).
+
+    `format="xml"` writes each authority's returns as it holds them instead: for each year,
+    `directory/<year>/<authority>/` (the authority's 3-digit DfE code) holds its CIN census
+    `cin_census.xml` and SSDA903 return `ssda903.xml`, written from the same values as the
+    CSV tables (see `outcomespec.synthetic.xmlreturns`), and the small area files; evaluate
+    one with `--area <code>`, as the SSDA903 XML names no authority.
     """
     began = time.perf_counter()
     chosen = _check(years, scale, seed, las)
-    if not 0 <= pupils <= 1:
-        msg = f"pupils must be a fraction from 0 to 1, not {pupils}"
+    format = FileFormat(format)
+    if format is FileFormat.XML and (pupils > 0 or not records):
+        msg = "the XML returns are the CIN census and the SSDA903 return: no school census"
         raise ValueError(msg)
+    if not 0 <= pupils <= 1 or (not records and pupils == 0):
+        msg = (f"pupils must be a fraction from 0 to 1{'' if records else ', above 0'}, "
+               f"not {pupils}")
+        raise ValueError(msg)
+    step = _steps(progress, 1 + len(chosen) * (((len(_LARGE) + 1) if records else 0)
+                                               + (pupils > 0)))
     sim = simulate(chosen, scale, seed, las)
+    step()
     la_codes = w.texts(np.array([code.encode() for code in sim.las.old_code]))
     england: dict[int, EnglandFigures] = {}
     schools: dict[int, SchoolFigures] = {}
@@ -137,28 +180,32 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
             folder.mkdir(parents=True, exist_ok=True)
             cy = returns.care_year(sim, year)
             ny = census.need_year(sim, year)
-            tasks: dict[str, Callable[[], Columns]] = {
-                "cin_details": partial(census.cin_details_columns, sim, ny, la_codes),
-                "child_identifiers": partial(census.children_columns, sim, ny, la_codes),
-                "episodes": partial(returns.episodes_columns, sim, cy, la_codes),
-                "header": partial(returns.header_columns, sim, cy, la_codes),
-                "child_protection_plans": partial(census.plans_columns, sim, ny, la_codes)}
-            files: dict[str, Future[int] | int] = {
-                name: pool.submit(_write, folder / f"{name}.csv", make)
-                for name, make in tasks.items()}
+            files: dict[str, Future[int] | int] = {}
+            if format is FileFormat.XML:
+                files = {**_write_xml(folder, sim, cy, ny, la_codes, scale)}
+                england[year] = england_figures(sim, cy)
+                step(len(_LARGE) + 1)
+                pending[year] = files
+                continue
+            if records:
+                files = {name: _submit(pool, folder / f"{name}.csv",
+                                       partial(make, sim, cy, ny, la_codes), step)
+                         for name, make in _LARGE.items()}
             england[year] = england_figures(sim, cy)
             if pupils > 0:
                 sy = school.school_year(sim, cy, ny, la_codes, pupils)
-                files["pupils"] = pool.submit(
-                    _write, folder / "pupils.csv", partial(school.pupils_columns, sy, la_codes))
+                files["pupils"] = _submit(pool, folder / "pupils.csv",
+                                          partial(school.pupils_columns, sy, la_codes), step)
                 schools[year] = school.school_figures(sy)
                 england[year] = evolve(
                     england[year],
                     pupils_persistent_absence_percent=schools[year].persistent_absence_percent,
                     cla_persistent_absence_percent=schools[year].cla_persistent_absence_percent)
-            for name, columns in returns.outcome_columns(sim, cy, la_codes).items():
-                files[name] = w.write(folder / f"{name}.csv", columns)
-            files |= _write_areas(folder, sim.las, year, scale)
+            if records:
+                for name, columns in returns.outcome_columns(sim, cy, la_codes).items():
+                    files[name] = w.write(folder / f"{name}.csv", columns)
+                files |= _write_areas(folder, sim.las, year, scale)
+                step()
             pending[year] = files
     rows = {year: {name: v if isinstance(v, int) else v.result()
                    for name, v in sorted(files.items())} for year, files in pending.items()}
@@ -201,6 +248,55 @@ def _check(years: Sequence[int], scale: float, seed: int, las: int | None
 
 def _write(path: Path, make: Callable[[], Columns]) -> int:
     return w.write(path, make())
+
+
+def _submit(pool: ThreadPoolExecutor, path: Path, make: Callable[[], Columns],
+            step: Callable[[], None]) -> Future[int]:
+    """Write a file on the pool; a step of progress when it is written."""
+    future = pool.submit(_write, path, make)
+    future.add_done_callback(lambda _: step())
+    return future
+
+
+def _steps(progress: Progress | None, total: int) -> Callable[..., None]:
+    """A function to call as each of `total` steps finishes, from any thread; it tells
+    `progress` how many are done."""
+    done = 0
+    lock = threading.Lock()
+
+    def step(steps: int = 1) -> None:
+        nonlocal done
+        with lock:
+            done += steps
+            if progress is not None:
+                progress(done, total)
+    return step
+
+
+def _write_xml(folder: Path, sim: Simulation, cy: CareYear, ny: NeedYear, la_codes: w.Bytes,
+               scale: float) -> dict[str, int]:
+    """Each authority's two XML returns of the year, and the area files beside them; the
+    children written in all, by return."""
+    tables = {name: xmlreturns.rows_of(make(sim, cy, ny, la_codes))
+              for name, make in _LARGE.items()}
+    tables |= {name: xmlreturns.rows_of(columns)
+               for name, columns in returns.outcome_columns(sim, cy, la_codes).items()}
+    ethnic = w.texts_of(w.codes(sim.ethnic[ny.children], ETHNIC))
+    for row, code in zip(tables["child_identifiers"], ethnic, strict=True):
+        row["Ethnicity"] = code
+    written = {"cin_census": 0, "ssda903": 0}
+    for authority in sim.las.old_code:
+        own = {name: [row for row in rows if row["LA"] == authority]
+               for name, rows in tables.items()}
+        place = folder / authority
+        place.mkdir(parents=True, exist_ok=True)
+        written["cin_census"] += xmlreturns.write_cin_census(
+            place / "cin_census.xml", cy.year, authority, own["child_identifiers"],
+            own["cin_details"], own["child_protection_plans"])
+        written["ssda903"] += xmlreturns.write_ssda903(
+            place / "ssda903.xml", own["header"], own["episodes"], own)
+        areas = _write_areas(place, sim.las, cy.year, scale)
+    return written | areas
 
 
 def _write_areas(folder: Path, las: LocalAuthorities, year: int, scale: float
@@ -252,5 +348,5 @@ def _write_areas(folder: Path, las: LocalAuthorities, year: int, scale: float
             "ons_population": population_rows}
 
 
-__all__ = ["EnglandFigures", "GenerationReport", "SchoolFigures", "Simulation", "figures",
-           "generate", "simulation"]
+__all__ = ["EnglandFigures", "FileFormat", "GenerationReport", "SchoolFigures", "Simulation",
+           "figures", "generate", "simulation"]

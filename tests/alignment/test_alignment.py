@@ -37,9 +37,10 @@ from outcomespec.alignment import (
     PolarityConflict,
     align,
 )
-from outcomespec.alignment.expressions import Normaliser, constant_differences, render
+from outcomespec.alignment.expressions import Normaliser, constant_differences
 from outcomespec.checking import check_paths
 from outcomespec.cli import main
+from outcomespec.model.rendering import render_expr
 from tests.paths import REPO, TESTS
 
 GOLDEN = TESTS / "golden" / "alignment"
@@ -47,6 +48,8 @@ FRAMEWORKS = REPO / "frameworks"
 FILES = ("national.ospec", "local.ospec", "shared_goals.ospec")
 UPDATE = os.environ.get("OUTCOMESPEC_UPDATE_GOLDEN") == "1"
 PROPERTY = settings(max_examples=25, deadline=None)
+
+OP = m.ComparisonOp
 
 
 @functools.cache
@@ -245,7 +248,7 @@ def test_definition_used_through_this_is_shifted_outward() -> None:
     decom = m.ColumnRef("d.episodes", "DECOM", m.DATE)
     definition = m.Definition("d.started", None, "d.episodes", m.InPeriod(decom))
     ref = m.DefinitionRef("d.started", m.BOOLEAN, depth=1)
-    assert render(Normaliser({"d.started": definition}).expr(ref)) == "this.DECOM in period"
+    assert render_expr(Normaliser({"d.started": definition}).expr(ref)) == "this.DECOM in period"
 
 
 def test_normal_forms_ignore_how_a_condition_is_written() -> None:
@@ -253,8 +256,8 @@ def test_normal_forms_ignore_how_a_condition_is_written() -> None:
     normal = Normaliser({}).expr
     age = m.ColumnRef("d.people", "AGE", m.NUMBER)
     ls = m.ColumnRef("d.people", "LS", m.ValueType(m.ValueKind.CODE, "d.ls"))
-    assert normal(m.Comparison("<=", m.Literal(19.0, m.NUMBER), age)) == normal(
-        m.Comparison(">=", age, m.Literal(19.0, m.ValueType(m.ValueKind.NUMBER, integer=True))))
+    assert normal(m.Comparison(OP.LE, m.Literal(19.0, m.NUMBER), age)) == normal(
+        m.Comparison(OP.GE, age, m.Literal(19.0, m.ValueType(m.ValueKind.NUMBER, integer=True))))
     assert normal(m.Not(m.CodeTest(ls, frozenset({"V3"}), False))) == normal(
         m.CodeTest(ls, frozenset({"V3"}), True))
     assert normal(m.Duration(1, 0, 0)) == normal(m.Duration(0, 12, 0))
@@ -265,24 +268,24 @@ def test_strict_comparisons_of_whole_numbers_are_inclusive() -> None:
     normal = Normaliser({}).expr
     whole = m.ColumnRef("d.plans", "PREVIOUS", m.ValueType(m.ValueKind.NUMBER, integer=True))
     real = m.ColumnRef("d.plans", "SCORE", m.NUMBER)
-    assert normal(m.Comparison(">", whole, m.Literal(0.0, m.NUMBER))) == normal(
-        m.Comparison(">=", whole, m.Literal(1.0, m.NUMBER)))
-    assert normal(m.Comparison("<", m.Literal(5.0, m.NUMBER), whole)) == normal(
-        m.Comparison(">=", whole, m.Literal(6.0, m.NUMBER)))
-    assert normal(m.Comparison(">", real, m.Literal(0.0, m.NUMBER))) != normal(
-        m.Comparison(">=", real, m.Literal(1.0, m.NUMBER)))
+    assert normal(m.Comparison(OP.GT, whole, m.Literal(0.0, m.NUMBER))) == normal(
+        m.Comparison(OP.GE, whole, m.Literal(1.0, m.NUMBER)))
+    assert normal(m.Comparison(OP.LT, m.Literal(5.0, m.NUMBER), whole)) == normal(
+        m.Comparison(OP.GE, whole, m.Literal(6.0, m.NUMBER)))
+    assert normal(m.Comparison(OP.GT, real, m.Literal(0.0, m.NUMBER))) != normal(
+        m.Comparison(OP.GE, real, m.Literal(1.0, m.NUMBER)))
 
 
 def test_constant_differences_need_the_same_shape() -> None:
     """Only constants may differ: another column or operator is a different shape."""
     age = m.ColumnRef("d.people", "AGE", m.NUMBER)
     other = m.ColumnRef("d.people", "OTHER", m.NUMBER)
-    nineteen = m.Comparison(">=", age, m.Literal(19.0, m.NUMBER))
-    assert constant_differences(nineteen, m.Comparison(">=", age, m.Literal(17.0, m.NUMBER))) \
+    nineteen = m.Comparison(OP.GE, age, m.Literal(19.0, m.NUMBER))
+    assert constant_differences(nineteen, m.Comparison(OP.GE, age, m.Literal(17.0, m.NUMBER))) \
         == [(m.Literal(19.0, m.NUMBER), m.Literal(17.0, m.NUMBER))]
-    assert constant_differences(nineteen, m.Comparison(">=", other, m.Literal(19.0, m.NUMBER))) \
+    assert constant_differences(nineteen, m.Comparison(OP.GE, other, m.Literal(19.0, m.NUMBER))) \
         is None
-    assert constant_differences(nineteen, m.Comparison(">", age, m.Literal(19.0, m.NUMBER))) \
+    assert constant_differences(nineteen, m.Comparison(OP.GT, age, m.Literal(19.0, m.NUMBER))) \
         is None
 
 
@@ -315,7 +318,8 @@ def test_json_to_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 def test_broken_framework_exits_1_with_the_diagnostic(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A framework serving a goal that does not exist: exit 1, the diagnostic, no report."""
+    """A framework serving a goal that does not exist: exit 1, the diagnostic on standard
+    error, no report on standard output."""
     project = tmp_path / "project"
     shutil.copytree(GOLDEN, project)
     (project / "broken.ospec").write_text(
@@ -326,11 +330,10 @@ def test_broken_framework_exits_1_with_the_diagnostic(
         "  }\n"
         "}\n", encoding="utf-8")
     code, out, err = _run(monkeypatch, capsys, project, "national.ospec", "broken.ospec")
-    assert (code, err) == (1, "")
-    assert out.startswith("broken.ospec:4:12: error[E201]: unknown goal "
+    assert (code, out) == (1, "")
+    assert err.startswith("broken.ospec:4:12: error[E201]: unknown goal "
                           "`shared_goals.safe_at_hom`")
-    assert "did you mean `shared_goals.safe_at_home`?" in out
-    assert "Alignment of" not in out
+    assert "did you mean `shared_goals.safe_at_home`?" in err
 
 
 def test_usage_errors_exit_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

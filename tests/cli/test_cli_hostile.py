@@ -27,8 +27,10 @@ from pathlib import Path
 
 import pytest
 
+import outcomespec.api as api
 import outcomespec.cli.commands as cli
-from outcomespec.cli import main
+from tests.cli.running import dfe_project
+from tests.cli.running import run_cli as run
 from tests.paths import REPO
 
 EVAL = ("eval", "dfe_published.ospec", "--data", "data", "--period", "2025")
@@ -39,12 +41,7 @@ ROOT = os.geteuid() == 0 if hasattr(os, "geteuid") else False
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A copy of the dfe_published project as the current directory: `dfe_published.ospec`,
     `datasets/` and the published tables in `data/`."""
-    root = tmp_path / "project"
-    root.mkdir()
-    shutil.copy(REPO / "frameworks" / "dfe_published.ospec", root)
-    shutil.copytree(REPO / "frameworks" / "datasets", root / "datasets")
-    shutil.copytree(REPO / "frameworks" / "data" / "dfe", root / "data")
-    (root / "data" / "README.md").unlink()
+    root = dfe_project(tmp_path / "project")
     monkeypatch.chdir(root)
     return root
 
@@ -54,18 +51,7 @@ def no_work(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fail the test if the command evaluates anything (a usage mistake must stop before)."""
     def evaluated(*args: object, **kwargs: object) -> None:
         pytest.fail("the command evaluated before refusing")
-    monkeypatch.setattr(cli, "run_all", evaluated)
-
-
-def run(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
-    """`outcomespec ARGS…` in this process: (exit status, stdout, stderr)."""
-    capsys.readouterr()
-    try:
-        code = main([str(arg) for arg in args])
-    except SystemExit as exit_:  # argparse's usage errors
-        code = exit_.code if isinstance(exit_.code, int) else 2
-    out, err = capsys.readouterr()
-    return code, out, err
+    monkeypatch.setattr(api, "run_all", evaluated)  # `eval` imports it when it runs
 
 
 def fingerprint(root: Path) -> dict[str, str]:
@@ -316,8 +302,8 @@ def test_data_file_that_is_a_link_loop(capsys: pytest.CaptureFixture[str], proje
     table.symlink_to("cla_numbers.csv")
     code, out, err = run(capsys, *EVAL, "--out", "r.csv")
     assert_clean(code, out, err, 1)
-    assert "data/cla_numbers.csv:" in out
-    assert "error[D108]: cannot read `data/cla_numbers.csv`" in out
+    assert "data/cla_numbers.csv:" in err
+    assert "error[D108]: cannot read `data/cla_numbers.csv`" in err
 
 
 @pytest.mark.skipif(ROOT, reason="root may read any file")
@@ -326,7 +312,7 @@ def test_data_file_you_may_not_read(capsys: pytest.CaptureFixture[str], project:
     (project / "data" / "cla_numbers.csv").chmod(0)
     code, out, err = run(capsys, *EVAL, "--out", "r.csv")
     assert_clean(code, out, err, 1)
-    assert "error[D108]: cannot read `data/cla_numbers.csv`: Permission denied" in out
+    assert "error[D108]: cannot read `data/cla_numbers.csv`: Permission denied" in err
 
 
 def test_two_gigabytes_of_nul_bytes(capsys: pytest.CaptureFixture[str], project: Path) -> None:
@@ -337,7 +323,7 @@ def test_two_gigabytes_of_nul_bytes(capsys: pytest.CaptureFixture[str], project:
     code, out, err = run(capsys, *EVAL, "--out", "r.csv")
     assert_clean(code, out, err, 1)
     assert ("data/cla_numbers.csv:1: error[D108]: `data/cla_numbers.csv` holds NUL bytes: it "
-            "is binary data, not a CSV file") in out
+            "is binary data, not a CSV file") in err
 
 
 # ------------------------------------------------------------------ usage mistakes

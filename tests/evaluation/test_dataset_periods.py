@@ -288,7 +288,7 @@ def test_the_cli_says_which_period_and_refuses_others(
     assert main(["eval", str(FRAMEWORKS / "dfe_published.ospec"), "--data", str(DFE),
                  "--period", "2030"]) == 1
     assert ("error[D131]: the data hold no rows for period 2030 (2029-30); they hold 2013 to "
-            "2025") in capsys.readouterr().out
+            "2025") in capsys.readouterr().err
     assert main(["eval", str(FRAMEWORKS / "dfe_published.ospec"), "--data", str(DFE),
                  "--period", "25"]) == 2
     assert capsys.readouterr().err == (

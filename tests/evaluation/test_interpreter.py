@@ -17,11 +17,12 @@ import numpy as np
 from outcomespec import model as m
 from outcomespec.checking import check_paths
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.evaluation.coverage import data_coverage
 from outcomespec.evaluation.evaluator import area_frame, evaluate_plan
 from outcomespec.evaluation.interpreter import completed_months, completed_years, interpret, shift
-from outcomespec.evaluation.planning import compile_plan
 from outcomespec.loading.tables import Table
+from tests.checked import checked_framework
 from tests.paths import TESTS
 
 TODAY = dt.date(2026, 12, 1)
@@ -109,16 +110,7 @@ def summary(totals: IndicatorTotals) -> tuple[Any, ...]:
 def tiny(tmp_path: Path, indicators: Mapping[str, str]) -> tuple[tuple[m.Framework, ...],
                                                                  m.Framework]:
     """The tiny library and a framework holding `indicators` (name → fields), checked."""
-    (tmp_path / "tiny.ospec").write_text(LIBRARY, "utf-8")
-    body = "".join(f'  indicator {name} "{name}" {{ {fields} }}\n'
-                   for name, fields in indicators.items())
-    text = f'framework t "Test" {{\n import "tiny.ospec"\n outcome o "O" {{\n{body} }}\n}}\n'
-    (tmp_path / "t.ospec").write_text(text, "utf-8")
-    result = check_paths([tmp_path / "t.ospec"], tmp_path)
-    assert result.ok, [d.message for d in result.diagnostics]
-    framework = result.framework("t")
-    assert framework is not None
-    return result.frameworks, framework
+    return checked_framework(tmp_path, LIBRARY, indicators)
 
 
 COUNT = 'kind context statistic count polarity no_judgement "context" '

@@ -29,6 +29,7 @@ def dates(seed: int, n: int) -> np.ndarray:
 @given(seed=st.integers(0, 2**32 - 1),
        other=st.sampled_from(["2025-03-31", "2024-02-29", "2025-01-31", "NaT"]))
 def test_months_per_day_equal_months_row_by_row(seed: int, other: str) -> None:
+    """Whole months and years to a fixed day, found per distinct day, equal them row by row."""
     column = dates(seed, 5_000)
     fixed = np.datetime64(other, "D")
     by_day = k.whole_months(column, fixed)
@@ -44,6 +45,7 @@ def test_months_per_day_equal_months_row_by_row(seed: int, other: str) -> None:
        codes=st.lists(st.integers(0, 15), max_size=5), negated=st.booleans())
 def test_code_test_by_table_equals_membership(values: list[int], codes: list[int],
                                               negated: bool) -> None:
+    """code_test by a lookup table equals np.isin, negated or not; a missing code never matches."""
     array = np.array(values, dtype=np.int32)
     wanted = np.array(codes, dtype=np.int32)
     inside = np.isin(array, wanted)

@@ -30,11 +30,13 @@ from hypothesis import strategies as st
 
 from outcomespec import model as m
 from outcomespec.checking import check_paths
+from outcomespec.evaluation import plan as p
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.compiler import compile_plan
 from outcomespec.evaluation.coverage import data_coverage
 from outcomespec.evaluation.evaluator import area_frame, evaluate_plan
 from outcomespec.evaluation.interpreter import interpret
-from outcomespec.evaluation.planning import Plan, compile_plan
+from outcomespec.evaluation.plan import Plan
 from outcomespec.loading.identifiers import share_codes
 from outcomespec.loading.tables import Table
 
@@ -222,7 +224,7 @@ def checked(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[m.Framework
     framework = result.framework("gen")
     assert framework is not None
     plan = compile_plan(result.frameworks, framework.indicators)
-    assert not [p.problem for p in plan.indicators if p.problem]
+    assert not [i.problem for i in plan.indicators if i.problem]
     return result.frameworks, plan
 
 
@@ -348,7 +350,7 @@ def both(checked: tuple[tuple[m.Framework, ...], Plan], tables: dict[str, Table]
     coverage = data_coverage(plan, tables, reporting, TODAY)
     planned = evaluate_plan(plan, frameworks, tables, period, reporting, frame, coverage)
     assert {s.note for s in planned.skipped} <= {"no_data_for_period"}
-    indicators = tuple(p.indicator for p in plan.indicators)
+    indicators = tuple(i.indicator for i in plan.indicators)
     returns = {module: found.year for module, found in coverage.returns.items()}
     reference = interpret(frameworks, indicators, tables, period, reporting, frame, returns)
     return [key(t) for t in planned.totals], [key(t) for t in reference], frame
@@ -390,14 +392,15 @@ def test_plan_is_invariant_to_row_order(checked: Any, rows: Any, data: st.DataOb
 def test_framework_covers_every_expression_node(checked: Any) -> None:
     """The generated-data framework uses every kind of expression node and aggregation."""
     plan = checked[1]
-    kernels = {step.kernel for step in plan.steps}
-    functions = {step.params[0] for step in plan.steps if step.kernel.startswith("reduce")}
-    assert kernels >= {"compare", "code_test", "missing", "in_period", "within", "call",
-                       "arith", "shift_dates", "not", "and", "or", "pairs", "gather_key",
-                       "reduce_pairs", "window", "literal", "period", "period_mask"}
-    selections = {periods for p in plan.indicators for _, periods in p.reads}
+    kinds = {type(step) for step in plan.steps}
+    functions = {step.function for step in plan.steps
+                 if isinstance(step, p.ReduceAreas | p.ReduceUnits | p.ReducePairs)}
+    assert kinds >= {p.Compare, p.CodeTest, p.MissingTest, p.InPeriod, p.Within, p.Call,
+                     p.Arithmetic, p.ShiftDates, p.Not, p.And, p.Or, p.Pair, p.GatherUnits,
+                     p.ReducePairs, p.Window, p.Constant, p.PeriodBound, p.PeriodMask}
+    selections = {periods for i in plan.indicators for _, periods in i.reads}
     assert selections == {m.CURRENT, m.Periods((-1,)), m.Periods((-2, -1, 0)),
                           m.Periods((-1, 0)), m.Periods(None)}
-    assert functions == {"count", "sum", "any", "all", "min", "max", "first", "last"}
-    assert {p.indicator.statistic for p in plan.indicators} == set(m.Statistic)
-    assert "negate" in kernels
+    assert functions == set(m.AggregateFunction)
+    assert {i.indicator.statistic for i in plan.indicators} == set(m.Statistic)
+    assert p.Negate in kinds

@@ -27,7 +27,7 @@ DATES = st.one_of(st.none(), st.integers(0, 800).map(lambda d: DAY0 + dt.timedel
                                    dt.date(2023, 3, 31), dt.date(2024, 8, 31)]))
 ROWS = st.lists(st.tuples(st.integers(-1, 4), DATES, st.booleans()), max_size=30)
 WINDOWS = st.tuples(st.builds(m.Duration, st.integers(0, 1), st.integers(0, 13),
-                              st.integers(0, 20)), st.sampled_from(["before", "after"]))
+                              st.integers(0, 20)), st.sampled_from(m.Direction))
 
 
 def as_dates(values: list[dt.date | None]) -> Any:
@@ -35,7 +35,7 @@ def as_dates(values: list[dt.date | None]) -> Any:
                      for v in values], dtype="datetime64[D]")
 
 
-def by_hand(outer: list[Any], inner: list[Any], duration: m.Duration, direction: str
+def by_hand(outer: list[Any], inner: list[Any], duration: m.Duration, direction: m.Direction
             ) -> list[int]:
     """Every (outer, inner) pair tested one at a time, with calendar arithmetic."""
     counts = []
@@ -44,14 +44,14 @@ def by_hand(outer: list[Any], inner: list[Any], duration: m.Duration, direction:
         for other, date, selected in inner:
             if key < 0 or other != key or not selected or anchor is None or date is None:
                 continue
-            sign = -1 if direction == "before" else 1
+            sign = -1 if direction is m.Direction.BEFORE else 1
             shifted = k.shift_dates(as_dates([anchor]), duration, sign)[0]
             if np.isnat(shifted):
                 continue
             edge = shifted.astype(dt.date)
-            if direction == "before" and edge <= date < anchor:
+            if direction is m.Direction.BEFORE and edge <= date < anchor:
                 n += 1
-            if direction == "after" and anchor < date <= edge:
+            if direction is m.Direction.AFTER and anchor < date <= edge:
                 n += 1
         counts.append(n)
     return counts
@@ -61,6 +61,7 @@ def by_hand(outer: list[Any], inner: list[Any], duration: m.Duration, direction:
 @given(outer=ROWS, inner=ROWS, window=WINDOWS)
 def test_both_ways_count_the_window_as_every_pair_does(outer: Any, inner: Any,
                                                        window: Any) -> None:
+    """window_counts equals a count over every same-key pair, whichever way it is computed."""
     duration, direction = window
     outer_keys = np.array([r[0] for r in outer], dtype=np.int64)
     inner_keys = np.array([r[0] for r in inner], dtype=np.int64)
@@ -69,8 +70,8 @@ def test_both_ways_count_the_window_as_every_pair_does(outer: Any, inner: Any,
     expected = by_hand(outer, inner, duration, direction)
     assert pairs.window_counts(outer_keys, anchors, inner_keys, dates, selected, duration,
                            direction).tolist() == expected
-    shifted = k.shift_dates(anchors, duration, -1 if direction == "before" else 1)
-    start, end = (shifted, anchors) if direction == "before" else (anchors, shifted)
+    shifted = k.shift_dates(anchors, duration, -1 if direction is m.Direction.BEFORE else 1)
+    start, end = (shifted, anchors) if direction is m.Direction.BEFORE else (anchors, shifted)
     keep = selected & (inner_keys >= 0) & ~np.isnat(dates)
     live = (outer_keys >= 0) & ~np.isnat(start) & ~np.isnat(end)
     if not keep.any() or not live.any():
@@ -94,6 +95,6 @@ def test_a_key_shared_by_many_rows_is_searched_not_paired() -> None:
     keys = np.zeros(n, dtype=np.int64)
     dates = np.datetime64("2020-01-01") + np.arange(n).astype("timedelta64[D]")
     counts = pairs.window_counts(keys, dates, keys, dates, np.ones(n, np.bool_),
-                             m.Duration(0, 0, 30), "before")
+                             m.Duration(0, 0, 30), m.Direction.BEFORE)
     assert counts[:32].tolist() == [*range(31), 30]
     assert int(counts.sum()) == sum(range(31)) + 30 * (n - 31)

@@ -27,12 +27,11 @@ UPNS = st.from_regex(r"[A-Z][0-9]{12}", fullmatch=True)
 
 
 def dataset(name: str, area: bool) -> m.Dataset:
-    columns = (m.Column("CHILD", m.ValueType(m.ValueKind.IDENTIFIER, unit="child"), True,
-                        None, None, None),)
+    columns = (m.Column(name="CHILD", type=m.ValueType(m.ValueKind.IDENTIFIER, unit="child"),
+                        optional=True),)
     if area:
-        columns += (m.Column("LA", m.TEXT, True, None, None, None),)
-    return m.Dataset(name, None, "row", columns, (), "LA" if area else None, None, (),
-                     m.UnknownCodePolicy.ERROR)
+        columns += (m.Column(name="LA", type=m.TEXT, optional=True),)
+    return m.Dataset(name=name, rows="row", columns=columns, area="LA" if area else None)
 
 
 def table(name: str, rows: list[tuple[str, str]], area: bool) -> Table:
@@ -57,6 +56,7 @@ ROWS = st.lists(st.tuples(st.sampled_from(AREAS), st.one_of(CHILDREN, UPNS, st.j
 @settings(max_examples=150, deadline=None)
 @given(first=ROWS, second=ROWS, third=ROWS)
 def test_codes_group_rows_as_their_texts_do(first: Any, second: Any, third: Any) -> None:
+    """Shared codes group rows as their texts do (by area and identifier), -1 where missing."""
     tables = {"t.a": table("t.a", first, True), "t.b": table("t.b", second, True),
               "t.c": table("t.c", third, False)}
     codes = codes_for(share_codes(tables), "child")

@@ -306,7 +306,7 @@ def test_cli_names_the_absent_column_and_exits_1(synthetic: GenerationReport,
     status = main(["eval", str(NATIONAL), "--root", str(FRAMEWORKS), "--data", str(data),
                    "--period", "2025", "--out", str(tmp_path / "out.csv")])
     assert status == 1
-    assert f"{data / 'episodes.csv'}:1: error[D101]: column `DEC`" in capsys.readouterr().out
+    assert f"{data / 'episodes.csv'}:1: error[D101]: column `DEC`" in capsys.readouterr().err
 
 
 # ------------------------------------------------------------------ zoned dates
@@ -329,9 +329,8 @@ def test_zoned_dates_are_read_as_the_day_of_their_zone(tmp_path: Path, form: str
     pd = pytest.importorskip("pandas")
     days = [dt.date(2024, 7, 1), dt.date(2025, 1, 15), dt.date(2024, 3, 31),
             dt.date(2024, 10, 27)]  # summer, winter, the days the clocks change
-    ds = m.Dataset("t.episodes", None, "episode", (
-        m.Column("DECOM", m.DATE, False, None, None, None), ), (), None, None, (),
-        m.UnknownCodePolicy.ERROR)
+    ds = m.Dataset(name="t.episodes", rows="episode",
+                   columns=(m.Column(name="DECOM", type=m.DATE),))
     zoned = pa.timestamp("us", tz="Europe/London")
     table = pa.table({"DECOM": pa.array(_zoned(days), type=zoned)})
     match form:

@@ -36,9 +36,8 @@ PROPERTY = settings(max_examples=200, deadline=None,
                     suppress_health_check=[HealthCheck.too_slow,
                                            HealthCheck.function_scoped_fixture])
 
-DATASET = m.Dataset("t.data", None, "row",
-                    tuple(m.Column(name, m.TEXT, True, None, None, None) for name in "AB"),
-                    (), None, None, (), m.UnknownCodePolicy.ERROR)
+DATASET = m.Dataset(name="t.data", rows="row", columns=tuple(
+    m.Column(name=name, type=m.TEXT, optional=True) for name in "AB"))
 
 
 def plain_fields() -> st.SearchStrategy[str]:
@@ -176,11 +175,9 @@ def test_rows_keep_their_lines(tmp_path: Path, text: str, column: str, values: l
 def test_columns_are_typed_as_they_are_read(tmp_path: Path) -> None:
     """Numbers come as float64, everything else dictionary-encoded; undeclared columns are
     not read."""
-    ds = m.Dataset("t.data", None, "row", (
-        m.Column("N", m.NUMBER, False, None, None, None),
-        m.Column("D", m.DATE, False, None, None, None),
-        m.Column("C", m.TEXT, False, None, None, None)), (), None, None, (),
-        m.UnknownCodePolicy.ERROR)
+    ds = m.Dataset(name="t.data", rows="row", columns=(
+        m.Column(name="N", type=m.NUMBER), m.Column(name="D", type=m.DATE),
+        m.Column(name="C", type=m.TEXT)))
     path = tmp_path / "data.csv"
     path.write_text("N,D,X,C\n1.5,01/04/2024,x,a\n2,2024-04-02,y,a\n")
     raw = read_source(path, "data.csv", ds)
@@ -189,8 +186,8 @@ def test_columns_are_typed_as_they_are_read(tmp_path: Path) -> None:
         "double", "dictionary<values=string, indices=int32, ordered=0>", None,
         "dictionary<values=string, indices=int32, ordered=0>"]
     assert raw.lines is None
-    with_symbols = m.Dataset("t.data", None, "row", ds.columns[:1], (), None, None, ("c",),
-                             m.UnknownCodePolicy.ERROR)
+    with_symbols = m.Dataset(name="t.data", rows="row", columns=ds.columns[:1],
+                             missing_symbols=("c",))
     assert sources.arrow_type(ds.columns[0], with_symbols) == sources.arrow_type(
         ds.columns[2], ds)  # a number column may hold a symbol: read as text
 
@@ -198,11 +195,10 @@ def test_columns_are_typed_as_they_are_read(tmp_path: Path) -> None:
 def test_numbers_pyarrow_cannot_quote_are_read_again_as_text(tmp_path: Path) -> None:
     """`1,200` fails pyarrow's parse and `nan`, `inf`, `1.50` in an integer column pass it:
     each column is read again as text, so the messages quote the file."""
-    ds = m.Dataset("t.data", None, "row", (
-        m.Column("N", m.NUMBER, True, None, None, None),
-        m.Column("X", m.NUMBER, True, None, None, None),
-        m.Column("I", m.ValueType(m.ValueKind.NUMBER, integer=True), True, None, None, None)),
-        (), None, None, (), m.UnknownCodePolicy.ERROR)
+    ds = m.Dataset(name="t.data", rows="row", columns=(
+        m.Column(name="N", type=m.NUMBER, optional=True),
+        m.Column(name="X", type=m.NUMBER, optional=True),
+        m.Column(name="I", type=m.ValueType(m.ValueKind.NUMBER, integer=True), optional=True)))
     path = tmp_path / "data.csv"
     path.write_text('N,X,I\n"1,200",nan,1.50\n7,inf,2\n')
     result = load_table(ds, path, {})
@@ -217,8 +213,8 @@ def test_numbers_pyarrow_cannot_quote_are_read_again_as_text(tmp_path: Path) -> 
 def test_impossible_dates_are_refused_not_moved(tmp_path: Path) -> None:
     """pyarrow's timestamp parsers read 31/02/2024 as 2 March and 01/04/24 as the year 24;
     the loader refuses both."""
-    ds = m.Dataset("t.data", None, "row", (m.Column("D", m.DATE, True, None, None, None),),
-                   (), None, None, (), m.UnknownCodePolicy.ERROR)
+    ds = m.Dataset(name="t.data", rows="row",
+                   columns=(m.Column(name="D", type=m.DATE, optional=True),))
     path = tmp_path / "data.csv"
     path.write_text("D\n31/02/2024\n01/04/24\n2024-4-1\n29/02/2024\n")
     result = load_table(ds, path, {})

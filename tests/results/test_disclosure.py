@@ -40,7 +40,7 @@ from tests.paths import REPO
 FRAMEWORKS = REPO / "frameworks"
 NE, NW = "E12000001", "E12000002"
 SUPPRESSED_RANGE = (1, 5)
-ROUNDED = ("england", "region")
+ROUNDED = (m.AreaLevel.ENGLAND, m.AreaLevel.REGION)
 NEAREST = 10
 
 
@@ -265,18 +265,19 @@ def indicator(name: str, statistic: m.Statistic = m.Statistic.PROPORTION,
     unit = m.Unit("percent", 100.0) if statistic is m.Statistic.PROPORTION else \
         m.Unit("count", 1.0)
     return m.Indicator(
-        f"csc.{name}", "csc", "s", name, m.Kind.OUTCOME, statistic, None, None, None, None, (),
-        unit, m.Polarity.LOWER_IS_BETTER, "", (m.Comparator("england"),),
-        m.ConfidenceMethod.WILSON if statistic is m.Statistic.PROPORTION
-        else m.ConfidenceMethod.BYARS, (0.95,), SUPPRESSED_RANGE, breakdowns, (), (),
-        m.SubsetProof.PROVEN)
+        name=f"csc.{name}", framework="csc", section="s", title=name, kind=m.Kind.OUTCOME,
+        statistic=statistic, unit=unit, polarity=m.Polarity.LOWER_IS_BETTER,
+        comparators=(m.Comparator(m.ComparatorKind.ENGLAND),),
+        confidence=m.ConfidenceMethod.WILSON if statistic is m.Statistic.PROPORTION
+        else m.ConfidenceMethod.BYARS, levels=(0.95,), suppression=SUPPRESSED_RANGE,
+        breakdowns=breakdowns, numerator_subset=m.SubsetProof.PROVEN)
 
 
 def framework(rounding: bool) -> m.Framework:
     """An empty framework `csc`, rounding England and regions to 10 when asked."""
-    return m.Framework("csc", "framework", None, "", (), (), m.ReportingPeriod(),
-                       SUPPRESSED_RANGE, (ROUNDED, NEAREST) if rounding else None, (), (), (),
-                       (), (), (), ())
+    return m.Framework(name="csc", kind=m.ModuleKind.FRAMEWORK, path="",
+                       suppression=SUPPRESSED_RANGE,
+                       rounding=(ROUNDED, NEAREST) if rounding else None)
 
 
 def six_las() -> AreaFrame:

@@ -284,11 +284,14 @@ def indicator(statistic: m.Statistic = m.Statistic.PROPORTION,
     """A checked indicator `csc.x`."""
     unit = m.Unit("percent", 100.0) if statistic is m.Statistic.PROPORTION else \
         m.Unit("per 10,000", 10_000.0)
-    return m.Indicator("csc.x", "csc", "s", "X", m.Kind.OUTCOME, statistic, None, None, None,
-                       None, (), unit, m.Polarity.LOWER_IS_BETTER, "",
-                       (m.Comparator("england"),), m.ConfidenceMethod.WILSON
+    return m.Indicator(name="csc.x", framework="csc", section="s", title="X",
+                       kind=m.Kind.OUTCOME, statistic=statistic, unit=unit,
+                       polarity=m.Polarity.LOWER_IS_BETTER,
+                       comparators=(m.Comparator(m.ComparatorKind.ENGLAND),),
+                       confidence=m.ConfidenceMethod.WILSON
                        if statistic is m.Statistic.PROPORTION else m.ConfidenceMethod.BYARS,
-                       (0.95,), suppression, (), (), (), m.SubsetProof.PROVEN)
+                       levels=(0.95,), suppression=suppression,
+                       numerator_subset=m.SubsetProof.PROVEN)
 
 
 def frame(n: int = 4) -> AreaFrame:

@@ -20,73 +20,32 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.results.builder import COLUMNS, Results, build_results
 from outcomespec.results.judgement import Judgement
-from outcomespec.results.statistics import mean_limits
+from outcomespec.results.limits import mean_limits
 from tests.paths import TESTS
+from tests.results.cases import (
+    ENGLAND,
+    MEDIAN,
+    NE,
+    NEIGHBOURS,
+    NW,
+    PER_10K,
+    POPULATION,
+    REGION,
+    TARGET,
+    framework,
+    indicator,
+    placements_frame,
+)
 
 GOLDEN = TESTS / "golden" / "results"
 UPDATE = os.environ.get("OUTCOMESPEC_UPDATE_GOLDEN") == "1"
 NAN = math.nan
 B, S, W = Judgement.BETTER, Judgement.SIMILAR, Judgement.WORSE
 HI, LO, NC = Judgement.HIGHER, Judgement.LOWER, Judgement.NOT_COMPARED
-PERCENT = m.Unit("percent", 100.0)
-PER_10K = m.Unit("per 10,000", 10_000.0)
-ENGLAND = m.Comparator("england")
-REGION = m.Comparator("region")
-NE, NW = "E12000001", "E12000002"
-
-
-def indicator(name: str = "placements_3plus", *,
-              statistic: m.Statistic = m.Statistic.PROPORTION,
-              unit: m.Unit = PERCENT,
-              polarity: m.Polarity = m.Polarity.LOWER_IS_BETTER,
-              comparators: tuple[m.Comparator, ...] = (ENGLAND, REGION),
-              confidence: m.ConfidenceMethod = m.ConfidenceMethod.WILSON,
-              levels: tuple[float, ...] = (0.95, 0.998),
-              suppression: tuple[int, int] | None = (1, 5),
-              title: str | None = None) -> m.Indicator:
-    """A checked indicator with test defaults: 3+ placements, percent, low is good."""
-    return m.Indicator(
-        name=f"csc.{name}", framework="csc", section="stable_homes", title=title or name,
-        kind=m.Kind.OUTCOME, statistic=statistic, cohort=None, numerator=None,
-        denominator=None, measure=None, exclusions=(), unit=unit, polarity=polarity,
-        rationale="", comparators=comparators, confidence=confidence, levels=levels,
-        suppression=suppression, breakdowns=(), serves=(), metadata=(),
-        numerator_subset=m.SubsetProof.PROVEN)
-
-
-def framework(rounding: tuple[tuple[str, ...], int] | None = (("england", "region"), 10)
-              ) -> m.Framework:
-    """An empty checked framework named `csc_national_framework` with DfE rounding."""
-    return m.Framework(
-        name="csc_national_framework", kind="framework", title=None, path="", imports=(),
-        metadata=(), period=m.ReportingPeriod(), suppression=(1, 5), rounding=rounding,
-        codelists=(), datasets=(), geographies=(), definitions=(), cohorts=(), sections=(),
-        goals=())
-
-
 def by_area(results: Results, name: str, indicator_id: str | None = None) -> dict[str, Any]:
     """The column `name` keyed by area name (for one indicator, if given)."""
     return {area: results.column(name)[i] for i, area in enumerate(results.area_name)
             if indicator_id is None or results.indicator[i] == indicator_id}
-
-
-# Children looked after with 3+ placements, 2025: five real LAs, and the rest of England as one
-# pseudo-LA so that England pools to the published 8,500 / 81,770.
-PLACEMENTS = [  # code, name, region, numerator, denominator
-    ("805", "Hartlepool", 0, 31, 332),
-    ("393", "South Tyneside", 0, 19, 295),
-    ("806", "Middlesbrough", 0, 59, 493),
-    ("341", "Liverpool", 1, 97, 1416),
-    ("890", "Blackpool", 1, 41, 531),
-    ("999", "Rest of England", -1, 8500 - 247, 81770 - 3067),
-]
-
-
-def placements_frame() -> tuple[AreaFrame, list[float], list[float]]:
-    """The 3+ placements fixture: frame, numerators, denominators."""
-    codes, names, regions, nums, dens = zip(*PLACEMENTS, strict=True)
-    frame = AreaFrame(codes, names, regions, (NE, NW), ("North East", "North West"))
-    return frame, list(nums), list(dens)
 
 
 def placements(ind: m.Indicator | None = None, **kwargs: Any) -> Results:
@@ -302,7 +261,8 @@ def neighbours_case(method: str, extra: list[tuple[int, int]]) -> Results:
     matrix[0] = np.arange(1, 11)
     matrix[11:] = np.arange(1, 11)
     frame = AreaFrame(codes, names, [-1] * len(las), neighbours={"sn": matrix})
-    ind = indicator(comparators=(ENGLAND, m.Comparator("neighbours", "sn", method)))
+    neighbours = m.Comparator(NEIGHBOURS, "sn", m.NeighbourMethod(method))
+    ind = indicator(comparators=(ENGLAND, neighbours))
     return build_results([IndicatorTotals(ind, nums, dens)], frame, 2025)
 
 
@@ -329,7 +289,7 @@ def test_suppressed_neighbours_are_left_out_of_the_median() -> None:
     """A neighbour suppressed for a small count does not enter the median."""
     frame = AreaFrame(("A", "B", "C", "D", "E"), ("A", "B", "C", "D", "E"), [-1] * 5,
                       neighbours={"sn": np.array([[1, 2, 3], *[[-1] * 3] * 4])})
-    ind = indicator(comparators=(m.Comparator("neighbours", "sn", "median"),))
+    ind = indicator(comparators=(m.Comparator(NEIGHBOURS, "sn", MEDIAN),))
     # B 3/100 suppressed (E 4/100 too, so no secondary suppression); C 10%, D 20% → median
     # 15%, and A 1,500/10,000 = 15% is similar (with B's 3% the median would be 10%).
     results = build_results([IndicatorTotals(ind, [1500, 3, 1000, 2000, 4],
@@ -341,7 +301,7 @@ def test_suppressed_neighbours_are_left_out_of_the_median() -> None:
 
 def test_target_comparator() -> None:
     """A target of 12%: Liverpool (upper 8.286) is better, Hartlepool similar."""
-    results = placements(indicator(comparators=(ENGLAND, m.Comparator("target", target=12.0))))
+    results = placements(indicator(comparators=(ENGLAND, m.Comparator(TARGET, target=12.0))))
     judged = by_area(results, "vs_target")
     assert judged["Liverpool"] is B
     assert judged["Hartlepool"] is S
@@ -351,7 +311,7 @@ def test_target_comparator() -> None:
 def test_population_comparator_uses_the_other_indicators_england_value() -> None:
     """Children in care compared with all children: the all-children England value is the point."""
     frame, nums, dens = placements_frame()
-    cla = indicator(comparators=(ENGLAND, m.Comparator("population", "csc.all_children")))
+    cla = indicator(comparators=(ENGLAND, m.Comparator(POPULATION, "csc.all_children")))
     everyone = indicator("all_children", comparators=(ENGLAND,))
     all_nums = [round(d * 0.08) for d in dens]  # 8% of every area
     results = build_results([IndicatorTotals(cla, nums, dens),
@@ -363,7 +323,7 @@ def test_population_comparator_uses_the_other_indicators_england_value() -> None
 
 def test_missing_population_is_not_compared() -> None:
     """A population comparator whose indicator was not evaluated gives not_compared."""
-    results = placements(indicator(comparators=(m.Comparator("population", "csc.absent"),)))
+    results = placements(indicator(comparators=(m.Comparator(POPULATION, "csc.absent"),)))
     assert set(results.vs_population) == {NC}
 
 
@@ -387,8 +347,8 @@ def small_case() -> tuple[list[IndicatorTotals], AreaFrame]:
                       ("Hartlepool", "Middlesbrough", "Blackpool", "Liverpool"), [0, 0, 1, 1],
                       (NE, NW), ("North East", "North West"))
     placements_3plus = indicator(title="Children looked after with 3 or more placements",
-                                 comparators=(ENGLAND, REGION, m.Comparator("target",
-                                                                            target=10.0)))
+                                 comparators=(ENGLAND, REGION, m.Comparator(
+                                     m.ComparatorKind.TARGET, target=10.0)))
     cla_rate = indicator("cla_rate_per_10k", statistic=m.Statistic.RATE, unit=PER_10K,
                          polarity=m.Polarity.NO_JUDGEMENT, confidence=m.ConfidenceMethod.BYARS,
                          title="Children looked after per 10,000 children")
@@ -529,7 +489,7 @@ def _judged_by_code(las: list[tuple[str, int, int, int]], neighbours: list[list[
                       [region_at.get(r, -1) for _, r, _, _ in picked],
                       tuple(f"R{r}" for r in regions), tuple(f"r{r}" for r in regions),
                       neighbours={"sn": matrix})
-    ind = indicator(comparators=(ENGLAND, REGION, m.Comparator("neighbours", "sn", "median")))
+    ind = indicator(comparators=(ENGLAND, REGION, m.Comparator(NEIGHBOURS, "sn", MEDIAN)))
     results = build_results([IndicatorTotals(ind, [n for *_, n, _ in picked],
                                              [d for *_, d in picked])], frame, 2025)
     return {row["area_code"]: (row["vs_england"], row["vs_region"], row["vs_neighbours"],
@@ -558,7 +518,8 @@ def test_columns_in_design_order() -> None:
         "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
         "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
         "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
-        "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population")
+        "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population",
+        "rank", "rank_of", "quartile", "trend")
     totals, frame = small_case()
     results = build_results(totals, frame, 2025)
     assert len(results) == 14
@@ -643,7 +604,7 @@ def test_fingertips_layout() -> None:
     assert text.splitlines()[0].startswith("Indicator ID,Indicator Name,Parent Code,")
     assert text.splitlines()[0].endswith(",Compared to Region value or percentiles,"
                                          "Time period Sortable,New data,Compared to goal,"
-                                         "Time period range")
+                                         "Time period range,Rank,Rank of,Quartile")
     liverpool = next(r for r in rows if r["Area Name"] == "Liverpool"
                      and r["Indicator ID"] == "placements_3plus")
     assert (liverpool["Parent Code"], liverpool["Parent Name"]) == (NW, "North West")

@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from outcomespec import model as m
-from outcomespec.alignment import align
+from outcomespec.alignment import RELATION_COLOURS, align
 from outcomespec.language.codes import CODES, CodeInfo
 from outcomespec.sphinxext import charts, lineage, markup, spines
 from outcomespec.sphinxext.directives import framework_page
@@ -267,10 +267,47 @@ def test_spine_chart_svg_is_reproducible() -> None:
 
 
 def test_spine_chart_colours_the_area_by_its_judgement() -> None:
-    """The area's marker is filled with the Fingertips colour of its judgement."""
-    for judgement, colour in charts.JUDGEMENT_COLOURS.items():
+    """The area's marker is filled with the colour of its judgement."""
+    for judgement, (colour, _, _) in charts.JUDGEMENTS.items():
         svg = charts.render_spine_chart([_spine_row(judgement=judgement)], area="X")
         assert colour.lower() in svg.lower()
+
+
+def test_spine_table_gives_every_number_the_chart_shows() -> None:
+    """The table beside a spine chart has, per indicator, the area, England, region,
+    neighbours, the spread of authorities and the judgement in words."""
+    rows = [_spine_row(), _spine_row(title="B measure", unit="per 10,000", value=None,
+                                     judgement="not_compared", region=None, spread=None)]
+    header, first, second = charts.spine_table(rows, area="Hartlepool (805)")
+    assert header[1] == "Hartlepool (805)"
+    assert first == ("A measure", "50.0%", "40.0%", "45.0%", "44.0%", "10.0%",
+                     "30.0% to 50.0%", "70.0%", "better")
+    assert second == ("B measure", "–", "40.0", "–", "44.0", "–", "–", "–", "not compared")
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2 relative luminance of `#RRGGBB`."""
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * linear(red) + 0.7152 * linear(green) + 0.0722 * linear(blue)
+
+
+def _contrast(one: str, other: str) -> float:
+    high, low = sorted((_luminance(one), _luminance(other)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def test_relation_colours_keep_their_text_readable_and_their_order_visible() -> None:
+    """Every relation's words are at least 4.5:1 against its colour (WCAG 1.4.3), and the
+    colours grow lighter from exact to not served, so the order shows without hue."""
+    assert _contrast("#FFFFFF", "#000000") == pytest.approx(21.0)
+    for background, text in RELATION_COLOURS.values():  # the report's and the heat map's
+        assert _contrast(background, text) >= 4.5, (background, text)
+    lightness = [_luminance(background) for background, _ in RELATION_COLOURS.values()]
+    assert lightness == sorted(lightness)
+    assert len(set(lightness)) == len(lightness)
 
 
 def test_spine_position_puts_england_in_the_middle_and_better_on_the_right() -> None:
@@ -332,7 +369,8 @@ def test_spine_rows_take_spread_region_and_neighbour_median() -> None:
     assert row.spread == (10.0, 13.0, 22.5, 30.0)
     section = model.sections[0]
     compared = attrs.evolve(section.indicators[1], comparators=(
-        m.Comparator("neighbours", "statistical_neighbours", "median"),))
+        m.Comparator(m.ComparatorKind.NEIGHBOURS, "statistical_neighbours",
+                     m.NeighbourMethod.MEDIAN),))
     with_neighbours = attrs.evolve(model, sections=(
         attrs.evolve(section, indicators=(compared,)),))
     found = spines.spine_rows(rows, with_neighbours, "805",

@@ -328,8 +328,10 @@ def test_every_shipped_framework_has_a_page() -> None:
 
 
 def test_real_docs_build_with_every_shipped_indicator_anchored(tmp_path: Path) -> None:
-    """The docs/ site builds with no warning (charts on, small synthetic data), and every
-    indicator of every shipped framework has its anchor on its framework's page."""
+    """The docs/ site builds with no warning (charts on, small synthetic data), every
+    indicator of every shipped framework has its anchor on its framework's page, every
+    contents caption has a heading level, and every spine chart has its numbers in a table
+    beside it."""
     missing = [page for page in ("tutorial", "language", "cli", "api")
                if not (REPO / "docs" / f"{page}.rst").exists()]
     assert not missing, f"docs/ lacks {missing}"
@@ -347,4 +349,14 @@ def test_real_docs_build_with_every_shipped_indicator_anchored(tmp_path: Path) -
         ids = _ids((outdir / "frameworks" / f"{framework.name}.html").read_text("utf-8"))
         absent = [i.name for i in framework.indicators if i.name not in ids]
         assert not absent, f"{framework.name}: no anchor for {absent}"
-    assert list((outdir / "_images").glob("spine-csc_national_framework.*.svg"))
+    charts = list((outdir / "_images").glob("spine-csc_national_framework.*.svg"))
+    assert charts
+    national = (outdir / "frameworks" / "csc_national_framework.html").read_text("utf-8")
+    assert national.count('class="ospec-chart-data') == len(charts)
+    assert "Compared with England" in national
+    for page in outdir.rglob("*.html"):
+        text = page.read_text("utf-8")
+        assert 'role="heading">' not in text, page.name  # each has an aria-level
+    index = (outdir / "index.html").read_text("utf-8")
+    assert '<p class="caption" role="heading" aria-level="2">' in index  # under the h1
+    assert '<p class="caption" role="heading" aria-level="3">' in index  # sidebar, under h2

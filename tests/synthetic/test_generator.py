@@ -290,6 +290,15 @@ def test_framework_agrees_with_generator(small: GenerationReport) -> None:
         assert england[indicator] == pytest.approx(value, abs=1e-3), indicator
 
 
+def test_progress_counts_every_step_to_the_end(tmp_path: Path) -> None:
+    """`progress` hears each step once, in order, up to the total: the simulation, then for
+    each year its five large files and its small ones (and pupils.csv when asked)."""
+    heard: list[tuple[int, int]] = []
+    generate(tmp_path, years=(2024, 2025), seed=7, pupils=0.5,
+             progress=lambda done, total: heard.append((done, total)), **SMALL)
+    assert heard == [(done, 15) for done in range(1, 16)]
+
+
 def test_arguments_are_checked(tmp_path: Path) -> None:
     """Years, scale, seed and authorities out of range are refused."""
     with pytest.raises(ValueError, match="years"):

@@ -119,6 +119,21 @@ def test_other_files_do_not_depend_on_pupils(small: GenerationReport, tmp_path: 
                                          cla_persistent_absence_percent=None)
 
 
+def test_school_census_alone_is_the_same_file(small: GenerationReport, tmp_path: Path
+                                              ) -> None:
+    """`records=False` writes only pupils.csv, byte for byte the one written with the
+    returns, and the same figures: the demo's cached returns serve every fraction."""
+    alone = generate(tmp_path / "alone", years=(2025,), scale=0.05, las=10, seed=7,
+                     pupils=1.0, records=False)
+    assert sorted(p.name for p in (alone.directory / "2025").iterdir()) == ["pupils.csv"]
+    assert filecmp.cmp(small.directory / "2025" / "pupils.csv",
+                       alone.directory / "2025" / "pupils.csv", shallow=False)
+    assert alone.schools == small.schools
+    assert alone.rows == {2025: {"pupils": small.rows[2025]["pupils"]}}
+    with pytest.raises(ValueError, match="above 0"):
+        generate(tmp_path / "none", years=(2025,), scale=0.05, las=10, records=False)
+
+
 def test_pupils_load_without_errors(small: GenerationReport) -> None:
     """pupils.csv loads against the shipped library with no diagnostics, every row kept and
     UPNs unique within each authority."""

@@ -1,26 +1,44 @@
-"""Lark tree → syntax nodes, with spans derived from tokens and comments placed into the
-innermost enclosing block (so that the formatter can keep them)."""
+"""Lark tree → syntax nodes, with comments placed into the innermost enclosing block (so that
+the formatter can keep them).
+
+The parser keeps every token (`keep_all_tokens`: it costs Lark nothing), keywords and
+brackets included, so a node's span is simply its first token's start to its last token's
+end: `breakdown by SEX` from `breakdown`, a block through its closing `}`, a call through its
+`)`. Each method below takes its rule's children as the grammar writes them, keywords in
+their places (`_` where a method has no use for one), and the span they cover.
+"""
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 from lark import Token, Tree
 
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic
-from outcomespec.language.parser.scanning import STRING
 from outcomespec.language.source import Source, Span
 
 MAX_DIGITS = 15
 """Longest whole part of a number (beyond this, floats lose integers; see E105)."""
+MAX_DEPTH = 150
+"""Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
 
 
 class LiteralError(Exception):
     def __init__(self, diagnostic: Diagnostic) -> None:
         super().__init__(diagnostic.message)
         self.diagnostic = diagnostic
+
+
+class TooDeepError(Exception):
+    """The tree nests more than MAX_DEPTH levels (E104); `subtree` is the first found there,
+    before anything is built."""
+
+    def __init__(self, subtree: Tree[Token]) -> None:
+        super().__init__(f"nested more than {MAX_DEPTH} levels deep")
+        self.subtree = subtree
 
 
 _ESCAPE = re.compile(r"\\(.)")
@@ -33,132 +51,39 @@ class Builder:
     def __init__(self, source: Source, comments: tuple[tuple[int, int], ...]) -> None:
         self.source = source
         self.comments = comments
+        self.comment_starts = [start for start, _ in comments]
         self.claimed = [False] * len(comments)
 
     def build(self, tree: Tree[Token]) -> s.File:
-        """Visit every subtree after its children (Lark yields them in that order)."""
-        built: dict[int, Any] = {}
-        for subtree in tree.iter_subtrees():
-            children = [
-                built.pop(id(child)) if isinstance(child, Tree) else child
-                for child in subtree.children
-            ]
-            built[id(subtree)] = getattr(self, str(subtree.data))(children)
-        result = built[id(tree)]
-        assert isinstance(result, s.File)
-        return result
+        """Build every subtree after its children, each into the slot its Lark subtree held
+        in its parent's children, as `(value, start, end)` (so the tree is used up)."""
+        nowhere = Span(self.source, 0, 0)
+        methods = {name: getattr(self, name) for name in RULES}
+        for subtree, slot, index, _ in _bottom_up(tree):
+            children: list[Any] = subtree.children
+            start = end = -1
+            for child in children:  # the first child that covers any text
+                if child is not None:
+                    start = child[1] if type(child) is tuple else child.start_pos
+                    if start >= 0:
+                        break
+            for child in reversed(children):  # and the last
+                if child is not None:
+                    end = child[2] if type(child) is tuple else child.end_pos
+                    if end >= 0:
+                        break
+            values = [child[0] if type(child) is tuple else child for child in children]
+            span = nowhere if start < 0 else Span(self.source, start, end)
+            built = methods[subtree.data](values, span)
+            if slot is None:
+                assert isinstance(built, s.File)
+                return built
+            slot[index] = (built, start, end)
+        raise AssertionError(tree)
 
-    # -------------------------------------------------------------- spans
-    def _bounds(self, value: Any) -> tuple[int, int] | None:
-        if value is None:
-            return None
-        if isinstance(value, tuple | list):
-            bounds = self._bounds
-            for item in value:
-                first = bounds(item)
-                if first is not None:
-                    break
-            else:
-                return None
-            for item in reversed(value):
-                last = bounds(item)
-                if last is not None:
-                    return first[0], last[1]
-        span = getattr(value, "span", None)
-        if span is not None:
-            return (span.start, span.end) if span.end > span.start or span.start else None
-        start = getattr(value, "start_pos", None)
-        return None if start is None else (int(start), int(value.end_pos))
-
-    def _cover(self, children: list[Any]) -> Span:
-        """From the first child's start to the last child's end."""
-        bounds = self._bounds(children)
-        if bounds is None:
-            return Span(self.source, 0, 0)
-        return Span(self.source, *bounds)
-
-    def _widened(
-        self,
-        children: list[Any],
-        before: str = "",
-        after: str = "",
-        items: list[Any] | None = None,
-    ) -> Span:
-        """The children's span widened over keywords the grammar drops: a field's keyword
-        (`kind`, `breakdown by`), `not` before an operand, `in period` after it; for a
-        block (given its `items`), through its closing brace."""
-        span = self._cover(children) if items is None else self._block(children, items)
-        start, end = span.start, span.end
-        if before:
-            window = max(0, start - 80)
-            match = re.search(f"(?:{before})\\s*$", self.source.text[window:start])
-            if match:
-                start = window + match.start()
-        if after:
-            match = re.compile(after).match(self.source.text, end)
-            if match:
-                end = match.end()
-        return Span(self.source, start, end)
-
-    def _block(self, children: list[Any], items: list[Any]) -> Span:
-        """From the block's first token through its closing `}`. Only the text after the
-        last item is scanned (a trailing `)` or `in period` its span does not cover); an
-        empty block is scanned from its header through `{`."""
-        span = self._cover(children)
-        last = next((b for b in map(self._bounds, reversed(items)) if b is not None), None)
-        text = self.source.text
-        position, opened, depth = (last[1], True, 0) if last else (span.end, False, 0)
-        while position < len(text):
-            char = text[position]
-            if char in '"#':
-                position = _past_text_or_comment(text, position)
-                continue
-            if char == "{":
-                depth += 1 if opened else 0
-                opened = True
-            elif char == "}":
-                if depth == 0:
-                    return Span(self.source, span.start, position + 1)
-                depth -= 1
-            position += 1
-        return span
-
-    def _matched(self, children: list[Any], opener: str, closer: str) -> Span:
-        """From the first child to the `closer` matching the first `opener` after it: a
-        block's braces or a call's parentheses, skipping text and comments inside."""
-        span = self._cover(children)
-        text, position, depth = self.source.text, span.start, 0
-        first = self._bounds(next((c for c in children if self._bounds(c)), None))
-        position = first[1] if first else span.start
-        while position < len(text):
-            char = text[position]
-            if char in '"#':
-                position = _past_text_or_comment(text, position)
-                continue
-            if char == opener:
-                depth += 1
-            elif char == closer:
-                depth -= 1
-                if depth == 0:
-                    return Span(self.source, span.start, position + 1)
-            position += 1
-        return span
-
-    def _closed(self, children: list[Any], closer: str) -> Span:
-        """The children's span extended over the `closer` right after them (the `}` of a
-        code set), skipping blanks and comments."""
-        span = self._cover(children)
-        text, position = self.source.text, span.end
-        while position < len(text) and (text[position].isspace() or text[position] == "#"):
-            position = (_past_text_or_comment(text, position) if text[position] == "#"
-                        else position + 1)
-        if text.startswith(closer, position):
-            return Span(self.source, span.start, position + 1)
-        return span
-
+    # -------------------------------------------------------------- leaves
     def _tspan(self, token: Token) -> Span:
-        start = token.start_pos or 0
-        return Span(self.source, start, token.end_pos if token.end_pos is not None else start)
+        return Span(self.source, token.start_pos or 0, token.end_pos or 0)
 
     def _name(self, token: Token | None) -> s.Name | None:
         return None if token is None else s.Name(str(token), span=self._tspan(token))
@@ -188,10 +113,12 @@ class Builder:
     def _with_comments(self, items: list[Any], span: Span) -> tuple[Any, ...]:
         """Merge the unclaimed comments inside `span` among a block's items."""
         mine = []
-        for index, (start, end) in enumerate(self.comments):
-            if not self.claimed[index] and span.start <= start < span.end:
+        first = bisect_left(self.comment_starts, span.start)
+        last = bisect_left(self.comment_starts, span.end)
+        for index in range(first, last):
+            if not self.claimed[index]:
                 self.claimed[index] = True
-                mine.append((start, end))
+                mine.append(self.comments[index])
         if not mine:
             return tuple(items)
         merged: list[Any] = []
@@ -214,22 +141,16 @@ class Builder:
         return tuple(merged)
 
     # -------------------------------------------------------------- file and module
-    def start(self, children: list[Any]) -> s.File:
-        span = Span(self.source, 0, len(self.source.text))
-        return s.File(self._with_comments(children, span), span=span)
+    def start(self, children: list[Any], span: Span) -> s.File:
+        whole = Span(self.source, 0, len(self.source.text))
+        return s.File(self._with_comments(children, whole), span=whole)
 
-    def module(self, children: list[Any]) -> s.Module:
-        kind, name, title, *items = children
-        span = self._block(children, items)
-        return s.Module(
-            str(kind),
-            self._req_name(name),
-            self._string(title),
-            self._with_comments(items, span),
-            span=span,
-        )
+    def module(self, children: list[Any], span: Span) -> s.Module:
+        kind, name, title, _, *items, _ = children
+        return s.Module(str(kind), self._req_name(name), self._string(title),
+                        self._with_comments(items, span), span=span)
 
-    def _word(self, children: list[Any]) -> Token:
+    def _word(self, children: list[Any], span: Span) -> Token:
         token = children[0]
         assert token is not None
         return token  # type: ignore[no-any-return]
@@ -237,514 +158,423 @@ class Builder:
     module_kind = meta_key = scalar_word = geo_key = section_kind = _word
     aggregate_function = duration_unit = direction = _word
 
-    def meta(self, children: list[Any]) -> s.Meta:
+    def meta(self, children: list[Any], span: Span) -> s.Meta:
         key, value = children
-        return s.Meta(str(key), value, span=self._cover(children))
+        return s.Meta(str(key), value, span=span)
 
-    def string(self, children: list[Any]) -> s.StringLit:
+    def string(self, children: list[Any], span: Span) -> s.StringLit:
         literal = self._string(children[0])
         assert literal is not None
         return literal
 
-    def date(self, children: list[Any]) -> s.DateLit:
+    def date(self, children: list[Any], span: Span) -> s.DateLit:
         token = children[0]
         if not _valid_date(str(token)):
             raise LiteralError(
                 Diagnostic.of(
                     "E105",
                     f"`{token}` is not a date in the calendar",
-                    self._tspan(token),
+                    span,
                     help="write dates as YYYY-MM-DD, e.g. 2025-03-31",
                 )
             )
-        return s.DateLit(str(token), span=self._tspan(token))
+        return s.DateLit(str(token), span=span)
 
-    def word(self, children: list[Any]) -> s.Word:
-        return s.Word(str(children[0]), span=self._tspan(children[0]))
+    def word(self, children: list[Any], span: Span) -> s.Word:
+        return s.Word(str(children[0]), span=span)
 
-    def import_decl(self, children: list[Any]) -> s.Import:
-        path, alias = children
+    def import_decl(self, children: list[Any], span: Span) -> s.Import:
+        _, path, _, alias = children
         literal = self._string(path)
         assert literal is not None
-        return s.Import(
-            literal, self._name(alias), span=self._widened(children, before=r"\bimport")
-        )
+        return s.Import(literal, self._name(alias), span=span)
 
-    def period_decl(self, children: list[Any]) -> s.PeriodDecl:
-        day, month = children
+    def period_decl(self, children: list[Any], span: Span) -> s.PeriodDecl:
+        *_, day, month = children
         number = self._number(day)
         assert number is not None
-        return s.PeriodDecl(
-            number,
-            self._req_name(month),
-            span=self._widened(children, before=r"\bperiod\s+year\s+ending"),
-        )
+        return s.PeriodDecl(number, self._req_name(month), span=span)
 
-    def suppress_counts(self, children: list[Any]) -> s.SuppressCounts:
-        low, high = (self._number(t) for t in children)
+    def suppress_counts(self, children: list[Any], span: Span) -> s.SuppressCounts:
+        _, _, low_token, _, high_token = children
+        low, high = self._number(low_token), self._number(high_token)
         assert low is not None
         assert high is not None
         if "." in low.text or "." in high.text:
-            raise LiteralError(
-                Diagnostic.of(
-                    "E105",
-                    "suppression ranges are whole counts",
-                    self._widened(children, before=r"\bsuppress\s+counts"),
-                    help="write whole numbers, e.g. `suppress counts 1..5`",
-                )
-            )
+            raise LiteralError(Diagnostic.of(
+                "E105", "suppression ranges are whole counts", span,
+                help="write whole numbers, e.g. `suppress counts 1..5`"))
         if float(low.text) > float(high.text):
-            raise LiteralError(
-                Diagnostic.of(
-                    "E105",
-                    f"range {low.text}..{high.text} is empty",
-                    self._widened(children, before=r"\bsuppress\s+counts"),
-                    help=f"write the low end first: {high.text}..{low.text}",
-                )
-            )
-        return s.SuppressCounts(
-            low, high, span=self._widened(children, before=r"\bsuppress\s+counts")
-        )
+            raise LiteralError(Diagnostic.of(
+                "E105", f"range {low.text}..{high.text} is empty", span,
+                help=f"write the low end first: {high.text}..{low.text}"))
+        return s.SuppressCounts(low, high, span=span)
 
-    def suppress_none(self, children: list[Any]) -> s.SuppressNone:
-        return s.SuppressNone(span=self._widened(children, before=r"\bsuppress"))
+    def suppress_none(self, children: list[Any], span: Span) -> s.SuppressNone:
+        return s.SuppressNone(span=span)
 
-    def rounding(self, children: list[Any]) -> s.Rounding:
-        levels, nearest = children
+    def rounding(self, children: list[Any], span: Span) -> s.Rounding:
+        _, levels, _, _, nearest = children
         number = self._number(nearest)
         assert number is not None
-        return s.Rounding(levels, number, span=self._widened(children, before=r"\bround"))
+        return s.Rounding(levels, number, span=span)
 
-    def area_levels(self, children: list[Any]) -> tuple[s.Name, ...]:
-        return tuple(self._req_name(t) for t in children)
+    def area_levels(self, children: list[Any], span: Span) -> tuple[s.Name, ...]:
+        return tuple(self._req_name(t) for t in children[::2])
 
     name_list = area_levels
 
     # -------------------------------------------------------------- codelists
-    def codelist(self, children: list[Any]) -> s.Codelist:
-        name, title, *items = children
-        span = self._widened(children, before=r"\bcodelist", items=items)
-        return s.Codelist(
-            self._req_name(name), self._string(title), self._with_comments(items, span), span=span
-        )
+    def codelist(self, children: list[Any], span: Span) -> s.Codelist:
+        _, name, title, _, *items, _ = children
+        return s.Codelist(self._req_name(name), self._string(title),
+                          self._with_comments(items, span), span=span)
 
-    def code_entry(self, children: list[Any]) -> s.CodeEntry:
+    def code_entry(self, children: list[Any], span: Span) -> s.CodeEntry:
         code, label, (since, until) = children
         text = self._string(label)
         assert text is not None
-        return s.CodeEntry(
-            s.Code(str(code), span=self._tspan(code)),
-            text,
-            since,
-            until,
-            span=self._cover(children),
-        )
+        return s.CodeEntry(s.Code(str(code), span=self._tspan(code)), text, since, until,
+                           span=span)
 
-    def validity(self, children: list[Any]) -> tuple[Any, Any]:
-        since, until = children
+    def validity(self, children: list[Any], span: Span) -> tuple[Any, Any]:
+        _, since, _, until = children
         return self._number(since), self._number(until)
 
-    def code_group(self, children: list[Any]) -> s.CodeGroup:
-        name, title, codes = children
-        return s.CodeGroup(
-            self._req_name(name),
-            self._string(title),
-            codes,
-            span=self._widened(children, before=r"\bgroup"),
-        )
+    def code_group(self, children: list[Any], span: Span) -> s.CodeGroup:
+        _, name, title, _, codes = children
+        return s.CodeGroup(self._req_name(name), self._string(title), codes, span=span)
 
-    def code_list(self, children: list[Any]) -> tuple[s.Code, ...]:
-        return tuple(s.Code(str(t), span=self._tspan(t)) for t in children)
+    def code_list(self, children: list[Any], span: Span) -> tuple[s.Code, ...]:
+        return tuple(s.Code(str(t), span=self._tspan(t)) for t in children[::2])
 
     # -------------------------------------------------------------- datasets
-    def dataset(self, children: list[Any]) -> s.Dataset:
-        name, title, *items = children
-        span = self._widened(children, before=r"\bdataset", items=items)
-        return s.Dataset(
-            self._req_name(name), self._string(title), self._with_comments(items, span), span=span
-        )
+    def dataset(self, children: list[Any], span: Span) -> s.Dataset:
+        _, name, title, _, *items, _ = children
+        return s.Dataset(self._req_name(name), self._string(title),
+                         self._with_comments(items, span), span=span)
 
-    def column(self, children: list[Any]) -> s.Column:
-        name, column_type, optional, (since, until), bounds, description = children
-        return s.Column(
-            self._req_name(name),
-            column_type,
-            optional is not None,
-            since,
-            until,
-            self._string(description),
-            bounds,
-            span=self._widened(children, before=r"\bcolumn"),
-        )
+    def column(self, children: list[Any], span: Span) -> s.Column:
+        _, name, column_type, optional, (since, until), bounds, description = children
+        return s.Column(self._req_name(name), column_type, optional is not None, since, until,
+                        self._string(description), bounds, span=span)
 
-    def range_from(self, children: list[Any]) -> s.ValueRange:
-        low, high = children
-        return s.ValueRange(low, high, span=self._widened(children, before=r"\brange",
-                                                           after=r"\s*\.\."))
+    def range_from(self, children: list[Any], span: Span) -> s.ValueRange:
+        _, low, _, high = children
+        return s.ValueRange(low, high, span=span)
 
-    def range_to(self, children: list[Any]) -> s.ValueRange:
-        return s.ValueRange(None, children[0],
-                            span=self._widened(children, before=r"\brange\s*\.\."))
+    def range_to(self, children: list[Any], span: Span) -> s.ValueRange:
+        return s.ValueRange(None, children[2], span=span)
 
-    def identifier_type(self, children: list[Any]) -> s.IdentifierType:
-        return s.IdentifierType(
-            self._name(children[0]), span=self._widened(children, before=r"\bidentifier")
-        )
+    def identifier_type(self, children: list[Any], span: Span) -> s.IdentifierType:
+        return s.IdentifierType(self._name(children[1]), span=span)
 
-    def code_type(self, children: list[Any]) -> s.CodeType:
-        return s.CodeType(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bcode")
-        )
+    def code_type(self, children: list[Any], span: Span) -> s.CodeType:
+        return s.CodeType(self._req_name(children[1]), span=span)
 
-    def scalar_type(self, children: list[Any]) -> s.ScalarType:
-        return s.ScalarType(str(children[0]), span=self._cover(children))
+    def scalar_type(self, children: list[Any], span: Span) -> s.ScalarType:
+        return s.ScalarType(str(children[0]), span=span)
 
-    def rows(self, children: list[Any]) -> s.Rows:
-        return s.Rows(self._req_name(children[0]), span=self._widened(children, before=r"\brows"))
+    def rows(self, children: list[Any], span: Span) -> s.Rows:
+        return s.Rows(self._req_name(children[1]), span=span)
 
-    def key(self, children: list[Any]) -> s.Key:
-        return s.Key(children[0], span=self._widened(children, before=r"\bkey"))
+    def key(self, children: list[Any], span: Span) -> s.Key:
+        return s.Key(children[1], span=span)
 
-    def dated_by(self, children: list[Any]) -> s.DatedBy:
-        return s.DatedBy(children[0], span=self._widened(children, before=r"\bdated\s+by"))
+    def dated_by(self, children: list[Any], span: Span) -> s.DatedBy:
+        return s.DatedBy(children[2], span=span)
 
-    def area_column(self, children: list[Any]) -> s.AreaColumn:
-        return s.AreaColumn(
-            self._req_name(children[0]), span=self._widened(children, before=r"\barea")
-        )
+    def area_column(self, children: list[Any], span: Span) -> s.AreaColumn:
+        return s.AreaColumn(self._req_name(children[1]), span=span)
 
-    def period_column(self, children: list[Any]) -> s.PeriodColumn:
-        column, kind = children
-        return s.PeriodColumn(
-            self._req_name(column), self._name(kind),
-            span=self._widened(children, before=r"\bperiod"),
-        )
+    def period_column(self, children: list[Any], span: Span) -> s.PeriodColumn:
+        _, column, kind = children
+        return s.PeriodColumn(self._req_name(column), self._name(kind), span=span)
 
-    def missing_symbols(self, children: list[Any]) -> s.MissingSymbols:
-        symbols = tuple(self._string(t) for t in children)
-        return s.MissingSymbols(symbols, span=self._widened(children, before=r"\bmissing"))  # type: ignore[arg-type]
+    def missing_symbols(self, children: list[Any], span: Span) -> s.MissingSymbols:
+        symbols = tuple(self._string(t) for t in children[1::2])
+        return s.MissingSymbols(symbols, span=span)  # type: ignore[arg-type]
 
-    def unknown_codes(self, children: list[Any]) -> s.UnknownCodes:
-        return s.UnknownCodes(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bunknown\s+codes")
-        )
+    def unknown_codes(self, children: list[Any], span: Span) -> s.UnknownCodes:
+        return s.UnknownCodes(self._req_name(children[2]), span=span)
 
     # -------------------------------------------------------------- geography
-    def geography(self, children: list[Any]) -> s.Geography:
-        name, title, *items = children
-        span = self._widened(children, before=r"\bgeography", items=items)
-        return s.Geography(
-            self._req_name(name), self._string(title), self._with_comments(items, span), span=span
-        )
+    def geography(self, children: list[Any], span: Span) -> s.Geography:
+        _, name, title, _, *items, _ = children
+        return s.Geography(self._req_name(name), self._string(title),
+                           self._with_comments(items, span), span=span)
 
-    def geo_level(self, children: list[Any]) -> s.GeoLevel:
-        name, dataset, *fields = children
-        span = self._widened(children, before=r"\blevel", items=fields)
-        return s.GeoLevel(
-            self._req_name(name),
-            self._req_name(dataset),
-            self._with_comments(fields, span),
-            span=span,
-        )
+    def geo_level(self, children: list[Any], span: Span) -> s.GeoLevel:
+        _, name, _, dataset, _, *fields, _ = children
+        return s.GeoLevel(self._req_name(name), self._req_name(dataset),
+                          self._with_comments(fields, span), span=span)
 
-    def neighbours(self, children: list[Any]) -> s.Neighbours:
-        name, title, dataset, *fields = children
-        span = self._widened(children, before=r"\bneighbours", items=fields)
-        return s.Neighbours(
-            self._req_name(name),
-            self._string(title),
-            self._req_name(dataset),
-            self._with_comments(fields, span),
-            span=span,
-        )
+    def neighbours(self, children: list[Any], span: Span) -> s.Neighbours:
+        _, name, title, _, dataset, _, *fields, _ = children
+        return s.Neighbours(self._req_name(name), self._string(title), self._req_name(dataset),
+                            self._with_comments(fields, span), span=span)
 
-    def geo_field(self, children: list[Any]) -> s.GeoField:
+    def geo_field(self, children: list[Any], span: Span) -> s.GeoField:
         key, values = children
-        return s.GeoField(str(key), values, span=self._cover(children))
+        return s.GeoField(str(key), values, span=span)
 
     # -------------------------------------------------------------- definitions
-    def definition(self, children: list[Any]) -> s.Definition:
-        name, title, dataset, expr = children
-        return s.Definition(
-            self._req_name(name),
-            self._string(title),
-            self._req_name(dataset),
-            expr,
-            span=self._widened(children, before=r"\bdefine"),
-        )
+    def definition(self, children: list[Any], span: Span) -> s.Definition:
+        _, name, title, _, dataset, _, expr = children
+        return s.Definition(self._req_name(name), self._string(title), self._req_name(dataset),
+                            expr, span=span)
 
-    def cohort_decl(self, children: list[Any]) -> s.CohortDecl:
-        name, title, population = children
-        return s.CohortDecl(
-            self._req_name(name),
-            self._string(title),
-            population,
-            span=self._widened(children, before=r"\bcohort"),
-        )
+    def cohort_decl(self, children: list[Any], span: Span) -> s.CohortDecl:
+        _, name, title, _, population = children
+        return s.CohortDecl(self._req_name(name), self._string(title), population, span=span)
 
-    def population(self, children: list[Any]) -> s.Population:
-        base, periods, where = children
-        return s.Population(base, where, periods, span=self._cover(children))
+    def population(self, children: list[Any], span: Span) -> s.Population:
+        base, periods, _, where = children
+        return s.Population(base, where, periods, span=span)
 
-    def previous_period(self, children: list[Any]) -> s.PreviousPeriod:
-        back = self._number(children[0])
+    def previous_period(self, children: list[Any], span: Span) -> s.PreviousPeriod:
+        back = self._number(children[3])
         assert back is not None
-        return s.PreviousPeriod(
-            back, span=self._widened(children, before=r"\bfor\s+period\s*-\s*"))
+        return s.PreviousPeriod(back, span=span)
 
-    def last_periods(self, children: list[Any]) -> s.LastPeriods:
-        count = self._number(children[0])
+    def last_periods(self, children: list[Any], span: Span) -> s.LastPeriods:
+        count = self._number(children[2])
         assert count is not None
-        return s.LastPeriods(count, span=self._widened(children, before=r"\bfor\s+last\s+"))
+        return s.LastPeriods(count, span=span)
 
-    def all_periods(self, children: list[Any]) -> s.AllPeriods:
-        return s.AllPeriods(span=self._widened(children, before=r"\bfor\s+all\s+"))
+    def all_periods(self, children: list[Any], span: Span) -> s.AllPeriods:
+        return s.AllPeriods(span=span)
 
     # -------------------------------------------------------------- sections and indicators
-    def section(self, children: list[Any]) -> s.Section:
-        kind, name, title, *items = children
-        span = self._block(children, items)
+    def section(self, children: list[Any], span: Span) -> s.Section:
+        kind, name, title, _, *items, _ = children
         text = self._string(title)
         assert text is not None
-        return s.Section(
-            str(kind), self._req_name(name), text, self._with_comments(items, span), span=span
-        )
+        return s.Section(str(kind), self._req_name(name), text,
+                         self._with_comments(items, span), span=span)
 
-    def goal(self, children: list[Any]) -> s.Goal:
-        name, title, *items = children
-        span = self._widened(children, before=r"\bgoal", items=items)
+    def goal(self, children: list[Any], span: Span) -> s.Goal:
+        _, name, title, _, *items, _ = children
         text = self._string(title)
         assert text is not None
         return s.Goal(self._req_name(name), text, self._with_comments(items, span), span=span)
 
-    def serves(self, children: list[Any]) -> s.Serves:
-        goal, relation = children
-        return s.Serves(
-            goal, self._req_name(relation), span=self._widened(children, before=r"\bserves")
-        )
+    def serves(self, children: list[Any], span: Span) -> s.Serves:
+        _, goal, relation = children
+        return s.Serves(goal, self._req_name(relation), span=span)
 
-    def indicator(self, children: list[Any]) -> s.Indicator:
-        name, title, origin, *fields = children
-        span = self._widened(children, before=r"\bindicator", items=fields)
-        return s.Indicator(
-            self._req_name(name),
-            self._string(title),
-            origin,
-            self._with_comments(fields, span),
-            span=span,
-        )
+    def indicator(self, children: list[Any], span: Span) -> s.Indicator:
+        _, name, title, _, origin, _, *fields, _ = children
+        return s.Indicator(self._req_name(name), self._string(title), origin,
+                           self._with_comments(fields, span), span=span)
 
-    def kind(self, children: list[Any]) -> s.KindField:
-        return s.KindField(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bkind")
-        )
+    def kind(self, children: list[Any], span: Span) -> s.KindField:
+        return s.KindField(self._req_name(children[1]), span=span)
 
-    def statistic(self, children: list[Any]) -> s.StatisticField:
-        return s.StatisticField(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bstatistic")
-        )
+    def statistic(self, children: list[Any], span: Span) -> s.StatisticField:
+        return s.StatisticField(self._req_name(children[1]), span=span)
 
-    def cohort(self, children: list[Any]) -> s.CohortField:
-        return s.CohortField(children[0], span=self._widened(children, before=r"\bcohort"))
+    def cohort(self, children: list[Any], span: Span) -> s.CohortField:
+        return s.CohortField(children[1], span=span)
 
-    def numerator(self, children: list[Any]) -> s.NumeratorField:
-        return s.NumeratorField(children[0], span=self._widened(children, before=r"\bnumerator"))
+    def numerator(self, children: list[Any], span: Span) -> s.NumeratorField:
+        return s.NumeratorField(children[1], span=span)
 
-    def denominator(self, children: list[Any]) -> s.DenominatorField:
-        return s.DenominatorField(
-            children[0], span=self._widened(children, before=r"\bdenominator")
-        )
+    def denominator(self, children: list[Any], span: Span) -> s.DenominatorField:
+        return s.DenominatorField(children[1], span=span)
 
-    def measure(self, children: list[Any]) -> s.MeasureField:
-        return s.MeasureField(children[0], span=self._widened(children, before=r"\bmeasure"))
+    def measure(self, children: list[Any], span: Span) -> s.MeasureField:
+        return s.MeasureField(children[1], span=span)
 
-    def exclude(self, children: list[Any]) -> s.ExcludeField:
-        expr, reason = children
-        return s.ExcludeField(
-            expr, self._string(reason), span=self._widened(children, before=r"\bexclude")
-        )
+    def exclude(self, children: list[Any], span: Span) -> s.ExcludeField:
+        _, expr, reason = children
+        return s.ExcludeField(expr, self._string(reason), span=span)
 
-    def unit_percent(self, children: list[Any]) -> s.UnitField:
-        return s.UnitField("percent", "percent", span=self._widened(children, before=r"\bunit"))
+    def unit_percent(self, children: list[Any], span: Span) -> s.UnitField:
+        return s.UnitField("percent", "percent", span=span)
 
-    def unit_per(self, children: list[Any]) -> s.UnitField:
-        return s.UnitField(
-            "per",
-            str(children[0]).replace(",", ""),
-            span=self._widened(children, before=r"\bunit\s+per"),
-        )
+    def unit_per(self, children: list[Any], span: Span) -> s.UnitField:
+        return s.UnitField("per", str(children[2]).replace(",", ""), span=span)
 
-    def unit_named(self, children: list[Any]) -> s.UnitField:
-        literal = self._string(children[0])
+    def unit_named(self, children: list[Any], span: Span) -> s.UnitField:
+        literal = self._string(children[1])
         assert literal is not None
-        return s.UnitField("named", literal.value, span=self._widened(children, before=r"\bunit"))
+        return s.UnitField("named", literal.value, span=span)
 
-    def polarity(self, children: list[Any]) -> s.PolarityField:
-        value, rationale = children
-        return s.PolarityField(
-            self._req_name(value),
-            self._string(rationale),
-            span=self._widened(children, before=r"\bpolarity"),
-        )
+    def polarity(self, children: list[Any], span: Span) -> s.PolarityField:
+        _, value, rationale = children
+        return s.PolarityField(self._req_name(value), self._string(rationale), span=span)
 
-    def compare(self, children: list[Any]) -> s.CompareField:
-        return s.CompareField(tuple(children), span=self._widened(children, before=r"\bcompare"))
+    def compare(self, children: list[Any], span: Span) -> s.CompareField:
+        return s.CompareField(tuple(children[1::2]), span=span)
 
-    def compare_england(self, children: list[Any]) -> s.EnglandComparator:
-        return s.EnglandComparator(span=self._cover(children))
+    def compare_england(self, children: list[Any], span: Span) -> s.EnglandComparator:
+        return s.EnglandComparator(span=span)
 
-    def compare_region(self, children: list[Any]) -> s.RegionComparator:
-        return s.RegionComparator(span=self._cover(children))
+    def compare_region(self, children: list[Any], span: Span) -> s.RegionComparator:
+        return s.RegionComparator(span=span)
 
-    def compare_neighbours(self, children: list[Any]) -> s.NeighboursComparator:
+    def compare_neighbours(self, children: list[Any], span: Span) -> s.NeighboursComparator:
         name, method = children
-        return s.NeighboursComparator(
-            self._req_name(name), self._name(method), span=self._cover(children)
-        )
+        return s.NeighboursComparator(self._req_name(name), self._name(method), span=span)
 
-    def compare_population(self, children: list[Any]) -> s.PopulationComparator:
-        return s.PopulationComparator(
-            children[0], span=self._widened(children, before=r"\bpopulation")
-        )
+    def compare_population(self, children: list[Any], span: Span) -> s.PopulationComparator:
+        return s.PopulationComparator(children[1], span=span)
 
-    def compare_target(self, children: list[Any]) -> s.TargetComparator:
-        return s.TargetComparator(
-            str(children[0]), span=self._widened(children, before=r"\btarget")
-        )
+    def compare_target(self, children: list[Any], span: Span) -> s.TargetComparator:
+        return s.TargetComparator(str(children[1]), span=span)
 
-    def confidence(self, children: list[Any]) -> s.ConfidenceField:
-        method, *levels = children
+    def confidence(self, children: list[Any], span: Span) -> s.ConfidenceField:
+        _, method, *rest = children
+        levels = rest[::2]
         for level in levels:
             value = float(str(level)[:-1])
             if not 0 < value < 100:
-                raise LiteralError(
-                    Diagnostic.of(
-                        "E105",
-                        f"confidence level {level} is not between 0% and 100%",
-                        self._tspan(level),
-                        help="use 95% or 99.8%",
-                    )
-                )
-        return s.ConfidenceField(
-            self._req_name(method),
-            tuple(str(t) for t in levels),
-            span=self._widened(children, before=r"\bconfidence"),
-        )
+                raise LiteralError(Diagnostic.of(
+                    "E105", f"confidence level {level} is not between 0% and 100%",
+                    self._tspan(level), help="use 95% or 99.8%"))
+        return s.ConfidenceField(self._req_name(method), tuple(str(t) for t in levels),
+                                 span=span)
 
-    def breakdown(self, children: list[Any]) -> s.BreakdownField:
-        return s.BreakdownField(
-            children[0], span=self._widened(children, before=r"\bbreakdown\s+by")
-        )
+    def breakdown(self, children: list[Any], span: Span) -> s.BreakdownField:
+        return s.BreakdownField(children[2], span=span)
 
     # -------------------------------------------------------------- expressions
-    def or_(self, children: list[Any]) -> s.Logical:
-        return s.Logical("or", tuple(children), span=self._cover(children))
+    def or_(self, children: list[Any], span: Span) -> s.Logical:
+        return s.Logical("or", tuple(children[::2]), span=span)
 
-    def and_(self, children: list[Any]) -> s.Logical:
-        return s.Logical("and", tuple(children), span=self._cover(children))
+    def and_(self, children: list[Any], span: Span) -> s.Logical:
+        return s.Logical("and", tuple(children[::2]), span=span)
 
-    def not_(self, children: list[Any]) -> s.Not:
-        return s.Not(children[0], span=self._widened(children, before=r"\bnot"))
+    def not_(self, children: list[Any], span: Span) -> s.Not:
+        return s.Not(children[1], span=span)
 
-    def compare_op(self, children: list[Any]) -> s.Binary:
+    def compare_op(self, children: list[Any], span: Span) -> s.Binary:
         left, op, right = children
-        return s.Binary(str(op), left, right, span=self._cover(children))
+        return s.Binary(str(op), left, right, span=span)
 
     arith = compare_op
 
-    def member(self, children: list[Any]) -> s.Membership:
-        return s.Membership(children[0], children[1], False, span=self._cover(children))
+    def member(self, children: list[Any], span: Span) -> s.Membership:
+        operand, _, codes = children
+        return s.Membership(operand, codes, False, span=span)
 
-    def not_member(self, children: list[Any]) -> s.Membership:
-        return s.Membership(children[0], children[1], True, span=self._cover(children))
+    def not_member(self, children: list[Any], span: Span) -> s.Membership:
+        operand, _, _, codes = children
+        return s.Membership(operand, codes, True, span=span)
 
-    def in_period(self, children: list[Any]) -> s.InPeriod:
-        return s.InPeriod(children[0], span=self._widened(children, after=r"\s*in\s+period"))
+    def in_period(self, children: list[Any], span: Span) -> s.InPeriod:
+        return s.InPeriod(children[0], span=span)
 
-    def is_missing(self, children: list[Any]) -> s.IsMissing:
-        return s.IsMissing(
-            children[0], False, span=self._widened(children, after=r"\s*is\s+missing")
-        )
+    def is_missing(self, children: list[Any], span: Span) -> s.IsMissing:
+        return s.IsMissing(children[0], False, span=span)
 
-    def is_present(self, children: list[Any]) -> s.IsMissing:
-        return s.IsMissing(
-            children[0], True, span=self._widened(children, after=r"\s*is\s+not\s+missing")
-        )
+    def is_present(self, children: list[Any], span: Span) -> s.IsMissing:
+        return s.IsMissing(children[0], True, span=span)
 
-    def within(self, children: list[Any]) -> s.Within:
-        operand, duration, direction, anchor = children
-        return s.Within(operand, duration, str(direction), anchor, span=self._cover(children))
+    def within(self, children: list[Any], span: Span) -> s.Within:
+        operand, _, duration, direction, anchor = children
+        return s.Within(operand, duration, str(direction), anchor, span=span)
 
-    def negate(self, children: list[Any]) -> s.Negate:
-        return s.Negate(children[0], span=self._widened(children, before="-"))
+    def negate(self, children: list[Any], span: Span) -> s.Negate:
+        return s.Negate(children[1], span=span)
 
-    def number(self, children: list[Any]) -> s.NumberLit:
+    def atom(self, children: list[Any], span: Span) -> Any:
+        """`( expr )`: the expression itself (brackets are not a node; the formatter
+        writes those that precedence needs)."""
+        return children[1]
+
+    def number(self, children: list[Any], span: Span) -> s.NumberLit:
         literal = self._number(children[0])
         assert literal is not None
         return literal
 
-    def boolean(self, children: list[Any]) -> s.BoolLit:
-        return s.BoolLit(str(children[0]) == "true", span=self._cover(children))
+    def boolean(self, children: list[Any], span: Span) -> s.BoolLit:
+        return s.BoolLit(str(children[0]) == "true", span=span)
 
-    def duration(self, children: list[Any]) -> s.DurationLit:
+    def duration(self, children: list[Any], span: Span) -> s.DurationLit:
         parts = []
         for amount, unit in zip(children[::2], children[1::2], strict=True):
             number = self._number(amount)
             assert number is not None
             parts.append((number, str(unit)))
-        return s.DurationLit(tuple(parts), span=self._cover(children))
+        return s.DurationLit(tuple(parts), span=span)
 
-    def qualname(self, children: list[Any]) -> s.NameRef:
-        return s.NameRef(tuple(self._req_name(t) for t in children), span=self._cover(children))
+    def qualname(self, children: list[Any], span: Span) -> s.NameRef:
+        return s.NameRef(tuple(self._req_name(t) for t in children[::2]), span=span)
 
-    def name_ref(self, children: list[Any]) -> s.NameRef:
+    def name_ref(self, children: list[Any], span: Span) -> s.NameRef:
         ref = children[0]
         assert isinstance(ref, s.NameRef)
         return ref
 
-    def outer_ref(self, children: list[Any]) -> s.OuterRef:
-        return s.OuterRef(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bthis\s*\.\s*")
-        )
+    def outer_ref(self, children: list[Any], span: Span) -> s.OuterRef:
+        return s.OuterRef(self._req_name(children[2]), span=span)
 
-    def period_ref(self, children: list[Any]) -> s.PeriodRef:
-        return s.PeriodRef(
-            self._req_name(children[0]), span=self._widened(children, before=r"\bperiod\s*\.\s*")
-        )
+    def period_ref(self, children: list[Any], span: Span) -> s.PeriodRef:
+        return s.PeriodRef(self._req_name(children[2]), span=span)
 
-    def call(self, children: list[Any]) -> s.Call:
-        function, *args = children
-        return s.Call(self._req_name(function), tuple(args), span=self._matched(children, "(", ")"))
+    def call(self, children: list[Any], span: Span) -> s.Call:
+        function, _, *args, _ = children
+        return s.Call(self._req_name(function), tuple(args[::2]), span=span)
 
-    def aggregate(self, children: list[Any]) -> s.Aggregate:
-        function, value, source, periods, link, where, order = children
-        return s.Aggregate(
-            str(function),
-            value,
-            source,
-            self._name(link),
-            where,
-            order,
-            periods,
-            span=self._matched(children, "(", ")"),
-        )
+    def aggregate(self, children: list[Any], span: Span) -> s.Aggregate:
+        function, _, value, _, source, periods, _, _, link, _, where, _, order, _ = children
+        return s.Aggregate(str(function), value, source, self._name(link), where, order,
+                           periods, span=span)
 
-    def code_literals(self, children: list[Any]) -> s.CodeLiterals:
-        codes = tuple(s.Code(str(t), span=self._tspan(t)) for t in children)
-        return s.CodeLiterals(codes, span=self._closed(children, "}"))
+    def code_literals(self, children: list[Any], span: Span) -> s.CodeLiterals:
+        codes = tuple(s.Code(str(t), span=self._tspan(t)) for t in children[1:-1:2])
+        return s.CodeLiterals(codes, span=span)
 
-    def code_group_ref(self, children: list[Any]) -> s.CodeGroupRef:
-        return s.CodeGroupRef(self._req_name(children[0]), span=self._cover(children))
+    def code_group_ref(self, children: list[Any], span: Span) -> s.CodeGroupRef:
+        return s.CodeGroupRef(self._req_name(children[0]), span=span)
 
 
-def _past_text_or_comment(text: str, position: int) -> int:
-    """Where the quoted text or comment starting at `position` ends (brackets inside either
-    do not count when matching blocks and calls)."""
-    if text[position] == '"':
-        match = STRING.match(text, position)
-        return match.end() if match else position + 1
-    newline = text.find("\n", position)
-    return len(text) if newline < 0 else newline
+_Entry = tuple[Tree[Token], list[Any] | None, int, int]
+"""A subtree, the children list that holds it and its place there (None for the root), and
+how deeply it is nested."""
+
+
+def _bottom_up(tree: Tree[Token]) -> list[_Entry]:
+    """Every subtree after all those under it (the reverse of a depth-first walk); raises
+    TooDeepError at the first subtree nested too deeply. Brackets (`atom`) are no level: they
+    make no node of the syntax tree."""
+    order: list[_Entry] = []
+    stack: list[_Entry] = [(tree, None, 0, 1)]
+    while stack:
+        entry = stack.pop()
+        subtree, _, _, level = entry
+        if level > MAX_DEPTH:
+            raise TooDeepError(subtree)
+        order.append(entry)
+        children = subtree.children
+        for index, child in enumerate(children):
+            if type(child) is Tree:
+                stack.append((child, children, index, level + (child.data != "atom")))
+    order.reverse()
+    return order
+
+
+RULES = (
+    "start", "module", "module_kind", "meta_key", "scalar_word", "geo_key", "section_kind",
+    "aggregate_function", "duration_unit", "direction", "meta", "string", "date", "word",
+    "import_decl", "period_decl", "suppress_counts", "suppress_none", "rounding", "area_levels",
+    "name_list", "codelist", "code_entry", "validity", "code_group", "code_list", "dataset",
+    "column", "range_from", "range_to", "identifier_type", "code_type", "scalar_type", "rows",
+    "key", "dated_by", "area_column", "period_column", "missing_symbols", "unknown_codes",
+    "geography", "geo_level", "neighbours", "geo_field", "definition", "cohort_decl",
+    "population", "previous_period", "last_periods", "all_periods", "section", "goal", "serves",
+    "indicator", "kind", "statistic", "cohort", "numerator", "denominator", "measure", "exclude",
+    "unit_percent", "unit_per", "unit_named", "polarity", "compare", "compare_england",
+    "compare_region", "compare_neighbours", "compare_population", "compare_target",
+    "confidence", "breakdown", "or_", "and_", "not_", "compare_op", "arith", "member",
+    "not_member", "in_period", "is_missing", "is_present", "within", "negate", "atom", "number",
+    "boolean", "duration", "qualname", "name_ref", "outer_ref", "period_ref", "call",
+    "aggregate", "code_literals", "code_group_ref",
+)
+"""Every rule and alias of the grammar that makes a subtree, each a method of `Builder` (a
+test checks the list against the parser's rules)."""
 
 
 def _unescape(text: str) -> str:
@@ -758,18 +588,6 @@ def _valid_date(text: str) -> bool:
     year, month, day = (int(part) for part in text.split("-"))
     if year < 1 or not 1 <= month <= 12 or day < 1:
         return False
-    days = [
-        31,
-        29 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 28,
-        31,
-        30,
-        31,
-        30,
-        31,
-        31,
-        30,
-        31,
-        30,
-        31,
-    ]
+    days = [31, 29 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 28,
+            31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
     return day <= days[month - 1]

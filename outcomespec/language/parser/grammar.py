@@ -1,5 +1,5 @@
-"""The grammar and the Lark parsers built from it (cached: building takes longer than
-parsing a framework)."""
+"""The grammar and the Lark parsers made from it: from the shipped tables (`tables`) when they
+match the grammar, else built (building takes longer than parsing a framework)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,14 @@ from typing import Any
 
 from lark import Lark
 
+from outcomespec.language.parser.tables import parser_from, read_tables, stamp
+
+OPTIONS: dict[str, Any] = {"parser": "lalr", "lexer": "contextual", "maybe_placeholders": True,
+                           "keep_all_tokens": True}
+"""How Lark builds the parser. Every token stays in the tree, keywords and brackets too, so
+that the builder takes each node's span from its first and last token (Lark's own
+`propagate_positions` would add two thirds to the parse; keeping the tokens costs nothing)."""
+
 
 def grammar_text() -> str:
     """The grammar, read from inside the installed package."""
@@ -17,12 +25,8 @@ def grammar_text() -> str:
 
 @cache
 def python_parser() -> Lark:
-    """The one cached parser (building it takes longer than parsing a framework).
-
-    Positions are not propagated by Lark (that costs a third of the parse); the builder
-    derives every span from its tokens instead.
-    """
-    return build_parser()
+    """The one cached parser, made once per process."""
+    return _parser(plugins=None)
 
 
 @cache
@@ -33,17 +37,24 @@ def fast_parser() -> Lark:
         import lark_cython  # type: ignore[import-not-found,import-untyped,unused-ignore]  # noqa: PLC0415 - optional extra
     except ImportError:
         return python_parser()
-    return build_parser(plugins=lark_cython.plugins)
+    return _parser(plugins=lark_cython.plugins)
+
+
+def _parser(plugins: Any) -> Lark:
+    """From the shipped tables when they were made from this grammar, these options and
+    this version of Lark; else built from the grammar."""
+    tables = shipped_tables()
+    return build_parser(plugins=plugins) if tables is None else parser_from(tables, plugins)
+
+
+@cache
+def shipped_tables() -> dict[str, Any] | None:
+    """The shipped tables, read once, when they fit (None otherwise)."""
+    return read_tables(stamp(grammar_text(), OPTIONS))
 
 
 def build_parser(*, strict: bool = False, plugins: Any = None) -> Lark:
-    """A fresh parser; `strict=True` makes Lark reject any grammar conflict or collision."""
+    """A fresh parser built from the grammar; `strict=True` makes Lark reject any grammar
+    conflict or terminal collision."""
     options: dict[str, Any] = {"_plugins": plugins} if plugins is not None else {}
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        maybe_placeholders=True,
-        strict=strict,
-        **options,
-    )
+    return Lark(grammar_text(), strict=strict, **OPTIONS, **options)

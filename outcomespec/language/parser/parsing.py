@@ -7,6 +7,9 @@ tree so that the formatter can keep them.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from attrs import frozen
@@ -15,7 +18,13 @@ from lark.exceptions import UnexpectedInput
 
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic
-from outcomespec.language.parser.builder import MAX_DIGITS, Builder, LiteralError
+from outcomespec.language.parser.builder import (
+    MAX_DEPTH,
+    MAX_DIGITS,
+    Builder,
+    LiteralError,
+    TooDeepError,
+)
 from outcomespec.language.parser.errors import syntax_diagnostic
 from outcomespec.language.parser.grammar import (
     build_parser,
@@ -25,9 +34,6 @@ from outcomespec.language.parser.grammar import (
 )
 from outcomespec.language.parser.scanning import scan
 from outcomespec.language.source import Source, Span
-
-MAX_DEPTH = 150
-"""Deepest syntax tree accepted (E104); keeps every later pass far from Python's stack limit."""
 
 
 @frozen
@@ -46,6 +52,27 @@ def parse_source(source: Source) -> ParseResult:
     >>> result.file.modules[0].name.text, result.diagnostics
     ('x', ())
     """
+    with _collector_paused():
+        return _parse(source)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a file is parsed: the parse makes an object for
+    every token and node, none of them in a cycle, and the collector would walk them all
+    again and again as they pile up (half the time of a large parse). Reference counting
+    still frees everything; the collector runs as before once the parse is over."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _parse(source: Source) -> ParseResult:
     scanned = scan(source.text)
     if scanned.unterminated is not None:
         start = scanned.unterminated
@@ -70,9 +97,10 @@ def parse_source(source: Source) -> ParseResult:
         except UnexpectedInput as error:
             return ParseResult(None, (syntax_diagnostic(source, error, scanned),))
         raise
-    too_deep = _too_deep(tree)
-    if too_deep is not None:
-        start = _first_position(too_deep)
+    try:
+        built = Builder(source, scanned.comments).build(tree)
+    except TooDeepError as error:
+        start = _first_operand(error.subtree)
         span = Span(source, start, start + 1)
         return ParseResult(
             None,
@@ -85,39 +113,26 @@ def parse_source(source: Source) -> ParseResult:
                 ),
             ),
         )
-    try:
-        built = Builder(source, scanned.comments).build(tree)
     except LiteralError as error:
         return ParseResult(None, (error.diagnostic,))
     return ParseResult(built, ())
 
 
-# ------------------------------------------------------------------ scanning
-
-
-def _first_position(tree: Tree[Token]) -> int:
-    """Where the first token under `tree` starts (for pointing at a tree without spans)."""
+def _first_operand(tree: Tree[Token]) -> int:
+    """Where the first operand under `tree` starts: its first token past the keywords and
+    brackets that open expressions (`not`, `-`, `(`, `this.`, `period.`, `{`)."""
     stack: list[Any] = [tree]
     while stack:
         node = stack.pop()
         if isinstance(node, Tree):
             stack.extend(reversed(node.children))
-        elif node is not None:
+        elif node is not None and node.type not in _OPENING:
             return int(node.start_pos)
     return 0
 
 
-def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
-    while stack:
-        node, level = stack.pop()
-        if level > MAX_DEPTH:
-            return node
-        stack.extend((child, level + 1) for child in node.children if isinstance(child, Tree))
-    return None
-
-
-# ------------------------------------------------------------------ syntax errors
+_OPENING = frozenset({"NOT", "MINUS", "LPAR", "THIS", "PERIOD", "DOT", "LBRACE"})
+"""Lark's names for the tokens that open an expression."""
 
 
 __all__ = ["MAX_DEPTH", "MAX_DIGITS", "ParseResult", "build_parser", "grammar_text",
