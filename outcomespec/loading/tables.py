@@ -42,6 +42,11 @@ from outcomespec.loading.periods import row_periods
 
 MISSING_CODE = -1
 MISSING_BOOLEAN = -1
+MISSING_DAY = np.iinfo(np.int32).min
+"""A missing date, in days since 1970-01-01: no date a file can write (years 1 to 9999)."""
+_NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an int64
+
+
 def raw_missing(numbers: npt.NDArray[np.signedinteger[Any]]) -> npt.NDArray[np.bool_]:
     """Where identifiers read as whole numbers, before they are coded, are missing: the
     smallest number of their type (int32, or int64 for numbers that need it) stands for it.
@@ -50,9 +55,6 @@ def raw_missing(numbers: npt.NDArray[np.signedinteger[Any]]) -> npt.NDArray[np.b
     [False, True]
     """
     return np.asarray(numbers == np.iinfo(numbers.dtype).min)
-MISSING_DAY = np.iinfo(np.int32).min
-"""A missing date, in days since 1970-01-01: no date a file can write (years 1 to 9999)."""
-_NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an int64
 
 
 def dtype_for(value_type: m.ValueType, distinct: int = 0) -> np.dtype[Any]:
