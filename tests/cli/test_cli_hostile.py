@@ -366,16 +366,6 @@ def test_align_out_mistakes(capsys: pytest.CaptureFixture[str], project: Path) -
     assert fingerprint(project) == before
 
 
-def test_parquet_without_pyarrow(capsys: pytest.CaptureFixture[str], project: Path,
-                                 no_work: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """`--format parquet` without pyarrow: exit 2 before any work, saying how to install it
-    (it was "internal error" after the whole evaluation)."""
-    monkeypatch.setitem(sys.modules, "pyarrow", None)
-    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
-    code, out, err = run(capsys, *EVAL, "--out", "r.parquet")
-    assert_clean(code, out, err, 2, "--format parquet needs pyarrow", "pip install")
-
-
 def test_data_folder_without_any_dataset(capsys: pytest.CaptureFixture[str], project: Path,
                                          no_work: None) -> None:
     """A `--data` folder holding none of the files the framework reads: exit 2, naming the
