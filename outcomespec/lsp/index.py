@@ -312,7 +312,9 @@ def _inside(node: Any) -> Iterator[tuple[Any, str | None]]:
             for field in node.items:
                 if isinstance(field, s.Key | s.DatedBy):
                     yield from ((c, f"column:{name}") for c in field.columns)
-                elif isinstance(field, s.AreaColumn | s.PeriodColumn):
+                elif isinstance(field, s.AreaColumn):
+                    yield from ((c, f"column:{name}") for c in (field.column, *field.upper))
+                elif isinstance(field, s.PeriodColumn):
                     yield field.column, f"column:{name}"
                 elif isinstance(field, s.Column):
                     yield field, None
@@ -346,6 +348,23 @@ def _inside(node: Any) -> Iterator[tuple[Any, str | None]]:
             return
         case s.NeighboursComparator():
             yield node.name, "neighbours"
+            return
+        case s.PublicationField():
+            yield node.rows, None
+            table = f"column:{node.rows.base.dotted}"
+            for item in node.items:
+                match item:
+                    case s.PublishedValue():
+                        yield item.column, table
+                    case s.PublishedCount():
+                        yield item.column, table
+                        if item.where is not None:
+                            yield item.where, None
+                    case s.PublishedLimits():
+                        yield from ((name, table) for pair in item.levels
+                                    for name in (pair.lower, pair.upper))
+                    case _:
+                        pass
             return
         case s.PopulationComparator():
             yield node.indicator, "indicator"
@@ -382,6 +401,12 @@ def _model_expressions(framework: m.Framework) -> Iterator[Any]:
             yield indicator.measure
         yield from (e.condition for e in indicator.exclusions)
         yield from indicator.breakdowns
+        publication = indicator.publication
+        if publication is not None:
+            yield from publication.rows.filters
+            yield from (count.rows.filters for count in (publication.numerator,
+                                                          publication.denominator)
+                        if count is not None and count.rows is not None)
 
 
 def _walk_model(expr: Any) -> Iterator[Any]:
