@@ -10,7 +10,7 @@ with what could not be evaluated and the warnings found on the way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -127,6 +127,25 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
               for name, rows in sorted(run.absent_counted.items()) if rows.any()]
     return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),
                       (*absent, *warnings), tuple(published), only)
+
+
+def publications_of(plan: Plan, evaluated: Sequence[IndicatorPlan],
+                    tables: Mapping[str, Table], period: int, reporting: m.ReportingPeriod,
+                    frame: AreaFrame) -> tuple[tuple[Published, ...], tuple[Diagnostic, ...]]:
+    """The publications of the `evaluated` indicators that take a comparator from one, read
+    from `tables`, and their D160 and D161 warnings: for an engine that evaluates the
+    authorities' totals elsewhere (Spark), since a published table is small and read whole."""
+    start, end = period_bounds(period, reporting)
+    run = Execution(plan, tables, frame, period,
+                    (np.datetime64(start, "D"), np.datetime64(end, "D")))
+    published: list[Published] = []
+    warnings: list[Diagnostic] = []
+    for indicator_plan in evaluated:
+        found = _publication(run, indicator_plan, None)
+        if found is not None:
+            published.append(found[0])
+            warnings.extend(found[1])
+    return tuple(published), tuple(warnings)
 
 
 def _publication(run: Execution, plan: IndicatorPlan, only: int | None
@@ -305,4 +324,4 @@ def _quantity(run: Execution, step: int | None, dataset: str | None, within: Any
 
 
 __all__ = ["Evaluation", "Skipped", "SubsetViolation", "area_frame", "evaluate_plan",
-           "period_bounds"]
+           "period_bounds", "publications_of"]
