@@ -274,7 +274,7 @@ def _tables(loads: Mapping[str, LoadResult]) -> dict[str, Table]:
 def _choice(comparators: object) -> m.ComparatorChoice:
     """The comparator choice `comparators` names (ValueError naming the choices)."""
     try:
-        return m.ComparatorChoice(comparators)
+        return m.ComparatorChoice(str(comparators))
     except ValueError:
         choices = ", ".join(f'"{c.value}"' for c in m.ComparatorChoice)
         msg = f"comparators must be one of {choices}, not {comparators!r}"

@@ -42,7 +42,8 @@ _FIELD_WORD = {
     s.KindField: "kind", s.StatisticField: "statistic", s.CohortField: "cohort",
     s.NumeratorField: "numerator", s.DenominatorField: "denominator",
     s.MeasureField: "measure", s.ExcludeField: "exclude", s.UnitField: "unit",
-    s.DecimalsField: "decimals", s.PublicationField: "publication", s.PolarityField: "polarity", s.CompareField: "compare", s.ConfidenceField: "confidence",
+    s.DecimalsField: "decimals", s.PublicationField: "publication",
+    s.PolarityField: "polarity", s.CompareField: "compare", s.ConfidenceField: "confidence",
     s.SuppressCounts: "suppress", s.SuppressNone: "suppress", s.BreakdownField: "breakdown",
 }
 RELATIONS = tuple(relation.value for relation in m.Relation)

@@ -4,10 +4,11 @@ out.
 
 It is the README's "run it" command: everything a new user needs to see the library work
 end to end on national-scale data, without any data of their own. What it prints reads as
-a result, not a log: England beside the same indicators as DfE published them (its national
-rows, read by `dfe_published`), a few authorities judged in words, vulnerable children beside all pupils, how the
-frameworks line up, what was not evaluated and why (one line), every file written (with a
-word on a table that holds no value) and a legend for its marks. Progress of the long steps
+a result, not a log: England beside the same indicators as DfE published them (its
+national rows, read by `dfe_published`), a few authorities judged in words, vulnerable
+children beside all pupils, how the frameworks line up, what was not evaluated and why
+(one line), every file written (with a word on a table that holds no value) and a legend
+for its marks. Progress of the long steps
 goes to the `steps` given: a bar on a terminal (`outcomespec.cli.progress`).
 
 The returns are generated once per scale and seed, in `out/data/scale-S-seed-N/` (some 1 GB

@@ -540,6 +540,6 @@ def column_read(step: Step) -> tuple[str, str] | None:
 __all__ = ["AREAS", "SCALAR", "And", "AreaIndex", "Areas", "Arithmetic", "Call", "CodeTest",
            "Compare", "Constant", "GatherUnits", "InPeriod", "IndicatorPlan", "Key", "Link",
            "MissingTest", "Negate", "Not", "Or", "Pair", "PairSide", "Pairs", "PeriodBound",
-           "PeriodMask", "Plan", "PublicationPlan", "ReadColumn", "ReduceAreas", "ReducePairs", "ReduceUnits",
-           "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "Units", "Window",
-           "Within", "column_read"]
+           "PeriodMask", "Plan", "PublicationPlan", "ReadColumn", "ReduceAreas", "ReducePairs",
+           "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "Units",
+           "Window", "Within", "column_read"]

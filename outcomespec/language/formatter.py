@@ -169,9 +169,9 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
         case s.ExcludeField(expr=expr, reason=reason):
             return _broken(indent, "exclude ", expr, _title(reason)), False
         case s.PublicationField(rows=rows, items=items):
-            header = _population(indent, "publication ", rows)
-            header[-1] += " {"
-            return [*header, *_items(items, indent + INDENT), f"{indent}}}"], True
+            opening = _population(indent, "publication ", rows)
+            opening[-1] += " {"
+            return [*opening, *_items(items, indent + INDENT), f"{indent}}}"], True
         case s.PublishedCount(which=which, column=column, where=where):
             if where is None:
                 return [f"{indent}{which} {column.text}"], False

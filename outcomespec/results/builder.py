@@ -244,8 +244,8 @@ def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Pa
         region_names=tuple(zip(frame.region_codes, frame.region_names, strict=True)),
         targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
                            if any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
-        decimals=tuple(dict(((name or ind.framework, ind.id), ind.decimals)
-                            for ind in indicators).items()),
+        decimals=tuple({(name or ind.framework, ind.id): ind.decimals
+                        for ind in indicators}.items()),
     )
 
 

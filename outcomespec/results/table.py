@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import math
 import os
-from decimal import ROUND_HALF_UP, Decimal
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 import numpy as np

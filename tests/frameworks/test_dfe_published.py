@@ -212,7 +212,8 @@ def _declared(year: int) -> outcomespec.Run:
 
 
 def _rows(year: int, indicator: str, area_type: str) -> dict[str, dict[str, Any]]:
-    """The results rows of one indicator and area type, by area code (an authority by its DfE code)."""
+    """The results rows of one indicator and area type, by area code (an authority by its
+    DfE code)."""
     return {row["la_code"] or row["area_code"]: row for row in _run(year).results.rows()
             if row["indicator"] == indicator and row["area_type"] == area_type}
 

@@ -518,8 +518,8 @@ def test_columns_in_design_order() -> None:
     """The columns are DESIGN §4's, in order, then the extra ones."""
     assert COLUMNS == (
         "framework", "indicator", "title", "period", "area_type", "area_code", "la_code",
-        "area_name", "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
-        "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
+        "area_name", "breakdown", "numerator", "denominator", "value", "unit", "lower_95",
+        "upper_95", "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
         "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population")
     totals, frame = small_case()
     results = build_results(totals, frame, 2025)

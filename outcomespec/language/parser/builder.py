@@ -603,10 +603,10 @@ RULES = (
     "unit_percent", "unit_per", "unit_named", "polarity", "compare", "compare_england",
     "compare_region", "compare_neighbours", "compare_population", "compare_target",
     "confidence", "breakdown", "decimals", "publication", "published_value", "published_count",
-    "published_limits", "limit_columns", "count_word", "or_", "and_", "not_", "compare_op", "arith", "member",
-    "not_member", "in_period", "is_missing", "is_present", "within", "negate", "atom", "number",
-    "boolean", "duration", "qualname", "name_ref", "outer_ref", "period_ref", "call",
-    "aggregate", "code_literals", "code_group_ref",
+    "published_limits", "limit_columns", "count_word", "or_", "and_", "not_", "compare_op",
+    "arith", "member", "not_member", "in_period", "is_missing", "is_present", "within",
+    "negate", "atom", "number", "boolean", "duration", "qualname", "name_ref", "outer_ref",
+    "period_ref", "call", "aggregate", "code_literals", "code_group_ref",
 )
 """Every rule and alias of the grammar that makes a subtree, each a method of `Builder` (a
 test checks the list against the parser's rules)."""

@@ -92,7 +92,9 @@ def main() -> None:
 
         def row(parent: tuple[str, str], code: str, name: str, kind: str, sex: str,
                 number: int, people: int, *, rounded: bool = True, category: tuple[str, str]
-                = ("", ""), note: str = "", vs_england: str | None = None) -> list[str]:
+                = ("", ""), note: str = "", vs_england: str | None = None,
+                england: float = england, label: str = label, sortable: str = sortable
+                ) -> list[str]:
             value = number / people * 10_000
             (lo95, hi95), (lo998, hi998) = byars(number, people, 0.95), byars(number, people,
                                                                                 0.998)
@@ -112,14 +114,14 @@ def main() -> None:
                             round(count * share), round(population * 0.512 if sex == "Male"
                                                         else population * 0.488),
                             rounded=False, vs_england="Not compared"))
-        for decile in (1, 10):
-            rows.append(row(("", ""), "E92000001", "England", "England", "Persons",
-                            round(count * (0.14 if decile == 1 else 0.07)),
-                            round(population / 10), rounded=False,
-                            category=("County & UA deprivation deciles in England (IMD2019, "
-                                      "4/23 geography)",
-                                      f"{'Most' if decile == 1 else 'Least'} deprived decile "
-                                      f"(IMD2019)"), vs_england="Not compared"))
+        rows.extend(row(("", ""), "E92000001", "England", "England", "Persons",
+                        round(count * (0.14 if decile == 1 else 0.07)),
+                        round(population / 10), rounded=False,
+                        category=("County & UA deprivation deciles in England (IMD2019, "
+                                  "4/23 geography)",
+                                  f"{'Most' if decile == 1 else 'Least'} deprived decile "
+                                  f"(IMD2019)"), vs_england="Not compared")
+                    for decile in (1, 10))
         for code in sorted(by_region):
             number, people = by_region[code]
             rows.append(row(("E92000001", "England"), code, f"{regions[code]} region "
