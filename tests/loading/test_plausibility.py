@@ -17,7 +17,6 @@ import statistics
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 import outcomespec
