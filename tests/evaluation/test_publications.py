@@ -171,7 +171,9 @@ def test_single_return_gives_the_national_row(runs: dict[str, Run]) -> None:
     alone = row(runs["alone"], "local_authority", HARTLEPOOL)
     assert national["value"] is not None
     different = {k: (national[k], alone[k]) for k in national if not same(national[k], alone[k])}
-    assert different == {}
+    # Its rank among the authorities is the national run's alone: one return ranks nothing.
+    assert different == {k: (national[k], None) for k in ("rank", "rank_of", "quartile")}
+    assert national["rank_of"] > 140  # the authorities with a value
     assert national["vs_england"] in ("better", "worse", "similar")
     assert national["vs_neighbours"] in ("better", "worse", "similar")
 
