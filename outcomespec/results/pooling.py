@@ -81,7 +81,7 @@ def cells_of(frame: AreaFrame, only: int | None = None) -> Cells:
     >>> cells.codes.tolist(), cells.parent.tolist(), cells.order.tolist()
     (['805', '806', 'E12000001', 'E92000001'], [2, 2, 3, -1], [3, 2, 0, 1])
     >>> cells.ons_codes.tolist(), cells.la_codes.tolist()
-    (['E06000001', '', 'E12000001', 'E92000001'], ['805', '806', '', ''])
+    (['E06000001', '806', 'E12000001', 'E92000001'], ['805', '806', '', ''])
     >>> cells_of(frame, only=1).order.tolist()
     [3, 2, 1]
     """
@@ -119,13 +119,15 @@ _DFE: Final = re.compile(r"\d{3}")
 
 def _code_systems(frame: AreaFrame) -> tuple[list[str], list[str]]:
     """Each authority's ONS code and DfE code, from its code and the geography's
-    alternative codes (the first of each system declared, so the latest ONS code): blank
-    where the geography gives none. An authority coded in neither system (a frame made from
-    the data's own codes, say `A`) keeps its code as its `area_code`.
+    alternative codes (the first of each system declared, so the latest ONS code). The DfE
+    code is blank where the geography gives none; an authority with no ONS code (a geography
+    of DfE codes alone, or a frame made from the data's own codes, say `A`) keeps its own
+    code as its `area_code`, so that every row names its area.
 
-    >>> _code_systems(AreaFrame(("805", "E06000002", "A"), ("H", "M", "A"), [-1, -1, -1],
+    >>> _code_systems(AreaFrame(("805", "E06000002", "A", "807"), ("H", "M", "A", "R"),
+    ...                         [-1, -1, -1, -1],
     ...                         aliases={"E06000001": 0, "E10000023": 0, "806": 1}))
-    (['E06000001', 'E06000002', 'A'], ['805', '806', ''])
+    (['E06000001', 'E06000002', 'A', '807'], ['805', '806', '', '807'])
     """
     others: list[list[str]] = [[] for _ in frame.codes]
     for text, position in frame.aliases.items():
@@ -135,7 +137,7 @@ def _code_systems(frame: AreaFrame) -> tuple[list[str], list[str]]:
         every = (code, *alternatives)
         found_ons = next((c for c in every if _ONS.fullmatch(c)), "")
         found_dfe = next((c for c in every if _DFE.fullmatch(c)), "")
-        ons.append(found_ons or ("" if found_dfe else code))
+        ons.append(found_ons or code)
         dfe.append(found_dfe)
     return ons, dfe
 
