@@ -85,9 +85,9 @@ def row_cells(table: Table, frame: AreaFrame) -> IntArray:
     cells = np.full(table.n_rows, -1, dtype=np.int64)
     open_rows = np.ones(table.n_rows, dtype=bool)
     for column in table.dataset.area_columns:
-        values = table.columns.get(column)
-        if values is None:
+        if column not in table.columns:
             continue
+        values = table.values(column)
         distinct, inverse = np.unique(values, return_inverse=True)
         texts = [area_text(value).strip() for value in distinct]
         named = np.array([bool(text) for text in texts], dtype=bool)
@@ -153,7 +153,7 @@ def _per_cell(table: Table, column: str, cells: IntArray, rows: Any, n: int
               ) -> tuple[FloatArray, Any, Any]:
     """One column's value per cell over the rows selected: NaN with the strongest marker of
     its rows where none has a value, and whether two of its rows disagree."""
-    values = np.asarray(table.columns[column], dtype=np.float64)[rows]
+    values = np.asarray(table.values(column), dtype=np.float64)[rows]
     where = cells[rows]
     low, high = np.full(n, np.nan), np.full(n, np.nan)
     np.fmin.at(low, where, values)
