@@ -13,7 +13,6 @@ import csv
 import functools
 import math
 import shutil
-from pathlib import Path
 from typing import NamedTuple
 
 import pytest
