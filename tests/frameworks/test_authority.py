@@ -13,6 +13,7 @@ import csv
 import functools
 import math
 import shutil
+from pathlib import Path
 from typing import NamedTuple
 
 import pytest
@@ -93,23 +94,33 @@ def published_row(table: str, level: str, code: str, where: dict[str, str]) -> d
 
 
 @pytest.fixture(scope="module")
-def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+def folders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Hartlepool's XML returns alone, and every authority's CSV tables, both with DfE's
-    published tables beside them and published comparators."""
+    published tables beside them."""
     xml = tmp_path_factory.mktemp("xml")
     generate(xml, years=(2025,), scale=0.1, format="xml")
     national = tmp_path_factory.mktemp("csv")
     generate(national, years=(2025,), scale=0.1)
-    alone = xml / "2025" / HARTLEPOOL
-    for folder in (alone, national / "2025"):
+    found = {"alone": xml / "2025" / HARTLEPOOL, "national": national / "2025"}
+    for folder in found.values():
         for name in PUBLISHED_TABLES:
             shutil.copyfile(DFE / f"{name}.csv", folder / f"{name}.csv")
-    framework = outcomespec.load(FRAMEWORK, root=REPO / "frameworks")
+    return found
+
+
+@functools.cache
+def framework() -> outcomespec.Framework:
+    return outcomespec.load(FRAMEWORK, root=REPO / "frameworks")
+
+
+@pytest.fixture(scope="module")
+def runs(folders: dict[str, Path]) -> dict[str, Run]:
+    """Both evaluated with published comparators."""
     # The SSDA903 XML has no distance from home (DfE derives it from the postcodes after the
     # return): an error (D101) that only `keep_going` evaluates past, as the tutorial does.
-    return {"alone": framework.run(alone, 2025, area=HARTLEPOOL, comparators="published",
-                                   keep_going=True),
-            "national": framework.run(national / "2025", 2025, comparators="published")}
+    return {"alone": framework().run(folders["alone"], 2025, area=HARTLEPOOL,
+                                     comparators="published", keep_going=True),
+            "national": framework().run(folders["national"], 2025, comparators="published")}
 
 
 def rows(run: Run, **where: str) -> dict[str, dict[str, object]]:
@@ -190,3 +201,14 @@ def test_hartlepool_is_judged_against_the_published_england(runs: dict[str, Run]
     expected = ("similar" if lower <= england <= upper
                 else "better" if upper < england else "worse")
     assert mine["vs_england"] == expected
+
+
+def test_declared_comparators_stay_pooled(folders: dict[str, Path]) -> None:
+    """The national run as declared pools England and the regions, as before the
+    publications were declared: the published tables beside the data are not read."""
+    declared = framework().run(folders["national"], 2025)
+    pooled = framework().run(folders["national"], 2025, comparators="pooled")
+    assert list(declared.results.rows()) == list(pooled.results.rows())
+    assert not {"dfe_tables." + name for name in PUBLISHED_TABLES} & set(declared.loads)
+    england = rows(declared, area_type="england")["placements_3plus"]
+    assert england["numerator"] != 8500  # DfE's published count: not taken
