@@ -154,9 +154,11 @@ def _reuse(
     if s.PolarityField in fields:
         polarity = shown.polarity(original.kind)
         if polarity is not None:
-            changes["polarity"], changes["rationale"] = polarity
-    if s.CompareField in fields:
-        changes["comparators"] = shown.comparators()
+            changes["polarity"], changes["rationale"], changes["target_range"] = polarity
+    if s.CompareField in fields or "polarity" in changes:
+        changes["comparators"] = shown.one_target(
+            changes.get("polarity", original.polarity),
+            shown.comparators() if s.CompareField in fields else original.comparators)
     if s.ConfidenceField in fields:
         method_levels = shown.confidence(original.statistic)
         if method_levels is not None:
@@ -217,7 +219,8 @@ class _Indicator:
             s.PolarityField, "polarity", 'polarity lower_is_better "why lower is better"') \
             else None
         parts = self.quantities(statistic)
-        comparators = self.shown.comparators()
+        comparators = self.shown.one_target(polarity[0] if polarity else None,
+                                            self.shown.comparators())
         breakdowns = self.breakdowns(parts[0])
         if kind is None or statistic is None:
             return None
@@ -241,6 +244,7 @@ class _Indicator:
             unit=unit,
             polarity=polarity[0],
             rationale=polarity[1],
+            target_range=polarity[2],
             comparators=comparators,
             confidence=confidence[0],
             levels=confidence[1],

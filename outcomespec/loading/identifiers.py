@@ -13,7 +13,7 @@ when an evaluation relates them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -58,7 +58,7 @@ def share_codes(tables: Mapping[str, Table]) -> dict[str, Table]:
     """The tables, sharing one `SharedCodes`: the codes of their identifiers, made when
     first asked for."""
     group = dict(tables)
-    shared = SharedCodes(lambda unit: _code(group, unit, shared.areas()),
+    shared = SharedCodes(lambda unit: _code(group, unit, shared.areas(), shared.codes),
                          lambda: area_codes(group))
     return {name: evolve(table, shared=shared) for name, table in tables.items()}
 
@@ -103,10 +103,16 @@ def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
                       in zip(tables.values(), codes, strict=True)}, tuple(texts))
 
 
-def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes:
+def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes,
+          outer: Callable[[str], UnitCodes] | None = None) -> UnitCodes:
     """Dense codes of the identifier alone, and of (area, identifier): one grouping of the
     identifiers' texts, one of the areas', one sort of the pairs. The empty identifier is
-    missing (-1)."""
+    missing (-1).
+
+    A unit identified `within` another (an assessment within its referral, numbered from 1
+    in each) is coded with that unit's codes, `outer` giving them (made here when not
+    given): (referral, assessment) in place of (area, identifier), and a row missing
+    either is missing."""
     sources = [(table.dataset.name, table, column) for table in tables.values()
                if (column := table.dataset.identifier_units().get(unit)) is not None
                and column in table.columns]
@@ -114,8 +120,16 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     dense, n_ids = coding.dense_codes(*values)
     by_id = {name: np.where(_empty(column), -1, ids)
              for (name, _, _), column, ids in zip(sources, values, dense, strict=True)}
-    pairs = [np.where(ids >= 0, areas.codes[name].astype(np.int64) * n_ids + ids, -1)
-             for name, ids in by_id.items()]
+    within = next((found.within for _, table, column in sources
+                   if (found := table.dataset.column(column)) is not None), None)
+    if within is None:
+        prefixes = {name: areas.codes[name].astype(np.int64) for name in by_id}
+    else:
+        parent = (outer or (lambda u: _code(tables, u, areas)))(within)
+        prefixes = {name: parent.by_area[name] for name in by_id}
+        by_id, n_ids = _nested({name: _joined(parent.by_id.get(name), ids, n_ids)
+                                for name, ids in by_id.items()})
+    pairs = [_joined(prefixes[name], ids, n_ids) for name, ids in by_id.items()]
     every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
     order, ordered = coding.sort_keys(every)
     missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
@@ -128,9 +142,28 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes
     for position, (name, table, _) in enumerate(sources):
         mine = rows[table_of == position] - (ends[position] - table.n_rows)
         area_order[name] = mine.astype(np.int32 if table.n_rows < 1 << 31 else np.int64)
-    if all(table.dataset.area is not None for _, table, _ in sources):
+    if all(table.dataset.area is not None and not table.dataset.national(unit)
+           for _, table, _ in sources):
         by_id = {}  # every relation and key check is within an area: not needed, not kept
     return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order)
+
+
+def _joined(outer: Any, ids: Any, n_ids: int) -> Any:
+    """Codes of (outer code, identifier code) pairs, missing (-1) where either is; None
+    for `outer`: the identifier alone."""
+    if outer is None:
+        return ids
+    return np.where((outer >= 0) & (ids >= 0), outer * n_ids + ids, -1)
+
+
+def _nested(parts: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The tables' (outer, identifier) pair codes, made dense together (-1 kept)."""
+    every = np.concatenate(list(parts.values())) if parts else np.zeros(0, dtype=np.int64)
+    present = every >= 0
+    dense = np.full(len(every), -1, dtype=np.int64)
+    dense[present], n = coding.factorize(every[present])
+    ends = np.cumsum([len(p) for p in parts.values()])
+    return dict(zip(parts, np.split(dense, ends[:-1]), strict=True)), n
 
 
 def _empty(values: Any) -> Any:
