@@ -193,6 +193,22 @@ def test_polarity_conflicts() -> None:
     }
 
 
+def test_a_target_range_against_a_direction_is_a_conflict_with_both_reasons(
+        tmp_path: Path) -> None:
+    """The SDQ duplicate judged inside 5 .. 15 in one framework, lower is better in the other."""
+    shutil.copytree(GOLDEN, tmp_path / "frameworks")
+    local = tmp_path / "frameworks" / "local.ospec"
+    local.write_text(local.read_text().replace(
+        'polarity higher_is_better "Written the wrong way round"',
+        'polarity target_range 5 .. 15 "Too low a score may hide difficulties"'))
+    report = outcomespec.align([tmp_path / "frameworks" / name for name in FILES])
+    reasons = {c.first.indicator: c.reason for c in report.conflicts if c.goal is None}
+    assert reasons == {"wellbeing_score": (
+        "they compute the same quantity, judged differently: `local_offer` judges it good "
+        'between 5 and 15 (score): "Too low a score may hide difficulties"; `national` judges '
+        'it lower is better: "A higher score means more difficulties"')}
+
+
 def test_goals_come_from_imports() -> None:
     """Goals declared in an imported file are covered even when that file is not aligned."""
     report = outcomespec.align([GOLDEN / "national.ospec"])
