@@ -323,7 +323,7 @@ def test_population_comparator_uses_the_other_indicators_england_value() -> None
 
 
 def test_same_area_population_judges_each_area_against_its_own_value() -> None:
-    """`population … same area`: A's 10% is similar to A's own 10%, not better than England's 20%."""
+    """`population … same area`: A's 10% is similar to A's own 10%, not better than England's."""
     frame = AreaFrame(("A", "B"), ("A", "B"), [-1, -1])
     everyone = indicator("all_children", comparators=(ENGLAND,))
     totals = [IndicatorTotals(everyone, [100, 300], [1000, 1000])]
