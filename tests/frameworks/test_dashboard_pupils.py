@@ -72,14 +72,19 @@ def independent(report: GenerationReport) -> dict[str, Counts]:
 
     def of(group: str | None, years: Callable[[str], bool]) -> Callable[[Row], bool]:
         def who(row: Row) -> bool:
-            chosen = row["sampled"] == "1" if group is None else (row["LA"], row["UPN"]) in found[group]
+            if group is None:
+                chosen = row["sampled"] == "1"
+            else:
+                chosen = (row["LA"], row["UPN"]) in found[group]
             return chosen and years(row["NCyearActual"])
         return who
 
     def share(rate: int) -> Callable[[Row], float]:
         return lambda row: float(int(row["OverallAbsence"]) * rate >= int(row["SessionsPossible"]))
 
-    compulsory = lambda year: year != "R"  # noqa: E731 - years 1 to 11
+    def compulsory(year: str) -> bool:
+        return year != "R"  # years 1 to 11
+
     tally("all_pupils_severe_absence", of(None, compulsory), share(2))
     for group in ("cino", "cppo", "cla"):
         tally(f"{group}_persistent_absence", of(group, compulsory), share(10))
