@@ -112,7 +112,8 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes,
     A unit identified `within` another (an assessment within its referral, numbered from 1
     in each) is coded with that unit's codes, `outer` giving them (made here when not
     given): (referral, assessment) in place of (area, identifier), and a row missing
-    either is missing."""
+    either is missing. Each table is coded as its own column says: tables that identify the
+    unit differently share the code space but are never related (the checker's E253)."""
     sources = [(table.dataset.name, table, column) for table in tables.values()
                if (column := table.dataset.identifier_units().get(unit)) is not None
                and column in table.columns]
@@ -120,15 +121,17 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes,
     dense, n_ids = coding.dense_codes(*values)
     by_id = {name: np.where(_empty(column), -1, ids)
              for (name, _, _), column, ids in zip(sources, values, dense, strict=True)}
-    within = next((found.within for _, table, column in sources
-                   if (found := table.dataset.column(column)) is not None), None)
-    if within is None:
-        prefixes = {name: areas.codes[name].astype(np.int64) for name in by_id}
-    else:
-        parent = (outer or (lambda u: _code(tables, u, areas)))(within)
-        prefixes = {name: parent.by_area[name] for name in by_id}
-        by_id, n_ids = _nested({name: _joined(parent.by_id.get(name), ids, n_ids)
-                                for name, ids in by_id.items()})
+    prefixes = {name: areas.codes[name].astype(np.int64) for name in by_id}
+    nested = {name: found.within for name, table, column in sources
+              if (found := table.dataset.column(column)) is not None and found.within}
+    if nested:  # each table as it says: two tables identifying the unit alike are related
+        make = outer or (lambda u: _code(tables, u, areas))
+        parents = {name: make(within) for name, within in nested.items()}
+        joined, n_nested = _nested({name: _joined(parent.by_id.get(name), by_id[name], n_ids)
+                                    for name, parent in parents.items()})
+        by_id.update(joined)
+        prefixes.update({name: parent.by_area[name] for name, parent in parents.items()})
+        n_ids = max(n_ids, n_nested)
     pairs = [_joined(prefixes[name], ids, n_ids) for name, ids in by_id.items()]
     every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
     order, ordered = coding.sort_keys(every)
