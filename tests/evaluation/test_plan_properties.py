@@ -76,7 +76,7 @@ library gen903 "Generated SSDA903 and CIN" {
     rows assessment_factor  area LA
     column LAchildID identifier child optional  column LA text optional
     column CINdetailsID identifier referral within child optional
-    column Factor code factor optional
+    column Factor code factor optional  column Row text
   }
   dataset population {
     rows area_year  area la  period year calendar_year
@@ -307,6 +307,7 @@ def records(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                     "NFA": draw(st.sampled_from((True, False, None)))})
                 for _ in range(draw(st.integers(0, 3))):
                     out["factors"].append({
+                        "Row": str(len(out["factors"])),  # rows never repeat (D121)
                         "LAchildID": draw(sometimes_missing(child)),
                         "LA": draw(sometimes_missing(la)),
                         "CINdetailsID": draw(st.sampled_from((details, "1", "2", None))),
