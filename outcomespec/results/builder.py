@@ -52,7 +52,9 @@ from outcomespec.results.judgement import (
     neighbour_units,
 )
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
+from outcomespec.results.ranks import rank_values
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
+from outcomespec.results.trends import Trend
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "Part", "Results", "build_results",
            "build_results_together", "results_of"]
@@ -65,11 +67,12 @@ _COLUMN_LEVELS: Final = {0.95: ("lower_95", "upper_95"), 0.998: ("lower_99_8", "
 @frozen
 class Part:
     """One framework's evaluated totals and the indicators it could not evaluate, to be
-    published beside others (`build_results_together`)."""
+    published beside others (`build_results_together`); `period` when not the others'."""
 
     totals: Sequence[IndicatorTotals]
     skipped: Sequence[Skipped] = ()
     framework: m.Framework | None = None
+    period: int | None = None
 
 
 def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame,
@@ -189,36 +192,80 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
     published = [[figures_of(c, next(protected), cells,
                            part.framework.rounding if part.framework is not None else None)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
-    populations = {(t.totals.indicator.name, t.totals.breakdown): t.value
-                   for tables in published for t in tables}
+    years = [part.period if part.period is not None else period for part in parts]
+    populations: dict[int, dict[tuple[str, str], FloatArray]] = {}
+    for year, tables in zip(years, published, strict=True):
+        populations.setdefault(year, {}).update(
+            ((t.totals.indicator.name, t.totals.breakdown), t.value) for t in tables)
     results = []
-    for part, tables in zip(parts, published, strict=True):
+    for part, tables, year in zip(parts, published, years, strict=True):
         name = part.framework.name if part.framework is not None else None
-        columns = [_columns(t, cells, _comparisons(t, frame, cells, populations), name,
-                            period) for t in tables]
-        columns += [_skipped_columns(s, cells, name, period) for s in part.skipped]
+        columns = [_columns(t, cells, _comparisons(t, frame, cells, populations[year]),
+                            name, year) for t in tables]
+        columns += [_skipped_columns(s, cells, name, year) for s in part.skipped]
         results.append(_joined(columns, frame, part, name))
     return tuple(results)
 
 
 def results_of(evaluations: Sequence[tuple[Evaluation, m.Framework | None]]
                ) -> tuple[Results, ...]:
-    """The results table of each evaluation (one per framework of a run), those over the same
-    period and areas suppressed together (`build_results_together`), in the order given."""
+    """The results table of each evaluation (one per framework and period of a run), in the
+    order given: those over the same period and areas suppressed together
+    (`build_results_together`), and so are periods over the same areas that publish the
+    same count (equal in every area), so that it is hidden in all of them or in none.
+
+    Why periods apart otherwise: a period's figures must be what evaluating it alone gives.
+    A count that is 0 in every area joins nothing: England's 0 already gives it away.
+    """
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, (evaluation, _) in enumerate(evaluations):
-        frame = evaluation.frame
-        key = (evaluation.period, frame.codes, frame.region_codes,
-               tuple(np.asarray(frame.region_of).tolist()))
-        groups.setdefault(key, []).append(i)
+        groups.setdefault((evaluation.period, *_frame_key(evaluation.frame)), []).append(i)
     found: dict[int, Results] = {}
-    for members in groups.values():
+    for members in _sharing(list(groups.values()), evaluations):
         first = evaluations[members[0]][0]
-        parts = [Part(evaluations[i][0].totals, evaluations[i][0].skipped, evaluations[i][1])
-                 for i in members]
+        parts = [Part(evaluations[i][0].totals, evaluations[i][0].skipped, evaluations[i][1],
+                      evaluations[i][0].period) for i in members]
         found.update(zip(members, build_results_together(parts, first.frame, first.period),
                          strict=True))
     return tuple(found[i] for i in range(len(evaluations)))
+
+
+def _frame_key(frame: AreaFrame) -> tuple[Any, ...]:
+    """What makes two evaluations' areas the same: codes, names, regions, who is in which,
+    and their neighbours."""
+    return (frame.codes, frame.names, frame.region_codes, frame.region_names,
+            tuple(np.asarray(frame.region_of).tolist()),
+            tuple(sorted((name, np.asarray(matrix).tobytes())
+                         for name, matrix in frame.neighbours.items())))
+
+
+def _sharing(groups: list[list[int]],
+             evaluations: Sequence[tuple[Evaluation, m.Framework | None]]) -> list[list[int]]:
+    """The groups (each one period's, over one set of areas), those that publish a common
+    count joined: the members of each joined group, in order."""
+    owner: dict[tuple[Any, ...], int] = {}
+    joined = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while joined[g] != g:
+            g = joined[g]
+        return g
+
+    for g, members in enumerate(groups):
+        for i in members:
+            evaluation = evaluations[i][0]
+            area_key = _frame_key(evaluation.frame)
+            for totals in evaluation.totals:
+                for counts in (totals.numerator, totals.denominator):
+                    if counts.size == 0 or not np.any(np.nan_to_num(counts)):
+                        continue
+                    key = (area_key, np.where(np.isnan(counts), -1.0, counts).tobytes())
+                    first = owner.setdefault(key, g)
+                    joined[root(g)] = root(first)
+    merged: dict[int, list[int]] = {}
+    for g, members in enumerate(groups):
+        merged.setdefault(root(g), []).extend(members)
+    return [sorted(members) for members in merged.values()]
 
 
 def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Part,
@@ -259,14 +306,25 @@ def _columns(table: Figures, cells: Cells, judged: dict[str, JudgementArray],
         if names:
             limits[names[0]], limits[names[1]] = lower[o], upper[o]
     constant = _constant(ind, framework, period, table.totals.breakdown)
+    ranked = rank_values(np.where(np.arange(cells.n) < cells.n_la, table.value, np.nan),
+                         ind.polarity)
     varying = {"area_type": cells.types[o], "area_code": cells.codes[o],
                "area_name": cells.names[o], "value": table.value[o],
                "suppressed": table.suppressed[o], "note": table.note[o],
                "region_code": cells.region_codes[o], "numerator": table.num[o],
                "denominator": table.den[o], **limits,
-               **{name: j[o] for name, j in judged.items()}}
+               **{name: j[o] for name, j in judged.items()},
+               "rank": ranked.rank[o], "rank_of": ranked.rank_of[o],
+               "quartile": ranked.quartile[o], "trend": _not_assessed(o.size)}
     return {name: varying[name] if name in varying
             else np.full(o.size, constant[name], dtype=object) for name in COLUMNS}
+
+
+def _not_assessed(size: int) -> npt.NDArray[Any]:
+    """A trend column claiming nothing: a trend needs the other periods (`with_trends`)."""
+    trends = np.empty(size, dtype=object)
+    trends[:] = [Trend.NOT_ASSESSED] * size
+    return trends
 
 
 def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, period: int
@@ -279,7 +337,8 @@ def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, peri
     varying: dict[str, npt.NDArray[Any]] = {
         "area_type": cells.types[o], "area_code": cells.codes[o], "area_name": cells.names[o],
         "region_code": cells.region_codes[o], "suppressed": np.zeros(o.size, dtype=bool),
-        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object)}
+        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object),
+        "trend": _not_assessed(o.size)}
     constant = _constant(skipped.indicator, framework, period, "")
     return {name: varying.get(name, nothing if name in NUMBER_COLUMNS else judged)
             if name not in constant else np.full(o.size, constant[name], dtype=object)
