@@ -30,6 +30,16 @@ _METHODS = {
 """The confidence methods that fit each statistic; the first is the default."""
 
 
+DEFAULT_DECIMALS = {statistic: 0 if statistic is m.Statistic.COUNT else 1
+                    for statistic in m.Statistic}
+"""Decimal places a value is published to when the indicator does not say: whole numbers for
+a count, one place otherwise (DfE's children in need percentages and rates; its children
+looked after percentages are whole numbers, which those indicators declare)."""
+
+MAX_DECIMALS = 6
+"""The most decimal places a value may be published to."""
+
+
 def check_enum(ctx: Context, enum_type: Any, name: s.Name, what: str) -> Any:
     """The member of `enum_type` that `name` spells, or None after E410 listing the options."""
     try:
@@ -155,7 +165,7 @@ class Presentation:
         geographies = self.visible_geographies()
         match item:
             case s.EnglandComparator():
-                return m.Comparator(m.ComparatorKind.ENGLAND)
+                return m.Comparator(m.ComparatorKind.ENGLAND, published=item.published)
             case s.RegionComparator():
                 providers = [(d, g) for d, g in geographies
                              if any(level.name == m.AreaLevel.REGION for level in g.levels)]
@@ -164,7 +174,7 @@ class Presentation:
                                 item.span, help='import "datasets/geography.ospec"')
                     return None
                 self.ctx.resolver.mark_used(providers[0][0])
-                return m.Comparator(m.ComparatorKind.REGION)
+                return m.Comparator(m.ComparatorKind.REGION, published=item.published)
             case s.NeighboursComparator():
                 sets = {n.name: d for d, g in geographies for n in g.neighbours}
                 if item.name.text in sets:
@@ -183,7 +193,7 @@ class Presentation:
                                 or "use `median` (DfE's convention) or `pooled`")
                     return None
                 return m.Comparator(m.ComparatorKind.NEIGHBOURS, item.name.text,
-                                    m.NeighbourMethod(method))
+                                    m.NeighbourMethod(method), published=item.published)
             case s.PopulationComparator():
                 decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
                 if decl is None:
@@ -268,6 +278,21 @@ class Presentation:
                 return None
             return m.Unit(f"per {value:,}", float(value))
         return m.Unit(field.value, 1.0)
+
+    def decimals(self, statistic: m.Statistic) -> int | None:
+        """`decimals N` (0 to 6; E410 otherwise); without it, whole numbers for a count and
+        one decimal place for every other statistic."""
+        field: s.DecimalsField | None = self.fields.get(s.DecimalsField)
+        if field is None:
+            return DEFAULT_DECIMALS[statistic]
+        text = field.places.text
+        if "." in text or int(text) > MAX_DECIMALS:
+            self.report("E410", f"`decimals {text}` is not a number of decimal places",
+                        field.places.span,
+                        help=f"give a whole number from 0 to {MAX_DECIMALS}, e.g. `decimals 0` "
+                        "for whole numbers (DfE's children looked after percentages)")
+            return None
+        return int(text)
 
     def suppression(self) -> tuple[int, int] | None:
         field = self.fields.get(s.SuppressCounts)

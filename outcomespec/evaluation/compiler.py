@@ -259,6 +259,7 @@ class _Compiler:
             exclusions=exclusions, numerator=numerator, numerator_dataset=numerator_dataset,
             denominator=denominator, denominator_dataset=denominator_dataset,
             measure=measure, breakdowns=breakdowns, reads=tuple(self.reads))
+        publication = self.publication(indicator.publication)
         used = p.Plan(tuple(self.steps), ()).reachable(found.roots)
         datasets = {dataset for s in used for dataset, _ in p.step_columns(self.steps[s])}
         datasets |= {s.dataset for s in (self.steps[i] for i in used)
@@ -269,7 +270,25 @@ class _Compiler:
             cohort_dataset=cohort_dataset, exclusions=exclusions, numerator=numerator,
             numerator_dataset=numerator_dataset, denominator=denominator,
             denominator_dataset=denominator_dataset, measure=measure, breakdowns=breakdowns,
-            reads=found.reads)
+            reads=found.reads, publication=publication)
+
+    def publication(self, publication: m.Publication | None) -> p.PublicationPlan | None:
+        """The steps selecting a publication's rows (its periods' rows, filtered); what it
+        reads is not the indicator's own reading (`reads`)."""
+        if publication is None:
+            return None
+        reads = self.reads
+        self.reads = {}
+
+        def rows(count: m.PublishedCount | None) -> int | None:
+            return None if count is None or count.rows is None else self.population(count.rows)
+
+        found = p.PublicationPlan(dataset=publication.dataset,
+                                  rows=self.population(publication.rows),
+                                  numerator_rows=rows(publication.numerator),
+                                  denominator_rows=rows(publication.denominator))
+        self.reads = reads
+        return found
 
 
 @frozen

@@ -73,15 +73,16 @@ _LineItem = (
     s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.Rounding
     | s.CodeEntry | s.CodeGroup | s.Column | s.Rows | s.Key | s.AreaColumn | s.PeriodColumn
     | s.DatedBy | s.MissingSymbols | s.UnknownCodes | s.GeoField | s.Serves | s.KindField
-    | s.StatisticField | s.UnitField | s.PolarityField | s.CompareField | s.ConfidenceField
-    | s.BreakdownField
+    | s.StatisticField | s.UnitField | s.DecimalsField | s.PolarityField | s.CompareField
+    | s.ConfidenceField | s.BreakdownField | s.PublishedValue | s.PublishedLimits
 )
 """Items always written on one line, however long."""
 
 _Item = (
     s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Section
     | s.Goal | s.Indicator | s.Definition | s.CohortDecl | s.CohortField | s.NumeratorField
-    | s.DenominatorField | s.MeasureField | s.ExcludeField | _LineItem
+    | s.DenominatorField | s.MeasureField | s.ExcludeField | s.PublicationField
+    | s.PublishedCount | _LineItem
 )
 """Everything that stands on its own line(s) inside a block (or at the top of a file)."""
 
@@ -167,13 +168,22 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
             return _broken(indent, "measure ", expr, ""), False
         case s.ExcludeField(expr=expr, reason=reason):
             return _broken(indent, "exclude ", expr, _title(reason)), False
+        case s.PublicationField(rows=rows, items=items):
+            opening = _population(indent, "publication ", rows)
+            opening[-1] += " {"
+            return [*opening, *_items(items, indent + INDENT), f"{indent}}}"], True
+        case s.PublishedCount(which=which, column=column, where=where):
+            if where is None:
+                return [f"{indent}{which} {column.text}"], False
+            return _broken(indent, f"{which} {column.text} where ", where, ""), False
         case (
             s.Meta() | s.Import() | s.PeriodDecl() | s.SuppressCounts() | s.SuppressNone()
             | s.Rounding() | s.CodeEntry() | s.CodeGroup() | s.Column() | s.Rows() | s.Key()
             | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols()
             | s.UnknownCodes()
             | s.GeoField() | s.Serves() | s.KindField() | s.StatisticField() | s.UnitField()
-            | s.PolarityField() | s.CompareField() | s.ConfidenceField() | s.BreakdownField()
+            | s.DecimalsField() | s.PolarityField() | s.CompareField() | s.ConfidenceField()
+            | s.BreakdownField() | s.PublishedValue() | s.PublishedLimits()
         ):
             return [indent + _line(item)], False
         case _:
@@ -205,8 +215,8 @@ def _line(item: _LineItem) -> str:
             return f"rows {unit.text}"
         case s.Key(columns=columns):
             return f"key {_names(columns)}"
-        case s.AreaColumn(column=column):
-            return f"area {column.text}"
+        case s.AreaColumn(column=column, upper=upper):
+            return " or ".join((f"area {column.text}", *(name.text for name in upper)))
         case s.DatedBy(columns=columns):
             return f"dated by {_names(columns)}"
         case s.PeriodColumn(column=column, kind=kind):
@@ -225,6 +235,12 @@ def _line(item: _LineItem) -> str:
             return f"statistic {value.text}"
         case s.UnitField():
             return _unit(item)
+        case s.DecimalsField(places=places):
+            return f"decimals {places.text}"
+        case s.PublishedValue(column=column):
+            return f"value {column.text}"
+        case s.PublishedLimits(levels=levels):
+            return "limits " + ", ".join(_limit_columns(pair) for pair in levels)
         case s.PolarityField(value=value, rationale=rationale, bounds=bounds):
             shown = "" if bounds is None else f" {bounds[0]} .. {bounds[1]}"
             return f"polarity {value.text}{shown}{_title(rationale)}"
@@ -245,8 +261,14 @@ def _column(column: s.Column) -> str:
     validity = _validity(column.since, column.until)
     bounds = "" if column.bounds is None else " " + _value_range(column.bounds)
     described = _title(column.description)
-    return (f"column {column.name.text} {_column_type(column.type)}{optional}{validity}"
-            f"{bounds}{described}")
+    header = "" if column.header is None else f"{_string(column.header)} as "
+    return (f"column {header}{column.name.text} {_column_type(column.type)}{optional}"
+            f"{validity}{bounds}{described}")
+
+
+def _limit_columns(pair: s.LimitColumns) -> str:
+    """`lower_95 .. upper_95 at 95%`."""
+    return f"{pair.lower.text} .. {pair.upper.text} at {pair.level}"
 
 
 def _value_range(bounds: s.ValueRange) -> str:
@@ -294,12 +316,14 @@ def _grouped(digits: str) -> str:
 
 def _comparator(comparator: s.Comparator) -> str:
     match comparator:
-        case s.EnglandComparator():
-            return "england"
-        case s.RegionComparator():
-            return "region"
-        case s.NeighboursComparator(name=name, method=method):
-            return name.text if method is None else f"{name.text} {method.text}"
+        case s.EnglandComparator(published=published):
+            return "england published" if published else "england"
+        case s.RegionComparator(published=published):
+            return "region published" if published else "region"
+        case s.NeighboursComparator(name=name, method=method, published=published):
+            words = (name.text, *(() if method is None else (method.text,)),
+                     *(("published",) if published else ()))
+            return " ".join(words)
         case s.PopulationComparator(indicator=indicator, same_area=same_area):
             return f"population {indicator.dotted}{' same area' if same_area else ''}"
         case s.TargetComparator(value=value):
@@ -558,7 +582,7 @@ def _code_set(codes: s.CodeSet) -> str:
 # ------------------------------------------------------------------ coverage
 
 HANDLED_NODES: tuple[type, ...] = (
-    s.File, s.Comment, s.Name, s.Code, s.Word, s.Population, s.ValueRange,
+    s.File, s.Comment, s.Name, s.Code, s.Word, s.Population, s.ValueRange, s.LimitColumns,
     *get_args(_Item), *get_args(s.Expr), *get_args(s.ColumnType), *get_args(s.Comparator),
     *get_args(s.CodeSet), *get_args(s.PeriodSelection),
 )
@@ -566,6 +590,6 @@ HANDLED_NODES: tuple[type, ...] = (
 
 Built from the unions that the `match` dispatches above take, so that mypy's `assert_never`
 and a test comparing this with the classes in `syntax` together prove no node is forgotten.
-(`Name`, `Code`, `Word`, `Population`, `ValueRange`, `Comment` and `File` are written where
-they occur.)
+(`Name`, `Code`, `Word`, `Population`, `ValueRange`, `LimitColumns`, `Comment` and `File`
+are written where they occur.)
 """

@@ -89,7 +89,8 @@ NAMED_DECLARATIONS = tuple(d for d in DECLARATIONS if d not in ("cohort", "impor
 """`import` declares a path; `cohort` declares only when `=` follows (else it is a field)."""
 
 NAMING_KEYWORDS = ("rows", "key", "area", "period", "for", "of", "from", "by", "code", "name",
-                   "alternative_code", "parent", "members", "valid_from", "valid_until")
+                   "alternative_code", "parent", "members", "valid_from", "valid_until",
+                   "value")
 """Keywords whose next word is always a name (a dataset, column, unit or level), even one
 that spells a keyword: `period year` in a dataset names its column `year`."""
 
@@ -101,7 +102,7 @@ operator."""
 
 OPERATOR_WORDS = ("and", "or", "not")
 
-CONSTANT_KEYWORDS = ("true", "false", "none", "percent", "england", "region")
+CONSTANT_KEYWORDS = ("true", "false", "none", "percent", "england", "region", "published")
 """Keywords of the grammar that are values rather than structure."""
 
 META_KEYS = (
@@ -118,7 +119,8 @@ KEYWORDS = (
     "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
-    "month", "week", "day", "range", "periods", "national", "label",
+    "month", "week", "day", "range", "periods", "national", "label", "decimals", "publication",
+    "value", "limits", "at",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -187,6 +189,10 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
                       Whitespace, Name)),
             (rf"(column)(\s+)({NAME})(\s+)({_one_of(COLUMN_TYPES)})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Keyword.Type)),
+            # a column whose name in the file is no name: `column "Area Code" as area_code`
+            (rf"(column)(\s+)({STRING})(\s+)(as)(\s+)({NAME})",
+             bygroups(Keyword.Declaration, Whitespace, String.Double, Whitespace, Keyword,
+                      Whitespace, Name.Class)),
             (rf"(cohort)(\s+)({NAME})(?=\s*(?:{STRING}\s*)?=)",
              bygroups(Keyword.Declaration, Whitespace, Name.Class)),
             (rf"({_one_of(NAMED_DECLARATIONS)})(\s+)({NAME})",

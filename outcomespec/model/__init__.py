@@ -63,6 +63,7 @@ from outcomespec.model.framework import (
 )
 from outcomespec.model.indicators import (
     Comparator,
+    ComparatorChoice,
     ComparatorKind,
     ConfidenceMethod,
     Exclusion,
@@ -71,6 +72,9 @@ from outcomespec.model.indicators import (
     Kind,
     NeighbourMethod,
     Polarity,
+    Publication,
+    PublishedCount,
+    PublishedLimits,
     Relation,
     Section,
     SectionKind,
@@ -91,12 +95,14 @@ from outcomespec.model.types import (
 
 __all__ = ["BOOLEAN", "CURRENT", "DATE", "DURATION", "NUMBER", "TEXT", "Aggregate",
            "AggregateFunction", "AreaLevel", "Arithmetic", "ArithmeticOp", "Call", "Code",
-           "CodeTest", "Codelist", "Cohort", "Column", "ColumnRef", "Comparator", "ComparatorKind",
-           "Comparison", "ComparisonOp", "ConfidenceMethod", "Dataset", "Definition",
-           "DefinitionRef", "Direction", "Duration", "Exclusion", "Expr", "Framework", "Function",
+           "CodeTest", "Codelist", "Cohort", "Column", "ColumnRef", "Comparator",
+           "ComparatorChoice", "ComparatorKind", "Comparison", "ComparisonOp",
+           "ConfidenceMethod", "Dataset", "Definition", "DefinitionRef", "Direction", "Duration",
+           "Exclusion", "Expr", "Framework", "Function",
            "GeoLevel", "Geography", "Goal", "InPeriod", "Indicator", "Kind", "Literal", "Logical",
            "LogicalOp", "MissingTest", "ModuleKind", "Negate", "NeighbourMethod", "NeighbourSet",
            "Not", "PeriodField", "PeriodKind", "PeriodValue", "Periods", "Polarity", "Population",
-           "Quantity", "Relation", "ReportingPeriod", "Section", "SectionKind", "Serving",
+           "Publication", "PublishedCount", "PublishedLimits", "Quantity", "Relation",
+           "ReportingPeriod", "Section", "SectionKind", "Serving",
            "Statistic", "SubsetProof", "Unit", "UnknownCodePolicy", "ValueKind", "ValueRange",
            "ValueType", "Within"]
