@@ -156,9 +156,11 @@ def _reuse(
     if s.PolarityField in fields:
         polarity = shown.polarity(original.kind)
         if polarity is not None:
-            changes["polarity"], changes["rationale"] = polarity
-    if s.CompareField in fields:
-        changes["comparators"] = shown.comparators()
+            changes["polarity"], changes["rationale"], changes["target_range"] = polarity
+    if s.CompareField in fields or "polarity" in changes:
+        changes["comparators"] = shown.one_target(
+            changes.get("polarity", original.polarity),
+            shown.comparators() if s.CompareField in fields else original.comparators)
     publication_field = fields.get(s.PublicationField)
     if publication_field is not None:
         publication = check_publication(ctx, publication_field, original.statistic)
@@ -232,7 +234,8 @@ class _Indicator:
             s.PolarityField, "polarity", 'polarity lower_is_better "why lower is better"') \
             else None
         parts = self.quantities(statistic)
-        comparators = self.shown.comparators()
+        comparators = self.shown.one_target(polarity[0] if polarity else None,
+                                            self.shown.comparators())
         publication_field: s.PublicationField | None = self.fields.get(s.PublicationField)
         publication = (None if publication_field is None
                        else check_publication(self.ctx, publication_field, statistic))
@@ -263,6 +266,7 @@ class _Indicator:
             unit=unit,
             polarity=polarity[0],
             rationale=polarity[1],
+            target_range=polarity[2],
             comparators=comparators,
             confidence=confidence[0],
             levels=confidence[1],

@@ -8,13 +8,16 @@ which imports this module (never the other way round).
 
 from __future__ import annotations
 
-from typing import Any, assert_never
+from typing import Any, Literal, assert_never
 
 from outcomespec import model as m
 from outcomespec.checking.context import Context, Settings
 from outcomespec.checking.scope import Decl
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
+
+Polarity = tuple[m.Polarity, str, tuple[float, float] | None]
+"""An indicator's polarity, the reason for it, and its target range if it has one."""
 
 _METHODS = {
     m.Statistic.PROPORTION: (m.ConfidenceMethod.WILSON, m.ConfidenceMethod.NONE),
@@ -68,16 +71,22 @@ class Presentation:
         self.ctx.report(Diagnostic.of(code, message, span, **kwargs))
 
     # -------------------------------------------------------------- how it is judged
-    def polarity(self, kind: m.Kind | None) -> tuple[m.Polarity, str] | None:
+    def polarity(self, kind: m.Kind | None) -> Polarity | None:
+        """(polarity, rationale, target range) of the `polarity` field, or None."""
         field: s.PolarityField | None = self.fields.get(s.PolarityField)
         if field is None:
             return None
         value = check_enum(self.ctx, m.Polarity, field.value, "polarity")
         if value is None:
             return None
+        bounds = self.target_range(field, value)
+        if bounds is False:
+            return None
         if field.rationale is None or not field.rationale.value.strip():
+            written = field.value.text + ("" if field.bounds is None
+                                          else f" {field.bounds[0]} .. {field.bounds[1]}")
             self.report("E402", f"`polarity {field.value.text}` needs a reason", field.span,
-                        help=f'write `polarity {field.value.text} "why"`')
+                        help=f'write `polarity {written} "why"`')
             return None
         if kind is m.Kind.CONTEXT and value is not m.Polarity.NO_JUDGEMENT:
             kind_field = self.fields.get(s.KindField)
@@ -86,7 +95,48 @@ class Presentation:
                         labels=[Label(kind_field.span, "kind is context")] if kind_field else (),
                         help="use `polarity no_judgement \"…\"`, or change the kind")
             return None
-        return value, field.rationale.value
+        return value, field.rationale.value, bounds
+
+    def target_range(self, field: s.PolarityField, value: m.Polarity
+                     ) -> tuple[float, float] | Literal[False] | None:
+        """The range of `polarity target_range LOW .. HIGH`: required there and nowhere
+        else (E440), the low end first (E105). False after an error."""
+        if value is not m.Polarity.TARGET_RANGE:
+            if field.bounds is not None:
+                self.report("E440", f"`{value.value}` takes no range: only `target_range` "
+                            "is judged against one", field.span,
+                            help=f'write `polarity {value.value} "why"`, or `polarity '
+                            f'target_range {field.bounds[0]} .. {field.bounds[1]} "why"`')
+                return False
+            return None
+        if field.bounds is None:
+            self.report("E440", "`target_range` needs the range inside which a value is good",
+                        field.span, help='write it in the indicator\'s unit: `polarity '
+                        'target_range 10 .. 15 "why both ends matter"`')
+            return False
+        low, high = (float(b) for b in field.bounds)
+        if low > high:
+            self.report("E105", f"target range {field.bounds[0]} .. {field.bounds[1]} holds no "
+                        "value", field.span,
+                        help=f"write the low end first: {field.bounds[1]} .. {field.bounds[0]}")
+            return False
+        return low, high
+
+    def one_target(self, polarity: m.Polarity | None,
+                   comparators: tuple[m.Comparator, ...]) -> tuple[m.Comparator, ...]:
+        """The comparators, less a `target` beside a target range (E441): the range is the
+        indicator's target, and one area has one judgement against its target."""
+        if polarity is not m.Polarity.TARGET_RANGE:
+            return comparators
+        field: s.CompareField | None = self.fields.get(s.CompareField)
+        for comparator in comparators:
+            if comparator.kind is m.ComparatorKind.TARGET:
+                spans = [c.span for c in field.comparators
+                         if isinstance(c, s.TargetComparator)] if field else []
+                self.report("E441", "a target range is this indicator's target: a second "
+                            "target cannot be judged as well", spans[0] if spans else None,
+                            help="remove `target N`, or judge by direction instead of a range")
+        return tuple(c for c in comparators if c.kind is not m.ComparatorKind.TARGET)
 
     def comparators(self) -> tuple[m.Comparator, ...]:
         field: s.CompareField | None = self.fields.get(s.CompareField)
@@ -148,7 +198,8 @@ class Presentation:
                 decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
                 if decl is None:
                     return None
-                return m.Comparator(m.ComparatorKind.POPULATION, decl.qualified)
+                return m.Comparator(m.ComparatorKind.POPULATION, decl.qualified,
+                                    same_area=item.same_area)
             case s.TargetComparator():
                 return m.Comparator(m.ComparatorKind.TARGET, target=float(item.value))
             case _:

@@ -140,7 +140,8 @@ class _Compiler:
         outer = frame.space
         assert isinstance(outer, p.Rows), "the checker relates aggregations to rows only"
         link = p.Link(expr.link, None not in (self.datasets[outer.dataset].area,
-                                              self.datasets[inner].area))
+                                              self.datasets[inner].area)
+                      and not self.datasets[inner].national(expr.link))
         outer_keys = self.key(outer.dataset, link)
         inner_keys = self.key(inner, link)
         if not any(_correlated(part) for part in (expr.value, expr.where, expr.order)
@@ -162,8 +163,17 @@ class _Compiler:
                                       pairs=pairs, where=where, value=value, order=order))
 
     def key(self, dataset: str, link: p.Link) -> int:
-        identifier = self.datasets[dataset].identifier_units()[link.unit]
-        return self.add(p.Key(dataset=dataset, link=link, identifier=identifier))
+        identifiers = tuple(c.name for c in self.datasets[dataset].unit_path(link.unit))
+        return self.add(p.Key(dataset=dataset, link=link, identifiers=identifiers))
+
+    def units(self, column: m.ColumnRef, frame: _Frame) -> int:
+        """An identifier column as the units it identifies (codes equal exactly when the
+        units are one), for `count distinct`: an assessment is counted once, not once per
+        child whose assessments are numbered alike."""
+        dataset = self.datasets[column.dataset]
+        unit = column.type.unit or ""
+        link = p.Link(unit, dataset.area is not None and not dataset.national(unit))
+        return frame.ref(self, self.key(column.dataset, link), column.depth)
 
     def window(self, expr: m.Aggregate, outer: p.Rows, link: p.Link, outer_keys: int,
                inner_keys: int) -> int | None:
@@ -207,7 +217,12 @@ class _Compiler:
             mask = frame.ref(self, mask, 0)
             where = mask if expr.where is None else self.add(p.And(space=frame.space,
                                                                    operands=(mask, where)))
-        value = self.expr(expr.value, frame) if expr.value is not None else everywhere
+        if (expr.function is m.AggregateFunction.COUNT_DISTINCT
+                and isinstance(expr.value, m.ColumnRef)
+                and expr.value.type.kind is m.ValueKind.IDENTIFIER and expr.value.type.unit):
+            value = self.units(expr.value, frame)
+        else:
+            value = self.expr(expr.value, frame) if expr.value is not None else everywhere
         order = self.expr(expr.order, frame) if expr.order is not None else everywhere
         return where, value, order
 
@@ -246,7 +261,7 @@ class _Compiler:
             measure=measure, breakdowns=breakdowns, reads=tuple(self.reads))
         publication = self.publication(indicator.publication)
         used = p.Plan(tuple(self.steps), ()).reachable(found.roots)
-        datasets = {read[0] for s in used if (read := p.column_read(self.steps[s]))}
+        datasets = {dataset for s in used for dataset, _ in p.step_columns(self.steps[s])}
         datasets |= {s.dataset for s in (self.steps[i] for i in used)
                      if isinstance(s, p.AreaIndex)}
         datasets |= {d for d in (cohort_dataset, numerator_dataset, denominator_dataset) if d}

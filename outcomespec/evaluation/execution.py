@@ -29,7 +29,7 @@ from outcomespec.loading.tables import Table
 from outcomespec.model.notes import Marker
 
 _F = m.AggregateFunction
-_EMPTY = {_F.COUNT: 0.0, _F.SUM: 0.0, _F.ANY: False, _F.ALL: True}
+_EMPTY = {_F.COUNT: 0.0, _F.COUNT_DISTINCT: 0.0, _F.SUM: 0.0, _F.ANY: False, _F.ALL: True}
 _SKIPS_MISSING = (_F.SUM, _F.MIN, _F.MAX)
 
 
@@ -212,6 +212,8 @@ class Execution:
         match function:
             case m.AggregateFunction.COUNT:
                 return k.group_count(groups, mask, n)
+            case m.AggregateFunction.COUNT_DISTINCT:
+                return k.group_count_distinct(groups, mask, value, n)
             case m.AggregateFunction.SUM:
                 return k.group_sum(groups, mask, value.astype(np.float64), n)
             case m.AggregateFunction.ANY:

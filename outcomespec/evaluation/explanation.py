@@ -292,7 +292,9 @@ class _Words:
                     return f"no area column: rows of {short_name(step.dataset)} are in no area"
                 return f"the local authority {step.column} names"
             case p.Key():
-                return f"the {step.link} that {step.identifier} identifies"
+                return f"the {step.link} that {', '.join(step.identifiers)} identify" \
+                    if len(step.identifiers) > 1 else \
+                    f"the {step.link} that {step.identifiers[0]} identifies"
             case p.And() | p.Or():
                 word = " and " if isinstance(step, p.And) else " or "
                 return word.join(o(i) for i in step.operands)

@@ -34,7 +34,10 @@ from outcomespec.model.rendering import short_name
 class Link:
     """How the rows of two datasets relate: through the identifier of one unit (`child`),
     within a local authority when both datasets have an area column (identifiers are unique
-    only there), else on the identifier alone. Each link has a code space of its own."""
+    only there), else on the identifier alone: when either has none, or the unit's
+    identifier is `national` (a pupil number, the same in every authority). Each link has a
+    code space of its own. A unit identified within another (an assessment within its
+    referral) is coded from that unit's code and its own identifier."""
 
     unit: str
     by_area: bool
@@ -196,12 +199,13 @@ class AreaIndex(_Step):
 
 @frozen(kw_only=True)
 class Key(_Step):
-    """The code of each row's unit in a link's code space, read from its identifier column;
-    shared by every dataset the plan relates through the same link."""
+    """The code of each row's unit in a link's code space, read from its identifier columns
+    (the unit's own last, after those of the units it is identified within); shared by
+    every dataset the plan relates through the same link."""
 
     dataset: str
     link: Link
-    identifier: str
+    identifiers: tuple[str, ...]
 
     @property
     def space(self) -> Space:
@@ -515,26 +519,27 @@ class Plan:
     def columns_read(self, plan: IndicatorPlan) -> tuple[tuple[str, str], ...]:
         """(dataset, column) pairs an indicator reads, in a stable order."""
         return tuple(sorted({read for step_id in self.reachable(plan.roots)
-                             if (read := column_read(self.steps[step_id])) is not None}))
+                             for read in step_columns(self.steps[step_id])}))
 
 
-def column_read(step: Step) -> tuple[str, str] | None:
-    """The (dataset, column) a step reads from a loaded table, if it reads one.
+def step_columns(step: Step) -> tuple[tuple[str, str], ...]:
+    """The (dataset, column) pairs a step reads from a loaded table.
 
-    >>> column_read(Key(dataset="lib.header", link=Link("child", True), identifier="CHILD"))
-    ('lib.header', 'CHILD')
-    >>> column_read(AreaIndex(dataset="lib.header", column=None)) is None
-    True
+    >>> step_columns(Key(dataset="lib.assessments", link=Link("assessment", True),
+    ...                  identifiers=("CHILD", "ASSESSMENT")))
+    (('lib.assessments', 'CHILD'), ('lib.assessments', 'ASSESSMENT'))
+    >>> step_columns(AreaIndex(dataset="lib.header", column=None))
+    ()
     """
     match step:
         case ReadColumn() | PeriodMask():
-            return step.dataset, step.column
+            return ((step.dataset, step.column),)
         case Key():
-            return step.dataset, step.identifier
+            return tuple((step.dataset, column) for column in step.identifiers)
         case AreaIndex():
-            return None if step.column is None else (step.dataset, step.column)
+            return () if step.column is None else ((step.dataset, step.column),)
         case _:
-            return None
+            return ()
 
 
 __all__ = ["AREAS", "SCALAR", "And", "AreaIndex", "Areas", "Arithmetic", "Call", "CodeTest",
@@ -542,4 +547,4 @@ __all__ = ["AREAS", "SCALAR", "And", "AreaIndex", "Areas", "Arithmetic", "Call",
            "MissingTest", "Negate", "Not", "Or", "Pair", "PairSide", "Pairs", "PeriodBound",
            "PeriodMask", "Plan", "PublicationPlan", "ReadColumn", "ReduceAreas", "ReducePairs",
            "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "Units",
-           "Window", "Within", "column_read"]
+           "Window", "Within", "step_columns"]

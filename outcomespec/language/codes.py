@@ -101,6 +101,31 @@ CODES: dict[str, CodeInfo] = _registry(
              "dataset's name, e.g. `sum(population_estimate of ons_population for period - 1)` "
              "(the previous period), `for last 3 periods` (three periods pooled) or "
              "`for all periods`."),
+    CodeInfo("E250", "error", "identifier of no unit cannot say how it identifies",
+             "`national` and `within UNIT` say how an identifier names its unit, so they "
+             "need the unit: write `identifier pupil national` or `identifier assessment "
+             "within referral`."),
+    CodeInfo("E251", "error", "unit identified within a unit the dataset does not identify",
+             "`identifier assessment within referral` says an assessment's identifier is "
+             "unique only together with its referral's, so the dataset must also have an "
+             "identifier of a referral (and of whatever the referral is identified within). "
+             "Units cannot be identified within each other in a loop: the outermost unit "
+             "(usually a child) is identified on its own."),
+    CodeInfo("E252", "error", "identifier both national and within another unit",
+             "An identifier unique only within another unit is national exactly when that "
+             "unit's identifier is: mark the outermost identifier `national` instead."),
+    CodeInfo("E253", "error", "datasets identify a unit differently",
+             "Two datasets related through a unit must identify it the same way: within the "
+             "same units, and national in both or in neither. Otherwise, related on the "
+             "identifier, the rows of two children's referrals numbered alike (CIN census "
+             "`CINdetailsID` numbers each child's referrals from 1), or of two authorities' "
+             "children with the same local identifier, would be one unit. Declare the "
+             "identifier the same way in both datasets."),
+    CodeInfo("E254", "error", "codes read by label cannot be told apart",
+             "A `code CODELIST by label` column is read from files that write each code's "
+             "label (\"Requires improvement to be good\") instead of the code. Two codes with "
+             "the same label would be read as either: give every code of the codelist a "
+             "label of its own."),
     # ---- types (E3xx)
     CodeInfo("E240", "error", "a file's column declared twice",
              "Two columns of a dataset are read from the same column of the file: a column "
@@ -168,6 +193,17 @@ CODES: dict[str, CodeInfo] = _registry(
              "`year_ending`, `financial_year`, `academic_year` or `calendar_year`. A dataset "
              "with a period column is not `dated by` its dates: that places a record-level "
              "return, which has none."),
+    CodeInfo("E440", "error", "target range missing or misplaced",
+             "`polarity target_range LOW .. HIGH \"why\"` judges an indicator against the "
+             "range inside which its value is good, written in the indicator's unit (`10 .. "
+             "15` for 10% to 15%): the range is required there, and no other polarity takes "
+             "one. Use it where a value can be too low as well as too high, as with repeat "
+             "child protection plans; where no range can be stated, use `polarity "
+             "no_judgement` and say why."),
+    CodeInfo("E441", "error", "a target beside a target range",
+             "An indicator judged against a target range has its target: `compare target N` "
+             "would be a second judgement of the same kind, of which only one can be "
+             "published. Remove the target, or judge by direction instead of a range."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E430", "error", "published comparator without a publication",
              "A comparator declared `published` (`compare england published`) is taken from "

@@ -241,8 +241,9 @@ def _line(item: _LineItem) -> str:
             return f"value {column.text}"
         case s.PublishedLimits(levels=levels):
             return "limits " + ", ".join(_limit_columns(pair) for pair in levels)
-        case s.PolarityField(value=value, rationale=rationale):
-            return f"polarity {value.text}{_title(rationale)}"
+        case s.PolarityField(value=value, rationale=rationale, bounds=bounds):
+            shown = "" if bounds is None else f" {bounds[0]} .. {bounds[1]}"
+            return f"polarity {value.text}{shown}{_title(rationale)}"
         case s.CompareField(comparators=comparators):
             return f"compare {', '.join(_comparator(c) for c in comparators)}"
         case s.ConfidenceField(method=method, levels=levels):
@@ -279,10 +280,13 @@ def _value_range(bounds: s.ValueRange) -> str:
 
 def _column_type(column_type: s.ColumnType) -> str:
     match column_type:
-        case s.IdentifierType(unit=unit):
-            return "identifier" if unit is None else f"identifier {unit.text}"
-        case s.CodeType(codelist=codelist):
-            return f"code {codelist.text}"
+        case s.IdentifierType(unit=unit, national=national, within=within):
+            words = ["identifier", *([unit.text] if unit else []),
+                     *(["national"] if national else []),
+                     *([f"within {within.text}"] if within else [])]
+            return " ".join(words)
+        case s.CodeType(codelist=codelist, by_label=by_label):
+            return f"code {codelist.text}{' by label' if by_label else ''}"
         case s.ScalarType(name=name):
             return name
         case _:
@@ -320,8 +324,8 @@ def _comparator(comparator: s.Comparator) -> str:
             words = (name.text, *(() if method is None else (method.text,)),
                      *(("published",) if published else ()))
             return " ".join(words)
-        case s.PopulationComparator(indicator=indicator):
-            return f"population {indicator.dotted}"
+        case s.PopulationComparator(indicator=indicator, same_area=same_area):
+            return f"population {indicator.dotted}{' same area' if same_area else ''}"
         case s.TargetComparator(value=value):
             return f"target {value}"
         case _:

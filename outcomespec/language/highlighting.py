@@ -80,7 +80,7 @@ DECLARATIONS = (
 
 COLUMN_TYPES = ("identifier", "code", "date", "integer", "number", "boolean", "text")
 
-AGGREGATIONS = ("count", "sum", "min", "max", "any", "all", "first", "last")
+AGGREGATIONS = ("count", "distinct", "sum", "min", "max", "any", "all", "first", "last")
 FUNCTIONS = ("age", "years_between", "months_between", "days_between")
 """Built-in functions are names to the grammar (the checker knows them); aggregations are
 keywords. Both are `Name.Builtin` before `(`."""
@@ -119,8 +119,8 @@ KEYWORDS = (
     "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
-    "month", "week", "day", "range", "periods", "decimals", "publication", "value", "limits",
-    "at",
+    "month", "week", "day", "range", "periods", "national", "label", "decimals", "publication",
+    "value", "limits", "at",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -130,7 +130,7 @@ RESERVED = (*DECLARATIONS, *COLUMN_TYPES, *AGGREGATIONS, *OPERATOR_WORDS,
 # The values the checker accepts in each enumerated position (outcomespec.model's enums).
 KINDS = ("outcome", "process", "context")
 STATISTICS = ("proportion", "rate", "mean", "median", "count", "ratio")
-POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
+POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement", "target_range")
 CONFIDENCE_METHODS = ("wilson", "byars", "student_t", "none")
 STATUSES = ("draft", "proposed", "published", "retired")
 UNKNOWN_CODE_POLICIES = ("error", "warn")
@@ -180,6 +180,9 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             # ---- declarations: the name after the keyword is the one declared
             (rf"(codelist)(\s+)({NAME})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class), "codelist-head"),
+            (rf"(column)(\s+)({NAME})(\s+)(code)(\s+)({NAME})(\s+)(by)(\s+)(label){END}",
+             bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Keyword.Type,
+                      Whitespace, Name, Whitespace, Keyword, Whitespace, Keyword)),
             (rf"(column)(\s+)({NAME})(\s+)(code|identifier(?!\s+{_one_of(RESERVED)}))"
              rf"(\s+)({NAME})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Keyword.Type,
@@ -235,6 +238,7 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             # ---- the name after a keyword that is always followed by one
             (rf"(for)(\s+)(same)(\s+)({NAME})",
              bygroups(Keyword, Whitespace, Keyword, Whitespace, Name)),
+            (rf"(same)(\s+)(area){END}", bygroups(Keyword, Whitespace, Keyword)),
             (rf"({_one_of(NAMING_KEYWORDS)})(\s+)(?!year\s+ending)(?!{_one_of(CONNECTIVES)})"
              rf"({NAME})(?!\s*[.(])", bygroups(Keyword, Whitespace, Name)),
             # ---- names whose neighbours show their role

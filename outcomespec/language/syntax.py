@@ -354,17 +354,23 @@ class Codelist:
 
 @frozen
 class IdentifierType:
-    """`identifier child`: the column identifies a unit (a child, a referral)."""
+    """`identifier child`: the column identifies a unit (a child, a referral);
+    `identifier pupil national`: in every local authority alike; `identifier assessment
+    within referral`: only together with the identifier of another unit."""
 
     unit: Name | None
+    national: bool = False
+    within: Name | None = None
     span: Span = _span()
 
 
 @frozen
 class CodeType:
-    """`code legal_status`: values come from a codelist."""
+    """`code legal_status`: values come from a codelist; `… by label`: files write each
+    code's label."""
 
     codelist: Name
+    by_label: bool = False
     span: Span = _span()
 
 
@@ -632,10 +638,12 @@ class UnitField:
 
 @frozen
 class PolarityField:
-    """`polarity lower_is_better "why"`."""
+    """`polarity lower_is_better "why"`; `polarity target_range 10 .. 15 "why"` with the
+    range's ends as written."""
 
     value: Name
     rationale: StringLit | None
+    bounds: tuple[str, str] | None = None
     span: Span = _span()
 
 
@@ -667,9 +675,11 @@ class NeighboursComparator:
 
 @frozen
 class PopulationComparator:
-    """Compare with another population on the same measure (e.g. all children)."""
+    """Compare with another population on the same measure (e.g. all children): England's
+    value, or (`same area`) the value of the area being judged."""
 
     indicator: NameRef
+    same_area: bool = False
     span: Span = _span()
 
 

@@ -36,6 +36,9 @@ class Polarity(enum.Enum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
     NO_JUDGEMENT = "no_judgement"
+    TARGET_RANGE = "target_range"
+    """Good inside a declared range, whether too high or too low outside it (a repeat
+    child protection plan rate, say): judged against the range, not by direction."""
 
 
 class ConfidenceMethod(enum.Enum):
@@ -101,6 +104,9 @@ class Comparator:
     name: str | None = None
     method: NeighbourMethod | None = None
     target: float | None = None
+    same_area: bool = False
+    """For a population: the value of the area being judged (all children of the same
+    authority), not England's."""
     published: bool = False
 
 
@@ -196,6 +202,9 @@ class Indicator:
     unit: Unit
     polarity: Polarity
     rationale: str = ""
+    target_range: tuple[float, float] | None = None
+    """The values, in the indicator's unit, inside which it is good (`polarity
+    target_range`); None for any other polarity."""
     comparators: tuple[Comparator, ...] = ()
     confidence: ConfidenceMethod
     levels: tuple[float, ...] = ()

@@ -12,8 +12,9 @@
 3. compute each value and its confidence limits, from the counts as published (rounded
    where the framework says), and say why each blank value is blank and when a value is
    qualified (`outcomespec.results.figures`);
-4. judge each area against England, its region, its statistical neighbours, a target and
-   another population (`outcomespec.results.judgement`). Comparator values are the
+4. judge each area against England, its region, its statistical neighbours, a target (or
+   the range inside which the value is good) and another population, England's or the
+   same area's (`outcomespec.results.judgement`). Comparator values are the
    *published* ones: a suppressed region or England is not compared with, and a suppressed
    neighbour is left out of the neighbours' median, as from the DfE dashboard's median of
    published figures. Pooled neighbours, like England and the regions, pool every LA's
@@ -44,6 +45,7 @@ from outcomespec.results.judgement import (
     Judgement,
     JudgementArray,
     judge,
+    judge_range,
     judging_level,
     neighbour_median,
     neighbour_pairs,
@@ -107,9 +109,10 @@ def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame
 
 
 def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
-                 england_values: dict[tuple[str, str], float], published: Published | None
+                 populations: dict[tuple[str, str], FloatArray], published: Published | None
                  ) -> dict[str, JudgementArray]:
-    """The five judgement columns of one table, in cell order."""
+    """The five judgement columns of one table, in cell order. `populations` holds every
+    published table's values, by (indicator, breakdown), for `compare population`."""
     ind = table.totals.indicator
     n = cells.n
     nothing = np.full(n, np.nan)
@@ -123,11 +126,12 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
     region[inside] = table.value[cells.n_la + cells.region_of[inside]]
     target = declared.get(m.ComparatorKind.TARGET)
     population = declared.get(m.ComparatorKind.POPULATION)
-    other = np.nan
+    other = nothing
     if population is not None:
         name = population.name or ""
-        other = england_values.get((name, table.totals.breakdown),
-                                   england_values.get((name, ""), np.nan))
+        found = populations.get((name, table.totals.breakdown), populations.get((name, "")))
+        if found is not None:  # the same area's value, or England's everywhere
+            other = found.copy() if population.same_area else np.full(n, found[cells.england])
     comparators = {
         "vs_england": england if m.ComparatorKind.ENGLAND in declared else nothing,
         "vs_region": region if m.ComparatorKind.REGION in declared else nothing,
@@ -137,10 +141,14 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
                           if m.ComparatorKind.NEIGHBOURS in declared else nothing),
         "vs_target": np.full(n, target.target if target and target.target is not None
                              else np.nan),
-        "vs_population": np.full(n, other),
+        "vs_population": other,
     }
-    return {name: judge(table.value, lower, upper, values, ind.polarity,
-                        suppressed=table.suppressed) for name, values in comparators.items()}
+    judged = {name: judge(table.value, lower, upper, values, ind.polarity,
+                          suppressed=table.suppressed) for name, values in comparators.items()}
+    if ind.target_range is not None:
+        judged["vs_target"] = judge_range(table.value, lower, upper, ind.target_range,
+                                          suppressed=table.suppressed)
+    return judged
 
 
 def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: int, *,
@@ -199,15 +207,15 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int,
                           part.published.get(c.totals.indicator.name), cells)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
     years = [part.period if part.period is not None else period for part in parts]
-    england_values: dict[int, dict[tuple[str, str], float]] = {}
+    populations: dict[int, dict[tuple[str, str], FloatArray]] = {}
     for year, tables in zip(years, published, strict=True):
-        england_values.setdefault(year, {}).update(
-            ((t.totals.indicator.name, t.totals.breakdown), float(t.value[-1])) for t in tables)
+        populations.setdefault(year, {}).update(
+            ((t.totals.indicator.name, t.totals.breakdown), t.value) for t in tables)
     results = []
     for part, tables, year in zip(parts, published, years, strict=True):
         name = part.framework.name if part.framework is not None else None
         columns = [_columns(t, cells, _comparisons(
-            t, frame, cells, england_values[year], part.published.get(t.totals.indicator.name)),
+            t, frame, cells, populations[year], part.published.get(t.totals.indicator.name)),
             name, year) for t in tables]
         columns += [_skipped_columns(s, cells, name, year) for s in part.skipped]
         results.append(_joined(columns, frame, part, name))
@@ -291,7 +299,8 @@ def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Pa
         **joined,
         region_names=tuple(zip(frame.region_codes, frame.region_names, strict=True)),
         targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
-                           if any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
+                           if ind.target_range is not None
+                           or any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
         decimals=tuple({(name or ind.framework, ind.id): ind.decimals
                         for ind in indicators}.items()),
     )

@@ -156,7 +156,11 @@ class Builder:
         return token  # type: ignore[no-any-return]
 
     module_kind = meta_key = scalar_word = geo_key = section_kind = _word
-    aggregate_function = duration_unit = direction = count_word = _word
+    duration_unit = direction = count_word = _word
+
+    def aggregate_function(self, children: list[Any], span: Span) -> str:
+        """`count`, …, or the two words `count distinct`."""
+        return " ".join(str(token) for token in children)
 
     def meta(self, children: list[Any], span: Span) -> s.Meta:
         key, value = children
@@ -268,10 +272,13 @@ class Builder:
         return s.ValueRange(None, children[2], span=span)
 
     def identifier_type(self, children: list[Any], span: Span) -> s.IdentifierType:
-        return s.IdentifierType(self._name(children[1]), span=span)
+        _, unit, national, _, within = children
+        return s.IdentifierType(self._name(unit), national is not None, self._name(within),
+                                span=span)
 
     def code_type(self, children: list[Any], span: Span) -> s.CodeType:
-        return s.CodeType(self._req_name(children[1]), span=span)
+        _, codelist, by, _ = children
+        return s.CodeType(self._req_name(codelist), by is not None, span=span)
 
     def scalar_type(self, children: list[Any], span: Span) -> s.ScalarType:
         return s.ScalarType(str(children[0]), span=span)
@@ -405,8 +412,13 @@ class Builder:
         return s.UnitField("named", literal.value, span=span)
 
     def polarity(self, children: list[Any], span: Span) -> s.PolarityField:
-        _, value, rationale = children
-        return s.PolarityField(self._req_name(value), self._string(rationale), span=span)
+        _, value, bounds, rationale = children
+        return s.PolarityField(self._req_name(value), self._string(rationale), bounds,
+                               span=span)
+
+    def polarity_range(self, children: list[Any], span: Span) -> tuple[str, str]:
+        low, _, high = children
+        return str(low), str(high)
 
     def compare(self, children: list[Any], span: Span) -> s.CompareField:
         return s.CompareField(tuple(children[1::2]), span=span)
@@ -423,7 +435,8 @@ class Builder:
                                       published is not None, span=span)
 
     def compare_population(self, children: list[Any], span: Span) -> s.PopulationComparator:
-        return s.PopulationComparator(children[1], span=span)
+        _, indicator, same, _ = children
+        return s.PopulationComparator(indicator, same is not None, span=span)
 
     def compare_target(self, children: list[Any], span: Span) -> s.TargetComparator:
         return s.TargetComparator(str(children[1]), span=span)
@@ -600,7 +613,8 @@ RULES = (
     "geography", "geo_level", "neighbours", "geo_field", "definition", "cohort_decl",
     "population", "previous_period", "last_periods", "all_periods", "section", "goal", "serves",
     "indicator", "kind", "statistic", "cohort", "numerator", "denominator", "measure", "exclude",
-    "unit_percent", "unit_per", "unit_named", "polarity", "compare", "compare_england",
+    "unit_percent", "unit_per", "unit_named", "polarity", "polarity_range", "compare",
+    "compare_england",
     "compare_region", "compare_neighbours", "compare_population", "compare_target",
     "confidence", "breakdown", "decimals", "publication", "published_value", "published_count",
     "published_limits", "limit_columns", "count_word", "or_", "and_", "not_", "compare_op",
