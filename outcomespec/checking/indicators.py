@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from outcomespec import model as m
+from outcomespec.checking.benchmarks import check_benchmarked, resolve_benchmark
 from outcomespec.checking.context import Context, Settings
 from outcomespec.checking.declarations import (
     INDICATOR_META,
@@ -31,11 +32,11 @@ from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
 _SINGLE = (
     s.KindField, s.StatisticField, s.CohortField, s.NumeratorField, s.DenominatorField,
     s.MeasureField, s.UnitField, s.PolarityField, s.CompareField, s.ConfidenceField,
-    s.SuppressCounts, s.SuppressNone, s.BreakdownField,
+    s.SuppressCounts, s.SuppressNone, s.SuppressSmall, s.BreakdownField, s.Benchmark,
 )
 _DEFINING = (
     s.KindField, s.StatisticField, s.CohortField, s.NumeratorField, s.DenominatorField,
-    s.MeasureField, s.ExcludeField, s.UnitField,
+    s.MeasureField, s.ExcludeField, s.UnitField, s.Benchmark,
 )
 _FIELD_WORD = {
     s.KindField: "kind", s.StatisticField: "statistic", s.CohortField: "cohort",
@@ -43,6 +44,7 @@ _FIELD_WORD = {
     s.MeasureField: "measure", s.ExcludeField: "exclude", s.UnitField: "unit",
     s.PolarityField: "polarity", s.CompareField: "compare", s.ConfidenceField: "confidence",
     s.SuppressCounts: "suppress", s.SuppressNone: "suppress", s.BreakdownField: "breakdown",
+    s.SuppressSmall: "suppress denominators", s.Benchmark: "benchmark",
 }
 RELATIONS = tuple(relation.value for relation in m.Relation)
 
@@ -163,6 +165,8 @@ def _reuse(
             changes["confidence"], changes["levels"] = method_levels
     if s.SuppressCounts in fields:
         changes["suppression"] = shown.suppression()
+    if s.SuppressSmall in fields:
+        changes["smallest"] = shown.smallest()
     if s.BreakdownField in fields:
         changes["breakdowns"] = _Indicator(ctx, node, section, fields, defaults).breakdowns(
             original.cohort)
@@ -217,16 +221,19 @@ class _Indicator:
             s.PolarityField, "polarity", 'polarity lower_is_better "why lower is better"') \
             else None
         parts = self.quantities(statistic)
+        units, benchmarked = self.units()
+        self.shown.units = units
         comparators = self.shown.comparators()
         breakdowns = self.breakdowns(parts[0])
         if kind is None or statistic is None:
             return None
         unit = self.shown.unit(statistic)
         confidence = self.shown.confidence(statistic)
-        if parts[-1] is False or unit is None or polarity is None or confidence is None:
+        if (parts[-1] is False or unit is None or polarity is None or confidence is None
+                or not benchmarked):
             return None
         cohort, numerator, denominator, measure, exclusions, proof = parts
-        return m.Indicator(
+        indicator = m.Indicator(
             name=qualify(self.ctx, self.node.name.text),
             framework=self.ctx.module,
             section=self.section,
@@ -245,12 +252,24 @@ class _Indicator:
             confidence=confidence[0],
             levels=confidence[1],
             suppression=self.shown.suppression(),
+            smallest=self.shown.smallest(),
+            benchmark=units.name if units is not None else None,
             breakdowns=breakdowns,
             serves=_serves(self.ctx, self.node),
             metadata=_metadata(self.ctx, self.node),
             numerator_subset=proof,
             span=self.node.span,
         )
+        return indicator if check_benchmarked(self.ctx, indicator, self.node, units) else None
+
+    def units(self) -> tuple[m.ComparisonUnits | None, bool]:
+        """The units the indicator compares (its own `benchmark`, else the framework's;
+        None: areas), and whether the name given resolves."""
+        field: s.Benchmark | None = self.fields.get(s.Benchmark)
+        if field is None:
+            return self.shown.defaults.benchmark, True
+        units = resolve_benchmark(self.ctx, field)
+        return units, units is not None
 
     # -------------------------------------------------------------- what is computed
     def quantities(self, statistic: m.Statistic | None) -> tuple[Any, ...]:

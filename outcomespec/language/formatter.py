@@ -70,16 +70,17 @@ def format_source(source: Source) -> str | tuple[Diagnostic, ...]:
 # ------------------------------------------------------------------ blocks and items
 
 _LineItem = (
-    s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.Rounding
-    | s.CodeEntry | s.CodeGroup | s.Column | s.Rows | s.Key | s.AreaColumn | s.PeriodColumn
-    | s.DatedBy | s.MissingSymbols | s.UnknownCodes | s.GeoField | s.Serves | s.KindField
-    | s.StatisticField | s.UnitField | s.PolarityField | s.CompareField | s.ConfidenceField
-    | s.BreakdownField
+    s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.SuppressSmall
+    | s.Rounding | s.UnitRows | s.Benchmark | s.CodeEntry | s.CodeGroup | s.Column | s.Rows
+    | s.Key | s.AreaColumn | s.PeriodColumn | s.DatedBy | s.MissingSymbols | s.UnknownCodes
+    | s.GeoField | s.Serves | s.KindField | s.StatisticField | s.UnitField | s.PolarityField
+    | s.CompareField | s.ConfidenceField | s.BreakdownField
 )
 """Items always written on one line, however long."""
 
 _Item = (
-    s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Section
+    s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Comparison
+    | s.Section
     | s.Goal | s.Indicator | s.Definition | s.CohortDecl | s.CohortField | s.NumeratorField
     | s.DenominatorField | s.MeasureField | s.ExcludeField | _LineItem
 )
@@ -141,6 +142,9 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
         case s.Neighbours(name=name, title=title, dataset=dataset, fields=fields):
             header = f"neighbours {name.text}{_title(title)} from {dataset.text}"
             return _block(header, fields, indent), True
+        case s.Comparison(name=name, title=title, dataset=dataset, items=items):
+            header = f"comparison {name.text}{_title(title)} from {dataset.text}"
+            return _block(header, items, indent), True
         case s.Section(kind=kind, name=name, title=title, items=items):
             return _block(f"{kind} {name.text} {_string(title)}", items, indent), True
         case s.Goal(name=name, title=title, items=items):
@@ -169,9 +173,9 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
             return _broken(indent, "exclude ", expr, _title(reason)), False
         case (
             s.Meta() | s.Import() | s.PeriodDecl() | s.SuppressCounts() | s.SuppressNone()
-            | s.Rounding() | s.CodeEntry() | s.CodeGroup() | s.Column() | s.Rows() | s.Key()
-            | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols()
-            | s.UnknownCodes()
+            | s.SuppressSmall() | s.Rounding() | s.UnitRows() | s.Benchmark() | s.CodeEntry()
+            | s.CodeGroup() | s.Column() | s.Rows() | s.Key() | s.AreaColumn()
+            | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols() | s.UnknownCodes()
             | s.GeoField() | s.Serves() | s.KindField() | s.StatisticField() | s.UnitField()
             | s.PolarityField() | s.CompareField() | s.ConfidenceField() | s.BreakdownField()
         ):
@@ -193,6 +197,12 @@ def _line(item: _LineItem) -> str:
             return f"suppress counts {low.text}..{high.text}"
         case s.SuppressNone():
             return "suppress none"
+        case s.SuppressSmall(below=below):
+            return f"suppress denominators below {below.text}"
+        case s.UnitRows(dataset=dataset, by=by):
+            return f"rows {dataset.dotted} by {by.text}"
+        case s.Benchmark(comparison=comparison):
+            return f"benchmark {comparison.dotted}"
         case s.Rounding(levels=levels, nearest=nearest):
             return f"round {_names(levels)} to nearest {nearest.text}"
         case s.CodeEntry(code=code, label=label, since=since, until=until):
@@ -290,10 +300,10 @@ def _grouped(digits: str) -> str:
 
 def _comparator(comparator: s.Comparator) -> str:
     match comparator:
-        case s.EnglandComparator():
-            return "england"
-        case s.RegionComparator():
-            return "region"
+        case s.EnglandComparator(method=method):
+            return "england" if method is None else f"england {method.text}"
+        case s.RegionComparator(method=method):
+            return "region" if method is None else f"region {method.text}"
         case s.NeighboursComparator(name=name, method=method):
             return name.text if method is None else f"{name.text} {method.text}"
         case s.PopulationComparator(indicator=indicator):

@@ -315,7 +315,15 @@ class SuppressNone:
     span: Span = _span()
 
 
-Suppress = SuppressCounts | SuppressNone
+@frozen
+class SuppressSmall:
+    """`suppress denominators below 10`: a unit counting fewer is not published."""
+
+    below: NumberLit
+    span: Span = _span()
+
+
+Suppress = SuppressCounts | SuppressNone | SuppressSmall
 
 
 # ------------------------------------------------------------------ codelists and datasets
@@ -518,6 +526,38 @@ class Geography:
     span: Span = _span()
 
 
+# ------------------------------------------------------------------ units of comparison
+
+
+@frozen
+class UnitRows:
+    """`rows ssda903.episodes by URN`: the unit each row of a dataset belongs to."""
+
+    dataset: NameRef
+    by: Name
+    span: Span = _span()
+
+
+@frozen
+class Comparison:
+    """Units compared other than areas, read from a register dataset: `comparison providers
+    "…" from ofsted_providers { code URN … }`."""
+
+    name: Name
+    title: StringLit | None
+    dataset: Name
+    items: tuple[GeoField | UnitRows | Meta | Comment, ...]
+    span: Span = _span()
+
+
+@frozen
+class Benchmark:
+    """`benchmark providers`: the framework's indicators are evaluated per unit."""
+
+    comparison: NameRef
+    span: Span = _span()
+
+
 # ------------------------------------------------------------------ definitions and cohorts
 
 
@@ -636,15 +676,17 @@ class PolarityField:
 
 @frozen
 class EnglandComparator:
-    """Compare with England, all areas pooled."""
+    """Compare with England, all areas pooled; `england funnel`: by funnel limits."""
 
+    method: Name | None = None
     span: Span = _span()
 
 
 @frozen
 class RegionComparator:
-    """Compare with the area's region, its areas pooled."""
+    """Compare with the area's region, its areas pooled; `region funnel`: by funnel limits."""
 
+    method: Name | None = None
     span: Span = _span()
 
 
@@ -707,7 +749,7 @@ class BreakdownField:
 IndicatorField = (
     KindField | StatisticField | CohortField | NumeratorField | DenominatorField | MeasureField
     | ExcludeField | UnitField | PolarityField | CompareField | ConfidenceField | SuppressCounts
-    | SuppressNone | BreakdownField | Serves | Meta
+    | SuppressNone | SuppressSmall | BreakdownField | Serves | Meta | Benchmark
 )
 
 
@@ -774,8 +816,9 @@ class Rounding:
 
 
 ModuleItem = (
-    Meta | Import | PeriodDecl | SuppressCounts | SuppressNone | Rounding | Codelist | Dataset
-    | Geography | Definition | CohortDecl | Section | Goal | Comment
+    Meta | Import | PeriodDecl | SuppressCounts | SuppressNone | SuppressSmall | Rounding
+    | Codelist | Dataset | Geography | Comparison | Benchmark | Definition | CohortDecl | Section
+    | Goal | Comment
 )
 
 

@@ -29,6 +29,16 @@ class Statistic(enum.Enum):
     COUNT = "count"
     RATIO = "ratio"
 
+    @property
+    def has_funnel(self) -> bool:
+        """Whether funnel limits can be drawn for it: a proportion's numerator is binomial, a
+        rate's and a ratio's Poisson.
+
+        >>> Statistic.RATE.has_funnel, Statistic.MEAN.has_funnel
+        (True, False)
+        """
+        return self in (Statistic.PROPORTION, Statistic.RATE, Statistic.RATIO)
+
 
 class Polarity(enum.Enum):
     """Whether a higher value is better, worse, or not to be judged."""
@@ -74,10 +84,24 @@ class ComparatorKind(enum.StrEnum):
 
 
 class NeighbourMethod(enum.StrEnum):
-    """How the values of an area's neighbours make one comparator."""
+    """How a comparator's value is made, and how an area is judged against it: the median of
+    its neighbours' values, or their counts pooled, judged by the area's confidence interval
+    (Fingertips); or by funnel limits around the comparator's value at the area's own
+    denominator (PHE's funnel plots), widened for overdispersion (Spiegelhalter 2005)."""
 
     MEDIAN = "median"
     POOLED = "pooled"
+    FUNNEL = "funnel"
+    OVERDISPERSED_FUNNEL = "overdispersed_funnel"
+
+    @property
+    def funnel(self) -> bool:
+        """Whether units are judged by funnel limits.
+
+        >>> NeighbourMethod.OVERDISPERSED_FUNNEL.funnel, NeighbourMethod.POOLED.funnel
+        (True, False)
+        """
+        return self in (NeighbourMethod.FUNNEL, NeighbourMethod.OVERDISPERSED_FUNNEL)
 
 
 @frozen
@@ -145,6 +169,11 @@ class Indicator:
     levels: tuple[float, ...] = ()
     suppression: tuple[int, int] | None
     """The counts withheld (`suppress counts 1..5`); None when nothing is."""
+    smallest: int | None = None
+    """Units counting fewer than this in their denominator are withheld (`suppress
+    denominators below 10`); None: no such rule."""
+    benchmark: str | None = None
+    """The units it compares (a `ComparisonUnits`' name); None: areas."""
     breakdowns: tuple[Expr, ...] = ()
     serves: tuple[Serving, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()

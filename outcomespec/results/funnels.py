@@ -153,7 +153,8 @@ def poisson_limits(denominator: npt.ArrayLike, centre: float, level: float, *,
             below = bound < expected
             low = np.where(below, middle, low)
             high = np.where(below, high, middle)
-        return (low + high) / 2
+        found: FloatArray = (low + high) / 2
+        return found
 
     upper_count = solve(0)
     lower_count = solve(1)
@@ -168,10 +169,10 @@ def poisson_limits(denominator: npt.ArrayLike, centre: float, level: float, *,
 def _spread(statistic: m.Statistic, centre: float, denominator: FloatArray) -> FloatArray:
     """The standard error of a unit's value under the null hypothesis that it is the centre:
     binomial for a proportion, Poisson for a rate or ratio (per unit of denominator)."""
+    variance = centre * (1 - centre) if statistic is m.Statistic.PROPORTION else centre
     with np.errstate(divide="ignore", invalid="ignore"):
-        if statistic is m.Statistic.PROPORTION:
-            return np.sqrt(centre * (1 - centre) / denominator)
-        return np.sqrt(centre / denominator)
+        spread: FloatArray = np.sqrt(variance / denominator)
+    return spread
 
 
 def overdispersion(numerator: npt.ArrayLike, denominator: npt.ArrayLike, centre: float,

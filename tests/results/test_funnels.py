@@ -208,7 +208,8 @@ def test_overdispersed_limits_are_wider():
     assert upper[0] == pytest.approx((0.275 + half) * 100, abs=1e-4)
     assert Funnel(m.Statistic.PROPORTION, 0.275, 100.0, tau2).limits([100], 0.998)[0][0] == 0
     exact_lower, exact_upper = proportion_limits([100], 0.275, 0.95)
-    assert lower[0] < exact_lower[0] * 100 and upper[0] > exact_upper[0] * 100
+    assert lower[0] < exact_lower[0] * 100
+    assert upper[0] > exact_upper[0] * 100
 
 
 @settings(max_examples=80, deadline=None)
@@ -218,9 +219,12 @@ def test_proportion_funnel_contains_its_centre_and_nests(centre, n):
     larger denominator never widens it."""
     lo95, hi95 = proportion_limits([n, n * 4], centre, 0.95)
     lo998, hi998 = proportion_limits([n, n * 4], centre, 0.998)
-    assert (lo998 <= lo95 + 1e-12).all() and (hi95 <= hi998 + 1e-12).all()
-    assert (lo95 <= centre + 1e-12).all() and (centre <= hi95 + 1e-12).all()
-    assert lo95[1] >= lo95[0] - 1e-12 and hi95[1] <= hi95[0] + 1e-12
+    assert (lo998 <= lo95 + 1e-12).all()
+    assert (hi95 <= hi998 + 1e-12).all()
+    assert (lo95 <= centre + 1e-12).all()
+    assert (centre <= hi95 + 1e-12).all()
+    assert lo95[1] >= lo95[0] - 1e-12
+    assert hi95[1] <= hi95[0] + 1e-12
 
 
 @settings(max_examples=40, deadline=None)
@@ -229,13 +233,16 @@ def test_poisson_funnel_contains_its_centre_and_nests(centre, n):
     """The rate funnel contains its centre and the 99.8% funnel the 95% one."""
     lo95, hi95 = poisson_limits([n], centre, 0.95)
     lo998, hi998 = poisson_limits([n], centre, 0.998)
-    assert lo998[0] <= lo95[0] + 1e-9 <= centre + 2e-9 and centre <= hi95[0] <= hi998[0] + 1e-9
+    assert lo998[0] <= lo95[0] + 1e-9
+    assert lo95[0] <= centre + 1e-9
+    assert centre <= hi95[0] <= hi998[0] + 1e-9
 
 
 def test_missing_inputs_have_no_limits_and_no_side():
     """A unit with no denominator has no limits and is placed within (never flagged)."""
     lower, upper = proportion_limits([0.0, float("nan")], 0.5, 0.95)
-    assert np.isnan(lower).all() and np.isnan(upper).all()
+    assert np.isnan(lower).all()
+    assert np.isnan(upper).all()
     assert proportion_sides([1.0, 3.0], [0.0, 2.0], 0.5, 0.95).tolist() == [0, 0]
     assert poisson_sides([float("nan")], [10.0], 0.5, 0.95).tolist() == [0]
 
