@@ -49,6 +49,7 @@ from outcomespec.results.judgement import (
     neighbour_pairs,
     neighbour_units,
 )
+from outcomespec.results.peers import FunnelGroup, funnel_comparison, peer_values
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
 
@@ -72,7 +73,10 @@ class Part:
 
 def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame,
                       cells: Cells) -> FloatArray:
-    """Each LA's neighbours' value: their median, or the value of their pooled counts."""
+    """Each LA's neighbours' value: their median, or the value of their pooled counts; each
+    unit's peer group's value (`peers.peer_values`)."""
+    if comparator.name in frame.peers:
+        return peer_values(table, comparator, frame, cells)
     out = np.full(cells.n, np.nan)
     matrix = frame.neighbours.get(comparator.name or "")
     if matrix is None:
@@ -94,9 +98,16 @@ def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame
     return out
 
 
+_FUNNELLED = (("vs_england", m.ComparatorKind.ENGLAND), ("vs_region", m.ComparatorKind.REGION),
+              ("vs_neighbours", m.ComparatorKind.NEIGHBOURS))
+"""The judgement columns whose comparator may judge units by funnel limits."""
+
+
 def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
-                 england_values: dict[tuple[str, str], float]) -> dict[str, JudgementArray]:
-    """The five judgement columns of one table, in cell order."""
+                 england_values: dict[tuple[str, str], float], framework: str,
+                 drawn: list[FunnelGroup]) -> dict[str, JudgementArray]:
+    """The five judgement columns of one table, in cell order; units judged by funnel limits
+    where the comparator says so, each funnel kept in `drawn`."""
     ind = table.totals.indicator
     n = cells.n
     nothing = np.full(n, np.nan)
@@ -125,8 +136,17 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
                              else np.nan),
         "vs_population": np.full(n, other),
     }
-    return {name: judge(table.value, lower, upper, values, ind.polarity,
-                        suppressed=table.suppressed) for name, values in comparators.items()}
+    judged = {name: judge(table.value, lower, upper, values, ind.polarity,
+                          suppressed=table.suppressed) for name, values in comparators.items()}
+    for column, kind in _FUNNELLED:
+        comparator = declared.get(kind)
+        if comparator is not None and comparator.method is not None \
+                and comparator.method.funnel:
+            units, groups = funnel_comparison(table, comparator, frame, cells, column,
+                                              framework)
+            judged[column][:cells.n_la] = units
+            drawn.extend(groups)
+    return judged
 
 
 def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: int, *,
@@ -186,35 +206,55 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
     results = []
     for part, tables in zip(parts, published, strict=True):
         name = part.framework.name if part.framework is not None else None
-        columns = [_columns(t, cells, _comparisons(t, frame, cells, england_values), name,
-                            period) for t in tables]
+        drawn: list[FunnelGroup] = []
+        columns = [_columns(t, cells, _comparisons(t, frame, cells, england_values,
+                                                   name or t.totals.indicator.framework,
+                                                   drawn), name, period) for t in tables]
         columns += [_skipped_columns(s, cells, name, period) for s in part.skipped]
-        results.append(_joined(columns, frame, part, name))
+        results.append(_joined(columns, frame, part, name, tuple(drawn)))
     return tuple(results)
 
 
 def results_of(evaluations: Sequence[tuple[Evaluation, m.Framework | None]]
                ) -> tuple[Results, ...]:
     """The results table of each evaluation (one per framework of a run), those over the same
-    period and areas suppressed together (`build_results_together`), in the order given."""
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, (evaluation, _) in enumerate(evaluations):
-        frame = evaluation.frame
-        key = (evaluation.period, frame.codes, frame.region_codes,
-               tuple(np.asarray(frame.region_of).tolist()))
-        groups.setdefault(key, []).append(i)
-    found: dict[int, Results] = {}
+    period and areas (or units of comparison) suppressed together (`build_results_together`),
+    in the order given: each framework's area indicators, then those of each comparison of
+    units other than areas it benchmarks."""
+    groups: dict[tuple[Any, ...], list[tuple[int, AreaFrame, Part]]] = {}
+    for i, (evaluation, framework) in enumerate(evaluations):
+        for frame, part in _parts(evaluation, framework):
+            key = (evaluation.period, frame.level, frame.geography, frame.codes,
+                   frame.region_codes, tuple(np.asarray(frame.region_of).tolist()))
+            groups.setdefault(key, []).append((i, frame, part))
+    found: dict[int, list[Results]] = {}
     for members in groups.values():
-        first = evaluations[members[0]][0]
-        parts = [Part(evaluations[i][0].totals, evaluations[i][0].skipped, evaluations[i][1])
-                 for i in members]
-        found.update(zip(members, build_results_together(parts, first.frame, first.period),
-                         strict=True))
-    return tuple(found[i] for i in range(len(evaluations)))
+        period = evaluations[members[0][0]][0].period
+        built = build_results_together([part for _, _, part in members], members[0][1], period)
+        for (i, _, _), results in zip(members, built, strict=True):
+            found.setdefault(i, []).append(results)
+    return tuple(Results.concatenate(found[i]) if len(found[i]) > 1 else found[i][0]
+                 for i in range(len(evaluations)))
+
+
+def _parts(evaluation: Evaluation, framework: m.Framework | None
+           ) -> list[tuple[AreaFrame, Part]]:
+    """One evaluation's totals and skipped indicators by the frame they are per: the areas
+    (always, so that every framework has a table), then each comparison's units."""
+    def part(units: str | None) -> Part:
+        return Part([t for t in evaluation.totals if t.indicator.benchmark == units],
+                    [s for s in evaluation.skipped if s.indicator.benchmark == units],
+                    framework)
+
+    compared = dict.fromkeys(ind.benchmark for ind in (
+        *(t.indicator for t in evaluation.totals), *(s.indicator for s in evaluation.skipped))
+        if ind.benchmark is not None)
+    return [(evaluation.frame, part(None)),
+            *((evaluation.units[name], part(name)) for name in compared)]
 
 
 def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Part,
-            name: str | None) -> Results:
+            name: str | None, funnels: tuple[FunnelGroup, ...] = ()) -> Results:
     """One `Results` from the columns of its tables, in order."""
     joined: dict[str, Any] = {}
     for column in COLUMNS:
@@ -228,6 +268,7 @@ def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Pa
         region_names=tuple(zip(frame.region_codes, frame.region_names, strict=True)),
         targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
                            if any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
+        funnels=funnels,
     )
 
 

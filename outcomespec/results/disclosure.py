@@ -32,7 +32,8 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 _LEVELS: Final = {m.AreaLevel.LOCAL_AUTHORITY: 0, m.AreaLevel.REGION: 1, m.AreaLevel.ENGLAND: 2}
-"""Which areas secondary suppression hides first: LAs, then regions, then England."""
+"""Which areas secondary suppression hides first: LAs (and units of comparison, such as
+providers), then regions, then England."""
 
 
 @frozen
@@ -112,7 +113,8 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
     count_rank = np.argsort(np.lexsort(canonical.T[::-1]))
     hidden = secondary_suppression(
         primary, _equations(tables, refs, size, pooled_in, cells), size,
-        protection=protection, level=np.tile([_LEVELS[t] for t in cells.types], n_counts),
+        protection=protection,
+        level=np.tile([_LEVELS.get(t, 0) for t in cells.types], n_counts),
         tiebreak=(cells.rank[None, :] * n_counts + count_rank[:, None]).reshape(-1),
         fixed=fixed)
 

@@ -35,7 +35,8 @@ WITHOUT_DENOMINATOR: Final = frozenset({m.Statistic.COUNT, m.Statistic.MEAN,
 
 @frozen
 class Cells:
-    """The cells of every indicator: the LAs, then the regions, then England."""
+    """The cells of every indicator: the LAs (or units of comparison, such as providers),
+    then the regions, then England."""
 
     n_la: int
     region_of: IntArray
@@ -84,7 +85,7 @@ def cells_of(frame: AreaFrame) -> Cells:
     return Cells(
         n_la, region_of, parent, rank, codes,
         np.array([*frame.names, *frame.region_names, "England"], dtype=np.str_),
-        np.array([m.AreaLevel.LOCAL_AUTHORITY.value] * n_la + [m.AreaLevel.REGION.value] * n_reg
+        np.array([frame.level] * n_la + [m.AreaLevel.REGION.value] * n_reg
                  + [m.AreaLevel.ENGLAND.value], dtype=np.str_),
         np.concatenate([in_region, codes[n_la:england], [""]]).astype(np.str_),
         np.concatenate([[england], np.arange(n_la, england), np.arange(n_la)]).astype(np.int64),

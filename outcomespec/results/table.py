@@ -30,6 +30,7 @@ from outcomespec.results.layouts import (
     plain_csv,
     write_parquet,
 )
+from outcomespec.results.peers import FunnelGroup
 from outcomespec.results.pooling import ENGLAND_CODE
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "NoteCounts", "Results", "plain_values"]
@@ -79,7 +80,8 @@ class Results:
 
     Text and judgement columns are tuples, numbers NumPy arrays (NaN for a blank cell).
     `region_names` (region code → name) and `targeted` (the (framework, indicator) pairs that
-    declare a target) are not columns; the publishing layouts need them. Build it with
+    declare a target) are not columns; the publishing layouts need them. Nor is `funnels`,
+    the funnels units were judged by, which charts draw. Build it with
     `build_results`; every `to_…` method taking `path_or_buffer` returns the text when given
     None and otherwise writes it to the path or open text stream.
 
@@ -127,6 +129,9 @@ class Results:
     vs_population: tuple[Judgement, ...]
     region_names: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)
     targeted: frozenset[tuple[str, str]] = field(default=frozenset(), kw_only=True)
+    funnels: tuple[FunnelGroup, ...] = field(default=(), kw_only=True)
+    """The funnel of every group units were judged against by funnel limits (for the
+    charts: `outcomespec.results.peers`)."""
 
     def __len__(self) -> int:
         return len(self.area_code)
@@ -141,7 +146,8 @@ class Results:
                              else tuple(v for column in values for v in column))
         names = dict(pair for part in parts for pair in part.region_names)
         return cls(**columns, region_names=tuple(names.items()),
-                   targeted=frozenset().union(*(part.targeted for part in parts)))
+                   targeted=frozenset().union(*(part.targeted for part in parts)),
+                   funnels=tuple(f for part in parts for f in part.funnels))
 
     def note_counts(self) -> NoteCounts:
         """How many values the table publishes, and its blanks and qualified values by note.
