@@ -21,15 +21,12 @@ from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic, Label
 from outcomespec.language.source import Span
 
-__all__ = ["COMPARISON_FIELDS", "SMALLEST_UNIT", "check_benchmarked", "check_comparison",
+__all__ = ["COMPARISON_FIELDS", "check_benchmarked", "check_comparison",
            "resolve_benchmark"]
 
 COMPARISON_FIELDS = ("code", "name", "region", "region_name", "peers")
 """What a comparison may say of its register's columns; `peers` may name several."""
 
-SMALLEST_UNIT = 2
-"""The least denominator a unit other than an area is published with: a row counting one
-child tells that child's outcome."""
 
 
 def check_comparison(ctx: Context, node: s.Comparison) -> m.ComparisonUnits:
@@ -120,12 +117,12 @@ def check_benchmarked(ctx: Context, indicator: m.Indicator, node: s.Indicator,
                 help=f"add `rows {short} by COLUMN` to the comparison, naming the column (or "
                 f"definition) that holds each row's {units.level}"))
             ok = False
-    if indicator.smallest is not None and indicator.smallest < SMALLEST_UNIT:
+    if indicator.smallest is not None and indicator.smallest < m.SMALLEST_UNIT:
         ctx.report(Diagnostic.of(
             "E263", f"`suppress denominators below {indicator.smallest}` would publish a "
             f"{units.level} counting a single child, whose outcome the row would tell",
             next((f.span for f in node.fields if isinstance(f, s.SuppressSmall)),
-                 node.name.span), help=f"withhold at least denominators below {SMALLEST_UNIT}; "
+                 node.name.span), help=f"withhold at least denominators below {m.SMALLEST_UNIT}; "
             "10 is usual for providers"))
         ok = False
     return ok

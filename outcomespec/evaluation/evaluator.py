@@ -23,8 +23,8 @@ from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.execution import Execution
 from outcomespec.evaluation.gazetteer import absent_rows, area_frame
-from outcomespec.evaluation.units import unit_frames, unplaced_rows
 from outcomespec.evaluation.plan import IndicatorPlan, Plan
+from outcomespec.evaluation.units import unit_frames, unplaced_rows
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.tables import Table
 from outcomespec.model.notes import Marker, Note

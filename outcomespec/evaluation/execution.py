@@ -232,8 +232,10 @@ class Execution:
 
     def note_unplaced(self, index: int, counted: Any) -> None:
         """Remember which rows about to be counted per unit name no unit."""
+        step = self.plan.steps[index]
+        assert isinstance(step, p.UnitIndex)
         hit = (np.asarray(self.get(index)) < 0) & np.broadcast_to(
-            k.as_condition(np.asarray(counted)), (self.rows(self.plan.steps[index].dataset),))
+            k.as_condition(np.asarray(counted)), (self.rows(step.dataset),))
         before = self.unplaced.get(index)
         self.unplaced[index] = hit if before is None else before | hit
 

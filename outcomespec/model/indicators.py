@@ -186,6 +186,26 @@ class Indicator:
         """The indicator's name inside its framework (`placements_3plus`)."""
         return self.name.rsplit(".", 1)[-1]
 
+    @property
+    def fewest(self) -> int | None:
+        """The least denominator a unit is published with: `smallest`, and for units other
+        than areas never less than `SMALLEST_UNIT`, declared or not.
+
+        >>> Indicator(name="f.x", framework="f", section="s", title="x", kind=Kind.OUTCOME,
+        ...     statistic=Statistic.PROPORTION, unit=Unit("percent", 100.0),
+        ...     polarity=Polarity.NO_JUDGEMENT, confidence=ConfidenceMethod.NONE, suppression=None,
+        ...     benchmark="f.homes").fewest
+        2
+        """
+        if self.benchmark is None:
+            return self.smallest
+        return max(self.smallest or 0, SMALLEST_UNIT)
+
+
+SMALLEST_UNIT = 2
+"""The least denominator a unit other than an area is published with: a row counting one
+child (a provider with a single placement) tells that child's outcome."""
+
 
 class SectionKind(enum.StrEnum):
     """What a section of a framework is."""

@@ -107,6 +107,8 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
             primary[span] |= small
             protection[span] = np.where(small, np.maximum(protection[span], high - low + 1),
                                         protection[span])
+    for table, (q_num, q_den) in zip(tables, refs, strict=True):
+        _withhold_small_units(table, q_num, q_den, size, primary, protection, fixed, cells)
     # Ties go to the first area code, then the first count in the order of their values
     # (not of the tables, so that the choice does not depend on the order indicators come in).
     canonical = np.where(np.isnan(size), -1.0, size).reshape(n_counts, n_cells)
@@ -123,6 +125,33 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
         return row | mask[q_den * n_cells:(q_den + 1) * n_cells] if q_den is not None else row
 
     return [Protected(rows(hidden, *ref), rows(primary, *ref)) for ref in refs]
+
+
+def _withhold_small_units(table: Counts, q_num: int, q_den: int | None, size: FloatArray,
+                          primary: BoolArray, protection: FloatArray, fixed: BoolArray,
+                          cells: Cells) -> None:
+    """Mark for primary suppression both counts of each unit whose denominator (the children
+    measured, for a statistic without one) is below the indicator's `fewest`, whatever its
+    `suppress counts` says: a provider with a single placement never identifies a child.
+    Its range 1 to N-1 is the protection secondary suppression gives it, by hiding other
+    units of its region if need be, even where `suppress none` publishes counts as they are:
+    a region's total less its published units would otherwise give it back."""
+    fewest = table.totals.indicator.fewest
+    if fewest is None:
+        return
+    n_cells, n_la = cells.n, cells.n_la
+    children = size[(q_num if q_den is None else q_den) * n_cells:][:n_la]
+    with np.errstate(invalid="ignore"):
+        small = (children > 0) & (children < fewest)
+    if not small.any():
+        return
+    for q in {q_num, q_den} - {None}:
+        assert q is not None
+        span = slice(q * n_cells, q * n_cells + n_la)
+        primary[span] |= small
+        protection[span] = np.where(small, np.maximum(protection[span], fewest - 1),
+                                    protection[span])
+        fixed[span] = False  # even under `suppress none`: other units may hide to protect it
 
 
 def _equations(tables: Sequence[Counts], refs: list[tuple[int, int | None]], size: FloatArray,
