@@ -40,6 +40,7 @@ from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
 from outcomespec.evaluation.evaluator import Evaluation, Skipped
 from outcomespec.results.disclosure import protect
 from outcomespec.results.figures import Figures, figures_of, value_of
+from outcomespec.results.funnels import FunnelGroup
 from outcomespec.results.judgement import (
     Judgement,
     JudgementArray,
@@ -49,7 +50,7 @@ from outcomespec.results.judgement import (
     neighbour_pairs,
     neighbour_units,
 )
-from outcomespec.results.peers import FunnelGroup, funnel_comparison, peer_values
+from outcomespec.results.peers import funnel_comparison, peer_values
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
 

@@ -44,7 +44,7 @@ from outcomespec.results.incomplete import FloatArray, as_float
 from outcomespec.results.judgement import Judgement, JudgementArray
 from outcomespec.results.limits import byars_limits, z_for_level
 
-__all__ = ["FUNNEL_LEVELS", "FUNNEL_STATISTICS", "Funnel", "funnel_judgements",
+__all__ = ["FUNNEL_LEVELS", "FUNNEL_STATISTICS", "Funnel", "FunnelGroup", "funnel_judgements",
            "overdispersion", "poisson_limits", "poisson_sides", "proportion_limits",
            "proportion_sides"]
 
@@ -257,6 +257,23 @@ class Funnel:
         if self.statistic is m.Statistic.PROPORTION:
             return proportion_sides(numerator, denominator, self.centre, level)
         return poisson_sides(numerator, denominator, self.centre, level)
+
+
+@frozen(kw_only=True)
+class FunnelGroup:
+    """One funnel drawn: the units of one group (`members`, their codes) judged against the
+    group's value by the indicator's comparator in `column` (`vs_england`, `vs_region`,
+    `vs_neighbours`), at `level`."""
+
+    framework: str
+    indicator: str
+    breakdown: str
+    column: str
+    code: str
+    name: str
+    members: tuple[str, ...]
+    funnel: Funnel
+    level: float
 
 
 def funnel_judgements(sides: npt.ArrayLike, polarity: m.Polarity, comparable: npt.ArrayLike

@@ -18,12 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
 
 from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame
 from outcomespec.results.figures import Figures
-from outcomespec.results.funnels import Funnel, funnel_judgements, overdispersion
+from outcomespec.results.funnels import Funnel, FunnelGroup, funnel_judgements, overdispersion
 from outcomespec.results.judgement import JudgementArray, judging_level
 from outcomespec.results.limits import group_median
 from outcomespec.results.pooling import Cells, sum_by
@@ -32,23 +31,6 @@ __all__ = ["FunnelGroup", "funnel_comparison", "peer_values"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
-
-
-@frozen(kw_only=True)
-class FunnelGroup:
-    """One funnel drawn: the units of one group (`members`, their codes) judged against the
-    group's value by the indicator's comparator in `column` (`vs_england`, `vs_region`,
-    `vs_neighbours`), at `level`."""
-
-    framework: str
-    indicator: str
-    breakdown: str
-    column: str
-    code: str
-    name: str
-    members: tuple[str, ...]
-    funnel: Funnel
-    level: float
 
 
 def _groups(comparator: m.Comparator, frame: AreaFrame, cells: Cells

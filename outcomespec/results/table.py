@@ -19,6 +19,7 @@ import numpy.typing as npt
 from attrs import field, frozen
 
 from outcomespec.model.notes import Note, parse_note
+from outcomespec.results.funnels import FunnelGroup
 from outcomespec.results.judgement import Judgement
 from outcomespec.results.layouts import (
     Destination,
@@ -30,7 +31,6 @@ from outcomespec.results.layouts import (
     plain_csv,
     write_parquet,
 )
-from outcomespec.results.peers import FunnelGroup
 from outcomespec.results.pooling import ENGLAND_CODE
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "NoteCounts", "Results", "plain_values"]
