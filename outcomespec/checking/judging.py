@@ -141,6 +141,13 @@ class Presentation:
                                 or "declare them with `neighbours NAME from DATASET { … }`")
                     return None
                 method = self.neighbour_method(item.method, m.NeighbourMethod.MEDIAN)
+                if method is not None and method.funnel:
+                    self.report("E264", f"each authority has neighbours of its own: no one "
+                                f"funnel can be drawn among `{item.name.text}`",
+                                item.method.span if item.method else item.span,
+                                help="use `median` or `pooled` for neighbours, and `england "
+                                "funnel` or `region funnel` for a funnel")
+                    return None
                 return None if method is None else m.Comparator(
                     m.ComparatorKind.NEIGHBOURS, item.name.text, method)
             case s.PopulationComparator():

@@ -182,6 +182,12 @@ CODES: dict[str, CodeInfo] = _registry(
              "A unit other than an area (a provider) with a single child in its denominator "
              "would be published with that child's outcome. `suppress denominators below N` "
              "must withhold at least denominators below 2; 10 is usual for providers."),
+    CodeInfo("E264", "error", "funnel among statistical neighbours",
+             "A funnel compares the units of one group with the group's value: England, a "
+             "region, or a peer group of providers. Each local authority has statistical "
+             "neighbours of its own, so there is no one group to draw a funnel for: compare "
+             "authorities with their neighbours by `median` or `pooled`, and use `england "
+             "funnel` or `region funnel` for a funnel."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E501", "error", "declared but never used",
              "A definition, cohort or import in a framework that nothing uses. Remove it, or "

@@ -229,3 +229,46 @@ def test_a_home_of_one_placement_is_an_error_to_publish(tmp_path: Path) -> None:
     with pytest.raises(outcomespec.OutcomeSpecError) as raised:
         outcomespec.load(path)
     assert [d.code for d in raised.value.diagnostics] == ["E263"]
+
+
+AREAS = """\
+framework moves "Moves" {
+  period year ending 31 March
+  suppress none
+  dataset moves "Children looked after, one row per child" {
+    rows child  area la  period year
+    column la text  column year integer  column child text  column moved integer
+  }
+  outcome stable "Stable homes" {
+    indicator moved "Children who moved in the year" {
+      kind outcome  statistic proportion  unit percent
+      numerator count(moves where moved = 1)
+      denominator count(moves)
+      polarity lower_is_better "fewer moves"
+      compare england funnel
+    }
+  }
+}
+"""
+MOVED = {"805": (5, 100), "806": (40, 100), "390": (100, 400), "341": (30, 120)}
+"""Each authority's children who moved, of its children."""
+
+
+def test_areas_are_judged_by_funnel_as_by_hand(tmp_path: Path) -> None:
+    """An area indicator with `compare england funnel` judges each authority by England's
+    funnel: worse when the Wilson lower limit of its own proportion is above England's
+    value, better when its upper limit is below."""
+    path = tmp_path / "moves.ospec"
+    path.write_text(AREAS, encoding="utf-8")
+    rows_ = [(la, "2025", f"{la}-{i}", str(int(i < k))) for la, (k, n) in MOVED.items()
+             for i in range(n)]
+    table = {"moves": {name: [r[j] for r in rows_]
+                       for j, name in enumerate(("la", "year", "child", "moved"))}}
+    found = {r["area_code"]: r for r in outcomespec.load(path).evaluate(table, 2025).rows()}
+    centre = sum(k for k, _ in MOVED.values()) / sum(n for _, n in MOVED.values())
+    z = statistics.NormalDist().inv_cdf(0.975)
+    for la, (k, n) in MOVED.items():
+        low, high = wilson(k, n, z)
+        expected = "worse" if low > centre else "better" if high < centre else "similar"
+        assert found[la]["vs_england"] == expected, la
+    assert [found[la]["vs_england"] for la in ("805", "806")] == ["better", "worse"]
