@@ -292,7 +292,7 @@ class _Words:
                     return f"no area column: rows of {short_name(step.dataset)} are in no area"
                 return f"the local authority {step.column} names"
             case p.UnitIndex():
-                return f"the unit of {short_name(step.units)} {o(step.codes)} names"
+                return f"the one of {short_name(step.units)} that {o(step.codes)} names"
             case p.Key():
                 return f"the {step.link} that {step.identifier} identifies"
             case p.And() | p.Or():

@@ -193,6 +193,25 @@ def test_peer_groups_pool_the_homes_of_a_type(run: Run) -> None:
             assert found[urn]["vs_neighbours"] == expected, urn
 
 
+def test_a_peer_groups_median_is_of_its_published_homes(tmp_path: Path) -> None:
+    """With `TYPE median`, a home is judged against the median of the values its type's
+    homes publish (withheld homes have none)."""
+    (tmp_path / "homes.ospec").write_text(LIBRARY, encoding="utf-8")
+    path = tmp_path / "main.ospec"
+    path.write_text(FRAMEWORK.replace("SMALLEST", str(SMALLEST))
+                    .replace("TYPE pooled", "TYPE median"), encoding="utf-8")
+    found = {r["area_code"]: r for r in outcomespec.load(path).run(data(), 2025).results.rows()}
+    z = statistics.NormalDist().inv_cdf(0.975)
+    for kind in ("CH", "SCH"):
+        shown = [h[0] for h in HOMES if h[1] == kind and not found[h[0]]["note"]]
+        median = statistics.median(100 * ENDED[u] / STAYS[u] for u in shown)
+        for urn in shown:
+            low, high = (100 * v for v in wilson(ENDED[urn], STAYS[urn], z))
+            expected = "similar" if low <= median <= high else (
+                "worse" if low > median else "better")
+            assert found[urn]["vs_neighbours"] == expected, urn
+
+
 def test_funnel_judgements_are_read_by_polarity(run: Run) -> None:
     """Against England's funnel a home is worse when the Wilson lower limit of its own
     proportion lies above England's (every stay ended), better when its upper lies below
