@@ -43,10 +43,20 @@ SHOWN = 5
 
 def unit_frames(frameworks: Sequence[m.Framework], tables: Mapping[str, Table]
                 ) -> dict[str, AreaFrame]:
-    """The frame of every comparison the frameworks declare whose register was supplied."""
+    """The frame of every comparison the frameworks declare: its register's units, or none
+    when the register was not supplied (its indicators are then not evaluated, and their
+    rows say so)."""
     labels = {c.name: c for f in frameworks for c in f.codelists}
     return {units.name: unit_frame(units, tables[units.dataset], labels)
-            for f in frameworks for units in f.comparisons if units.dataset in tables}
+            if units.dataset in tables else _no_units(units)
+            for f in frameworks for units in f.comparisons}
+
+
+def _no_units(units: m.ComparisonUnits) -> AreaFrame:
+    """The frame of a comparison whose register is missing: no units, no regions."""
+    return AreaFrame((), (), np.zeros(0, dtype=np.int64), (), (), geography=units.name,
+                     level=units.level, peers={column: Peers(column, np.zeros(0, dtype=np.int64))
+                            for column in units.peers})
 
 
 def unit_frame(units: m.ComparisonUnits, register: Table,

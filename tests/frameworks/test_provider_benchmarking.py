@@ -106,3 +106,16 @@ def test_every_home_is_withheld_and_the_unregistered_one_reported(run: Run) -> N
     warnings = [d.message for d in run.diagnostics if d.code == "D220"]
     assert warnings
     assert all("`XXXXXXX` (not registered with Ofsted)" in w for w in warnings)
+
+
+def test_without_the_register_nothing_is_evaluated_and_the_rows_say_why() -> None:
+    """The return without Ofsted's register: every indicator is not evaluated, its England
+    row saying the register was not supplied, and no home is made up."""
+    framework = outcomespec.load(FRAMEWORKS / "provider_benchmarking.ospec", root=FRAMEWORKS)
+    given = data()
+    del given["providers"]
+    rows = list(framework.run(given, 2025).results.rows())
+    assert {r["indicator"] for r in rows} == set(EXPECTED)
+    assert {(r["area_type"], r["value"]) for r in rows} == {("england", None)}
+    assert {r["note"] for r in rows} == {
+        "not_evaluated: needs `ofsted.providers`, which was not supplied"}
