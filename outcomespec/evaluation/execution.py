@@ -223,12 +223,11 @@ class Execution:
 
     def unit_index(self, step: p.UnitIndex) -> Any:
         """Each row's unit by its register code (-1 where the code names none): each
-        distinct code looked up once."""
+        distinct code looked up once, spaces around it ignored."""
         codes = np.broadcast_to(np.asarray(self.get(step.codes)), (self.rows(step.dataset),))
         texts, inverse = np.unique(codes.astype(np.str_), return_inverse=True)
         frame = self.units[step.units]
-        return np.append(frame.positions(t for t in texts.tolist()), -1)[
-            inverse.reshape(-1)].astype(np.int64)
+        return frame.positions(t.strip() for t in texts.tolist())[inverse.reshape(-1)]
 
     def note_unplaced(self, index: int, counted: Any) -> None:
         """Remember which rows about to be counted per unit name no unit."""
