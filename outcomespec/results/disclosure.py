@@ -130,28 +130,30 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
 def _withhold_small_units(table: Counts, q_num: int, q_den: int | None, size: FloatArray,
                           primary: BoolArray, protection: FloatArray, fixed: BoolArray,
                           cells: Cells) -> None:
-    """Mark for primary suppression both counts of each unit whose denominator (the children
-    measured, for a statistic without one) is below the indicator's `fewest`, whatever its
-    `suppress counts` says: a provider with a single placement never identifies a child.
+    """Mark for primary suppression both counts of each cell — a unit, a region or England —
+    whose denominator (the children measured, for a statistic without one) is below the
+    indicator's `fewest`, whatever its `suppress counts` says: a provider with a single
+    placement never identifies a child, nor does a region that counts only that child.
     Its range 1 to N-1 is the protection secondary suppression gives it, by hiding other
-    units of its region if need be, even where `suppress none` publishes counts as they are:
-    a region's total less its published units would otherwise give it back."""
+    units of its region, or the region, if need be, even where `suppress none` publishes
+    counts as they are: a region's total less its published units would otherwise give it
+    back."""
     fewest = table.totals.indicator.fewest
     if fewest is None:
         return
-    n_cells, n_la = cells.n, cells.n_la
-    children = size[(q_num if q_den is None else q_den) * n_cells:][:n_la]
+    n_cells = cells.n
+    first = (q_num if q_den is None else q_den) * n_cells
     with np.errstate(invalid="ignore"):
-        small = (children > 0) & (children < fewest)
+        small = (size[first:first + n_cells] > 0) & (size[first:first + n_cells] < fewest)
     if not small.any():
         return
     for q in {q_num, q_den} - {None}:
         assert q is not None
-        span = slice(q * n_cells, q * n_cells + n_la)
+        span = slice(q * n_cells, (q + 1) * n_cells)
         primary[span] |= small
         protection[span] = np.where(small, np.maximum(protection[span], fewest - 1),
                                     protection[span])
-        fixed[span] = False  # even under `suppress none`: other units may hide to protect it
+        fixed[span] = False  # even under `suppress none`: cells may be hidden to protect it
 
 
 def _equations(tables: Sequence[Counts], refs: list[tuple[int, int | None]], size: FloatArray,
