@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,18 +40,20 @@ from outcomespec.language.diagnostics import (
 )
 from outcomespec.language.reading import DISK, Files
 from outcomespec.language.rendering import render_text
+from outcomespec.loading.folders import Reads, load_folders
 from outcomespec.loading.identifiers import share_codes
-from outcomespec.loading.loader import (
-    LoadResult,
-    codelists_of,
-    file_names,
-    load_directory,
-    load_table,
+from outcomespec.loading.loader import LoadResult, codelists_of, file_names, load_table
+from outcomespec.loading.periods import (
+    PeriodChoice,
+    choose_period,
+    parse_period,
+    parse_periods,
+    years_text,
 )
-from outcomespec.loading.periods import PeriodChoice, choose_period, parse_period
 from outcomespec.loading.sources import is_source
 from outcomespec.loading.tables import Table
 from outcomespec.results.builder import Results, results_of
+from outcomespec.results.series import with_trends
 
 DataSource = str | Path | Mapping[str, Any]
 """A directory of `<dataset>.csv`/`.parquet` files, or dataset name → DataFrame, Arrow table,
@@ -94,6 +96,31 @@ class Run:
         return tuple(texts)
 
 
+@frozen
+class Series:
+    """Several periods, each evaluated as it would be alone, and their results as one table."""
+
+    runs: tuple[tuple[Run, ...], ...]
+    """For each period, oldest first, one run per framework (in the order given)."""
+    results: Results
+    """Every period's rows, period by period (each as its runs publish them), with the
+    recent trend of each value whose series holds the four periods before it."""
+
+    @property
+    def periods(self) -> tuple[int, ...]:
+        """The periods evaluated, oldest first."""
+        return tuple(runs[0].period_choice.period for runs in self.runs)
+
+    def notices(self) -> tuple[str, ...]:
+        """What a reader must know (`Run.notices`) of every period, each said once."""
+        return tuple(dict.fromkeys(text for runs in self.runs for run in runs
+                                   for text in run.notices()))
+
+
+Periods = int | str | range | Sequence[int | str] | None
+"""One period or several: 2025, "2024-25", "2021..2025", range(2021, 2026), [2024, 2025]."""
+
+
 class UnknownAreaError(OutcomeSpecError):
     """The `area` given for a single authority's return is not a local authority of the
     geography in the period: a mistake in the call, found before any data are evaluated."""
@@ -127,12 +154,14 @@ class Framework:
         """The evaluation plan in words, as a value (`to_dict()` gives its JSON form)."""
         return explain_plan(self.plan, self.model, self.modules)
 
-    def evaluate(self, data: DataSource, period: int | str | None = None, *,
+    def evaluate(self, data: DataSource, period: Periods = None, *,
                  area: str | None = None, keep_going: bool = False) -> Results:
         """Compute every indicator for every area, for the reporting year ending in `period`.
 
         `period` is a year as people write it: 2025, "2025", "2024-25" or "2024/25" (the
-        reporting year ending 31 March 2025). Without it, the latest period the data hold is
+        reporting year ending 31 March 2025); or several, as a span "2021..2025", a `range`
+        or a list of years: the table then holds every period's rows, with ranks and recent
+        trends (`series` says more). Without it, the latest period the data hold is
         evaluated (`Run.period_choice` says which and why). Raises `OutcomeSpecError` with the
         data diagnostics when the data have errors, unless `keep_going`, or when they hold no
         rows for the period (D131); `TypeError` or `ValueError` for a `period` that is not a
@@ -146,10 +175,13 @@ class Framework:
         `run` reports that a reader of the results must know (`Run.notices`): data warnings,
         indicators not evaluated, values read as missing.
         """
-        run = self.run(data, period, area=area, keep_going=keep_going)
-        for notice in run.notices():
+        done: Run | Series = (
+            self.run(data, period, area=area, keep_going=keep_going)
+            if isinstance(period, int | str | None) and not _several(period)
+            else self.series(data, period, area=area, keep_going=keep_going))
+        for notice in done.notices():
             warnings.warn(notice, OutcomeSpecWarning, stacklevel=2)
-        return run.results
+        return done.results
 
     def run(self, data: DataSource, period: int | str | None = None, *,
             area: str | None = None, keep_going: bool = False) -> Run:
@@ -163,6 +195,21 @@ class Framework:
         it, or that read a column its file lacks, are reported as not evaluated.
         """
         return run_all([self], data, period, area=area, keep_going=keep_going)[0]
+
+    def series(self, data: DataSource, periods: Periods, *, area: str | None = None,
+               keep_going: bool = False) -> Series:
+        """Evaluate several periods, each exactly as `run` evaluates it alone, into one table.
+
+        `periods` is a span "2021..2025", a `range` or a list of years. A directory of data
+        is read period by period: a dataset from `DIR/<year>/` when that folder holds it
+        (the synthetic generator's layout), otherwise from `DIR` itself, where a dataset with
+        a period column serves every year it holds (DfE's tables); each file is read once.
+        The table holds the periods' rows in order of period, ranked within each period,
+        with the recent trend of each value that has the four periods before it
+        (`outcomespec.results.trends`). Raises as `run` does, for the first period whose data
+        fail.
+        """
+        return run_series([self], data, periods, area=area, keep_going=keep_going)
 
     def _coverage(self, loads: Mapping[str, LoadResult]) -> Coverage:
         """What periods the loaded tables hold."""
@@ -210,15 +257,62 @@ def run_all(frameworks: Sequence[Framework], data: DataSource,
     both read SSDA903 and the CIN census) should not pay for reading them twice. Each run
     reports only the datasets its framework reads; errors are handled as in `Framework.run`.
     Their results are suppressed together: a count they both publish is hidden in both or
-    in neither.
+    in neither. A directory holding a folder named after `period` is read as `run_series`
+    reads it.
     """
+    if _several(period):
+        msg = (f"`period` {period!r} names several periods: evaluate them with "
+               "`Framework.series` or `run_series` (or `Framework.evaluate`)")
+        raise TypeError(msg)
     _check_arguments(data, area, keep_going)
     requested = None if period is None else parse_period(period)
-    datasets = {d.name: d for fw in frameworks for d in fw.datasets()}
-    modules = {module.name: module for fw in frameworks for module in fw.modules}
     if area is not None:
-        _check_area(tuple(datasets.values()), tuple(modules.values()), data, area)
-    loads = _load_data(tuple(datasets.values()), tuple(modules.values()), data, area)
+        _check_area(frameworks, data, area, requested)
+    evaluated = _evaluated(frameworks, _load_data(_datasets(frameworks), _modules(frameworks),
+                                                  data, area, requested),
+                           requested, data, keep_going, area)
+    return _runs(frameworks, [evaluated])[0]
+
+
+def run_series(frameworks: Sequence[Framework], data: DataSource, periods: Periods, *,
+               area: str | None = None, keep_going: bool = False) -> Series:
+    """Evaluate several frameworks for several periods (`Framework.series`), each period as
+    `run_all` evaluates it alone, reading each file once, into one table.
+
+    Why the periods apart: a period's figures must not depend on which others are asked for,
+    so each is evaluated, suppressed and judged on its own — except that a count published in
+    two periods' rows (the same count in every area) is hidden in both or in neither, the
+    periods that share one being suppressed together. Differencing two periods' figures is
+    not an equation suppression protects: their counts are counts of different years.
+    """
+    years = parse_periods(periods)
+    _check_arguments(data, area, keep_going)
+    if area is not None:
+        _check_area(frameworks, data, area, years[0])
+    datasets, modules = _datasets(frameworks), _modules(frameworks)
+    reads: Reads = {}
+    evaluated = []
+    for year in years:
+        try:
+            evaluated.append(_evaluated(
+                frameworks, _load_data(datasets, modules, data, area, year, reads), year, data,
+                keep_going, area))
+        except OutcomeSpecError as error:
+            raise OutcomeSpecError([_in_period(d, data, year)
+                                    for d in error.diagnostics]) from error
+    runs = _runs(frameworks, evaluated)
+    return Series(tuple(runs), with_trends(Results.concatenate(
+        [run.results for period in runs for run in period])))
+
+
+_Evaluated = tuple[Mapping[str, LoadResult], PeriodChoice, Evaluation, tuple[Diagnostic, ...]]
+"""One framework's evaluation of one period: its loads, the period, the totals, the warnings."""
+
+
+def _evaluated(frameworks: Sequence[Framework], loads: Mapping[str, LoadResult],
+               requested: int | None, data: DataSource, keep_going: bool, area: str | None
+               ) -> list[_Evaluated]:
+    """Evaluate each framework for one period (or the latest the data hold) on `loads`."""
     owned = [{name: result for name, result in loads.items()
               if name in {d.name for d in framework.datasets()}} for framework in frameworks]
     coverages = [fw._coverage(own) for fw, own in zip(frameworks, owned, strict=True)]
@@ -230,13 +324,48 @@ def run_all(frameworks: Sequence[Framework], data: DataSource,
         if errors and not keep_going:
             raise OutcomeSpecError(sort_diagnostics([*errors, *error.diagnostics])) from error
         raise
-    evaluated = [fw._evaluate(own, choice, coverage, keep_going, area)
-                 for fw, own, coverage in zip(frameworks, owned, coverages, strict=True)]
-    results = results_of([(evaluation, framework.model) for framework, (evaluation, _)
-                          in zip(frameworks, evaluated, strict=True)])
-    return tuple(Run(published, evaluation, own, diagnostics, choice)
-                 for published, own, (evaluation, diagnostics)
-                 in zip(results, owned, evaluated, strict=True))
+    return [(own, choice, *fw._evaluate(own, choice, coverage, keep_going, area))
+            for fw, own, coverage in zip(frameworks, owned, coverages, strict=True)]
+
+
+def _runs(frameworks: Sequence[Framework], periods: Sequence[Sequence[_Evaluated]]
+          ) -> list[tuple[Run, ...]]:
+    """The runs of each period, their results published together (`results_of`)."""
+    results = iter(results_of([(evaluation, framework.model) for evaluated in periods
+                               for framework, (_, _, evaluation, _)
+                               in zip(frameworks, evaluated, strict=True)]))
+    return [tuple(Run(next(results), evaluation, own, diagnostics, choice)
+                  for own, choice, evaluation, diagnostics in evaluated)
+            for evaluated in periods]
+
+
+def _in_period(diagnostic: Diagnostic, data: DataSource, year: int) -> Diagnostic:
+    """A diagnostic of one period of a series, saying which period, and for data with none
+    (D131) which folders of the data's directory there are."""
+    if diagnostic.code != "D131":
+        return diagnostic
+    folders = (sorted(int(p.name) for p in Path(data).iterdir()
+                      if p.is_dir() and p.name.isdigit() and len(p.name) == 4)
+               if isinstance(data, str | Path) else [])
+    fix = (f"{diagnostic.help}; `{data}` has folders for {years_text(folders)}, none for {year}"
+           if folders and year not in folders else diagnostic.help)
+    return evolve(diagnostic, message=f"period {year}: {diagnostic.message}", help=fix)
+
+
+def _several(period: object) -> bool:
+    """Whether `period` names several periods (a span, a range or a sequence of years)."""
+    return isinstance(period, range | list | tuple) or (isinstance(period, str)
+                                                        and ".." in period)
+
+
+def _datasets(frameworks: Sequence[Framework]) -> tuple[m.Dataset, ...]:
+    """The datasets the frameworks read, each once."""
+    return tuple({d.name: d for fw in frameworks for d in fw.datasets()}.values())
+
+
+def _modules(frameworks: Sequence[Framework]) -> tuple[m.Framework, ...]:
+    """The modules of the frameworks, each once."""
+    return tuple({module.name: module for fw in frameworks for module in fw.modules}.values())
 
 
 def _tables(loads: Mapping[str, LoadResult]) -> dict[str, Table]:
@@ -276,16 +405,17 @@ def _geography_datasets(modules: Sequence[m.Framework]) -> set[str]:
                          *(n.dataset for n in geography.neighbours))}
 
 
-def _check_area(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
-                data: DataSource, area: str) -> None:
+def _check_area(frameworks: Sequence[Framework], data: DataSource, area: str,
+                year: int | None) -> None:
     """Raise `UnknownAreaError` unless `area` is a local authority of the geography in some
     year: read from the geography's tables alone, before the returns themselves."""
+    modules = _modules(frameworks)
     names = _geography_datasets(modules)
-    geography = [d for d in datasets if d.name in names]
+    geography = [d for d in _datasets(frameworks) if d.name in names]
     if not isinstance(data, str | Path):
         short = {d.name.rsplit(".", 1)[-1] for d in geography} | names
         data = {name: source for name, source in data.items() if name in short}
-    loads = _load_data(geography, modules, data, None)
+    loads = _load_data(geography, modules, data, None, year)
     tables = {name: r.table for name, r in loads.items() if r.table is not None}
     problem = area_problem(area_frame(modules, tables), area)
     if problem is not None:
@@ -293,14 +423,30 @@ def _check_area(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
 
 
 def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
-               data: DataSource, area: str | None) -> dict[str, LoadResult]:
+               data: DataSource, area: str | None, year: int | None = None,
+               reads: Reads | None = None) -> dict[str, LoadResult]:
+    """Load the datasets from `data`; from a directory, `year`'s from its folder `<year>/`
+    where it has one (`load_folders`). `reads` keeps what was loaded, so that a series of
+    periods reads each file, or each table given, once."""
     codelists = codelists_of(modules)
+    reads = {} if reads is None else reads
     if not isinstance(data, Mapping):
         directory = Path(data)
         if not directory.is_dir():
             msg = f"data: `{directory}` is not a directory of <dataset>.csv or .parquet files"
             raise NotADirectoryError(msg)
-        return load_directory(datasets, directory, codelists, area=area)
+        return load_folders(datasets, directory, codelists, area=area, period=year,
+                            reads=reads)
+    key = ("", *(d.name for d in datasets))
+    if key not in reads:
+        reads[key] = _load_mapping(datasets, data, codelists, area)
+    return reads[key]
+
+
+def _load_mapping(datasets: Sequence[m.Dataset], data: Mapping[str, Any],
+                  codelists: Mapping[str, m.Codelist], area: str | None
+                  ) -> dict[str, LoadResult]:
+    """Load the tables given by dataset name."""
     by_name = {d.name: d for d in datasets} | {d.name.rsplit(".", 1)[-1]: d
                                                for d in datasets}
     loads = {}
@@ -318,16 +464,29 @@ def _load_data(datasets: Sequence[m.Dataset], modules: Sequence[m.Framework],
     return {name: evolve(r, table=shared.get(name)) for name, r in loads.items()}
 
 
-def data_files(frameworks: Sequence[Framework], directory: str | Path) -> tuple[Path, ...]:
+def data_files(frameworks: Sequence[Framework], directory: str | Path,
+               periods: Sequence[int] = ()) -> tuple[Path, ...]:
     """The files evaluating `frameworks` on `directory` looks for, whether there or not:
-    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each.
+    `<dataset>.csv` and `<dataset>.parquet` for every dataset they read, once each, and the
+    XML files, which may be returns holding some of them: in the directory and in the folder
+    of each of `periods` (`run_series`).
 
     Why: to refuse, before any work, a directory that holds none of them, and an output
     file that would overwrite one of them.
     """
     names = dict.fromkeys(name for fw in frameworks for d in fw.datasets()
                           for name in file_names(d))
-    return tuple(Path(directory) / name for name in names)
+    folders = [Path(directory), *(Path(directory) / str(year) for year in periods)]
+    return tuple(path for folder in folders for path in _looked_for(folder, names))
+
+
+def _looked_for(folder: Path, names: Iterable[str]) -> list[Path]:
+    """The data files of `names` in `folder`, then the folder's XML files (possible returns)."""
+    try:
+        returned = sorted(p.name for p in folder.iterdir() if p.suffix.lower() == ".xml")
+    except OSError:  # no such folder, or one the user may not read: nothing returned there
+        returned = []
+    return [folder / name for name in [*names, *returned]]
 
 
 def framework_files(paths: Sequence[str | Path], root: str | Path | None = None
@@ -386,5 +545,6 @@ def align(paths: Sequence[str | Path], root: str | Path | None = None) -> Alignm
 
 
 __all__ = ["Alignment", "AreaFrame", "DataSource", "Explanation", "Framework", "PeriodChoice",
-           "Run", "UnknownAreaError", "align", "data_files", "explanation_document",
-           "framework_files", "load", "parse_period"]
+           "Periods", "Run", "Series", "UnknownAreaError", "align", "data_files",
+           "explanation_document", "framework_files", "load", "parse_period", "parse_periods",
+           "run_all", "run_series"]

@@ -127,10 +127,13 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
     evaluate.add_argument("frameworks", nargs="+", type=Path, metavar="FRAMEWORK",
                           help="framework files; their results are written as one table")
     evaluate.add_argument("--data", type=Path, required=True, metavar="DIR",
-                          help="directory of <dataset>.csv or <dataset>.parquet files")
+                          help="directory of <dataset>.csv or <dataset>.parquet files, or of "
+                               "XML returns (CIN census, SSDA903)")
     evaluate.add_argument("--period", metavar="YEAR",
                           help="the reporting year: 2025, 2024-25 or 2024/25 all mean the year "
-                               "ending 31 March 2025 (default: the latest the data hold)")
+                               "ending 31 March 2025 (default: the latest the data hold); or "
+                               "a span, 2021..2025: each year from DIR/<year>/ where there is "
+                               "one, with recent trends")
     evaluate.add_argument("--out", type=Path, metavar="FILE",
                           help="write the results table here (default: standard output)")
     evaluate.add_argument("--format", choices=FORMATS, default=None,
@@ -385,19 +388,25 @@ def _explain(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
-    from outcomespec.api import UnknownAreaError, run_all
+    from outcomespec.api import UnknownAreaError, run_all, run_series
     from outcomespec.results.builder import Results
 
     chosen = _eval_usage(args)
-    period = _period(args)
+    asked = _period(args)
+    span, period = (asked, None) if isinstance(asked, tuple) else (None, asked)
     frameworks = _load_all(args.frameworks, args.root)
     if frameworks is None:
         return EXIT_ERRORS
-    inputs = _eval_inputs(args, frameworks)
+    inputs = _eval_inputs(args, frameworks, span or ((period,) if period else ()))
     try:
-        runs = (_run_spark(frameworks, args, period) if args.engine == "spark"
-                else run_all(frameworks, args.data, period, area=args.area,
-                             keep_going=args.keep_going))
+        if span:
+            series = run_series(frameworks, args.data, span, area=args.area,
+                                keep_going=args.keep_going)
+            runs = tuple(run for period_runs in series.runs for run in period_runs)
+        else:
+            runs = (_run_spark(frameworks, args, period) if args.engine == "spark"
+                    else run_all(frameworks, args.data, period, area=args.area,
+                                 keep_going=args.keep_going))
     except UnknownAreaError as error:
         (problem,) = error.diagnostics
         sys.stderr.write(f"outcomespec: error: --area: {problem.message}"
@@ -407,9 +416,9 @@ def _eval(args: argparse.Namespace) -> int:
         _report(error.diagnostics)
         return EXIT_ERRORS
     shown: set[Diagnostic] = set()
-    for framework, run in zip(frameworks, runs, strict=True):
+    for framework, run in zip(list(frameworks) * (len(span) if span else 1), runs, strict=True):
         sys.stderr.write(_summary(framework.name, run, shown))
-    results = Results.concatenate([run.results for run in runs])
+    results = series.results if span else Results.concatenate([run.results for run in runs])
     content = _content(results, chosen)
     if args.out is None:
         assert isinstance(content, str)  # parquet without --out is refused above
@@ -454,6 +463,10 @@ def _eval_usage(args: argparse.Namespace) -> str:
         msg = "parquet needs --out FILE"
         raise _UsageError(msg)
     if args.engine == "spark":
+        if args.period is not None and ".." in args.period:
+            msg = ("--engine spark evaluates one period: give --period a single year, or leave "
+                   "out --engine spark for a span")
+            raise _UsageError(msg)
         if args.area is not None:
             msg = ("--area is for a single authority's return, evaluated in process: leave out "
                    "--engine spark")
@@ -475,30 +488,35 @@ def _eval_usage(args: argparse.Namespace) -> str:
     return chosen
 
 
-def _period(args: argparse.Namespace) -> int | None:
-    """The `--period` asked for, as a year (a label that is not one is a usage mistake)."""
+def _period(args: argparse.Namespace) -> int | tuple[int, ...] | None:
+    """The `--period` asked for: a year, or the years of a span (2021..2025); a label that
+    is not one is a usage mistake."""
     if args.period is None:
         return None
-    from outcomespec.api import parse_period
+    from outcomespec.api import parse_period, parse_periods
 
     try:
-        return parse_period(args.period)
+        return parse_periods(args.period) if ".." in args.period else parse_period(args.period)
     except ValueError as error:
         msg = f"--period {args.period}: {str(error).removeprefix('`period` ')}"
         raise _UsageError(msg) from error
 
 
-def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework]) -> list[Path]:
-    """Every file the run reads, once `--data` is known to hold some of them (else a usage
-    mistake naming the files looked for), and `--out` known not to be one of them."""
+def _eval_inputs(args: argparse.Namespace, frameworks: Sequence[Framework],
+                 periods: Sequence[int]) -> list[Path]:
+    """Every file the run reads (in `--data` and its folders of `periods`), once `--data` is
+    known to hold some of them (else a usage mistake naming the files looked for), and
+    `--out` known not to be one of them."""
     from outcomespec.api import data_files, framework_files
 
-    looked_for = data_files(frameworks, args.data)
+    looked_for = data_files(frameworks, args.data, periods)
     found = [path for path in looked_for if os.path.lexists(path)]
     if not found:
         names = ", ".join(dict.fromkeys(path.stem for path in looked_for))
-        msg = (f"--data {args.data} holds none of the files the frameworks read (looked for "
-               f"{names}, each as .csv or .parquet)")
+        where = ("" if not periods else f" (nor its folder {periods[0]})" if len(periods) == 1
+                 else f" (nor its folders {periods[0]} to {periods[-1]})")
+        msg = (f"--data {args.data}{where} holds none of the files the frameworks read "
+               f"(looked for {names}, each as .csv or .parquet, and XML returns)")
         raise _UsageError(msg)
     inputs = [*framework_files(args.frameworks, _root(args, list(args.frameworks))), *found]
     if args.out is not None:
@@ -629,6 +647,9 @@ def _diff(args: argparse.Namespace) -> int:
         msg = f"--data {args.data} is not a directory"
         raise _UsageError(msg)
     period = _period(args)
+    if isinstance(period, tuple):
+        msg = "--period: diff compares one period; give a single year"
+        raise _UsageError(msg)
     root = _root(args, files)
     try:
         old_files = git_files(files[-1], args.git) if args.git else DISK

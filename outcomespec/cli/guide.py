@@ -86,6 +86,9 @@ EXAMPLES = {
          "--out results.csv", "DfE's published tables, latest year"),
         ("outcomespec eval frameworks/csc_national_framework.ospec --data returns "
          "--period 2024-25 --format ees --out national.csv", "your returns, one year"),
+        ("outcomespec eval frameworks/csc_national_framework.ospec --data returns "
+         "--period 2021..2025 --out series.csv", "five years from returns/2021 … returns/2025, "
+                                                 "with ranks and recent trends"),
     ),
     "explain": (
         ("outcomespec explain frameworks/csc_national_framework.ospec", ""),

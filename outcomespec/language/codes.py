@@ -354,5 +354,40 @@ CODES: dict[str, CodeInfo] = _registry(
              "what it recorded about that period, which is not that period's own return: "
              "children who left care before the later return began are missing. Give the "
              "earlier return, or evaluate the return's own period."),
+    # ---- XML returns (D17x)
+    CodeInfo("D170", "error", "XML return refused",
+             "An XML return (CIN census, SSDA903) is not read at all: it is not well-formed "
+             "XML (the message gives the line and column where the parser stopped), or it "
+             "holds what no return holds and what makes XML dangerous to read: a document "
+             "type declaration (`<!DOCTYPE`), whose entities can expand a small file to "
+             "gigabytes (an \"XML bomb\") or read other files (external entities); elements "
+             "nested more than 32 deep; a value longer than 4,096 characters. Returns are "
+             "read with these refused from the first byte, so a hostile file costs "
+             "milliseconds. Export the return again from the case-management system."),
+    CodeInfo("D171", "warning", "element not in the return's schema",
+             "An XML return holds an element that its schema does not have where it stands "
+             "(or text between elements); it is not read. A misspelt element is the usual "
+             "cause, and the help line suggests the nearest name: its value is then missing, "
+             "and the required elements missing are reported too. Elements are matched "
+             "exactly, case included."),
+    CodeInfo("D172", "error", "element given twice",
+             "An element that the return's schema allows once in its parent is given twice: "
+             "a value such as `CINreferralDate` twice in one `CINdetails` (the first is "
+             "read), a block such as `ChildIdentifiers` twice in one `Child` (both are read, "
+             "so the child has two rows), or two authorities in the header. Which one is "
+             "right cannot be known: correct the return."),
+    CodeInfo("D173", "warning", "XML file that is no return outcomespec reads",
+             "An XML file in the data directory is not a CIN census (root `Message`, "
+             "`Collection` CIN) or an SSDA903 XML return (root `EXPSSDA903`), so it is not "
+             "read. Move it out of the data directory, or give the return it was meant to "
+             "be."),
+    CodeInfo("D174", "warning", "required block missing",
+             "A block of an XML return that its schema requires is missing: a `Child` with "
+             "no `ChildCharacteristics` or no `CINdetails`, a `Disabilities` with no "
+             "`Disability`, an assessment's `FactorsIdentifiedAtAssessment` with no "
+             "`AssessmentFactors`. The rows it would have given are missing from their "
+             "tables (a child with no ethnicity recorded is in no ethnic group). Values "
+             "missing from a block are reported as empty values of their columns (D109), or "
+             "as a column missing from the file when no block gives them (D101)."),
 )
 """Every diagnostic code outcomespec can emit."""

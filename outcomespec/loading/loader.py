@@ -49,7 +49,7 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
+from attrs import evolve, frozen
 
 from outcomespec import model as m
 from outcomespec.language.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
@@ -77,6 +77,7 @@ from outcomespec.loading.sources import (
     read_source,
 )
 from outcomespec.loading.tables import Table, missing_mask
+from outcomespec.loading.xmlreader import Returns, read_returns
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
            "LoadReport", "LoadResult", "codelists_of", "file_names", "load_directory",
@@ -190,12 +191,16 @@ def load_directory(
     *,
     area: str | None = None,
 ) -> dict[str, LoadResult]:
-    """Read each dataset from `<short name>.csv` or `.parquet` in `directory`, by dataset name.
+    """Read each dataset from `<short name>.csv` or `.parquet` in `directory`, by dataset name,
+    or from the XML return in `directory` that holds it (`outcomespec.loading.xmlreader`:
+    a CIN census fills `child_identifiers`, `cin_details` and the other CIN tables, an
+    SSDA903 XML return `header`, `episodes` and the other 903 tables).
 
     The short name is the part of the qualified name after the last dot (`episodes` for
     `ssda903.episodes`); the result is keyed by the qualified name. A dataset with no file is
     absent from the result. Files that are symbolic links to somewhere outside `directory`
-    are refused (D108), as is a dataset with both a `.csv` and a `.parquet` file. `area` is
+    are refused (D108), as is a dataset with both a `.csv` and a `.parquet` file (or a file
+    and an XML return holding it). `area` is
     passed on to `load_table` for the datasets that declare an area column.
     """
     if not directory.is_dir():
@@ -204,10 +209,19 @@ def load_directory(
     root = directory.resolve()
     results: dict[str, LoadResult] = {}
     loaders: dict[str, tuple[_Loader, Table | None]] = {}
+    returns = read_returns(directory, [_short(d.name) for d in datasets])
     for dataset in datasets:
         short = dataset.name.rsplit(".", 1)[-1]
         found = [directory / name for name in file_names(dataset)
                  if os.path.lexists(directory / name)]
+        returned = returns.tables.get(short)
+        if returned is not None:
+            found.append(Path(returned.shown))
+        elif short in returns.problems and not found:
+            refused = returns.problems[short]
+            results[dataset.name] = LoadResult(None, (refused,), LoadReport(refused.path or "",
+                                                                           0, 0))
+            continue
         if not found:
             continue
         shown = str(found[0])
@@ -216,6 +230,8 @@ def load_directory(
             problem = Diagnostic.of(
                 "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
                 f"`{short}`", None, path=shown, help="keep only one of the two files")
+        elif returned is not None:
+            real = found[0]
         else:
             try:
                 real = found[0].resolve()
@@ -232,7 +248,7 @@ def load_directory(
             results[dataset.name] = LoadResult(None, (problem,), LoadReport(shown, 0, 0))
             continue
         with _gc_paused():
-            raw = read_source(real, shown, dataset)
+            raw = returned.raw if returned is not None else read_source(real, shown, dataset)
         if isinstance(raw, Diagnostic):
             results[dataset.name] = LoadResult(None, (raw,), LoadReport(shown, 0, 0))
             continue
@@ -244,7 +260,26 @@ def load_directory(
                           if table is not None})
     for name, (loader, _) in loaders.items():
         results[name] = loader.finish(shared.get(name))
+    _place_returned(results, returns, datasets)
     return {d.name: results[d.name] for d in datasets if d.name in results}
+
+
+def _place_returned(results: dict[str, LoadResult], returns: Returns,
+                    datasets: Sequence[m.Dataset]) -> None:
+    """The diagnostics of tables read from XML returns naming elements, not columns; the
+    problems of a whole return given with the first of its tables (or else the first
+    result)."""
+    names = {_short(d.name): d.name for d in datasets}
+    for short, table in returns.tables.items():
+        result = results.get(names.get(short, ""))
+        if result is not None and result.report.source == table.shown:
+            results[names[short]] = evolve(result, diagnostics=table.place(result.diagnostics))
+    for short, diagnostic in returns.diagnostics:
+        name = names.get(short) or next(iter(results), None)
+        if name is not None and name in results:
+            result = results[name]
+            results[name] = evolve(result, diagnostics=tuple(sort_diagnostics(
+                [*result.diagnostics, diagnostic])))
 
 
 def file_names(dataset: m.Dataset) -> tuple[str, ...]:

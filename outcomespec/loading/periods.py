@@ -152,6 +152,46 @@ def parse_period(label: object) -> int:
         raise ValueError(msg) from None
 
 
+MAX_PERIODS = 50
+"""The most periods one run evaluates: more is a typing error (2021..20025), never a series."""
+
+
+def parse_periods(periods: object) -> tuple[int, ...]:
+    """Several reporting periods, oldest first: a span `"2021..2025"` (its ends written as
+    `parse_period` reads them, `"2020-21..2024-25"` too), or a `range` or sequence of years.
+
+    Raises `TypeError` for a value that is none of these, and `ValueError`, naming `period`,
+    for an empty or backward span, a year given twice, or more than `MAX_PERIODS` years.
+
+    >>> parse_periods("2021..2025"), parse_periods(range(2023, 2026)), parse_periods(["2024-25"])
+    ((2021, 2022, 2023, 2024, 2025), (2023, 2024, 2025), (2025,))
+    """
+    if isinstance(periods, str) and ".." in periods:
+        first, _, last = periods.partition("..")
+        start, end = parse_period(first.strip()), parse_period(last.strip())
+        if end < start:
+            msg = f"`period` runs backwards: write the earlier year first ({end}..{start})"
+            raise ValueError(msg)
+        years: tuple[int, ...] = tuple(range(start, end + 1))
+    elif isinstance(periods, range | list | tuple):
+        years = tuple(parse_period(p) for p in periods)
+        repeated = sorted({y for y in years if years.count(y) > 1})
+        if repeated:
+            msg = f"`period` names {', '.join(map(str, repeated))} more than once"
+            raise ValueError(msg)
+        years = tuple(sorted(years))
+    else:
+        years = (parse_period(periods),)
+    if not years:
+        msg = "`period` names no year: give at least one"
+        raise ValueError(msg)
+    if len(years) > MAX_PERIODS:
+        msg = (f"`period` spans {len(years)} years ({years[0]} to {years[-1]}); at most "
+               f"{MAX_PERIODS} are evaluated in one run")
+        raise ValueError(msg)
+    return years
+
+
 def label(period: int) -> str:
     """The reporting year as people write it.
 

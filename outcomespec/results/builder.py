@@ -52,7 +52,9 @@ from outcomespec.results.judgement import (
 )
 from outcomespec.results.peers import funnel_comparison, peer_values
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
+from outcomespec.results.ranks import rank_values
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
+from outcomespec.results.trends import Trend
 
 __all__ = ["COLUMNS", "ENGLAND_CODE", "Part", "Results", "build_results",
            "build_results_together", "results_of"]
@@ -65,11 +67,12 @@ _COLUMN_LEVELS: Final = {0.95: ("lower_95", "upper_95"), 0.998: ("lower_99_8", "
 @frozen
 class Part:
     """One framework's evaluated totals and the indicators it could not evaluate, to be
-    published beside others (`build_results_together`)."""
+    published beside others (`build_results_together`); `period` when not the others'."""
 
     totals: Sequence[IndicatorTotals]
     skipped: Sequence[Skipped] = ()
     framework: m.Framework | None = None
+    period: int | None = None
 
 
 def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame,
@@ -202,39 +205,51 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
     published = [[figures_of(c, next(protected), cells,
                            part.framework.rounding if part.framework is not None else None)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
-    england_values = {(t.totals.indicator.name, t.totals.breakdown): float(t.value[-1])
-                      for tables in published for t in tables}
+    years = [part.period if part.period is not None else period for part in parts]
+    england_values: dict[int, dict[tuple[str, str], float]] = {}
+    for year, tables in zip(years, published, strict=True):
+        england_values.setdefault(year, {}).update(
+            ((t.totals.indicator.name, t.totals.breakdown), float(t.value[-1])) for t in tables)
     results = []
-    for part, tables in zip(parts, published, strict=True):
+    for part, tables, year in zip(parts, published, years, strict=True):
         name = part.framework.name if part.framework is not None else None
         drawn: list[FunnelGroup] = []
-        columns = [_columns(t, cells, _comparisons(t, frame, cells, england_values,
+        columns = [_columns(t, cells, _comparisons(t, frame, cells, england_values[year],
                                                    name or t.totals.indicator.framework,
-                                                   drawn), name, period) for t in tables]
-        columns += [_skipped_columns(s, cells, name, period) for s in part.skipped]
+                                                   drawn), name, year) for t in tables]
+        columns += [_skipped_columns(s, cells, name, year) for s in part.skipped]
         results.append(_joined(columns, frame, part, name, tuple(drawn)))
     return tuple(results)
 
 
 def results_of(evaluations: Sequence[tuple[Evaluation, m.Framework | None]]
                ) -> tuple[Results, ...]:
-    """The results table of each evaluation (one per framework of a run), those over the same
-    period and areas (or units of comparison) suppressed together (`build_results_together`),
-    in the order given: each framework's area indicators, then those of each comparison of
-    units other than areas it benchmarks."""
-    groups: dict[tuple[Any, ...], list[tuple[int, AreaFrame, Part]]] = {}
-    for i, (evaluation, framework) in enumerate(evaluations):
-        for frame, part in _parts(evaluation, framework):
-            key = (evaluation.period, frame.level, frame.geography, frame.codes,
-                   frame.region_codes, tuple(np.asarray(frame.region_of).tolist()))
-            groups.setdefault(key, []).append((i, frame, part))
-    found: dict[int, list[Results]] = {}
-    for members in groups.values():
-        period = evaluations[members[0][0]][0].period
-        built = build_results_together([part for _, _, part in members], members[0][1], period)
-        for (i, _, _), results in zip(members, built, strict=True):
-            found.setdefault(i, []).append(results)
-    return tuple(Results.concatenate(found[i]) if len(found[i]) > 1 else found[i][0]
+    """The results table of each evaluation (one per framework and period of a run), in the
+    order given: those over the same period and areas (or units of comparison) suppressed
+    together (`build_results_together`), and so are periods over the same areas that publish
+    the same count (equal in every area), so that it is hidden in all of them or in none.
+    Each table holds a framework's area indicators, then those of each comparison of units
+    other than areas it benchmarks.
+
+    Why periods apart otherwise: a period's figures must be what evaluating it alone gives.
+    A count that is 0 in every area joins nothing: England's 0 already gives it away.
+    """
+    items = [(i, frame, part) for i, (evaluation, framework) in enumerate(evaluations)
+             for frame, part in _parts(evaluation, framework)]
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for k, (i, frame, _) in enumerate(items):
+        key = (evaluations[i][0].period, frame.level, frame.geography, *_frame_key(frame))
+        groups.setdefault(key, []).append(k)
+    found: dict[int, Results] = {}
+    for members in _sharing(list(groups.values()), items):
+        i, frame, _ = items[members[0]]
+        built = build_results_together([items[k][2] for k in members], frame,
+                                       evaluations[i][0].period)
+        found.update(zip(members, built, strict=True))
+    tables: dict[int, list[Results]] = {}
+    for k in sorted(found):
+        tables.setdefault(items[k][0], []).append(found[k])
+    return tuple(Results.concatenate(tables[i]) if len(tables[i]) > 1 else tables[i][0]
                  for i in range(len(evaluations)))
 
 
@@ -245,13 +260,51 @@ def _parts(evaluation: Evaluation, framework: m.Framework | None
     def part(units: str | None) -> Part:
         return Part([t for t in evaluation.totals if t.indicator.benchmark == units],
                     [s for s in evaluation.skipped if s.indicator.benchmark == units],
-                    framework)
+                    framework, evaluation.period)
 
     compared = dict.fromkeys(ind.benchmark for ind in (
         *(t.indicator for t in evaluation.totals), *(s.indicator for s in evaluation.skipped))
         if ind.benchmark is not None)
     return [(evaluation.frame, part(None)),
             *((evaluation.units[name], part(name)) for name in compared)]
+
+
+def _frame_key(frame: AreaFrame) -> tuple[Any, ...]:
+    """What makes two evaluations' areas the same: codes, names, regions, who is in which,
+    and their neighbours."""
+    return (frame.codes, frame.names, frame.region_codes, frame.region_names,
+            tuple(np.asarray(frame.region_of).tolist()),
+            tuple(sorted((name, np.asarray(matrix).tobytes())
+                         for name, matrix in frame.neighbours.items())))
+
+
+def _sharing(groups: list[list[int]], items: Sequence[tuple[int, AreaFrame, Part]]
+             ) -> list[list[int]]:
+    """The groups (each one period's, over one set of areas or units: `items` by index),
+    those that publish a common count joined: the members of each joined group, in order."""
+    owner: dict[tuple[Any, ...], int] = {}
+    joined = list(range(len(groups)))
+
+    def root(g: int) -> int:
+        while joined[g] != g:
+            g = joined[g]
+        return g
+
+    for g, members in enumerate(groups):
+        for k in members:
+            _, frame, part = items[k]
+            area_key = _frame_key(frame)
+            for totals in part.totals:
+                for counts in (totals.numerator, totals.denominator):
+                    if counts.size == 0 or not np.any(np.nan_to_num(counts)):
+                        continue
+                    key = (area_key, np.where(np.isnan(counts), -1.0, counts).tobytes())
+                    first = owner.setdefault(key, g)
+                    joined[root(g)] = root(first)
+    merged: dict[int, list[int]] = {}
+    for g, members in enumerate(groups):
+        merged.setdefault(root(g), []).extend(members)
+    return [sorted(members) for members in merged.values()]
 
 
 def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Part,
@@ -292,14 +345,25 @@ def _columns(table: Figures, cells: Cells, judged: dict[str, JudgementArray],
         if names:
             limits[names[0]], limits[names[1]] = lower[o], upper[o]
     constant = _constant(ind, framework, period, table.totals.breakdown)
+    ranked = rank_values(np.where(np.arange(cells.n) < cells.n_la, table.value, np.nan),
+                         ind.polarity)
     varying = {"area_type": cells.types[o], "area_code": cells.codes[o],
                "area_name": cells.names[o], "value": table.value[o],
                "suppressed": table.suppressed[o], "note": table.note[o],
                "region_code": cells.region_codes[o], "numerator": table.num[o],
                "denominator": table.den[o], **limits,
-               **{name: j[o] for name, j in judged.items()}}
+               **{name: j[o] for name, j in judged.items()},
+               "rank": ranked.rank[o], "rank_of": ranked.rank_of[o],
+               "quartile": ranked.quartile[o], "trend": _not_assessed(o.size)}
     return {name: varying[name] if name in varying
             else np.full(o.size, constant[name], dtype=object) for name in COLUMNS}
+
+
+def _not_assessed(size: int) -> npt.NDArray[Any]:
+    """A trend column claiming nothing: a trend needs the other periods (`with_trends`)."""
+    trends = np.empty(size, dtype=object)
+    trends[:] = [Trend.NOT_ASSESSED] * size
+    return trends
 
 
 def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, period: int
@@ -312,7 +376,8 @@ def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, peri
     varying: dict[str, npt.NDArray[Any]] = {
         "area_type": cells.types[o], "area_code": cells.codes[o], "area_name": cells.names[o],
         "region_code": cells.region_codes[o], "suppressed": np.zeros(o.size, dtype=bool),
-        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object)}
+        "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object),
+        "trend": _not_assessed(o.size)}
     constant = _constant(skipped.indicator, framework, period, "")
     return {name: varying.get(name, nothing if name in NUMBER_COLUMNS else judged)
             if name not in constant else np.full(o.size, constant[name], dtype=object)

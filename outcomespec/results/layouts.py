@@ -32,6 +32,7 @@ from outcomespec import model as m
 from outcomespec.model.notes import parse_note
 from outcomespec.results.judgement import Judgement
 from outcomespec.results.pooling import ENGLAND_CODE, WITHOUT_DENOMINATOR
+from outcomespec.results.trends import Trend
 
 __all__ = ["EES_HEADER", "FINGERTIPS_HEADER", "Destination", "arrow_table", "ees_csv",
            "fingertips_csv", "json_records", "pandas_frame", "plain_csv", "write_parquet"]
@@ -48,20 +49,25 @@ FINGERTIPS_HEADER: Final = (
     "Lower CI 95.0 limit", "Upper CI 95.0 limit", "Lower CI 99.8 limit", "Upper CI 99.8 limit",
     "Count", "Denominator", "Value note", "Recent Trend",
     "Compared to England value or percentiles", "Compared to Region value or percentiles",
-    "Time period Sortable", "New data", "Compared to goal", "Time period range")
-"""The columns of an OHID Fingertips data export, in order."""
+    "Time period Sortable", "New data", "Compared to goal", "Time period range",
+    "Rank", "Rank of", "Quartile")
+"""The columns of an OHID Fingertips data export, in order, then each authority's rank among
+all authorities, how many were ranked, and its quartile band (1 the best; not Fingertips')."""
 
 EES_HEADER: Final = (
     "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
     "region_code", "region_name", "new_la_code", "old_la_code", "la_name", "indicator",
-    "breakdown", "numerator", "denominator", "value")
-"""The columns of DfE's explore-education-statistics tidy layout, in order."""
+    "breakdown", "numerator", "denominator", "value", "rank", "rank_of", "quartile", "trend")
+"""The columns of DfE's explore-education-statistics tidy layout, in order: the filters, the
+counts and value, then each authority's rank, how many were ranked, its quartile band (1 the
+best) and the value's recent trend."""
 
 _FINGERTIPS_AREA_TYPE: Final = {"england": "England", "region": "Region",
                                 "local_authority": "Upper tier local authorities"}
 _EES_LEVEL: Final = {"england": "National", "region": "Regional",
                      "local_authority": "Local authority"}
 _NEW_CODE: Final = re.compile(r"[EW]\d{8}")
+_RANKS: Final = ("rank", "rank_of", "quartile")
 
 
 def plain_csv(columns: Sequence[str], rows: Iterable[Row],
@@ -126,10 +132,11 @@ def fingertips_csv(rows: Iterable[Row], regions: Mapping[str, str],
                 category_type, category, f"{period - 1}/{period % 100:02d}",
                 *(_cell(row[c]) for c in ("value", "lower_95", "upper_95", "lower_99_8",
                                           "upper_99_8", "numerator", "denominator")),
-                _fingertips_note(row["note"]), "",
+                _fingertips_note(row["note"]), Trend(row["trend"]).label,
                 Judgement(row["vs_england"]).label, Judgement(row["vs_region"]).label,
                 f"{period - 1}0000", "",
-                Judgement(row["vs_target"]).label if goal else "", "1y"]
+                Judgement(row["vs_target"]).label if goal else "", "1y",
+                *(_cell(row[c]) for c in ("rank", "rank_of", "quartile"))]
 
     return _write_csv(FINGERTIPS_HEADER, map(record, rows), path_or_buffer)
 
@@ -153,6 +160,8 @@ def ees_csv(rows: Iterable[Row], regions: Mapping[str, str],
                 return _cell(row[name])
             if name == "denominator" and m.Statistic(row["statistic"]) in WITHOUT_DENOMINATOR:
                 return "z"
+            if name in _RANKS and not la:
+                return "z"  # regions and England are not ranked
             note = parse_note(row["note"])
             return (note[0].info.symbol if note else None) or "x"
 
@@ -160,7 +169,8 @@ def ees_csv(rows: Iterable[Row], regions: Mapping[str, str],
                 "England", region, regions.get(region, "") if region else "",
                 new if la else "", old if la else "", row["area_name"] if la else "",
                 row["indicator"], row["breakdown"] or "Total",
-                number("numerator"), number("denominator"), number("value")]
+                *(number(name) for name in ("numerator", "denominator", "value", *_RANKS)),
+                row["trend"] or "x"]
 
     return _write_csv(EES_HEADER, map(record, rows), path_or_buffer)
 

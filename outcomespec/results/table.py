@@ -16,7 +16,7 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from attrs import field, frozen
+from attrs import Factory, field, frozen
 
 from outcomespec.model.notes import Note, parse_note
 from outcomespec.results.funnels import FunnelGroup
@@ -32,8 +32,10 @@ from outcomespec.results.layouts import (
     write_parquet,
 )
 from outcomespec.results.pooling import ENGLAND_CODE
+from outcomespec.results.trends import Trend
 
-__all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "NoteCounts", "Results", "plain_values"]
+__all__ = ["COLUMNS", "ENGLAND_CODE", "NUMBER_COLUMNS", "SERIES_COLUMNS", "NoteCounts", "Results",
+           "plain_values"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -44,15 +46,22 @@ COLUMNS: Final = (
     "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
     "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region", "vs_neighbours",
     "region_code", "statistic", "polarity", "vs_target", "vs_population",
+    "rank", "rank_of", "quartile", "trend",
 )
 """The results table's columns, in order: DESIGN §4's, then the extra ones."""
+
+SERIES_COLUMNS: Final = ("rank", "rank_of", "quartile", "trend")
+"""The columns that place a value among the authorities' (`outcomespec.results.ranks`) and
+in its own series (`outcomespec.results.trends`): blank unless filled."""
 
 _TEXT: Final = frozenset({"framework", "indicator", "title", "area_type", "area_code",
                           "area_name", "breakdown", "unit", "region_code", "statistic",
                           "polarity", "note"})
 _JUDGED: Final = frozenset({"vs_england", "vs_region", "vs_neighbours", "vs_target",
-                            "vs_population"})
+                            "vs_population", "trend"})
 NUMBER_COLUMNS: Final = frozenset(COLUMNS) - _TEXT - _JUDGED
+_WHOLE: Final = frozenset({"rank", "rank_of", "quartile"})
+"""Number columns holding whole numbers, written without a point (`3`, never `3.0`)."""
 """The columns held as NumPy arrays (the others are tuples of text or judgements)."""
 
 
@@ -74,11 +83,22 @@ class NoteCounts:
         return sum(self.blanks.values())
 
 
+def _blank_numbers(results: Results) -> FloatArray:
+    """A number column left blank in every row."""
+    return np.full(len(results.area_code), np.nan)
+
+
+def _not_assessed(results: Results) -> tuple[Trend, ...]:
+    """A trend column claiming no trend in any row."""
+    return (Trend.NOT_ASSESSED,) * len(results.area_code)
+
+
 @frozen(eq=False)
 class Results:
     """The results table, one row per indicator × period × area × breakdown, by column.
 
-    Text and judgement columns are tuples, numbers NumPy arrays (NaN for a blank cell).
+    Text and judgement columns are tuples, numbers NumPy arrays (NaN for a blank cell). The
+    series columns (`rank`, `rank_of`, `quartile`, `trend`) are blank unless given.
     `region_names` (region code → name) and `targeted` (the (framework, indicator) pairs that
     declare a target) are not columns; the publishing layouts need them. Nor is `funnels`,
     the funnels units were judged by, which charts draw. Build it with
@@ -97,7 +117,7 @@ class Results:
     >>> results = build_results([IndicatorTotals(ind, [3, 40], [None, None])], frame, 2025)
     >>> len(results), results.suppressed.tolist()
     (4, [False, False, True, True])
-    >>> results.to_ees_csv().splitlines()[3].split(",")[-6:]  # a count has no denominator: z
+    >>> results.to_ees_csv().splitlines()[3].split(",")[-10:-4]  # a count has no denominator
     ['Hartlepool', 'n', 'Total', 'c', 'z', 'c']
     """
 
@@ -127,6 +147,11 @@ class Results:
     polarity: tuple[str, ...]
     vs_target: tuple[Judgement, ...]
     vs_population: tuple[Judgement, ...]
+    rank: FloatArray = field(kw_only=True, default=Factory(_blank_numbers, takes_self=True))
+    rank_of: FloatArray = field(kw_only=True, default=Factory(_blank_numbers, takes_self=True))
+    quartile: FloatArray = field(kw_only=True, default=Factory(_blank_numbers, takes_self=True))
+    trend: tuple[Trend, ...] = field(kw_only=True,
+                                     default=Factory(_not_assessed, takes_self=True))
     region_names: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)
     targeted: frozenset[tuple[str, str]] = field(default=frozenset(), kw_only=True)
     funnels: tuple[FunnelGroup, ...] = field(default=(), kw_only=True)
@@ -231,6 +256,8 @@ def plain_values(name: str, values: Any) -> list[Any]:
     if name in _TEXT:
         return list(values)
     listed: list[Any] = np.asarray(values).tolist()
+    if name in _WHOLE:
+        return [None if math.isnan(v) else int(v) for v in listed]
     if np.asarray(values).dtype.kind == "f":
         return [None if math.isnan(v) else v for v in listed]
     return listed

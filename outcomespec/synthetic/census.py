@@ -34,6 +34,9 @@ class NeedYear:
     children: IntArray
     plans: IntArray
     """Referrals whose plan is in the file (started by 31 March)."""
+    numbers: IntArray
+    """CINdetailsID of each row: its number among the child's rows in the file, from 1, as
+    the XML return's flattening numbers them."""
 
 
 def need_year(sim: Simulation, year: int) -> NeedYear:
@@ -50,8 +53,10 @@ def need_year(sim: Simulation, year: int) -> NeedYear:
     rows = np.flatnonzero(window | earlier)
     plans = rows[(r.plan_start[rows] >= 0) & (r.plan_start[rows] <= end)]
     children = r.child[rows]
-    children = children[np.append(True, children[1:] != children[:-1])]
-    return NeedYear(year, rows, children, plans)
+    first = np.append(True, children[1:] != children[:-1])
+    numbers = np.arange(len(rows)) - np.maximum.accumulate(np.where(first, np.arange(len(rows)),
+                                                                    0)) + 1
+    return NeedYear(year, rows, children[first], plans, numbers)
 
 
 def cin_details_columns(sim: Simulation, ny: NeedYear, la_codes: w.Bytes) -> Columns:
@@ -62,7 +67,7 @@ def cin_details_columns(sim: Simulation, ny: NeedYear, la_codes: w.Bytes) -> Col
     later = r.closure[rows] > end
     plan = (r.plan_start[rows] >= 0) & (r.plan_start[rows] <= end)
     return [*who(sim, r.child[rows], la_codes, "LAchildID"),
-            ("CINdetailsID", w.integers(r.number[rows])),
+            ("CINdetailsID", w.integers(ny.numbers)),
             ("CINreferralDate", w.dates(r.referral[rows])),
             ("ReferralSource", w.codes(r.source[rows], SOURCE)),
             ("PrimaryNeedCode", w.codes(r.need[rows], c.NEED)),
@@ -78,7 +83,8 @@ def plans_columns(sim: Simulation, ny: NeedYear, la_codes: w.Bytes) -> Columns:
     rows = ny.plans
     later = r.plan_end[rows] > year_end(ny.year)
     return [*who(sim, r.child[rows], la_codes, "LAchildID"),
-            ("CINdetailsID", w.integers(r.number[rows])), ("CPPID", w.constant("1", len(rows))),
+            ("CINdetailsID", w.integers(ny.numbers[np.searchsorted(ny.rows, rows)])),
+            ("CPPID", w.constant("1", len(rows))),
             ("CPPstartDate", w.dates(r.plan_start[rows])),
             ("CPPendDate", w.dates(np.where(later, w.NO_DATE, r.plan_end[rows]))),
             ("InitialCategoryOfAbuse", w.codes(r.abuse[rows], ABUSE)),

@@ -241,3 +241,16 @@ def write(path: Path, columns: Sequence[tuple[str, Field]]) -> int:
             rows[:, -1] = ord("\n")
             out.write(rows.tobytes().translate(None, b"\0"))
     return n
+
+
+def texts_of(field: Field) -> list[str]:
+    """The field's values as texts, as `write` puts them in a file (NUL padding dropped)."""
+    if isinstance(field, Gather):
+        width = field.columns
+        matrix = np.ascontiguousarray(field.table[field.index][:, :width])
+    else:
+        matrix, width = np.ascontiguousarray(field), field.shape[1]
+    if not len(matrix):
+        return []
+    packed = matrix.view(f"S{max(width, 1)}").reshape(-1)
+    return [value.replace(b"\0", b"").decode("ascii") for value in packed.tolist()]

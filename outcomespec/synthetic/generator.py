@@ -50,6 +50,7 @@ scale 1 and five years take some 15 to 20 seconds on two cores and write about 1
 from __future__ import annotations
 
 import csv
+import enum
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -60,9 +61,10 @@ from pathlib import Path
 import numpy as np
 from attrs import evolve, field, frozen
 
-from outcomespec.synthetic import census, providers, returns, school
+from outcomespec.synthetic import census, providers, returns, school, xmlreturns
 from outcomespec.synthetic import files as w
 from outcomespec.synthetic.census import NeedYear
+from outcomespec.synthetic.codes import ETHNIC
 from outcomespec.synthetic.figures import EnglandFigures, england_figures
 from outcomespec.synthetic.history import Simulation, simulate
 from outcomespec.synthetic.providers import Register
@@ -88,6 +90,15 @@ _LARGE: dict[str, Callable[[Simulation, CareYear, NeedYear, w.Bytes, Register], 
 }
 """The large files of a year, each written on a thread of its own and a step of progress."""
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
+
+
+class FileFormat(enum.Enum):
+    """How the returns are written: pooled national CSV tables, or each authority's XML."""
+
+    CSV = "csv"
+    XML = "xml"
+
+
 FIRST_YEAR, LAST_YEAR = 2017, 2030
 """Reporting years the generator accepts (populations and code lists are known to 2025)."""
 
@@ -134,7 +145,8 @@ class GenerationReport:
 
 def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: float = 1.0,
              seed: int = 2025, las: int | None = None, pupils: float = 0.0,
-             records: bool = True, progress: Progress | None = None) -> GenerationReport:
+             records: bool = True, progress: Progress | None = None,
+             format: FileFormat | str = FileFormat.CSV) -> GenerationReport:
     """Write synthetic returns for each reporting year into `directory/<year>/`.
 
     `scale` multiplies national volumes; `las` keeps the first `las` authorities (in DfE code
@@ -145,9 +157,19 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
     fraction of pupils. `progress(done, total)` is told each step as it finishes: the
     simulation, then each large file and each year's small files (it may be called from
     the threads that write the files).
+
+    `format="xml"` writes each authority's returns as it holds them instead: for each year,
+    `directory/<year>/<authority>/` (the authority's 3-digit DfE code) holds its CIN census
+    `cin_census.xml` and SSDA903 return `ssda903.xml`, written from the same values as the
+    CSV tables (see `outcomespec.synthetic.xmlreturns`), and the small area files; evaluate
+    one with `--area <code>`, as the SSDA903 XML names no authority.
     """
     began = time.perf_counter()
     chosen = _check(years, scale, seed, las)
+    format = FileFormat(format)
+    if format is FileFormat.XML and (pupils > 0 or not records):
+        msg = "the XML returns are the CIN census and the SSDA903 return: no school census"
+        raise ValueError(msg)
     if not 0 <= pupils <= 1 or (not records and pupils == 0):
         msg = (f"pupils must be a fraction from 0 to 1{'' if records else ', above 0'}, "
                f"not {pupils}")
@@ -169,6 +191,12 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
             cy = returns.care_year(sim, year)
             ny = census.need_year(sim, year)
             files: dict[str, Future[int] | int] = {}
+            if format is FileFormat.XML:
+                files = {**_write_xml(folder, sim, cy, ny, la_codes, homes, scale)}
+                england[year] = england_figures(sim, cy)
+                step(len(_LARGE) + 1)
+                pending[year] = files
+                continue
             if records:
                 files = {name: _submit(pool, folder / f"{name}.csv",
                                        partial(make, sim, cy, ny, la_codes, homes), step)
@@ -242,19 +270,45 @@ def _submit(pool: ThreadPoolExecutor, path: Path, make: Callable[[], Columns],
     return future
 
 
-def _steps(progress: Progress | None, total: int) -> Callable[[], None]:
+def _steps(progress: Progress | None, total: int) -> Callable[..., None]:
     """A function to call as each of `total` steps finishes, from any thread; it tells
     `progress` how many are done."""
     done = 0
     lock = threading.Lock()
 
-    def step() -> None:
+    def step(steps: int = 1) -> None:
         nonlocal done
         with lock:
-            done += 1
+            done += steps
             if progress is not None:
                 progress(done, total)
     return step
+
+
+def _write_xml(folder: Path, sim: Simulation, cy: CareYear, ny: NeedYear, la_codes: w.Bytes,
+               homes: Register, scale: float) -> dict[str, int]:
+    """Each authority's two XML returns of the year, and the area files beside them; the
+    children written in all, by return."""
+    tables = {name: xmlreturns.rows_of(make(sim, cy, ny, la_codes, homes))
+              for name, make in _LARGE.items()}
+    tables |= {name: xmlreturns.rows_of(columns)
+               for name, columns in returns.outcome_columns(sim, cy, la_codes).items()}
+    ethnic = w.texts_of(w.codes(sim.ethnic[ny.children], ETHNIC))
+    for row, code in zip(tables["child_identifiers"], ethnic, strict=True):
+        row["Ethnicity"] = code
+    written = {"cin_census": 0, "ssda903": 0}
+    for authority in sim.las.old_code:
+        own = {name: [row for row in rows if row["LA"] == authority]
+               for name, rows in tables.items()}
+        place = folder / authority
+        place.mkdir(parents=True, exist_ok=True)
+        written["cin_census"] += xmlreturns.write_cin_census(
+            place / "cin_census.xml", cy.year, authority, own["child_identifiers"],
+            own["cin_details"], own["child_protection_plans"])
+        written["ssda903"] += xmlreturns.write_ssda903(
+            place / "ssda903.xml", own["header"], own["episodes"], own)
+        areas = _write_areas(place, sim.las, cy.year, scale)
+    return written | areas
 
 
 def _write_areas(folder: Path, las: LocalAuthorities, year: int, scale: float
@@ -306,5 +360,5 @@ def _write_areas(folder: Path, las: LocalAuthorities, year: int, scale: float
             "ons_population": population_rows}
 
 
-__all__ = ["EnglandFigures", "GenerationReport", "SchoolFigures", "Simulation", "figures",
-           "generate", "simulation"]
+__all__ = ["EnglandFigures", "FileFormat", "GenerationReport", "SchoolFigures", "Simulation",
+           "figures", "generate", "simulation"]

@@ -58,7 +58,8 @@ class Referrals:
 
     child: IntArray
     number: IntArray
-    """CINdetailsID: the referral's number within the child's history, from 1."""
+    """The referral's number within the child's history, from 1 (a census file numbers
+    the rows it holds: `NeedYear.numbers`)."""
     referral: IntArray
     closure: IntArray
     nfa: IntArray

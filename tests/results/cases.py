@@ -19,6 +19,7 @@ from outcomespec import model as m
 from outcomespec.evaluation.areas import AreaFrame
 from outcomespec.results.judgement import Judgement
 from outcomespec.results.table import ENGLAND_CODE, Results
+from outcomespec.results.trends import Trend
 
 PERCENT = m.Unit("percent", 100.0)
 PER_10K = m.Unit("per 10,000", 10_000.0)
@@ -81,6 +82,8 @@ def hand_built() -> Results:
     by); Hartlepool by its new code, and Middlesbrough suppressed; then a count of girls
     (a breakdown, no denominator) for Hartlepool by its old code, and for Middlesbrough
     published as suppressed in the source. Only the 3+ placements indicator has a target.
+    Hartlepool's two rows are ranked (3rd of 150 in the best quartile; 1st of 2, too few for
+    bands); the series columns give one trend of each kind a layout words.
     """
     b, s, w = Judgement.BETTER, Judgement.SIMILAR, Judgement.WORSE
     lo, nc = Judgement.LOWER, Judgement.NOT_COMPARED
@@ -127,5 +130,11 @@ def hand_built() -> Results:
         vs_neighbours=text(r[5][2] for r in rows), region_code=text(r[1][3] for r in rows),
         statistic=text(r[0][3] for r in rows), polarity=text(r[0][4] for r in rows),
         vs_target=text(r[5][3] for r in rows), vs_population=text(r[5][4] for r in rows),
+        rank=np.array([nan, nan, nan, 3, nan, 1, nan]),
+        rank_of=np.array([nan, nan, nan, 150, nan, 2, nan]),
+        quartile=np.array([nan, nan, nan, 1, nan, nan, nan]),
+        trend=(Trend.NO_SIGNIFICANT_CHANGE, Trend.NOT_ASSESSED, Trend.NOT_ASSESSED,
+               Trend.DECREASING_BETTER, Trend.CANNOT_BE_CALCULATED, Trend.CANNOT_BE_CALCULATED,
+               Trend.NOT_ASSESSED),
         region_names=((NE, "North East"), (NW, "North West")),
         targeted=frozenset({("csc", "placements_3plus")}))

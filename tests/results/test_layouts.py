@@ -31,39 +31,45 @@ NOT_COMPARED_3 = "not_compared,not_compared,not_compared"
 CSV = "\n".join([
     ",".join(COLUMNS),
     f"{PLACEMENTS},england,E92000001,England,,8500,81770,10.395,percent,10.1877,10.6061,,,"
-    f"false,,{NOT_COMPARED_3},,proportion,lower_is_better,worse,not_compared",
+    f"false,,{NOT_COMPARED_3},,proportion,lower_is_better,worse,not_compared,"
+    ",,,no_significant_change",
     f"{PLACEMENTS},region,{NE},North East,,630,6040,10.4305,percent,9.6852,11.2252,,,false,"
     "incomplete: 1 authority's counts not known,similar,not_compared,not_compared,"
-    f"{NE},proportion,lower_is_better,similar,not_compared",
+    f"{NE},proportion,lower_is_better,similar,not_compared,,,,",
     f"{PLACEMENTS},region,E12000002,North West,,0,0,,percent,,,,,false,zero_denominator,"
-    f"{NOT_COMPARED_3},E12000002,proportion,lower_is_better,not_compared,not_compared",
+    f"{NOT_COMPARED_3},E12000002,proportion,lower_is_better,not_compared,not_compared,,,,",
     f"{PLACEMENTS},local_authority,E06000001,Hartlepool,,31,332,9.337,percent,6.656,12.949,,,"
-    f"false,,similar,similar,better,{NE},proportion,lower_is_better,similar,not_compared",
+    f"false,,similar,similar,better,{NE},proportion,lower_is_better,similar,not_compared,"
+    "3,150,1,decreasing_getting_better",
     f"{PLACEMENTS},local_authority,E06000002,Middlesbrough,,,,,percent,,,,,true,suppressed,"
-    f"{NOT_COMPARED_3},{NE},proportion,lower_is_better,not_compared,not_compared",
+    f"{NOT_COMPARED_3},{NE},proportion,lower_is_better,not_compared,not_compared,"
+    ",,,cannot_be_calculated",
     f"{GIRLS},local_authority,805,Hartlepool,Sex: Female,12,,12,count,6.2006,20.9612,,,false,,"
-    f"lower,not_compared,not_compared,{NE},count,no_judgement,not_compared,not_compared",
+    f"lower,not_compared,not_compared,{NE},count,no_judgement,not_compared,not_compared,"
+    "1,2,,cannot_be_calculated",
     f"{GIRLS},local_authority,806,Middlesbrough,Sex: Female,,,,count,,,,,false,"
     f"published_suppressed: numerator,{NOT_COMPARED_3},{NE},count,no_judgement,"
-    "not_compared,not_compared",
+    "not_compared,not_compared,,,,",
 ]) + "\n"
 
 EES = """\
 time_period,time_identifier,geographic_level,country_code,country_name,region_code,\
-region_name,new_la_code,old_la_code,la_name,indicator,breakdown,numerator,denominator,value
-2025,Reporting year,National,E92000001,England,,,,,,placements_3plus,Total,8500,81770,10.395
+region_name,new_la_code,old_la_code,la_name,indicator,breakdown,numerator,denominator,value,\
+rank,rank_of,quartile,trend
+2025,Reporting year,National,E92000001,England,,,,,,placements_3plus,Total,8500,81770,10.395,\
+z,z,z,no_significant_change
 2025,Reporting year,Regional,E92000001,England,E12000001,North East,,,,placements_3plus,Total,\
-630,6040,10.4305
+630,6040,10.4305,z,z,z,x
 2025,Reporting year,Regional,E92000001,England,E12000002,North West,,,,placements_3plus,Total,\
-0,0,z
+0,0,z,z,z,z,x
 2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000001,,\
-Hartlepool,placements_3plus,Total,31,332,9.337
+Hartlepool,placements_3plus,Total,31,332,9.337,3,150,1,decreasing_getting_better
 2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000002,,\
-Middlesbrough,placements_3plus,Total,c,c,c
+Middlesbrough,placements_3plus,Total,c,c,c,c,c,c,cannot_be_calculated
 2025,Reporting year,Local authority,E92000001,England,E12000001,North East,,805,Hartlepool,\
-uasc,Sex: Female,12,z,12
+uasc,Sex: Female,12,z,12,1,2,x,cannot_be_calculated
 2025,Reporting year,Local authority,E92000001,England,E12000001,North East,,806,Middlesbrough,\
-uasc,Sex: Female,c,z,c
+uasc,Sex: Female,c,z,c,c,c,c,x
 """
 
 
@@ -108,20 +114,22 @@ def test_ees_symbol_follows_the_note() -> None:
     rows = [dict(zip(("numerator", "denominator", "value"), (None, None, None), strict=True))
             | {"area_type": "england", "area_code": "E92000001", "region_code": "",
                "area_name": "England", "period": 2025, "indicator": "i", "breakdown": "",
-               "statistic": "proportion", "note": note}
+               "statistic": "proportion", "note": note, "trend": ""}
+            | dict.fromkeys(("rank", "rank_of", "quartile"))
             for note in ("rounds_to_zero", "low_reliability", "not_applicable",
                          "not_evaluated: needs `episodes`", "")]
     text = ees_csv(rows, {})
     assert text is not None
-    assert [line.rsplit(",", 3)[1:] for line in text.splitlines()[1:]] == [
+    assert [line.rsplit(",", 7)[1:4] for line in text.splitlines()[1:]] == [
         ["k", "k", "k"], ["u", "u", "u"], ["z", "z", "z"], ["x", "x", "x"], ["x", "x", "x"]]
 
 
 def test_fingertips_header_and_england() -> None:
-    """The export's 27 columns in order; England has no parent; a target judges the goal."""
+    """The export's 27 columns in order, then the ranks'; England has no parent; a target
+    judges the goal; the recent trend in Fingertips' words."""
     header = hand_built().to_fingertips_csv().split("\n", 1)[0]  # type: ignore[union-attr]
     assert header.split(",") == list(FINGERTIPS_HEADER)
-    assert len(FINGERTIPS_HEADER) == 27
+    assert len(FINGERTIPS_HEADER) == 27 + 3
     england = fingertips_rows()[0]
     assert england == {
         "Indicator ID": "placements_3plus", "Indicator Name": "Three or more placements",
@@ -130,11 +138,11 @@ def test_fingertips_header_and_england() -> None:
         "Category": "", "Time period": "2024/25", "Value": "10.395",
         "Lower CI 95.0 limit": "10.1877", "Upper CI 95.0 limit": "10.6061",
         "Lower CI 99.8 limit": "", "Upper CI 99.8 limit": "", "Count": "8500",
-        "Denominator": "81770", "Value note": "", "Recent Trend": "",
+        "Denominator": "81770", "Value note": "", "Recent Trend": "No significant change",
         "Compared to England value or percentiles": "Not compared",
         "Compared to Region value or percentiles": "Not compared",
         "Time period Sortable": "20240000", "New data": "", "Compared to goal": "Worse",
-        "Time period range": "1y"}
+        "Time period range": "1y", "Rank": "", "Rank of": "", "Quartile": ""}
 
 
 def test_fingertips_parents_area_types_and_categories() -> None:
@@ -172,9 +180,9 @@ def test_fingertips_periods_across_a_century() -> None:
     row = {"area_type": "england", "region_code": "", "breakdown": "", "period": 2000,
            "framework": "f", "indicator": "i", "title": "t", "area_code": "E92000001",
            "area_name": "England", "note": "", "vs_england": "not_compared",
-           "vs_region": "not_compared", "vs_target": "not_compared"} | dict.fromkeys(
+           "vs_region": "not_compared", "vs_target": "not_compared", "trend": ""} | dict.fromkeys(
         ("value", "lower_95", "upper_95", "lower_99_8", "upper_99_8", "numerator",
-         "denominator"))
+         "denominator", "rank", "rank_of", "quartile"))
     record = next(csv.DictReader(io.StringIO(fingertips_csv([row], {}, frozenset()) or "")))
     assert (record["Time period"], record["Time period Sortable"]) == ("1999/00", "19990000")
 

@@ -518,7 +518,8 @@ def test_columns_in_design_order() -> None:
         "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
         "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
         "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
-        "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population")
+        "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population",
+        "rank", "rank_of", "quartile", "trend")
     totals, frame = small_case()
     results = build_results(totals, frame, 2025)
     assert len(results) == 14
@@ -603,7 +604,7 @@ def test_fingertips_layout() -> None:
     assert text.splitlines()[0].startswith("Indicator ID,Indicator Name,Parent Code,")
     assert text.splitlines()[0].endswith(",Compared to Region value or percentiles,"
                                          "Time period Sortable,New data,Compared to goal,"
-                                         "Time period range")
+                                         "Time period range,Rank,Rank of,Quartile")
     liverpool = next(r for r in rows if r["Area Name"] == "Liverpool"
                      and r["Indicator ID"] == "placements_3plus")
     assert (liverpool["Parent Code"], liverpool["Parent Name"]) == (NW, "North West")
