@@ -325,6 +325,10 @@ def _homes(runs: Runs) -> list[str]:
         these = [r for r in rows if r["indicator"] == indicator]
         shown = [r for r in these if _value(r) != NO_VALUE]
         outside = sum(r["vs_england"] not in ("similar", "not_compared") for r in shown)
+        kind, _, why = str(these[0]["note"]).partition(": ")
+        if not shown and kind == "not_evaluated":
+            lines.append(f"  {indicator:<26} {NO_VALUE} {why}")
+            continue
         lines.append(f"  {indicator:<26} {len(shown):>5} of {len(these):,} published, "
                      f"{outside} outside")
     return [*lines, "  (most homes see too few placements in a year to publish: "

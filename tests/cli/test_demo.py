@@ -144,6 +144,7 @@ def test_homes_are_benchmarked_and_their_funnels_drawn(demo: tuple[Path, list[st
     published = [r for r in homes if r["value"]]
     assert all(float(r["denominator"]) >= 10 for r in published)
     assert "  unplanned_endings " in first
+    assert f"  missing_from_home          {NO_VALUE} needs `ssda903.missing`" in first
     page = (out / "funnels.html").read_text(encoding="utf-8")
     charts = {(r["indicator"]) for r in published}
     assert page.count("<svg") == page.count("<table>") >= len(charts)
