@@ -93,7 +93,7 @@ def test_what_was_not_evaluated_is_one_line(demo: tuple[Path, list[str]]) -> Non
     that supplies the school census; the table left without values says so."""
     _, (first, err, *_) = demo
     (line,) = [line for line in first.splitlines() if "not evaluated" in line.lower()]
-    assert line.startswith("Not evaluated: 21 of 62 indicators")
+    assert line.startswith("Not evaluated: 22 of 63 indicators")
     assert "school_census.pupils 9 (add --pupils 0.05)" in line
     assert "not evaluated" not in err
     assert ("shared_outcomes.csv          results on synthetic data, 1,476 rows, none with a "

@@ -47,6 +47,11 @@ MISSING = (("A", "M", "2024-10-15"),  # in foster care by then
            ("B", "A", "2024-07-01"),  # away, whereabouts known: not missing
            ("C", "M", "2024-10-01"),  # missing from home 2
            ("D", "M", "2024-07-20"))  # missing from home 3, after the hospital stay
+FEES = (("A", "SC1", "2024-05-01", "4000"), ("B", "SC1", "2024-06-01", "3600"),
+        ("B", "SC2", "2024-12-01", ""),  # not recorded
+        ("C", "SC2", "2023-01-01", "3000"),  # begun the year before
+        ("D", "SC3", "2024-07-01", "7000"))
+"""CHILD, URN, START, WEEKLY_FEE of each placement the authority paid for."""
 ASSESSED = {"B": "1", "C": "0", "D": "1"}
 """Children looked after for 12 months (OC2) and whether their health was assessed."""
 
@@ -77,7 +82,11 @@ def data() -> dict[str, dict[str, list[str]]]:
            "DOB": ["2010-01-01"] * len(ASSESSED),
            "HEALTH_ASSESSMENT": list(ASSESSED.values())}
     assert set(children) >= set(ASSESSED)
-    return {"providers": REGISTER, "episodes": episodes, "missing": missing, "oc2": oc2}
+    fees = {name: [f[k] for f in FEES] for k, name in enumerate(("CHILD", "URN", "START",
+                                                                 "WEEKLY_FEE"))}
+    fees["LA"] = ["999"] * len(FEES)
+    return {"providers": REGISTER, "episodes": episodes, "missing": missing, "oc2": oc2,
+            "placement_fees": fees}
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +104,20 @@ def test_each_home_counts_what_its_children_did(run: Run, indicator: str) -> Non
     found = {code: (int(totals.numerator[i]), int(totals.denominator[i]))
              for i, code in enumerate(frame.codes)}
     assert found == EXPECTED[indicator]
+
+
+def test_each_homes_fee_is_the_mean_of_its_placements_begun_in_the_year(run: Run) -> None:
+    """The mean weekly fee of each home's placements begun in 2024-25 with a fee recorded:
+    home 1 the mean of 4,000 and 3,600, home 3 its one 7,000, home 2 none."""
+    (totals,) = [t for t in run.evaluation.totals if t.indicator.id == "weekly_fee"]
+    assert totals.values is not None
+    assert totals.value_areas is not None
+    codes = run.evaluation.frame_of(totals.indicator).codes
+    found: dict[str, list[float]] = {}
+    for value, home in zip(totals.values.tolist(), totals.value_areas.tolist(), strict=True):
+        found.setdefault(codes[home], []).append(value)
+    assert {code: sum(v) / len(v) for code, v in found.items()} == {"SC1": 3800.0,
+                                                                    "SC3": 7000.0}
 
 
 def test_every_home_is_withheld_and_the_unregistered_one_reported(run: Run) -> None:
@@ -115,7 +138,7 @@ def test_without_the_register_nothing_is_evaluated_and_the_rows_say_why() -> Non
     given = data()
     del given["providers"]
     rows = list(framework.run(given, 2025).results.rows())
-    assert {r["indicator"] for r in rows} == set(EXPECTED)
+    assert {r["indicator"] for r in rows} == {*EXPECTED, "weekly_fee"}
     assert {(r["area_type"], r["value"]) for r in rows} == {("england", None)}
     assert {r["note"] for r in rows} == {
         "not_evaluated: needs `ofsted.providers`, which was not supplied"}
