@@ -18,9 +18,10 @@ import duckdb
 import numpy as np
 
 from benchmarks.engines import definitions as d
-from benchmarks.engines.publication import Published, publish
+from benchmarks.engines.publication import Counted, publish_counted
 
 NAME = "duckdb"
+publish = publish_counted
 
 
 def load(directory: Path) -> duckdb.DuckDBPyConnection:
@@ -76,8 +77,9 @@ def _sums(columns: dict[str, str]) -> str:
                         for name, expr in columns.items())
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, period: int) -> Published:
-    """Every indicator for every LA, region and England, published."""
+def evaluate(con: duckdb.DuckDBPyConnection, period: int) -> Counted:
+    """Every indicator\'s counts for every LA, region and England (`publish` publishes
+    them)."""
     p = d.Period.ending(period)
     las = con.execute("SELECT old_la_code, region_code FROM local_authorities ORDER BY rowid"
                       ).fetchall()
@@ -115,7 +117,7 @@ ORDER BY grouping(region), grouping(LA), position, region
     result = con.execute(sql).fetchnumpy()
     pooled = {name: np.ma.filled(np.ma.asarray(result[name], dtype=np.float64), np.nan)
               for name in names}
-    return publish(geography, d.cell_counts(pooled))
+    return geography, d.cell_counts(pooled)
 
 
 def _care(p: d.Period, sexes: list[str], has_distance: bool) -> tuple[str, list[str]]:

@@ -1,9 +1,10 @@
-"""outcomespec itself, split the same way as the other engines: loading, then evaluation.
+"""outcomespec itself, split the same way as the other engines: loading, evaluation, publishing.
 
 Loading is `load_directory` (every declared column of every dataset the framework reads,
 typed, validated and reported); evaluation is the compiled plan over the loaded tables
-(`evaluate_plan`) and the results table (`build_results`: pooling, limits, suppression,
-comparators and judgements), which is what `Framework.run` does after loading. With a school
+(`evaluate_plan`), and publishing the results table (`build_results_together`: pooling,
+limits, suppression, comparators and judgements), which is what `Framework.run` does after
+loading. With a school
 census in the data directory, the general-population comparator of the shared outcomes is
 evaluated too, its datasets read once with the National Framework's (as `run_all` does).
 """
@@ -62,24 +63,26 @@ def load(directory: Path, fws: tuple[Any, ...] | None = None) -> dict[str, Any]:
             "tables": {name: r.table for name, r in loads.items() if r.table is not None}}
 
 
-def evaluate(data: dict[str, Any], period: int) -> Published:
-    """Every indicator for every LA, region and England, published (the frameworks'
-    results suppressed together, as `run_all` publishes them)."""
-    out: Published = {}
-    for published in results(data["frameworks"], data["tables"], period):
-        out |= published_columns(published)
-    return out
-
-
-def results(fws: tuple[Any, ...], tables: dict[str, Any], period: int) -> tuple[Any, ...]:
-    """outcomespec's results tables from already-loaded tables; the indicators a framework
-    could not evaluate (its datasets not in the extract) are left out, as the hand-written
-    engines do not implement them."""
+def evaluate(data: dict[str, Any], period: int) -> tuple[list[Part], Any, int]:
+    """Every indicator's per-LA totals (the compiled plans over the loaded tables); the
+    indicators a framework could not evaluate (its datasets not in the extract) are left
+    out, as the hand-written engines do not implement them."""
     parts, frame = [], None
-    for fw in fws:
-        own = {name: table for name, table in tables.items()
+    for fw in data["frameworks"]:
+        own = {name: table for name, table in data["tables"].items()
                if name in {ds.name for ds in fw.datasets()}}
         evaluation = evaluate_plan(fw.plan, fw.modules, own, period, fw.model.period)
         parts.append(Part(evaluation.totals, (), fw.model))
         frame = frame or evaluation.frame
-    return build_results_together(parts, frame, period)
+    return parts, frame, period
+
+
+def publish(evaluated: tuple[list[Part], Any, int]) -> Published:
+    """Every indicator for every LA, region and England, published: the frameworks'
+    results built (pooling, limits, suppression together, comparators and judgements), as
+    `run_all` publishes them, and read column by column."""
+    out: Published = {}
+    for published in build_results_together(*evaluated):
+        out |= published_columns(published)
+    return out
+

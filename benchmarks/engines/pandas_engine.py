@@ -15,10 +15,11 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.engines import definitions as d
-from benchmarks.engines.publication import Published, publish
+from benchmarks.engines.publication import Counted, publish_counted
 
 Frames = dict[str, pd.DataFrame]
 NAME = "pandas"
+publish = publish_counted
 
 
 def load(directory: Path) -> Frames:
@@ -46,8 +47,9 @@ def load(directory: Path) -> Frames:
     return frames
 
 
-def evaluate(frames: Frames, period: int) -> Published:
-    """Every indicator for every LA, region and England, published."""
+def evaluate(frames: Frames, period: int) -> Counted:
+    """Every indicator\'s counts for every LA, region and England (`publish` publishes
+    them)."""
     p = d.Period.ending(period)
     las = frames["local_authorities"]
     sn = frames["statistical_neighbours_2025"]
@@ -66,8 +68,8 @@ def evaluate(frames: Frames, period: int) -> Published:
     regions = per_la.groupby(pd.Series(geography.region_of, index=index)).sum()
     pooled = pd.concat([per_la, regions.reindex(list(geography.region_codes)),
                         per_la.sum().to_frame().T])
-    return publish(geography, d.cell_counts(
-        {name: pooled[name].to_numpy(np.float64) for name in pooled.columns}))
+    return geography, d.cell_counts(
+        {name: pooled[name].to_numpy(np.float64) for name in pooled.columns})
 
 
 def _in(dates: pd.Series, p: d.Period) -> pd.Series:

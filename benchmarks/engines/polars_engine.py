@@ -14,10 +14,11 @@ import numpy as np
 import polars as pl
 
 from benchmarks.engines import definitions as d
-from benchmarks.engines.publication import Published, publish
+from benchmarks.engines.publication import Counted, publish_counted
 
 Frames = dict[str, pl.DataFrame]
 NAME = "polars"
+publish = publish_counted
 
 
 def load(directory: Path) -> Frames:
@@ -67,8 +68,9 @@ def _per_la(frame: pl.LazyFrame, la: str, columns: dict[str, pl.Expr]) -> pl.Laz
             .agg([expr.cast(pl.Float64).sum().alias(name) for name, expr in columns.items()]))
 
 
-def evaluate(frames: Frames, period: int) -> Published:
-    """Every indicator for every LA, region and England, published."""
+def evaluate(frames: Frames, period: int) -> Counted:
+    """Every indicator\'s counts for every LA, region and England (`publish` publishes
+    them)."""
     p = d.Period.ending(period)
     las = frames["local_authorities"]
     sn = frames["statistical_neighbours_2025"]
@@ -93,8 +95,8 @@ def evaluate(frames: Frames, period: int) -> Published:
                .sort("region").select(values))
     england = per_la_frame.select(pl.col(values).sum())
     pooled = pl.concat([per_la_frame.select(values), regions, england])
-    return publish(geography, d.cell_counts(
-        {name: pooled[name].to_numpy().astype(np.float64) for name in values}))
+    return geography, d.cell_counts(
+        {name: pooled[name].to_numpy().astype(np.float64) for name in values})
 
 
 NO_PLACE = "\0"

@@ -268,6 +268,16 @@ def _cells(counts: CellCounts, suppressed: np.ndarray, n_la: int) -> _Cells:
                    for level, (lo, hi) in limits.items()}, suppressed)
 
 
+Counted = tuple["Geography", list["CellCounts"]]
+"""What a hand-written engine's evaluation ends with: the areas, and every indicator's
+counts per cell (LA, region, England), before limits, suppression and judgements."""
+
+
+def publish_counted(counted: Counted) -> Published:
+    """`publish` of an engine's evaluation: the step every hand-written engine shares."""
+    return publish(*counted)
+
+
 def publish(geography: Geography, tables: Iterable[CellCounts]) -> Published:
     """The published rows of every indicator, keyed by (indicator, breakdown, area code)."""
     codes = geography.cell_codes

@@ -42,9 +42,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 70
 
 FORMATS = ("csv", "json", "parquet", "fingertips", "ees")
-EXTRAS = {"parquet": "pyarrow.parquet"}
 ENGINES = ("process", "spark")
-"""The formats that need an optional package, and the module each needs."""
+"""Where `eval` evaluates: in this process, or on a Spark session (`outcomespec[spark]`)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -476,14 +475,6 @@ def _eval_usage(args: argparse.Namespace) -> str:
         except ImportError as error:
             msg = ("--engine spark needs pyspark, which is not installed: pip install "
                    "'outcomespec[spark]'")
-            raise _UsageError(msg) from error
-    if chosen in EXTRAS:
-        try:
-            importlib.import_module(EXTRAS[chosen])
-        except ImportError as error:
-            package = EXTRAS[chosen].partition(".")[0]
-            msg = (f"--format {chosen} needs {package}, which is not installed: pip install "
-                   f"'outcomespec[data]' (or choose another --format)")
             raise _UsageError(msg) from error
     return chosen
 

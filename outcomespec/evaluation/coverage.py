@@ -209,7 +209,7 @@ def data_coverage(plan: Plan, tables: Mapping[str, Table], reporting: m.Reportin
     read = {dataset for p in plan.indicators for dataset, _ in p.reads}
     for module in sorted({_module(name) for name, table in tables.items()
                           if name in read and table.periods is None}):
-        dates = {f"{_short(name)}.{column}": table.columns[column]
+        dates = {f"{_short(name)}.{column}": table.values(column)
                  for name, table in sorted(tables.items())
                  if _module(name) == module and table.periods is None
                  for column in _event_dates(table.dataset, module in dated)}

@@ -123,7 +123,7 @@ def unmatched_texts(plan: Plan, loads: Mapping[str, LoadResult]) -> tuple[Diagno
         result = loads.get(dataset)
         if result is None or result.table is None or column not in result.table.columns:
             continue
-        values = result.table.columns[column]
+        values = result.table.values(column)
         if not len(values) or (values == text).any():
             continue
         distinct = np.unique(values).tolist()

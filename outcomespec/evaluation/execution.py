@@ -75,7 +75,7 @@ class Execution:
             case p.PeriodBound():
                 return self.period_bound(step.field)
             case p.ReadColumn():
-                return self.tables[step.dataset].columns[step.column]
+                return self.tables[step.dataset].values(step.column)
             case p.PeriodMask():
                 periods = self.tables[step.dataset].periods
                 assert periods is not None
@@ -377,8 +377,9 @@ class Execution:
                       if name in self.tables}
             areas = self.frame.same_areas(areas_of(tables)) if link.by_area else None
             codes = codes_for(tables, link.unit, areas)
-            self.keys[link] = ((codes.by_area, codes.n_pairs) if link.by_area
-                               else (codes.by_id, codes.n_ids))
+            stored, n = ((codes.by_area, codes.n_pairs) if link.by_area
+                         else (codes.by_id, codes.n_ids))
+            self.keys[link] = ({name: ids.astype(np.int64) for name, ids in stored.items()}, n)
             if link.by_area:  # the order of the rows by code comes with the codes
                 for name, rows in codes.area_order.items():
                     self.sorted_rows[(link, name)] = rows

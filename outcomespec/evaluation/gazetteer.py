@@ -73,7 +73,7 @@ def area_frame(frameworks: Sequence[m.Framework], tables: Mapping[str, Table],
         for table in tables.values():
             area = table.dataset.area
             if area is not None and area in table.columns:
-                seen.update(t for v in np.unique(table.columns[area]) if (t := area_text(v)))
+                seen.update(t for v in np.unique(table.values(area)) if (t := area_text(v)))
         codes = tuple(sorted(seen)) or ("all",)
         return AreaFrame(codes, codes, np.full(len(codes), -1, dtype=np.int64))
     existing: dict[str, _Row] = {}
@@ -118,8 +118,9 @@ def _declared(frameworks: Iterable[m.Framework], tables: Mapping[str, Table]
 def _rows(level: m.GeoLevel, parent: m.GeoLevel | None, table: Table) -> tuple[_Row, ...]:
     """Every row of the level's table that names an authority (a row with no code is none)."""
     def texts(column: str | None) -> list[str]:
-        values = table.columns.get(column or "")
-        return [""] * table.n_rows if values is None else [area_text(v) for v in values]
+        if column is None or column not in table.columns:
+            return [""] * table.n_rows
+        return [area_text(v) for v in table.values(column)]
 
     def years(column: str | None) -> list[int | None]:
         values = table.columns.get(column or "")
@@ -155,8 +156,8 @@ def _neighbours(geography: m.Geography, tables: Mapping[str, Table], frame: Area
         if peers is None:
             continue
         matrix = np.full((frame.n_areas, len(neighbour_set.members)), -1, dtype=np.int64)
-        for area, *members in zip(peers.columns[neighbour_set.area],
-                                  *(peers.columns[c] for c in neighbour_set.members),
+        for area, *members in zip(peers.values(neighbour_set.area),
+                                  *(peers.values(c) for c in neighbour_set.members),
                                   strict=True):
             row = frame.position(area_text(area))
             if row is not None:
@@ -348,7 +349,7 @@ def absent_rows(frame: AreaFrame, table: Table, rows: Any) -> Diagnostic:
     authorities that did not exist in the frame's period."""
     column = table.dataset.area
     assert column is not None
-    values = table.columns[column][rows]
+    values = table.values(column)[rows]
     texts = list(dict.fromkeys(area_text(v) for v in values.tolist()))
     authorities = {text: frame.absent_authority(text) for text in texts}
     shown = _listed([f"`{text}` ({a.name}, {a.lifetime()})" if a else f"`{text}`"

@@ -1,8 +1,10 @@
-"""Coding: values numbered densely by one sort, so that rows can be grouped and related by
-integers — text packed into integers, keys factorised, rows ordered by key.
+"""Coding: values numbered densely, so that rows can be grouped and related by integers —
+texts dictionary-encoded (by pyarrow's hash tables), integer keys factorised, rows ordered by
+key.
 
-Shared by loading (identifiers coded once per load, duplicate keys found) and evaluation
-(group reductions and relating rows); it knows nothing of datasets or plans.
+Shared by loading (each text column's distinct texts, identifiers coded once per load,
+duplicate keys found) and evaluation (group reductions and relating rows); it knows nothing
+of datasets or plans.
 """
 
 from __future__ import annotations
@@ -12,146 +14,120 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+
+__all__ = ["PACKED_LIMIT", "dictionary_codes", "factorize", "factorize_objects", "first_rows",
+           "index_dtype", "sort_in_place", "sort_keys", "stable_order",
+           "without_entries"]
 
 Array = npt.NDArray[Any]
 IntArray = npt.NDArray[np.int64]
 
 
-def dense_codes(*parts: Array) -> tuple[list[IntArray], int]:
-    """Factorise several arrays of keys into one shared space of dense integer codes, in the
-    order of the keys.
+# ------------------------------------------------------------------ texts
 
-    >>> codes, n = dense_codes(np.array(["b", "a"]), np.array(["a", "c"]))
-    >>> [c.tolist() for c in codes], n
-    ([[1, 0], [0, 2]], 3)
+
+def index_dtype(n: int) -> np.dtype[np.signedinteger[Any]]:
+    """The narrowest signed integer type that holds -1 and every index below `n`: how code,
+    text and identifier columns are stored (a codelist of 40 codes needs one byte a row).
+
+    >>> index_dtype(40), index_dtype(200), index_dtype(70_000)
+    (dtype('int8'), dtype('int16'), dtype('int32'))
     """
-    sizes = [len(p) for p in parts]
-    if not sum(sizes):
-        return [np.zeros(0, dtype=np.int64) for _ in parts], 0
-    packed = text_keys(parts) if all(p.dtype.kind in "SU" for p in parts) else None
-    if packed is not None:
-        codes, n = factorize(np.concatenate(packed[0]))
-    elif all(p.dtype.kind in "iu" for p in parts):
-        codes, n = factorize(np.concatenate(parts).astype(np.int64))
-    else:
-        uniques, inverse = np.unique(np.concatenate(parts), return_inverse=True)
-        codes, n = inverse.astype(np.int64).reshape(-1), len(uniques)
-    return np.split(codes, np.cumsum(sizes)[:-1]), n
+    for kind in (np.int8, np.int16, np.int32):
+        if n <= np.iinfo(kind).max:
+            return np.dtype(kind)
+    return np.dtype(np.int64)
+
+
+def dictionary_codes(values: Any, *, unique: bool = False) -> tuple[npt.NDArray[np.int32], Any]:
+    """Each value's index into one array of distinct values (a pyarrow array), -1 for null.
+
+    `values` is a pyarrow array or chunked array, dictionary-encoded already (as pyarrow's
+    CSV reader gives a column it is asked to encode: one dictionary per block) or not
+    (encoded here). The blocks' dictionaries are encoded together, and each block's indices
+    looked up into one array, a block at a time, so that a national column is never held
+    twice. A dictionary that came with the data may repeat a value or hold a null: `unique`
+    says it was made by pyarrow from the data, and cannot.
+
+    >>> indices, distinct = dictionary_codes(pa.array(["b", None, "a", "b"]))
+    >>> indices.tolist(), distinct.to_pylist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    chunked = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+    shared = not pa.types.is_dictionary(chunked.type)
+    if shared:
+        chunked = pc.dictionary_encode(chunked)  # its blocks share one dictionary
+    out = np.empty(len(chunked), dtype=np.int32)
+    chunks = [chunk for chunk in chunked.chunks if len(chunk)]
+    if not chunks:
+        return out, pa.array([], type=chunked.type.value_type)
+    lookups: list[npt.NDArray[np.int32] | None] = [None] * len(chunks)
+    if shared or (len(chunks) == 1 and unique):
+        distinct = chunks[0].dictionary
+    else:  # every block's dictionary, encoded together
+        dictionaries = [chunk.dictionary for chunk in chunks]
+        codes, distinct = dictionary_codes(pa.concat_arrays(dictionaries))
+        ends = np.cumsum([len(d) for d in dictionaries])
+        lookups = [np.append(part, np.int32(-1)) for part in np.split(codes, ends[:-1])]
+    row = 0
+    for chunk, lookup in zip(chunks, lookups, strict=True):
+        indices = chunk.indices
+        if indices.null_count:
+            indices = indices.fill_null(-1)
+        block = np.asarray(indices.to_numpy(zero_copy_only=False))
+        out[row:row + len(block)] = block if lookup is None else lookup[block]
+        row += len(block)
+    return out, distinct
+
+
+def without_entries(indices: npt.NDArray[Any], distinct: Any, drop: npt.NDArray[np.bool_]
+                    ) -> tuple[npt.NDArray[np.signedinteger[Any]], Any]:
+    """The indices (in the narrowest type that holds them) and distinct values with the
+    entries `drop` marks taken out: rows that pointed to one point nowhere (-1), the others
+    to the same value in the shorter array.
+
+    >>> indices, distinct = without_entries(np.array([0, 1, 2, -1]), pa.array(["a", "", "b"]),
+    ...                                     np.array([False, True, False]))
+    >>> indices.tolist(), distinct.to_pylist(), indices.dtype
+    ([0, -1, 1, -1], ['a', 'b'], dtype('int8'))
+    """
+    kept = ~drop
+    kind = index_dtype(int(kept.sum()))
+    if not drop.any():
+        return indices.astype(kind, copy=False), distinct
+    renumbered = np.cumsum(kept, dtype=np.int64) - 1
+    renumbered[drop] = -1
+    lookup = np.append(renumbered, -1).astype(kind)  # index -1 stays -1
+    return lookup[indices], distinct.filter(pa.array(kept))
+
+
+def factorize_objects(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.intp]]:
+    """Distinct Python values in order of appearance, and each value's index among them
+    (unhashable values are compared as text): for columns of mixed Python objects.
+
+    >>> factorize_objects([3, "x", 3, None])
+    ([3, 'x', None], array([0, 1, 0, 2]))
+    """
+    try:
+        lookup: dict[Any, int] = dict.fromkeys(values, 0)
+    except TypeError:
+        values = [str(v) for v in values]
+        lookup = dict.fromkeys(values, 0)
+    for index, key in enumerate(lookup):
+        lookup[key] = index
+    inverse = np.fromiter(map(lookup.__getitem__, values), dtype=np.intp, count=len(values))
+    return list(lookup), inverse
 
 
 # ------------------------------------------------------------------ integer codes
-# Sorting millions of strings is the slowest thing NumPy does; so text is packed into one
-# integer per value (order and equality kept), and integers are grouped by one sort of
-# (value, row) packed into a single int64, which NumPy sorts several times faster than it
-# argsorts, or without sorting at all when the values span a small range.
+# Integers are grouped by one sort of (value, row) packed into a single int64, which NumPy
+# sorts several times faster than it argsorts, or without sorting at all when the values
+# span a small range.
 
 PACKED_LIMIT = 1 << 62
 """Packed keys stay below this, so that sums and shifts of them cannot overflow an int64."""
-
-
-def characters(values: Array) -> Array:
-    """A fixed-width text array (`str` or `bytes`) as a (rows × width) matrix of its
-    character codes (or bytes)."""
-    unit = np.uint8 if values.dtype.kind == "S" else np.uint32
-    width = values.dtype.itemsize // np.dtype(unit).itemsize
-    if width == 0:
-        return np.zeros((len(values), 0), dtype=unit)
-    return np.ascontiguousarray(values).view(unit).reshape(len(values), width)
-
-
-def text_keys(parts: Sequence[Array], *, fold: bool = True
-              ) -> tuple[list[IntArray], int] | None:
-    """One int64 per text value, for arrays of fixed-width text (`str` or `bytes`): equal
-    texts get equal keys and the keys sort as the texts do; also the bound the keys stay
-    below. The empty text is 0.
-
-    A value becomes a number whose digits are its characters, numbered from the smallest
-    that occurs (padding is 0): identifiers of digits pack up to 16 characters. When the
-    characters spread too widely for that, they are numbered by rank among those that
-    occur instead; texts still too long for 62 bits (a 13-character UPN) are packed a few
-    characters at a time, each time with the dense codes of what came before (one sort of
-    all the values each time), or, with `fold=False`, give None.
-
-    >>> keys, bound = text_keys([np.array(["10", "9", ""]), np.array(["9"])])
-    >>> [k.tolist() for k in keys], bound
-    ([[23, 110, 0], [110]], 121)
-    """
-    matrices = [characters(np.asarray(p)) for p in parts]
-    width = max((c.shape[1] for c in matrices), default=0)
-    top = max((int(c.max()) for c in matrices if c.size), default=0)
-    matrices = [c.astype(np.uint8 if top < 256 else np.uint32, copy=False) for c in matrices]
-    low = min((int((c - c.dtype.type(1)).min()) + 1 for c in matrices if c.size),
-              default=top)  # the smallest character but padding: 0 - 1 wraps to the largest
-    low = min(low, top)
-    base = top - low + 2  # 0 for padding, then each character from the smallest
-    span = 1 << max(width - 1, 0).bit_length()  # digits packed in pairs, pairs of pairs, …
-    digits: list[Array]
-    if base**span < PACKED_LIMIT:
-        digits = []
-        below = max(low - 1, 0)
-        for chars in matrices:  # padding stays 0; the smallest character becomes 1
-            shifted = np.maximum(chars, chars.dtype.type(below))
-            shifted -= chars.dtype.type(below)
-            digits.append(shifted)
-        return [_pack(number, base, span) for number in digits], base**span
-    present = np.zeros(top + 1, dtype=np.bool_)
-    present[0] = True
-    for chars in matrices:
-        present[chars.reshape(-1)] = True
-    rank = np.cumsum(present, dtype=np.int64) - 1
-    base = int(rank[-1]) + 1
-    rank = rank.astype(_narrowest(base - 1))
-    digits = [rank[chars] for chars in matrices]
-    if base**span < PACKED_LIMIT:
-        return [_pack(number, base, span) for number in digits], base**span
-    return _folded(digits, base, width) if fold else None
-
-
-def _folded(digits: list[Array], base: int, width: int) -> tuple[list[IntArray], int]:
-    """`text_keys` of texts too long to pack at once: the first characters packed and
-    numbered densely, then each next few packed after those numbers and numbered again."""
-    sizes = [len(number) for number in digits]
-    every = np.zeros((1 + sum(sizes), width), dtype=digits[0].dtype)  # padded to `width`
-    row = 1
-    for number in digits:
-        every[row:row + len(number), :number.shape[1]] = number
-        row += len(number)
-    group = 1  # characters a time: dense numbers (< rows) times base**group stay in range
-    while base ** (group + 1) * (len(every) + 1) < PACKED_LIMIT:
-        group += 1
-    codes = np.zeros(len(every), dtype=np.int64)
-    for start in range(0, width, group):
-        block = every[:, start:start + group]
-        packed = codes * base ** block.shape[1]
-        for j in range(block.shape[1]):
-            packed += block[:, j].astype(np.int64) * base ** (block.shape[1] - 1 - j)
-        codes, count = factorize(packed)  # the first row, all padding, is the empty text: 0
-    keys = np.split(codes[1:], np.cumsum(sizes)[:-1])
-    return keys, count
-
-
-def _pack(digits: Array, base: int, span: int) -> IntArray:
-    """Rows of base-`base` digits, most significant first, as numbers of `span` digits (a
-    power of two; missing digits at the end are 0): adjacent columns are combined in pairs
-    in the narrowest type that holds them, so each level is one pass over half the last."""
-    n, width = digits.shape
-    current = np.zeros((n, span), dtype=_narrowest(base - 1))
-    current[:, :width] = digits
-    group = 1
-    while current.shape[1] > 1:
-        kind = _narrowest(base ** (2 * group) - 1)
-        high = current[:, 0::2].astype(kind)
-        high *= kind(base**group)
-        high += current[:, 1::2]
-        current = high
-        group *= 2
-    return current[:, 0].astype(np.int64)
-
-
-def _narrowest(largest: int) -> type[np.unsignedinteger[Any]]:
-    """The smallest unsigned integer type that holds 0 to `largest`."""
-    return next(t for t in (np.uint8, np.uint16, np.uint32, np.uint64)
-                if largest <= np.iinfo(t).max)
 
 
 def stable_order(keys: IntArray) -> IntArray:
@@ -170,8 +146,12 @@ def sort_keys(keys: IntArray) -> tuple[IntArray, IntArray]:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     low = int(keys.min())
     bits = max(n - 1, 1).bit_length()
+    if int(keys.max()) - low < 1 << 16:  # a radix sort: in time linear in the rows
+        order = np.argsort((keys - np.int64(low)).astype(np.uint16), kind="stable").astype(
+            np.int64)
+        return order, keys[order]
     if (int(keys.max()) - low) < (PACKED_LIMIT >> bits):
-        packed = keys - low  # new arrays are few: each costs its pages' first touch
+        packed = keys - np.int64(low)  # new arrays are few: each costs its pages' first touch
         packed <<= bits
         packed |= np.arange(n, dtype=np.int64)
         packed.sort()
@@ -181,6 +161,46 @@ def sort_keys(keys: IntArray) -> tuple[IntArray, IntArray]:
         return order, packed
     order = np.argsort(keys, kind="stable").astype(np.int64)
     return order, keys[order]
+
+
+def sort_in_place(keys: IntArray) -> npt.NDArray[np.signedinteger[Any]]:
+    """`stable_order(keys)` (int32 when the rows fit), sorting `keys` themselves: for the
+    largest sorts of a load (every row of every table of a unit), where a copy of the keys,
+    or an int64 row number beside each, would be hundreds of megabytes more.
+
+    >>> keys = np.array([3, 1, 3, -2])
+    >>> sort_in_place(keys).tolist(), keys.tolist()
+    ([3, 1, 0, 2], [-2, 1, 3, 3])
+    """
+    n = len(keys)
+    kind: type[np.signedinteger[Any]] = np.int32 if n < 1 << 31 else np.int64
+    if n == 0:
+        return np.zeros(0, dtype=kind)
+    low = int(keys.min())
+    bits = max(n - 1, 1).bit_length()
+    if int(keys.max()) - low < 1 << 16 or int(keys.max()) - low >= PACKED_LIMIT >> bits:
+        digits = (keys - np.int64(low)).astype(np.uint16) if int(keys.max()) - low < 1 << 16 \
+            else keys  # a radix sort, in time linear in the rows; else the general sort
+        order = np.argsort(digits, kind="stable").astype(kind)
+        del digits
+        keys[:] = keys[order]
+        return order
+    keys -= np.int64(low)
+    keys <<= bits
+    for start in range(0, n, _ROWS):  # the row numbers, a block at a time
+        keys[start:start + _ROWS] |= np.arange(start, min(start + _ROWS, n), dtype=np.int64)
+    keys.sort()
+    order = np.empty(n, dtype=kind)
+    mask = np.int64((1 << bits) - 1)
+    for start in range(0, n, _ROWS):
+        order[start:start + _ROWS] = keys[start:start + _ROWS] & mask
+    keys >>= bits
+    keys += np.int64(low)
+    return order
+
+
+_ROWS = 1 << 20
+"""Rows handled at a time where a whole-column temporary would be large."""
 
 
 def factorize(keys: IntArray) -> tuple[IntArray, int]:
@@ -195,22 +215,18 @@ def factorize(keys: IntArray) -> tuple[IntArray, int]:
         return np.zeros(0, dtype=np.int64), 0
     low, high = int(keys.min()), int(keys.max())
     if high - low < max(2 * n, 1 << 16):  # a small range: mark the values present, no sort
-        offsets = keys - low
+        offsets = keys - np.int64(low)
         present = np.zeros(high - low + 1, dtype=np.bool_)
         present[offsets] = True
         rank = np.cumsum(present, dtype=np.int64) - 1
         return rank[offsets], int(rank[-1]) + 1
-    return sorted_codes(*sort_keys(keys))
+    return _sorted_codes(*sort_keys(keys))
 
 
-def sorted_codes(order: IntArray, ordered: IntArray, rows: int | None = None
-                 ) -> tuple[IntArray, int]:
-    """`factorize` of keys already sorted (`sort_keys`), overwriting `ordered`. With `rows`,
-    `order` holds only some of that many rows; the others get -1."""
+def _sorted_codes(order: IntArray, ordered: IntArray) -> tuple[IntArray, int]:
+    """`factorize` of keys already sorted (`sort_keys`), overwriting `ordered`."""
     n = len(order)
-    codes = np.full(n if rows is None else rows, -1, dtype=np.int64)
-    if n == 0:
-        return codes, 0
+    codes = np.empty(n, dtype=np.int64)
     starts = np.empty(n, dtype=np.bool_)
     starts[0] = True
     np.not_equal(ordered[1:], ordered[:-1], out=starts[1:])

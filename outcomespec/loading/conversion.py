@@ -1,104 +1,97 @@
-"""Converting raw columns to typed arrays: one reader per declared type, and what was missing.
+"""Converting raw columns to stored arrays (`outcomespec.loading.tables`), and what was missing.
 
-Each column is converted once per distinct value, the results spread back by index, and text
-columns are stripped with NumPy string operations on the whole column, so that national files
-of some 650,000 rows convert in array time. A value that cannot be read becomes missing, with
-the diagnostic it gets (`Bad`, less its place: `outcomespec.loading.loader` adds the file and line).
+A column is converted once per distinct value. A file's text arrives dictionary-encoded from
+pyarrow's CSV reader (each distinct text once, and an index per row), text in memory is
+encoded the same way, and columns of Python objects are factorised. Each distinct value is
+read once by the rules of `outcomespec.loading.values` (dates written exactly dd/mm/YYYY or
+YYYY-MM-DD by array operations on the characters of all of them together), and each row
+then takes its value, and its place among the rows to report, by index. Text and
+identifier columns keep their distinct texts, stripped, with empty values and missing-value
+symbols taken out, by pyarrow compute functions over the distinct texts only.
+
+Numbers a file gives typed (float64, parsed by pyarrow) are checked as whole arrays; a value
+written `nan` or `inf`, or a fraction or an overlong number in an integer column, has the
+column read again as text, so that its message quotes what the file wrote. Typed in-memory
+arrays (NumPy, pandas, Arrow) are converted as whole arrays.
+
+A value that cannot be read becomes missing, with the diagnostic it gets (`Bad`, less its
+place: `outcomespec.loading.loader` adds the file and line).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from attrs import evolve, frozen
 
 from outcomespec import model as m
-from outcomespec.language.diagnostics import did_you_mean
 from outcomespec.loading import coding
-from outcomespec.loading.tables import MISSING_BOOLEAN, MISSING_CODE, Table, dtype_for
-from outcomespec.model.notes import Marker, marker_of
+from outcomespec.loading.tables import (
+    MISSING_BOOLEAN,
+    MISSING_CODE,
+    MISSING_DAY,
+    Table,
+    dtype_for,
+    raw_missing,
+)
+from outcomespec.loading.values import (
+    EMPTY,
+    EPOCH,
+    EXACT_INTEGER,
+    MISSING_EMPTY,
+    RULES,
+    Bad,
+    Missing,
+    Reader,
+    is_null,
+    number_text,
+    object_text,
+    shown,
+    value_reader,
+)
+from outcomespec.model.notes import marker_of
 
-__all__ = ["EMPTY", "RULES", "Bad", "ColumnConverter", "ConvertedColumn", "all_missing",
-           "display_value", "group_ids", "in_range", "value_hashes"]
+__all__ = ["SPACES", "ColumnConverter", "ConvertedColumn", "all_missing", "display_value",
+           "in_range"]
 
-EMPTY = "empty"
-RULES = {
-    "D102": "D102 unparseable date",
-    "D103": "D103 unknown code",
-    "D104": "D104 unknown code",
-    "D105": "D105 not a number",
-    "D106": "D106 not a true/false value",
-    "D120": "D120 outside its range",
-}
-"""The report's rule for values read as missing because a diagnostic of that code was given."""
+SPACES = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+          "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+"""The characters Python's `str.strip()` removes (those `str.isspace` is true of): what
+`pc.utf8_trim` is given, so that texts are stripped exactly as each value is."""
 
-DATE_HELP = "write dates as dd/mm/YYYY or YYYY-MM-DD"
-BOOLEAN_HELP = ("write 1 or 0 (true/false, yes/no and Y/N are read too); leave the cell empty "
-                "when the value is not known")
-
-_TRUE = frozenset({"1", "true", "yes", "y"})
-_FALSE = frozenset({"0", "false", "no", "n"})
-_TIME = r"(?:[ T](?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?)?"
-_UK_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})" + _TIME)
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})" + _TIME)
-_NUMBER = re.compile(r"[+-]?(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_EXACT_INTEGER = 2.0**53
-_DIGIT_PAIRS = np.full(1 << 16, 100, dtype=np.uint8)
-for _tens in range(10):
-    for _units in range(10):
-        _DIGIT_PAIRS[(ord("0") + _tens) | (ord("0") + _units) << 8] = _tens * 10 + _units
-"""Two characters as a little-endian 16-bit number → their value 0–99, or 100."""
-_FIRST_MONTHS = np.arange(12 * 10000).astype("datetime64[M]") - np.timedelta64(12 * 1970, "M")
-_MONTH_STARTS = _FIRST_MONTHS.astype("datetime64[D]").astype(np.int64)
-"""Months from January of year 0 → the first day of the month (days from 1970-01-01)."""
-_MONTH_LENGTHS = np.diff(_MONTH_STARTS, append=_MONTH_STARTS[-1] + 31)
-"""Months from January of year 0 → the number of days in the month."""
-_EXACT_DATE = re.compile(r"[0-9]{2}/[0-9]{2}/[0-9]{4}|[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
-@frozen
-class Bad:
-    """A value that could not be read: the diagnostic it gets, less its place."""
-
-    code: str
-    message: str
-    help: str | None
-
-
-@frozen
-class _Missing:
-    """A value read as missing, the rule that says so, and the symbol's marker if any."""
-
-    rule: str
-    marker: Marker = Marker.NONE
-
-
-_EMPTY = _Missing(EMPTY)
+_WHOLE = re.compile(r"-?[0-9]+")
+_INT32 = np.iinfo(np.int32)
+_INT64_MIN = np.iinfo(np.int64).min
+Problems = dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]]
+_LOWEST_DAY, _HIGHEST_DAY = -(2**31) + 1, 2**31 - 1
 
 
 @frozen
 class ConvertedColumn:
-    """One converted column: values, missing counts by rule, rows to report by code, and
-    which missing-value symbol made each value missing (`markers`, None when none did)."""
+    """One converted column: values as stored, missing counts by rule, rows to report by
+    code, which missing-value symbol made each value missing (`markers`, None when none
+    did) and, for a text or identifier column, its distinct texts."""
 
     values: npt.NDArray[Any]
     missing: dict[str, int]
-    problems: dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]]
+    problems: Problems
     markers: npt.NDArray[np.int8] | None = None
+    texts: Any = None
 
 
 class ColumnConverter:
-    """Converts the raw columns of one dataset to typed arrays, one column at a time.
+    """Converts the raw columns of one dataset to stored arrays, one column at a time.
 
     >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="N", type=m.NUMBER),),
     ...                missing_symbols=("c",))
-    >>> converted = ColumnConverter(ds, {}).convert(ds.columns[0], ["1,200", "c", "x"], True)
+    >>> converted = ColumnConverter(ds, {}).convert(ds.columns[0], ["1,200", "c", "x"])
     >>> converted.values.tolist(), converted.missing
     ([1200.0, nan, nan], {'symbol "c"': 1, 'D105 not a number': 1})
     >>> converted.markers.tolist()  # `c`: Marker.SUPPRESSED; `x` is not a declared symbol
@@ -108,235 +101,361 @@ class ColumnConverter:
     def __init__(self, dataset: m.Dataset, codelists: Mapping[str, m.Codelist]) -> None:
         self.dataset = dataset
         self.codelists = codelists
-        self.symbols = frozenset(dataset.missing_symbols)
+        self.symbols = tuple(sorted(set(dataset.missing_symbols)))
+        self.numeric_symbol = any(_WHOLE.fullmatch(symbol) for symbol in self.symbols)
 
-    def convert(self, column: m.Column, values: Any, texts: bool) -> ConvertedColumn:
-        """One column's values (str from CSV, or an array) as the column's typed array."""
+    def convert(self, column: m.Column, raw: Any,
+                reread: Callable[[], Any] | None = None) -> ConvertedColumn:
+        """One column's values: a pyarrow array (a file or an Arrow table), a NumPy array or
+        a sequence. `reread`, for a column of a CSV file: the column read again as text
+        (its dictionaries are pyarrow's own, each text once)."""
+        if isinstance(raw, pa.ChunkedArray | pa.Array):
+            return self._convert_arrow(column, raw, reread)
+        values = raw if isinstance(raw, np.ndarray) else np.asarray(raw)
+        if values.dtype.kind in "US":
+            texts = (np.char.decode(values, "utf-8", "replace") if values.dtype.kind == "S"
+                     else values)
+            return self._convert_arrow(column, pa.array(texts, type=pa.string()), None)
+        typed = self._convert_typed(column, values)
+        return typed if typed is not None else self._convert_objects(column, values)
+
+    def _convert_arrow(self, column: m.Column, raw: Any,
+                       reread: Callable[[], Any] | None) -> ConvertedColumn:
+        kind = raw.type
+        if pa.types.is_dictionary(kind) or pa.types.is_string(kind) \
+                or pa.types.is_large_string(kind):
+            if column.type.kind is m.ValueKind.IDENTIFIER and not pa.types.is_dictionary(kind):
+                numbers = self._whole_numbers(raw)
+                if numbers is not None:
+                    return self._convert_numbered(column, numbers)
+            indices, distinct = coding.dictionary_codes(raw, unique=reread is not None)
+            return self._convert_distinct(column, distinct, indices)
+        if pa.types.is_floating(kind) and reread is not None and self._unquotable(column, raw):
+            return self._convert_arrow(column, reread(), None)
+        if pa.types.is_floating(kind) or pa.types.is_integer(kind) \
+                or pa.types.is_boolean(kind) or pa.types.is_temporal(kind):
+            values = _numpy_of(raw)
+            typed = self._convert_typed(column, values)
+            if typed is not None:
+                return typed
+            return self._convert_objects(column, values)
+        return self._convert_objects(column, np.asarray(raw.to_pylist(), dtype=object))
+
+    def _whole_numbers(self, texts: Any) -> Any:
+        """Identifiers as int64 when every one is a whole number written plainly (as SSDA903
+        and CIN identifiers are: no sign but a minus, no leading zero, no space), else None.
+
+        Why: a number is coded several times quicker than a text, and converting each back
+        to text gives the text the file wrote, so nothing is lost.
+        """
+        if self.numeric_symbol:
+            return None
+        try:  # digits after an optional minus; also a leading zero or `0x`, refused below
+            numbers = pc.cast(texts, pa.int64())
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return None
+        padded = pc.or_(pc.and_(pc.starts_with(texts, "0"), pc.greater(pc.binary_length(texts), 1)),
+                        pc.starts_with(texts, "-0"))
+        if pc.any(padded).as_py() or pc.any(pc.equal(numbers, _INT64_MIN)).as_py():
+            return None  # the one number that stands for a missing one
+        return numbers
+
+    def _convert_numbered(self, column: m.Column, numbers: Any) -> ConvertedColumn:
+        """Identifiers read as whole numbers (nulls for empty cells), kept as the numbers for
+        `identifiers.share_codes` to code: int32 when they fit (four bytes a row while a
+        national file is read), with the smallest number of the type for a missing one."""
+        bounds = pc.min_max(numbers)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
+        fits = low is None or (_INT32.min < low and high <= _INT32.max)
+        kind = np.int32 if fits else np.int64
+        values: npt.NDArray[np.signedinteger[Any]] = np.asarray(
+            pc.fill_null(numbers.cast(pa.int32() if fits else pa.int64()),
+                         np.iinfo(kind).min).to_numpy(zero_copy_only=False), dtype=kind)
+        empty = np.flatnonzero(raw_missing(values))
+        problems: Problems = {}
+        if len(empty) and not column.optional:
+            problems["D109"] = (empty, self._empty(column))
+        return ConvertedColumn(values, {EMPTY: len(empty)}, problems)
+
+    def _unquotable(self, column: m.Column, numbers: Any) -> bool:
+        """Whether a file's numbers, as pyarrow parsed them, hold a value whose message must
+        quote the text the file wrote: `nan`, `inf`, or in an integer column a fraction or
+        a number too large to hold exactly."""
+        odd = pc.or_(pc.is_nan(numbers), pc.is_inf(numbers))
+        if column.type.integer:
+            odd = pc.or_(odd, pc.or_(pc.not_equal(pc.floor(numbers), numbers),
+                                     pc.greater(pc.abs(numbers), EXACT_INTEGER)))
+        return bool(pc.any(odd).as_py())
+
+    def _convert_distinct(self, column: m.Column, distinct: Any,
+                          indices: npt.NDArray[np.int32]) -> ConvertedColumn:
+        """A column given as its distinct values (a pyarrow string array, each once) and
+        each row's index among them (-1 for a null)."""
         kind = column.type.kind
-        if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER) and texts:
-            return self._convert_text(column, values)
-        if isinstance(values, np.ndarray):
-            fast = self._convert_typed(column, values)
-            if fast is None and kind is m.ValueKind.DATE and values.dtype.kind in "SU":
-                fast = self._convert_date_texts(column, values)
-            if fast is not None:
-                return fast
-        return self._convert_each(column, values)
+        if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+            return self._convert_texts(column, distinct, indices)
+        read = self._reader(column)
+        if kind is m.ValueKind.DATE:
+            return self._spread(column, _read_dates(distinct, read, self.symbols), indices)
+        return self._spread(column, [read(text) for text in distinct.to_pylist()], indices)
 
-    def _convert_each(self, column: m.Column, values: Any,
-                      also: npt.NDArray[np.uint64] | None = None) -> ConvertedColumn:
-        """Each distinct value read once. `also`: hashes of other values of the column, read
-        elsewhere, that decide the order of the distinct values with these."""
-        if isinstance(values, np.ndarray) and values.dtype.kind in "SU":
-            uniques, inverse = _factorize_text_array(values, also)
-        else:
-            if isinstance(values, np.ndarray):
-                values = values.astype(str) if values.dtype.kind in "mM" else values.tolist()
-            uniques, inverse = _factorize(values)
-        parse = self._parser(column)
-        parsed = [parse(value) for value in uniques]
-        counts = np.bincount(inverse, minlength=len(uniques))
+    def _convert_texts(self, column: m.Column, distinct: Any,
+                       indices: npt.NDArray[np.int32]) -> ConvertedColumn:
+        """Text or identifiers: the distinct texts stripped (and, where two become one,
+        encoded again), empty texts and missing-value symbols taken out."""
+        if len(distinct):
+            stripped = pc.utf8_trim(distinct, characters=SPACES)
+            if not pc.all(pc.equal(stripped, distinct)).as_py():
+                remap, distinct = coding.dictionary_codes(stripped)
+                indices = np.append(remap, np.int32(-1))[indices]
+        empty = np.append(_hits(distinct, ""), True)  # the last entry: a null
+        hits = {symbol: np.append(_hits(distinct, symbol), False) for symbol in self.symbols}
+        gone = empty.copy()
+        for found in hits.values():
+            gone |= found
+        counts = _counts(indices, np.flatnonzero(gone), len(gone))
+        missing = {EMPTY: sum(counts[i] for i in np.flatnonzero(empty).tolist())}
+        problems: Problems = {}
+        markers = None
+        marks = np.zeros(len(gone), dtype=np.int8)
+        for symbol, found in hits.items():
+            count = sum(counts[i] for i in np.flatnonzero(found).tolist())
+            if count:
+                missing[f'symbol "{symbol}"'] = count
+                marks[found] = marker_of(symbol)
+        if marks.any():
+            markers = marks[indices]
+        if missing[EMPTY] and not column.optional:
+            problems["D109"] = (np.flatnonzero(empty[indices]), self._empty(column))
+        indices, distinct = coding.without_entries(indices, distinct, gone[:-1])
+        return ConvertedColumn(indices, missing, problems, markers, distinct)
+
+    def _spread(self, column: m.Column, outcomes: Sequence[Any],
+                indices: npt.NDArray[np.int32]) -> ConvertedColumn:
+        """The rows' values from what each distinct value was read as (`outcomes`, in the
+        order `indices` point into; -1, the last entry, is a null, read as empty). Only the
+        rows' values and the rows to report are made the size of the column."""
+        entries = [*outcomes, MISSING_EMPTY]
+        codelist = self.codelists.get(column.type.codelist or "")
+        stored = _stored(column, [None if isinstance(o, Missing | Bad) else o for o in entries],
+                         len(codelist.codes) if codelist is not None else 0)
+        unread = [i for i, o in enumerate(entries) if isinstance(o, Missing | Bad)]
+        counts = _counts(indices, np.asarray(unread, dtype=np.intp), len(entries))
         missing: dict[str, int] = {}
         by_code: dict[str, list[int]] = {}
-        for index, outcome in enumerate(parsed):
-            if isinstance(outcome, _Missing):
-                missing[outcome.rule] = missing.get(outcome.rule, 0) + int(counts[index])
-            elif isinstance(outcome, Bad):
-                rule = RULES[outcome.code]
-                missing[rule] = missing.get(rule, 0) + int(counts[index])
+        marks = np.zeros(len(entries), dtype=np.int8)
+        for index in unread:
+            outcome, count = entries[index], counts[index]
+            if not count:
+                continue
+            rule = outcome.rule if isinstance(outcome, Missing) else RULES[outcome.code]
+            missing[rule] = missing.get(rule, 0) + count
+            if isinstance(outcome, Missing):
+                marks[index] = outcome.marker
+            else:
                 by_code.setdefault(outcome.code, []).append(index)
-        problems: dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]] = {}
+        problems: Problems = {}
 
         def describe(row: int) -> Bad:
-            outcome = parsed[inverse[row]]
+            outcome = entries[indices[row]]
             assert isinstance(outcome, Bad)
             return outcome
 
-        for code, indices in by_code.items():
-            flags = np.zeros(len(uniques), dtype=np.bool_)
-            flags[indices] = True
-            problems[code] = (np.flatnonzero(flags[inverse]), describe)
+        for code, found in by_code.items():
+            flags = np.zeros(len(entries), dtype=np.bool_)
+            flags[found] = True
+            problems[code] = (np.flatnonzero(flags[indices]), describe)
         if missing.get(EMPTY) and not column.optional:
-            flags = np.asarray([outcome is _EMPTY for outcome in parsed], dtype=np.bool_)
-            problems["D109"] = (np.flatnonzero(flags[inverse]), self._empty(column))
-        good = [None if isinstance(o, _Missing | Bad) else o for o in parsed]
-        marks = np.array([o.marker if isinstance(o, _Missing) else Marker.NONE
-                          for o in parsed], dtype=np.int8)
-        return ConvertedColumn(_typed(column, good)[inverse], missing, problems,
-                               marks[inverse] if marks.any() else None)
+            flags = np.asarray([outcome is MISSING_EMPTY for outcome in entries], dtype=np.bool_)
+            problems["D109"] = (np.flatnonzero(flags[indices]), self._empty(column))
+        return ConvertedColumn(stored[indices], missing, problems,
+                               marks[indices] if marks.any() else None)
 
-    def _convert_date_texts(self, column: m.Column, values: npt.NDArray[Any]
-                            ) -> ConvertedColumn | None:
-        """Dates written exactly as dd/mm/YYYY or YYYY-MM-DD (as bytes, from a CSV file), read
-        by array operations on their characters; every other value (and a date with no such
-        day) as `convert` reads it. None when a missing-value symbol looks like such a date.
+    def _convert_objects(self, column: m.Column, values: npt.NDArray[Any]) -> ConvertedColumn:
+        """Python objects (mixed types, None for missing), each distinct one read once."""
+        items = values.astype(str).tolist() if values.dtype.kind in "mM" else values.tolist()
+        distinct, inverse = coding.factorize_objects(items)
+        indices = inverse.astype(np.int32)
+        if column.type.kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+            texts = ["" if is_null(v) else v if isinstance(v, str) else object_text(v)
+                     for v in distinct]
+            remap, unique = coding.dictionary_codes(pa.array(texts, type=pa.string()))
+            return self._convert_texts(column, unique, np.append(remap, -1)[indices])
+        read = self._reader(column)
+        return self._spread(column, [read(value) for value in distinct], indices)
 
-        Each pair of digits is looked up as one 16-bit number in a table of the pairs'
-        values; each year and month in a table of the first day and the length of the month.
-        """
-        width = values.dtype.itemsize
-        if (values.dtype.kind != "S" or width < 10 or not len(values)
-                or any(_exact_date(symbol) for symbol in self.symbols)):
-            return None
-        values = np.ascontiguousarray(values)
-        chars = values.view(np.uint8).reshape(len(values), width)
-
-        def pair(offset: int) -> npt.NDArray[np.uint8]:
-            """The two characters at `offset` of each value as a number 0–99, else 100."""
-            words = np.ndarray((len(values),), dtype="<u2", buffer=values, offset=offset,
-                               strides=(width,))
-            pairs: npt.NDArray[np.uint8] = _DIGIT_PAIRS[words]
-            return pairs
-
-        ended = (chars[:, 10:] == 0).all(axis=1) if width > 10 else True
-        uk = ended & (chars[:, 2] == ord("/")) & (chars[:, 5] == ord("/"))
-        iso = ended & (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
-        if uk.all():  # dd/mm/YYYY: day, month, century, year of the century
-            parts = [pair(0), pair(3), pair(6), pair(8)]
-        elif iso.all():
-            parts = [pair(8), pair(5), pair(0), pair(2)]
-        else:
-            parts = [np.where(uk, a, b) for a, b in zip(
-                (pair(0), pair(3), pair(6), pair(8)), (pair(8), pair(5), pair(0), pair(2)),
-                strict=True)]
-        day, month, century, year = parts
-        good = (uk | iso) & (np.maximum(np.maximum(day, month), np.maximum(century, year))
-                             < 100) & (month >= 1) & (month <= 12) & (day >= 1)
-        months = century.astype(np.int32) * 1200 + year.astype(np.int32) * 12 + month - 1
-        months = np.where(good, months, 12)  # a month that exists (January of year 1)
-        good &= (months >= 12) & (day <= _MONTH_LENGTHS[months])
-        ordinal = _MONTH_STARTS[months] + day.astype(np.int64) - 1
-        out = np.where(good, ordinal, np.iinfo(np.int64).min).view("datetime64[D]")
-        rest = np.flatnonzero(~good)
-        if not len(rest):
-            return ConvertedColumn(out, {}, {})
-        # The other values are read one distinct value at a time, in the order they have
-        # among all the column's distinct values, which depends on those read here.
-        read = np.flatnonzero(good)
-        codes, n_read = coding.factorize((ordinal * 2 + iso)[read])
-        example = np.zeros(n_read, dtype=np.intp)
-        example[codes] = read
-        others = self._convert_each(column, values[rest],
-                                    _row_hashes(coding.characters(values[example])))
-        out[rest] = others.values
-        problems = {code: (rest[rows], _in_subset(describe, rest))
-                    for code, (rows, describe) in others.problems.items()}
-        markers = None
-        if others.markers is not None:
-            markers = np.zeros(len(values), dtype=np.int8)
-            markers[rest] = others.markers
-        return ConvertedColumn(out, others.missing, problems, markers)
-
-    def _convert_text(self, column: m.Column, values: Sequence[Any]) -> ConvertedColumn:
-        array = _text_array(values)
-        missing: dict[str, int] = {}
-        empty = array == ""
-        missing[EMPTY] = int(empty.sum())
-        markers = None
-        for symbol in sorted(self.symbols):
-            hits = array == symbol
-            count = int(hits.sum())
-            if count:
-                missing[f'symbol "{symbol}"'] = count
-                array[hits] = ""
-                if markers is None:
-                    markers = np.zeros(len(array), dtype=np.int8)
-                markers[hits] = marker_of(symbol)
-        problems: dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]] = {}
-        if missing[EMPTY] and not column.optional:
-            problems["D109"] = (np.flatnonzero(empty), self._empty(column))
-        return ConvertedColumn(array, missing, problems, markers)
-
-    def _convert_typed(self, column: m.Column, values: npt.NDArray[Any]) -> ConvertedColumn | None:
+    def _convert_typed(self, column: m.Column, values: npt.NDArray[Any]
+                       ) -> ConvertedColumn | None:
         """Numbers, booleans and dates already typed (pandas, pyarrow, NumPy), whole arrays."""
         kind = column.type.kind
         dtype = values.dtype.kind
-        problems: dict[str, tuple[npt.NDArray[np.intp], Callable[[int], Bad]]] = {}
+        problems: Problems = {}
         if kind is m.ValueKind.DATE and dtype == "M":
-            out: npt.NDArray[Any] = values.astype("datetime64[D]")
-            empty = np.isnat(out)
-            bad = np.zeros(len(out), dtype=np.bool_)
+            wide = values.astype("datetime64[D]")
+            empty = np.isnat(wide)
+            days = wide.view(np.int64)
+            bad = ~empty & ((days < _LOWEST_DAY) | (days > _HIGHEST_DAY))
+            out: npt.NDArray[Any] = np.where(empty | bad, MISSING_DAY, days).astype(np.int32)
+            code = "D102"
         elif kind is m.ValueKind.NUMBER and dtype in "iuf":
-            out = values.astype(np.float64)
+            out = values.astype(np.float64, copy=False)
             empty = np.isnan(out)
             bad = np.isinf(out)
             if column.type.integer:
                 with np.errstate(invalid="ignore"):
-                    bad |= ~empty & ((out != np.floor(out)) | (np.abs(out) > _EXACT_INTEGER))
-            out[bad] = np.nan
+                    bad |= ~empty & ((out != np.floor(out)) | (np.abs(out) > EXACT_INTEGER))
+            if bad.any():  # never written into the array given
+                out = np.where(bad, np.nan, out)
+            code = "D105"
         elif kind is m.ValueKind.BOOLEAN and dtype in "biuf":
             number = values.astype(np.float64)
             empty = np.isnan(number)
             out = np.where(number == 1, 1, np.where(number == 0, 0, MISSING_BOOLEAN))
             out = out.astype(np.int8)
             bad = ~empty & (out == MISSING_BOOLEAN)
+            code = "D106"
         else:
             return None
         missing = {EMPTY: int(empty.sum())}
         if bad.any():
-            parse = self._parser(column)
+            read = self._reader(column)
 
             def describe(row: int) -> Bad:
-                outcome = parse(values[row].item())
+                value = values[row]
+                outcome = read(value.item()) if kind is not m.ValueKind.DATE else Bad(
+                    "D102", f"`{shown(str(value))}` in column `{column.name}` is not a date",
+                    None)
                 assert isinstance(outcome, Bad)
                 return outcome
 
-            code = "D106" if kind is m.ValueKind.BOOLEAN else "D105"
             missing[RULES[code]] = int(bad.sum())
             problems[code] = (np.flatnonzero(bad), describe)
         if missing[EMPTY] and not column.optional:
             problems["D109"] = (np.flatnonzero(empty), self._empty(column))
         return ConvertedColumn(out, missing, problems)
 
+    def _reader(self, column: m.Column) -> Reader:
+        return value_reader(column, self.dataset, self.codelists)
+
     def _empty(self, column: m.Column) -> Callable[[int], Bad]:
         bad = Bad("D109", f"column `{column.name}` has no value but is not declared "
-                   "`optional`; read as missing",
-                   "fill in the value, or declare the column `optional` if it may be missing")
+                  "`optional`; read as missing",
+                  "fill in the value, or declare the column `optional` if it may be missing")
         return lambda row: bad
 
-    def _parser(self, column: m.Column) -> Callable[[Any], Any]:
-        """Value as read → converted value, `_Missing` or `Bad`, for one column's type."""
-        kind = column.type.kind
-        symbols = self.symbols
-        from_text: Callable[[str, str], Any]
-        from_object: Callable[[Any, str], Any]
-        match kind:
-            case m.ValueKind.DATE:
-                from_text, from_object = _date_from_text, _date_from_object
-            case m.ValueKind.NUMBER:
-                symbols_help = (", or one of the missing-value symbols "
-                                + ", ".join(f"`{s}`" for s in self.dataset.missing_symbols)
-                                if self.dataset.missing_symbols else "")
-                from_text = _number_parser(column.type.integer, symbols_help)
-                from_object = _number_from_object(column.type.integer)
-            case m.ValueKind.BOOLEAN:
-                from_text, from_object = _boolean_from_text, _boolean_from_object
-            case m.ValueKind.CODE:
-                assert column.type.codelist is not None
-                from_text = _code_parser(self.codelists[column.type.codelist],
-                                         self.dataset.unknown_codes)
-                from_object = _no_object
-            case _:
-                from_text, from_object = _text_from_text, _no_object
-        name = column.name
 
-        def parse(value: Any) -> Any:
-            if isinstance(value, str):
-                text = value.strip()
-            elif _is_null(value):
-                return _EMPTY
-            else:
-                converted = from_object(value, name)
-                if converted is not None:
-                    return converted
-                text = _object_text(value).strip()
-            if not text:
-                return _EMPTY
-            if text in symbols:
-                return _Missing(f'symbol "{text}"', marker_of(text))
-            return from_text(text, name)
+def _counts(indices: npt.NDArray[np.int32], wanted: npt.NDArray[np.intp], entries: int
+            ) -> dict[int, int]:
+    """How many rows point to each of the `wanted` entries of `entries` (the last, -1, being
+    a null): a pass over the column for each when they are few, as they nearly always are
+    (the empty value, a symbol), else one count of them all."""
+    if len(wanted) <= 8:
+        return {int(w): int(np.count_nonzero(indices == (w if w < entries - 1 else -1)))
+                for w in wanted.tolist()}
+    values, counts = np.unique(indices, return_counts=True)
+    found = dict(zip((v % entries for v in values.tolist()), counts.tolist(), strict=True))
+    return {int(w): found.get(int(w), 0) for w in wanted.tolist()}
 
-        return parse
+
+def _hits(distinct: Any, text: str) -> npt.NDArray[np.bool_]:
+    """Which of the distinct texts equal `text`."""
+    if not len(distinct):
+        return np.zeros(0, dtype=np.bool_)
+    found = pc.equal(distinct, text).to_numpy(zero_copy_only=False)
+    return np.asarray(found, dtype=np.bool_)
+
+
+def _numpy_of(values: Any) -> npt.NDArray[Any]:
+    """A typed Arrow column as a NumPy array: nulls as NaN (numbers, booleans, as float) or
+    NaT (dates); a timestamp with a time zone as the wall-clock time of its own zone.
+
+    Why the wall clock: NumPy has no time zones, and Arrow hands over a zoned timestamp in
+    UTC, so midnight of a summer day in London would become 23:00 of the day before, and
+    its date a day early. The date a return records is the one on the calendar where it
+    was written.
+    """
+    kind = values.type
+    if pa.types.is_timestamp(kind) and kind.tz:
+        values = pc.local_timestamp(values)
+    elif pa.types.is_boolean(kind):
+        values = values.cast(pa.int8())
+    return np.asarray(values.to_numpy(zero_copy_only=False))
+
+
+def _read_dates(distinct: Any, read: Reader, symbols: Sequence[str]) -> list[Any]:
+    """What each distinct date text reads as: those written exactly dd/mm/YYYY or
+    YYYY-MM-DD (nearly all) as days, by array operations on their characters; the others
+    (times, one-digit days, missing-value symbols, mistakes) by `read`, one by one."""
+    outcomes: list[Any] = [None] * len(distinct)
+    exact, days = _exact_dates(distinct)
+    for symbol in symbols:  # a symbol is a symbol, even written like a date
+        exact &= ~_hits(distinct, symbol)
+    for index, day in zip(np.flatnonzero(exact).tolist(), days[exact].tolist(), strict=True):
+        outcomes[index] = day
+    texts = distinct.to_pylist() if not exact.all() else []
+    for index in np.flatnonzero(~exact).tolist():
+        outcomes[index] = read(texts[index])
+    return outcomes
+
+
+def _exact_dates(distinct: Any) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.int64]]:
+    """Which distinct texts are a date written exactly dd/mm/YYYY or YYYY-MM-DD (ASCII digits,
+    a day that exists), and the day each names (days since 1970-01-01).
+
+    >>> exact, days = _exact_dates(pa.array(["02/01/1970", "1970-01-03", "31/02/2024", "x"]))
+    >>> exact.tolist(), days[exact].tolist()
+    ([True, True, False, False], [1, 2])
+    """
+    n = len(distinct)
+    exact = np.zeros(n, dtype=np.bool_)
+    days = np.zeros(n, dtype=np.int64)
+    lengths = np.asarray(pc.binary_length(distinct).to_numpy(zero_copy_only=False))
+    candidates = np.flatnonzero(lengths == 10)
+    if not len(candidates):
+        return exact, days
+    taken = distinct.take(pa.array(candidates))
+    offsets = np.frombuffer(taken.buffers()[1], dtype=np.int32 if pa.types.is_string(
+        taken.type) else np.int64, count=len(taken) + 1, offset=taken.offset * (
+        4 if pa.types.is_string(taken.type) else 8))
+    chars = np.frombuffer(taken.buffers()[2], dtype=np.uint8, count=10 * len(taken),
+                          offset=int(offsets[0])).reshape(len(taken), 10).astype(np.int64)
+    digits = chars - ord("0")
+    is_digit = (digits >= 0) & (digits <= 9)
+    uk = (chars[:, 2] == ord("/")) & (chars[:, 5] == ord("/"))
+    iso = (chars[:, 4] == ord("-")) & (chars[:, 7] == ord("-"))
+    places = np.where(uk[:, None], [0, 1, 3, 4, 6, 7, 8, 9], [8, 9, 5, 6, 0, 1, 2, 3])
+    d = np.take_along_axis(digits, places, axis=1)  # day, month, year digits
+    shape = np.take_along_axis(is_digit, places, axis=1).all(axis=1) & (uk | iso)
+    day = d[:, 0] * 10 + d[:, 1]
+    month = d[:, 2] * 10 + d[:, 3]
+    year = d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]
+    shape &= (month >= 1) & (month <= 12) & (day >= 1) & (year >= 1)
+    months = np.where(shape, (year - 1970) * 12 + month - 1, 0)
+    first = months.astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
+    following = (months + 1).astype("datetime64[M]").astype("datetime64[D]").view(np.int64)
+    shape &= day <= following - first
+    exact[candidates] = shape
+    days[candidates] = first + day - 1
+    return exact, days
+
+
+def _stored(column: m.Column, values: list[Any], codes: int) -> npt.NDArray[Any]:
+    """Converted distinct values (None where missing) as an array of the stored dtype;
+    `codes`: how many codes a code column's codelist has."""
+    match column.type.kind:
+        case m.ValueKind.CODE:
+            return np.asarray([MISSING_CODE if v is None else v for v in values],
+                              dtype=dtype_for(column.type, codes))
+        case m.ValueKind.BOOLEAN:
+            return np.asarray([MISSING_BOOLEAN if v is None else v for v in values],
+                              dtype=np.int8)
+        case m.ValueKind.DATE:
+            return np.asarray([MISSING_DAY if v is None else v if isinstance(v, int)
+                               else (v - EPOCH).days for v in values], dtype=np.int32)
+        case m.ValueKind.NUMBER:
+            return np.asarray([np.nan if v is None else v for v in values], dtype=np.float64)
+        case _:
+            raise ValueError(f"{column.type.kind} columns are stored as texts")
 
 
 def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
@@ -360,25 +479,26 @@ def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
     dates = column.type.kind is m.ValueKind.DATE
 
     def end(bound: float | dt.date | None) -> Any:
-        return np.datetime64(bound, "D") if isinstance(bound, dt.date) else bound
+        return (bound - EPOCH).days if isinstance(bound, dt.date) else bound
 
     low, high = end(bounds.low), end(bounds.high)
-    below = values < low if low is not None else np.zeros(len(values), dtype=np.bool_)
-    above = values > high if high is not None else np.zeros(len(values), dtype=np.bool_)
+    present = values != MISSING_DAY if dates else np.ones(len(values), dtype=np.bool_)
+    below = present & (values < low) if low is not None else np.zeros(len(values), np.bool_)
+    above = present & (values > high) if high is not None else np.zeros(len(values), np.bool_)
     outside = below | above
     if not outside.any():
         return converted
     rows = np.flatnonzero(outside)
-    shown = {False: ("below", "lowest", "above", "highest"),
+    words = {False: ("below", "lowest", "above", "highest"),
              True: ("before", "earliest", "after", "latest")}[dates]
 
     def describe(row: int) -> Bad:
         value = values[row]
-        text = str(value) if dates else _number_text(float(value))
-        side, extreme, bound = ((shown[0], shown[1], bounds.low) if below[row]
-                                else (shown[2], shown[3], bounds.high))
+        text = _date_text(int(value)) if dates else number_text(float(value))
+        side, extreme, bound = ((words[0], words[1], bounds.low) if below[row]
+                                else (words[2], words[3], bounds.high))
         assert bound is not None
-        limit = bound.isoformat() if isinstance(bound, dt.date) else _number_text(bound)
+        limit = bound.isoformat() if isinstance(bound, dt.date) else number_text(bound)
         return Bad("D120", f"`{text}` in column `{column.name}` is {side} {limit}, the "
                    f"{extreme} value its `range {bounds}` allows",
                    "correct the value, or leave the cell empty when it is not known")
@@ -391,351 +511,40 @@ def in_range(column: m.Column, converted: ConvertedColumn) -> ConvertedColumn:
 
 
 def all_missing(column: m.Column, n: int) -> npt.NDArray[Any]:
-    """A column of `n` missing values in the column's encoding (for a column the file lacks).
+    """A column of `n` missing values as stored (for a column the file lacks).
 
     >>> all_missing(m.Column(name="N", type=m.NUMBER, optional=True), 2).tolist()
     [nan, nan]
     """
     dtype = dtype_for(column.type)
     match column.type.kind:
-        case m.ValueKind.CODE:
+        case m.ValueKind.CODE | m.ValueKind.TEXT | m.ValueKind.IDENTIFIER:
             return np.full(n, MISSING_CODE, dtype=dtype)
         case m.ValueKind.BOOLEAN:
             return np.full(n, MISSING_BOOLEAN, dtype=dtype)
         case m.ValueKind.DATE:
-            return np.full(n, np.datetime64("NaT"), dtype=dtype)
-        case m.ValueKind.NUMBER:
+            return np.full(n, MISSING_DAY, dtype=dtype)
+        case _:
             return np.full(n, np.nan, dtype=dtype)
-        case _:
-            return np.full(n, "", dtype=dtype)
 
 
-def _typed(column: m.Column, values: list[Any]) -> npt.NDArray[Any]:
-    """Converted distinct values (None where missing) as an array of the column's dtype."""
-    match column.type.kind:
-        case m.ValueKind.CODE:
-            return np.asarray([MISSING_CODE if v is None else v for v in values], dtype=np.int32)
-        case m.ValueKind.BOOLEAN:
-            return np.asarray([MISSING_BOOLEAN if v is None else v for v in values],
-                              dtype=np.int8)
-        case m.ValueKind.DATE:
-            return np.asarray(values, dtype="datetime64[D]")
-        case m.ValueKind.NUMBER:
-            return np.asarray([math.nan if v is None else v for v in values], dtype=np.float64)
-        case _:
-            return np.asarray(["" if v is None else v for v in values], dtype=np.str_)
-
-
-def _factorize(values: Sequence[Any]) -> tuple[list[Any], npt.NDArray[np.intp]]:
-    """Distinct values in order of appearance, and each value's index among them."""
-    try:
-        lookup: dict[Any, int] = dict.fromkeys(values, 0)
-    except TypeError:  # unhashable values in an object column: compare them as text
-        values = [_object_text(v) for v in values]
-        lookup = dict.fromkeys(values, 0)
-    for index, key in enumerate(lookup):
-        lookup[key] = index
-    inverse = np.fromiter(map(lookup.__getitem__, values), dtype=np.intp, count=len(values))
-    return list(lookup), inverse
-
-
-def _factorize_text_array(values: npt.NDArray[Any], also: npt.NDArray[np.uint64] | None = None
-                          ) -> tuple[list[Any], npt.NDArray[np.intp]]:
-    """`_factorize` for an array of fixed-width text: the distinct texts in the order of their
-    64-bit FNV-1a hashes (the order readers of the same file have always seen them in), or
-    in text order when two distinct texts share a hash, counting the hashes `also` of the
-    column's texts that are not in `values`.
-
-    The distinct texts are found by packing each text into one integer (`text_keys`) and
-    grouping the integers; only the distinct texts are hashed.
-    """
-    n = len(values)
-    if n == 0:
-        return [], np.zeros(0, dtype=np.intp)
-    packed = coding.text_keys([values], fold=False)
-    if packed is None:
-        return _factorize_hashed(values, also)
-    codes, n_distinct = coding.factorize(packed[0][0])
-    example = np.zeros(n_distinct, dtype=np.intp)
-    example[codes] = np.arange(n)  # any row of each distinct text
-    distinct = values[example]  # in text order
-    hashes = _row_hashes(coding.characters(distinct))
-    order = np.argsort(hashes, kind="stable")
-    if not _collide(hashes, also):
-        position = np.empty(n_distinct, dtype=np.intp)
-        position[order] = np.arange(n_distinct)
-        distinct, inverse = distinct[order], position[codes]
-    else:
-        inverse = codes.astype(np.intp)
-    return _decoded(distinct), inverse
-
-
-def _factorize_hashed(values: npt.NDArray[Any], also: npt.NDArray[np.uint64] | None
-                      ) -> tuple[list[Any], npt.NDArray[np.intp]]:
-    """`_factorize_text_array` by hashing every row (for texts too long to pack).
-
-    Equal texts have equal hashes; texts that merely share a hash are caught by comparing
-    every value with its group's first, and then the array is sorted instead.
-    """
-    hashes, first, inverse = np.unique(_row_hashes(coding.characters(values)), return_index=True,
-                                       return_inverse=True)
-    distinct = values[first]
-    if not np.array_equal(distinct[inverse], values) or _collide(hashes, also):
-        distinct, inverse = np.unique(values, return_inverse=True)
-    return _decoded(distinct), inverse.astype(np.intp).reshape(-1)
-
-
-def _collide(hashes: npt.NDArray[np.uint64], also: npt.NDArray[np.uint64] | None) -> bool:
-    """Whether two of the distinct texts hashed share a hash."""
-    every = hashes if also is None else np.concatenate([hashes, also])
-    return len(np.unique(every)) < len(every)
-
-
-def _in_subset(describe: Callable[[int], Bad], rows: npt.NDArray[np.intp]
-               ) -> Callable[[int], Bad]:
-    """`describe` of a subset of the rows, taking a row of the whole column."""
-    return lambda row: describe(int(np.searchsorted(rows, row)))
-
-
-def _exact_date(text: str) -> bool:
-    """Whether the text is a date as `_convert_date_texts` reads them."""
-    return _EXACT_DATE.fullmatch(text) is not None
-
-
-def _row_hashes(chars: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
-    """A 64-bit FNV-1a hash of each row of character codes."""
-    hashes = np.full(len(chars), 0xCBF29CE484222325, dtype=np.uint64)
-    for j in range(chars.shape[1]):
-        hashes ^= chars[:, j].astype(np.uint64)
-        hashes *= np.uint64(0x100000001B3)
-    return hashes
-
-
-def _decoded(distinct: npt.NDArray[Any]) -> list[Any]:
-    """Distinct values as Python values: text, with bytes read as ASCII."""
-    texts: list[Any] = distinct.tolist()
-    if distinct.dtype.kind == "S":
-        texts = [t.decode("ascii", errors="backslashreplace") for t in texts]
-    return texts
-
-
-_SPACES = bytes(c for c in range(128) if chr(c).isspace())
-"""The ASCII characters `str.strip` removes."""
-
-
-def _text_array(values: Any) -> npt.NDArray[np.str_]:
-    """Values as a text array stripped of surrounding spaces.
-
-    ASCII bytes (a plain CSV file's columns) become text by widening each byte to a
-    character, which is what decoding them does, and are stripped only if they hold a space.
-    """
-    if isinstance(values, np.ndarray) and values.dtype.kind == "S" and len(values):
-        chars = coding.characters(values)
-        raw = chars.tobytes()
-        if raw.isascii():
-            array = chars.astype(np.uint32).view(f"U{chars.shape[1]}").reshape(-1)
-            if any(raw.find(space) >= 0 for space in _SPACES):
-                array = np.char.strip(array)
-            return array
-    return np.char.strip(np.asarray(values, dtype=np.str_))
-
-
-def group_ids(values: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    """Equal values → equal small integers.
-
-    >>> group_ids(np.array(["b", "a", "b"])).tolist()
-    [0, 1, 0]
-    """
-    if values.dtype.kind == "U":
-        packed = coding.text_keys([values])
-        if packed is None:
-            return _factorize(values.tolist())[1].astype(np.int64)
-        codes, n_distinct = coding.factorize(packed[0][0])
-        first = coding.first_rows(codes)
-        appearing = np.flatnonzero(first == np.arange(len(codes)))  # first row of each text
-        rank = np.empty(n_distinct, dtype=np.int64)
-        rank[codes[appearing]] = np.arange(len(appearing))
-        return rank[codes]
-    return np.unique(values, return_inverse=True)[1].astype(np.int64).reshape(-1)
-
-
-def value_hashes(values: npt.NDArray[Any]) -> npt.NDArray[np.uint64]:
-    """A 64-bit hash of each value of a typed column: equal values (every missing value of
-    the column included) hash equal; unequal ones rarely do.
-
-    >>> hashes = value_hashes(np.array([1.5, np.nan, -0.0, 0.0, np.nan]))
-    >>> bool(hashes[1] == hashes[4]), bool(hashes[2] == hashes[3]), bool(hashes[0] == hashes[2])
-    (True, True, False)
-    """
-    match values.dtype.kind:
-        case "U" | "S":
-            return _row_hashes(coding.characters(values))
-        case "f":
-            canonical = np.where(np.isnan(values), np.nan, values + 0.0)  # -0.0 → 0.0
-            return canonical.view(np.uint64)
-        case "M":
-            return values.view(np.int64).view(np.uint64)
-        case _:
-            return values.astype(np.int64).view(np.uint64)
-
-
-def display_value(table: Table, name: str, values: npt.NDArray[Any], row: int) -> str:
-    """One value of a typed column as a message quotes it: a code as written, whole numbers
-    without `.0`."""
-    value = values[row]
+def display_value(table: Table, name: str, row: int) -> str:
+    """One stored value as a message quotes it: a code or a text as written, a date as
+    YYYY-MM-DD, whole numbers without `.0`."""
+    value = table.columns[name][row]
     column = table.dataset.column(name)
-    if column is not None and column.type.kind is m.ValueKind.CODE:
+    kind = column.type.kind if column is not None else None
+    if kind is m.ValueKind.CODE:
         return table.codes_of(name)[int(value)]
-    if column is not None and column.type.kind is m.ValueKind.NUMBER:
-        return _number_text(float(value))
-    return _shown(str(value))
+    if kind is m.ValueKind.NUMBER:
+        return number_text(float(value))
+    if kind is m.ValueKind.DATE:
+        return "NaT" if value == MISSING_DAY else _date_text(int(value))
+    if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+        return shown(str(table.texts[name][int(value)].as_py()) if value >= 0 else "")
+    return shown(str(value))
 
 
-# ---- per-type readers of one value
-
-
-def _shown(text: str) -> str:
-    """A value as quoted in a message: control characters escaped, long values cut."""
-    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
-    return text if len(text) <= 40 else text[:39] + "…"
-
-
-def _short(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
-
-
-def _is_null(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float | np.floating):
-        return bool(np.isnan(value))
-    if isinstance(value, np.datetime64 | np.timedelta64):
-        return bool(np.isnat(value))
-    return type(value).__name__ in ("NAType", "NaTType")
-
-
-def _object_text(value: Any) -> str:
-    """A non-text value in a text or code column: whole numbers without a decimal point."""
-    if isinstance(value, bool | np.bool_):
-        return str(bool(value)).lower()
-    if isinstance(value, int | np.integer):
-        return str(int(value))
-    if isinstance(value, float | np.floating) and float(value).is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def _no_object(value: Any, name: str) -> Any:
-    del value, name
-
-
-def _text_from_text(text: str, name: str) -> str:
-    del name
-    return text
-
-
-def _date_from_text(text: str, name: str) -> dt.date | Bad:
-    match = _UK_DATE.fullmatch(text)
-    if match:
-        day, month, year = (int(g) for g in match.groups())
-    else:
-        match = _ISO_DATE.fullmatch(text)
-        if match is None:
-            return Bad("D102", f"`{_shown(text)}` in column `{name}` is not a date", DATE_HELP)
-        year, month, day = (int(g) for g in match.groups())
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return Bad("D102", f"`{_shown(text)}` in column `{name}` is not a date: there is no "
-                    "such day", DATE_HELP)
-
-
-def _date_from_object(value: Any, name: str) -> dt.date | None:
-    del name
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, np.datetime64):
-        return dt.date.fromisoformat(str(value.astype("datetime64[D]")))
-    return None
-
-
-def _number_text(value: float) -> str:
-    return str(int(value)) if value.is_integer() and abs(value) < _EXACT_INTEGER else repr(value)
-
-
-def _number_parser(integer: bool, symbols_help: str) -> Callable[[str, str], float | Bad]:
-    def parse(text: str, name: str) -> float | Bad:
-        if not _NUMBER.fullmatch(text):
-            return Bad("D105", f"`{_shown(text)}` in column `{name}` is not a number",
-                        "write numbers in digits, such as 1234, 1,234 or 12.5; leave the cell "
-                        f"empty when the value is missing{symbols_help}")
-        return _checked_number(float(text.replace(",", "")), text, name, integer)
-
-    return parse
-
-
-def _number_from_object(integer: bool) -> Callable[[Any, str], Any]:
-    def parse(value: Any, name: str) -> float | Bad | None:
-        if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
-            return None
-        return _checked_number(float(value), str(value), name, integer)
-
-    return parse
-
-
-def _checked_number(value: float, text: str, name: str, integer: bool) -> float | Bad:
-    where = f" in column `{name}`"
-    if not math.isfinite(value):
-        return Bad("D105", f"`{_shown(text)}`{where} is not a finite number", None)
-    if integer and not value.is_integer():
-        return Bad("D105", f"`{_shown(text)}`{where} is not a whole number",
-                    "this column holds whole numbers (it is declared `integer`)")
-    if integer and abs(value) > _EXACT_INTEGER:
-        return Bad("D105", f"`{_shown(text)}`{where} is too large to hold exactly",
-                    "whole numbers may be at most 2^53 = 9,007,199,254,740,992")
-    return value
-
-
-def _boolean_from_text(text: str, name: str) -> int | Bad:
-    lowered = text.lower()
-    if lowered in _TRUE:
-        return 1
-    if lowered in _FALSE:
-        return 0
-    return Bad("D106", f"`{_shown(text)}` in column `{name}` is not a true/false value",
-                BOOLEAN_HELP)
-
-
-def _boolean_from_object(value: Any, name: str) -> int | None:
-    del name
-    if isinstance(value, bool | np.bool_):
-        return int(bool(value))
-    if isinstance(value, int | float | np.number) and float(value) in (0.0, 1.0):
-        return int(value)
-    return None
-
-
-def _code_parser(codelist: m.Codelist, policy: m.UnknownCodePolicy
-                 ) -> Callable[[str, str], int | Bad]:
-    index = {code: i for i, code in enumerate(codelist.code_values)}
-    short = _short(codelist.name)
-    codes = codelist.code_values
-    listed = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
-    warn = policy is m.UnknownCodePolicy.WARN
-
-    def parse(text: str, name: str) -> int | Bad:
-        found = index.get(text)
-        if found is not None:
-            return found
-        message = f"`{_shown(text)}` in column `{name}` is not a code of `{short}`"
-        suggestion = did_you_mean(text, codes)
-        hint = suggestion or f"the codes of `{short}` are {listed}"
-        if warn:
-            return Bad("D104", message + "; read as missing", hint)
-        fix = "correct the value, or add the code to the codelist if it is valid"
-        return Bad("D103", message, f"{suggestion} If not, {fix}" if suggestion
-                    else f"{hint}; {fix}")
-
-    return parse
+def _date_text(day: int) -> str:
+    """A stored date as YYYY-MM-DD."""
+    return str(np.datetime64(day, "D"))

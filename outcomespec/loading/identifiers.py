@@ -2,25 +2,29 @@
 
 Relating datasets (`count episodes where CHILD = this.CHILD`) needs, for every row, a
 number that is equal exactly when the row's (local authority, identifier) is: CHILD is
-unique only within an authority. Finding those numbers means grouping millions of texts,
-the dearest step of an evaluation, and loading groups the same texts to find duplicate
-keys. So the tables read together share their codes (`share_codes`): each unit is coded
-once, for all of them, when first needed, and both the duplicate-key check and every
-evaluation over those tables use the same codes. Tables built any other way are coded
-when an evaluation relates them.
+unique only within an authority. So an identifier column is stored as that number. When
+tables are read together (`share_codes`), each unit's identifiers (CHILD of the header, the
+episodes, …) are coded by one sort of the (area, identifier) pairs of all their rows, which
+also gives each table's rows in the order of their codes, what relating rows needs; the
+column's `texts` give the identifier of each code. Identifiers written as whole numbers
+(as SSDA903 and CIN identifiers are) come from the reader as numbers, and are never
+grouped as texts. The duplicate-key check and every evaluation over those tables use the
+same codes. Tables built any other way are coded when an evaluation relates them.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
+import pyarrow as pa
 from attrs import evolve
 
 from outcomespec.loading import coding
-from outcomespec.loading.tables import AreaCodes, SharedCodes, Table, UnitCodes
+from outcomespec.loading.tables import AreaCodes, SharedCodes, Table, UnitCodes, raw_missing
 
 __all__ = ["area_codes", "areas_of", "codes_for", "share_codes"]
 
@@ -53,14 +57,23 @@ def normal_code(text: str) -> str:
     return whole[1] if whole else text.upper()
 
 
-
 def share_codes(tables: Mapping[str, Table]) -> dict[str, Table]:
-    """The tables, sharing one `SharedCodes`: the codes of their identifiers, made when
-    first asked for."""
+    """The tables with their identifier columns coded together (the codes of each unit,
+    made once), sharing one `SharedCodes`: those codes and their area codes."""
     group = dict(tables)
-    shared = SharedCodes(lambda unit: _code(group, unit, shared.areas()),
-                         lambda: area_codes(group))
-    return {name: evolve(table, shared=shared) for name, table in tables.items()}
+    areas = area_codes(group)
+    columns = {name: dict(table.columns) for name, table in group.items()}
+    texts = {name: dict(table.texts) for name, table in group.items()}
+    made = {}
+    for unit in sorted({u for table in group.values() for u in table.dataset.identifier_units()}):
+        made[unit], stored = _code(group, unit, areas)
+        for name, (codes, identifiers) in stored.items():
+            column = group[name].dataset.identifier_units()[unit]
+            columns[name][column], texts[name][column] = codes, identifiers
+    coded = {name: evolve(table, columns=columns[name], texts=texts[name])
+             for name, table in group.items()}
+    shared = SharedCodes(lambda unit: _code(coded, unit, areas)[0], lambda: areas, made, areas)
+    return {name: evolve(table, shared=shared) for name, table in coded.items()}
 
 
 def codes_for(tables: Mapping[str, Table], unit: str, areas: AreaCodes | None = None
@@ -69,9 +82,10 @@ def codes_for(tables: Mapping[str, Table], unit: str, areas: AreaCodes | None = 
     else made now. `areas`, when given, are the areas rows relate within, instead of the
     texts of the tables' area columns (an authority written two ways is one area)."""
     if areas is not None:
-        return _code(tables, unit, areas)
+        return _code(tables, unit, areas)[0]
     group = _group(tables)
-    return group.codes(unit) if group is not None else _code(tables, unit, area_codes(tables))
+    return group.codes(unit) if group is not None else _code(tables, unit,
+                                                             area_codes(tables))[0]
 
 
 def areas_of(tables: Mapping[str, Table]) -> AreaCodes:
@@ -87,51 +101,142 @@ def _group(tables: Mapping[str, Table]) -> SharedCodes | None:
 
 
 def area_codes(tables: Mapping[str, Table]) -> AreaCodes:
-    """The area columns of `tables` as dense codes shared by all of them."""
-    columns = [table.columns[area] if (area := table.dataset.area) is not None
-               and area in table.columns else np.full(table.n_rows, "")
-               for table in tables.values()]
-    codes, n = coding.dense_codes(*columns) if columns else ([], 0)
-    narrow = np.int16 if n < 1 << 15 else np.int32 if n < 1 << 31 else np.int64
-    texts = [""] * n
-    for column, dense in zip(columns, codes, strict=True):
-        example = np.full(n, -1, dtype=np.int64)
-        example[dense] = np.arange(len(dense))  # a row of each code
-        for code in np.flatnonzero(example >= 0).tolist():
-            texts[code] = area_text(column[example[code]])
-    return AreaCodes({table.dataset.name: c.astype(narrow) for table, c
-                      in zip(tables.values(), codes, strict=True)}, tuple(texts))
+    """The area columns of `tables` as dense codes shared by all of them, in the order of
+    the area texts that some row holds; the empty area for a missing value or a table with
+    no area column."""
+    parts = [_area_texts(table) for table in tables.values()]
+    texts = sorted({distinct[i] for distinct, indices in parts
+                    for i in np.flatnonzero(np.bincount(indices, minlength=len(distinct)))})
+    position = {text: i for i, text in enumerate(texts)}
+    narrow = np.int16 if len(texts) < 1 << 15 else np.int32
+    codes: dict[str, npt.NDArray[np.signedinteger[Any]]] = {}
+    for table, (distinct, indices) in zip(tables.values(), parts, strict=True):
+        lookup: npt.NDArray[np.signedinteger[Any]] = np.asarray(
+            [position.get(text, -1) for text in distinct], dtype=narrow)
+        codes[table.dataset.name] = lookup[indices]
+    return AreaCodes(codes, tuple(texts))
 
 
-def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes) -> UnitCodes:
-    """Dense codes of the identifier alone, and of (area, identifier): one grouping of the
-    identifiers' texts, one of the areas', one sort of the pairs. The empty identifier is
-    missing (-1)."""
+def _area_texts(table: Table) -> tuple[list[str], npt.NDArray[np.intp]]:
+    """The distinct texts of a table's area column (a number written as a whole number,
+    missing as empty) and each row's index among them."""
+    column = table.dataset.area
+    if column is None or column not in table.columns:
+        return [""], np.zeros(table.n_rows, dtype=np.intp)
+    stored = table.columns[column]
+    if column in table.texts:
+        distinct = [*table.texts[column].to_pylist(), ""]
+        return distinct, np.where(stored < 0, len(distinct) - 1, stored).astype(np.intp)
+    uniques, inverse = np.unique(stored, return_inverse=True)
+    return [area_text(value) for value in uniques], inverse.reshape(-1)
+
+
+def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes
+          ) -> tuple[UnitCodes, dict[str, tuple[npt.NDArray[np.int32], Any]]]:
+    """The codes of (area, identifier) for `unit`, dense from 0 in the order of the pairs
+    (a missing identifier is -1), and for each table, those codes and the identifier each
+    code stands for (what its identifier column stores); also the codes of the identifier
+    alone when some table has no area column. One sort of the pairs of all the rows."""
     sources = [(table.dataset.name, table, column) for table in tables.values()
                if (column := table.dataset.identifier_units().get(unit)) is not None
                and column in table.columns]
-    values = [table.columns[column] for _, table, column in sources]
-    dense, n_ids = coding.dense_codes(*values)
-    by_id = {name: np.where(_empty(column), -1, ids)
-             for (name, _, _), column, ids in zip(sources, values, dense, strict=True)}
-    pairs = [np.where(ids >= 0, areas.codes[name].astype(np.int64) * n_ids + ids, -1)
-             for name, ids in by_id.items()]
-    every = np.concatenate(pairs) if pairs else np.zeros(0, dtype=np.int64)
-    order, ordered = coding.sort_keys(every)
-    missing = int(np.searchsorted(ordered, 0))  # -1 sorts first
-    codes, n_pairs = coding.sorted_codes(order[missing:], ordered[missing:], len(every))
-    ends = np.cumsum([len(p) for p in pairs])
-    by_area = dict(zip(by_id, np.split(codes, ends[:-1]), strict=True))
-    rows = order[missing:]
-    table_of = np.searchsorted(ends, rows, side="right")  # rows stay in code order
-    area_order = {}
-    for position, (name, table, _) in enumerate(sources):
-        mine = rows[table_of == position] - (ends[position] - table.n_rows)
-        area_order[name] = mine.astype(np.int32 if table.n_rows < 1 << 31 else np.int64)
-    if all(table.dataset.area is not None for _, table, _ in sources):
-        by_id = {}  # every relation and key check is within an area: not needed, not kept
-    return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order)
+    ids, present, identifiers = _identifiers([(table.columns[column], table.texts.get(column))
+                                              for _, table, column in sources])
+    low = min((int(np.min(i, where=p, initial=np.iinfo(i.dtype).max)) for i, p in
+               zip(ids, present, strict=True) if p.any()), default=0)
+    span = max((int(np.max(i, where=p, initial=np.iinfo(i.dtype).min)) for i, p in
+                zip(ids, present, strict=True) if p.any()), default=0) - low + 1
+    sizes = [len(i) for i in ids]
+    ends = np.cumsum(sizes, dtype=np.int64)
+    keys = np.empty(int(ends[-1]) if sizes else 0, dtype=np.int64)
+    for (name, _, _), i, p, end, size in zip(sources, ids, present, ends, sizes, strict=True):
+        part = keys[end - size:end]  # area × span + identifier, -1 where missing
+        np.multiply(areas.codes[name], np.int64(span), out=part)
+        part += i
+        part -= low
+        part[~p] = -1
+    del ids, present
+    order = coding.sort_in_place(keys)  # keys now in order
+    missing = int(np.searchsorted(keys, 0))  # -1 sorts first
+    starts = np.empty(len(keys) - missing, dtype=np.bool_)
+    starts[:1] = True
+    np.not_equal(keys[missing + 1:], keys[missing:-1], out=starts[1:])
+    pairs = keys[missing:][starts]  # of each pair, in order: its identifier
+    del keys
+    pairs %= span
+    pairs += low
+    texts = identifiers(pairs)
+    n_pairs = len(texts)
+    rows = order[missing:]  # the rows with a code, in code order
+    codes = np.full(len(order), -1, dtype=np.int32)
+    ranks = np.cumsum(starts, dtype=np.int32)
+    del starts
+    ranks -= 1
+    codes[rows] = ranks
+    del ranks
+    stored, by_area, area_order = {}, {}, {}
+    for (name, table, _), end in zip(sources, ends, strict=True):
+        start = int(end) - table.n_rows
+        by_area[name] = codes[start:end]
+        stored[name] = (by_area[name], texts)
+        inside = rows >= start
+        inside &= rows < end
+        mine = rows[inside]
+        mine -= np.asarray(start, dtype=mine.dtype)
+        area_order[name] = mine
+    by_id, n_ids = {}, 0  # every relation and key check is within an area: not needed
+    if any(table.dataset.area is None for _, table, _ in sources):
+        id_codes, n_ids = coding.factorize(_numbers_of(texts))
+        lookup = np.append(id_codes, -1).astype(np.int32)
+        by_id = {name: lookup[codes] for name, codes in by_area.items()}
+    return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order), stored
 
 
-def _empty(values: Any) -> Any:
-    return values == "" if values.dtype.kind in "SU" else np.zeros(len(values), np.bool_)
+def _identifiers(columns: list[tuple[npt.NDArray[Any], Any]]
+                 ) -> tuple[list[npt.NDArray[np.int64]], list[npt.NDArray[np.bool_]],
+                            Callable[[npt.NDArray[np.int64]], Any]]:
+    """Each table's identifiers as int64 (whether present), and how numbers of those
+    become the identifiers they stand for: whole numbers are themselves, texts are coded
+    by their distinct texts, taken all together.
+
+    A column comes as the reader left it (whole numbers, `raw_missing` where missing, no
+    texts) or coded (indices into its texts, -1 missing)."""
+    numeric = all(texts is None or pa.types.is_integer(texts.type) for _, texts in columns)
+    if numeric:
+        ids, present = [], []
+        for stored, texts in columns:
+            if texts is None:
+                ids.append(stored)
+                present.append(~raw_missing(stored))
+            else:
+                ids.append(np.append(texts.to_numpy(zero_copy_only=False).astype(np.int64),
+                                     np.int64(0))[stored])
+                present.append(stored >= 0)
+        return ids, present, lambda numbers: pa.array(numbers, type=pa.int64())
+    parts = [_as_texts(stored, texts) for stored, texts in columns]
+    indices, distinct = coding.dictionary_codes(pa.concat_arrays(
+        [texts for _, texts in parts] or [pa.array([], type=pa.string())]))
+    ends = np.cumsum([len(texts) for _, texts in parts])
+    ids, present = [], []
+    for (stored, _), lookup in zip(parts, np.split(indices.astype(np.int64), ends[:-1]),
+                                   strict=True):
+        ids.append(np.append(lookup, -1)[stored])
+        present.append(stored >= 0)
+    return ids, present, lambda numbers: distinct.take(pa.array(numbers, type=pa.int64()))
+
+
+def _numbers_of(texts: Any) -> npt.NDArray[np.int64]:
+    """Identifiers as int64 that are equal exactly when they are: whole numbers as they are,
+    texts by their order among the distinct texts."""
+    if pa.types.is_integer(texts.type):
+        return np.asarray(texts.to_numpy(zero_copy_only=False), dtype=np.int64)
+    indices, _ = coding.dictionary_codes(texts)
+    return indices.astype(np.int64)
+
+
+def _as_texts(stored: npt.NDArray[Any], texts: Any) -> tuple[npt.NDArray[Any], Any]:
+    """A column's identifiers as indices into distinct texts (whole numbers written out)."""
+    if texts is None:
+        return coding.dictionary_codes(pa.array(stored, mask=raw_missing(stored),
+                                                type=pa.int64()).cast(pa.string()))
+    return stored, texts.cast(pa.string())

@@ -40,33 +40,31 @@ national files of some 650,000 rows.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
 from attrs import evolve, frozen
 
 from outcomespec import model as m
 from outcomespec.language.diagnostics import Diagnostic, did_you_mean, sort_diagnostics
-from outcomespec.loading.coding import factorize, first_rows
 from outcomespec.loading.conversion import (
-    EMPTY,
-    RULES,
-    Bad,
     ColumnConverter,
+    ConvertedColumn,
     all_missing,
-    display_value,
-    group_ids,
     in_range,
-    value_hashes,
 )
 from outcomespec.loading.identifiers import share_codes
 from outcomespec.loading.periods import row_periods
+from outcomespec.loading.repeats import duplicate_keys, repeated_rows
 from outcomespec.loading.sources import (
     CAP,
     EMPTY_ROW,
@@ -76,7 +74,8 @@ from outcomespec.loading.sources import (
     default_name,
     read_source,
 )
-from outcomespec.loading.tables import Table, missing_mask
+from outcomespec.loading.tables import Table
+from outcomespec.loading.values import EMPTY, RULES, Bad
 from outcomespec.loading.xmlreader import Returns, read_returns
 
 __all__ = ["ABSENT", "CAP", "EMPTY", "EMPTY_ROW", "RULES", "SUFFIXES", "WRONG_WIDTH",
@@ -162,8 +161,9 @@ def load_table(
     is filled with this code (and the report says so).
 
     >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="DOB", type=m.DATE),))
-    >>> load_table(ds, {"DOB": ["01/04/2024", "2024-03-31"]}, {}).table.columns["DOB"]
-    array(['2024-04-01', '2024-03-31'], dtype='datetime64[D]')
+    >>> table = load_table(ds, {"DOB": ["01/04/2024", "2024-03-31"]}, {}).table
+    >>> table.columns["DOB"], table.values("DOB")
+    (array([19814, 19813], dtype=int32), array(['2024-04-01', '2024-03-31'], dtype='datetime64[D]'))
     """
     if area is not None and dataset.area is None:
         msg = f"dataset `{dataset.name}` declares no area column to fill with `{area}`"
@@ -174,14 +174,18 @@ def load_table(
                    "(see `codelists_of`)")
             raise ValueError(msg)
     shown = name if name is not None else default_name(source)
-    with _gc_paused():
+    with _loading():
         raw = read_source(source, shown, dataset)
         if isinstance(raw, Diagnostic):
             return LoadResult(None, (raw,), LoadReport(shown, 0, 0))
         loader = _Loader(dataset, codelists, shown, raw, area)
         table = loader.read()
-        return loader.finish(None if table is None else share_codes({dataset.name: table})[
+        del raw
+        result = loader.finish(None if table is None else share_codes({dataset.name: table})[
             dataset.name])
+    if loader.n >= LARGE:
+        release_memory()
+    return result
 
 
 def load_directory(
@@ -208,60 +212,98 @@ def load_directory(
         raise NotADirectoryError(msg)
     root = directory.resolve()
     results: dict[str, LoadResult] = {}
-    loaders: dict[str, tuple[_Loader, Table | None]] = {}
+    files: dict[str, tuple[m.Dataset, Path, str, RawColumns | None]] = {}
     returns = read_returns(directory, [_short(d.name) for d in datasets])
     for dataset in datasets:
-        short = dataset.name.rsplit(".", 1)[-1]
-        found = [directory / name for name in file_names(dataset)
-                 if os.path.lexists(directory / name)]
-        returned = returns.tables.get(short)
-        if returned is not None:
-            found.append(Path(returned.shown))
-        elif short in returns.problems and not found:
-            refused = returns.problems[short]
-            results[dataset.name] = LoadResult(None, (refused,), LoadReport(refused.path or "",
-                                                                           0, 0))
-            continue
-        if not found:
-            continue
-        shown = str(found[0])
-        problem = None
-        if len(found) > 1:
-            problem = Diagnostic.of(
-                "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
-                f"`{short}`", None, path=shown, help="keep only one of the two files")
-        elif returned is not None:
-            real = found[0]
-        else:
-            try:
-                real = found[0].resolve()
-            except (OSError, RuntimeError) as error:  # a link loop is a RuntimeError on 3.11
-                real, problem = found[0], Diagnostic.of(
-                    "D108", f"cannot read `{shown}`: {error}", None, path=shown,
-                    help="check the path and that you may read the file")
-            if problem is None and not real.is_relative_to(root):
-                problem = Diagnostic.of(
-                    "D108", f"`{shown}` is a symbolic link to a file outside `{directory}`",
-                    None, path=shown,
-                    help="copy the file into the directory instead of linking to it")
-        if problem is not None:
-            results[dataset.name] = LoadResult(None, (problem,), LoadReport(shown, 0, 0))
-            continue
-        with _gc_paused():
-            raw = returned.raw if returned is not None else read_source(real, shown, dataset)
+        located = _locate(dataset, directory, root, returns)
+        if isinstance(located, LoadResult):
+            results[dataset.name] = located
+        elif located is not None:
+            files[dataset.name] = located
+
+    def read(dataset: m.Dataset, path: Path, shown: str, returned: RawColumns | None
+             ) -> tuple[_Loader, Table | None] | LoadResult:
+        raw = returned if returned is not None else read_source(path, shown, dataset)
         if isinstance(raw, Diagnostic):
-            results[dataset.name] = LoadResult(None, (raw,), LoadReport(shown, 0, 0))
-            continue
+            return LoadResult(None, (raw,), LoadReport(shown, 0, 0))
         loader = _Loader(dataset, codelists, shown, raw,
                          area if dataset.area is not None else None)
-        with _gc_paused():
-            loaders[dataset.name] = (loader, loader.read())
-    shared = share_codes({name: table for name, (_, table) in loaders.items()
-                          if table is not None})
-    for name, (loader, _) in loaders.items():
-        results[name] = loader.finish(shared.get(name))
+        read = loader, loader.read()
+        if loader.n >= LARGE:
+            release_memory()
+        return read
+
+    largest_first = sorted(files, key=lambda name: -_size(files[name][1]))
+    loaders: dict[str, tuple[_Loader, Table | None]] = {}
+    with _loading():
+        for name in largest_first:
+            outcome = read(*files[name])
+            if isinstance(outcome, LoadResult):
+                results[name] = outcome
+            else:
+                loaders[name] = outcome
+        large = any(loader.n >= LARGE for loader, _ in loaders.values())
+        if large:  # what reading the smaller files left, before the codes are sorted
+            release_memory()
+        shared = share_codes({name: table for name, (_, table) in loaders.items()
+                              if table is not None})
+        if large:  # the sorts of the codes, handed back before the checks
+            release_memory()
+        for name, (loader, _) in loaders.items():
+            results[name] = loader.finish(shared.get(name))
+    if large:
+        release_memory()
     _place_returned(results, returns, datasets)
     return {d.name: results[d.name] for d in datasets if d.name in results}
+
+
+def _locate(dataset: m.Dataset, directory: Path, root: Path, returns: Returns
+            ) -> tuple[m.Dataset, Path, str, RawColumns | None] | LoadResult | None:
+    """Where a dataset is read from (its file, or the table an XML return gave), or why it
+    cannot be (a D108), or None when the directory holds no file for it."""
+    short = dataset.name.rsplit(".", 1)[-1]
+    found = [directory / name for name in file_names(dataset)
+             if os.path.lexists(directory / name)]
+    returned = returns.tables.get(short)
+    if returned is not None:
+        found.append(Path(returned.shown))
+    elif short in returns.problems and not found:
+        refused = returns.problems[short]
+        return LoadResult(None, (refused,), LoadReport(refused.path or "", 0, 0))
+    if not found:
+        return None
+    shown = str(found[0])
+    problem = None
+    if len(found) > 1:
+        problem = Diagnostic.of(
+            "D108", f"both `{found[0].name}` and `{found[1].name}` hold dataset "
+            f"`{short}`", None, path=shown, help="keep only one of the two files")
+    elif returned is not None:
+        real = found[0]
+    else:
+        try:
+            real = found[0].resolve()
+        except (OSError, RuntimeError) as error:  # a link loop is a RuntimeError on 3.11
+            real, problem = found[0], Diagnostic.of(
+                "D108", f"cannot read `{shown}`: {error}", None, path=shown,
+                help="check the path and that you may read the file")
+        if problem is None and not real.is_relative_to(root):
+            problem = Diagnostic.of(
+                "D108", f"`{shown}` is a symbolic link to a file outside `{directory}`",
+                None, path=shown,
+                help="copy the file into the directory instead of linking to it")
+    if problem is not None:
+        return LoadResult(None, (problem,), LoadReport(shown, 0, 0))
+    return dataset, real, shown, returned.raw if returned is not None else None
+
+
+def _size(path: Path) -> int:
+    """A file's size in bytes (0 when it cannot be asked): the largest is read first, while
+    little else is held in memory."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _place_returned(results: dict[str, LoadResult], returns: Returns,
@@ -292,18 +334,38 @@ def file_names(dataset: m.Dataset) -> tuple[str, ...]:
     return tuple(f"{short}{suffix}" for suffix in SUFFIXES)
 
 
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while millions of small strings are made.
+LARGE = 500_000
+"""Rows from which a table is large enough for its temporaries to be worth handing back."""
 
-    Loading allocates no reference cycles, and the collector's passes over the growing heap
-    otherwise take longer than the parsing itself.
+
+def release_memory() -> None:
+    """Hand back to the system the memory freed while reading: pyarrow's allocator keeps
+    what it frees for reuse, and C's allocator keeps freed pages in its heap, so the
+    temporaries of a national file would stay in the process's memory after loading."""
+    pa.default_memory_pool().release_unused()
+    with suppress(OSError, AttributeError):  # C's allocator (NumPy's, and pyarrow's while
+        ctypes.CDLL(None).malloc_trim(0)     # loading): glibc only
+
+
+@contextmanager
+def _loading() -> Iterator[None]:
+    """While a load runs: the cyclic garbage collector paused, and pyarrow allocating from
+    C's allocator (as NumPy does).
+
+    Why: loading allocates no reference cycles, and the collector's passes over a growing
+    heap can take longer than the reading itself. pyarrow's own allocator keeps what a
+    thread frees for that thread to reuse, so the blocks of one national file read on
+    several threads would stay in the process after loading; from C's allocator, what is
+    freed is reused by the next file and handed back at the end (`release_memory`).
     """
     enabled = gc.isenabled()
+    pool = pa.default_memory_pool()
     gc.disable()
+    pa.set_memory_pool(pa.system_memory_pool())
     try:
         yield
     finally:
+        pa.set_memory_pool(pool)
         if enabled:
             gc.enable()
 
@@ -324,7 +386,7 @@ class _Loader:
         self.converter = ColumnConverter(dataset, codelists)
         self.diagnostics: list[Diagnostic] = list(raw.diagnostics)
         self.missing: list[tuple[str, str, int]] = []
-        self.n = len(raw.lines)
+        self.n = raw.rows_read - sum(count for _, count in raw.excluded)
         self.lines = raw.lines
         self.unread = np.zeros(self.n, dtype=np.bool_)
         """Rows with a value that could not be read (what the file wrote there is lost)."""
@@ -346,14 +408,19 @@ class _Loader:
         ignored = tuple(name or f"(unnamed column {i + 1})" for i, name in enumerate(raw.header)
                         if self.dataset.column(name) is None)
         columns: dict[str, npt.NDArray[Any]] = {}
+        texts: dict[str, Any] = {}
         markers: dict[str, npt.NDArray[np.int8]] = {}
         absent: list[str] = []
         filled: list[tuple[str, str]] = []
         for column in self.dataset.columns:
+            reread = None
             if column.name in positions:
-                values = raw.columns[positions[column.name]]
+                position = positions[column.name]
+                values = raw.take(position)
+                if raw.reread is not None:
+                    reread = partial(raw.reread, position)
             elif column.name == self.dataset.area and self.area is not None:
-                values = (self.area,) * self.n
+                values = np.full(self.n, self.area)
                 filled.append((column.name, self.area))
             else:
                 if not (column.optional or column.since is not None
@@ -361,19 +428,17 @@ class _Loader:
                     self.diagnostics.append(self._absent(column))
                 absent.append(column.name)
                 columns[column.name] = all_missing(column, self.n)
+                if column.type.kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+                    texts[column.name] = pa.array([], type=pa.string())
                 if self.n:
                     self.missing.append((column.name, ABSENT, self.n))
                 continue
-            converted = in_range(column, self.converter.convert(column, values, raw.texts))
+            converted = self._convert(column, values, reread)
             columns[column.name] = converted.values
+            if converted.texts is not None:
+                texts[column.name] = converted.texts
             if converted.markers is not None:
                 markers[column.name] = converted.markers
-            self.missing.extend((column.name, rule, count)
-                                for rule, count in converted.missing.items() if count)
-            for code, (rows, describe) in converted.problems.items():
-                self._report_rows(code, column.name, rows, describe)
-                if code in RULES:
-                    self.unread[rows] = True
         usable = not duplicated and not any(d.code == "D101" for d in self.diagnostics)
         self.report = LoadReport(self.shown, raw.rows_read, self.n if usable else 0,
                                  tuple(self.missing), raw.excluded, ignored, tuple(absent),
@@ -384,16 +449,33 @@ class _Loader:
         codes = {c.name: self.codelists[c.type.codelist].code_values
                  for c in self.dataset.columns
                  if c.type.kind is m.ValueKind.CODE and c.type.codelist}
-        return Table(self.dataset, columns, codes, markers=markers, source=self.shown,
-                     lines=self.lines, periods=self._periods(columns))
+        table = Table(self.dataset, columns, codes, texts, markers=markers, source=self.shown,
+                      lines=self.lines, periods=None)
+        return evolve(table, periods=self._periods(table))
 
-    def _periods(self, columns: Mapping[str, npt.NDArray[Any]]) -> npt.NDArray[np.int64] | None:
+    def _convert(self, column: m.Column, values: Any, reread: Callable[[], Any] | None
+                 ) -> ConvertedColumn:
+        """One column converted, its range checked and its problems reported; what it was
+        read as is let go (and, for a large table, handed back) before the next."""
+        converted = in_range(column, self.converter.convert(column, values, reread))
+        del values
+        if self.n >= LARGE:
+            release_memory()
+        self.missing.extend((column.name, rule, count)
+                            for rule, count in converted.missing.items() if count)
+        for code, (rows, describe) in converted.problems.items():
+            self._report_rows(code, column.name, rows, describe)
+            if code in RULES:
+                self.unread[rows] = True
+        return converted
+
+    def _periods(self, table: Table) -> npt.NDArray[np.int64] | None:
         """The period of each row, each value that is not a year of the column's kind
         reported (D130) with its line."""
         name, kind = self.dataset.period, self.dataset.period_kind
         if name is None:
             return None
-        values = columns[name]
+        values = table.values(name)
         found = row_periods(values, kind)
 
         def describe(row: int) -> Bad:
@@ -408,13 +490,23 @@ class _Loader:
     def finish(self, table: Table | None) -> LoadResult:
         """The result of `read`, its table checked for duplicate keys (using the identifier
         codes it shares with the tables read with it) and, among the rows no key covers,
-        for rows repeated whole."""
+        for rows repeated whole (leaving out rows with a value that could not be read: they
+        are errors already, and two of them may differ in what was written)."""
         if table is not None:
-            found, keyed = self._duplicate_keys(table)
+            found, keyed = duplicate_keys(table, self._lines, self.report.absent_columns)
             self.diagnostics.extend(found)
-            self.diagnostics.extend(self._repeated_rows(
-                table, np.flatnonzero(~keyed & ~self.unread)))
+            unkeyed = ~keyed & ~self.unread
+            self.diagnostics.extend(repeated_rows(
+                table, None if unkeyed.all() else np.flatnonzero(unkeyed), self._lines))
+            if self.n >= LARGE:
+                release_memory()
         return LoadResult(table, tuple(sort_diagnostics(self.diagnostics)), self.report)
+
+    def _lines(self, rows: npt.NDArray[np.intp]) -> npt.NDArray[np.int64]:
+        """The lines of the file that `rows` were read from."""
+        if self.lines is None:
+            return np.asarray(rows, dtype=np.int64) + 2
+        return self.lines[rows]
 
     # ---- problems
 
@@ -437,124 +529,17 @@ class _Loader:
 
     def _report_rows(self, code: str, column: str, rows: npt.NDArray[np.intp],
                      describe: Callable[[int], Bad]) -> None:
-        lines = self.lines
-        for row in rows[:CAP].tolist():
+        lines = self._lines(rows[:CAP])
+        for row, line in zip(rows[:CAP].tolist(), lines.tolist(), strict=True):
             bad = describe(row)
             self.diagnostics.append(Diagnostic.of(bad.code, bad.message, None, path=self.shown,
-                                                  line=int(lines[row]), help=bad.help))
+                                                  line=line, help=bad.help))
         if len(rows) > CAP:
-            rest = lines[rows[CAP:]]
+            rest = self._lines(rows[CAP:])
             self.diagnostics.append(Diagnostic.of(
                 code, f"… and {len(rows) - CAP} more rows with the same problem in column "
                 f"`{column}` (lines {rest[0]} to {rest[-1]})", None, path=self.shown,
                 line=int(rest[0])))
-
-    def _duplicate_keys(self, table: Table) -> tuple[list[Diagnostic], npt.NDArray[np.bool_]]:
-        """Rows sharing a key, and which rows the key covers. Identifiers such as CHILD are
-        unique only within a local authority, so a pooled file's key is (area, key) when the
-        file has the area column.
-
-        A missing identifier identifies nothing, so its row is left to `_repeated_rows`; an
-        empty value of any other key column is a value like another: a published table's
-        national row has no authority code, and two such rows of one year and category are
-        one row given twice."""
-        key = self.dataset.key
-        nothing = np.zeros(table.n_rows, dtype=np.bool_)
-        if not key or table.n_rows < 2 or set(key) & set(self.report.absent_columns):
-            return [], nothing  # a key column the file lacks is reported where it is read
-        area = self.dataset.area
-        if area is not None and area in table.columns and area not in key:
-            key = (area, *key)
-        valid = np.ones(table.n_rows, dtype=np.bool_)
-        combined = np.zeros(table.n_rows, dtype=np.int64)
-        units = {column: unit for unit, column in self.dataset.identifier_units().items()
-                 if column in key}
-        coded = {column: table.shared.codes(unit) for column, unit in units.items()
-                 if table.shared is not None}
-        for name in key:
-            column = self.dataset.column(name)
-            if column is None:
-                return [], nothing
-            values = table.columns[name]
-            if column.type.kind is m.ValueKind.IDENTIFIER:
-                valid &= ~missing_mask(values, column.type)
-            codes = coded.get(name)
-            if name == area and any(other in coded for other in key):
-                continue  # coded with the identifier, below
-            if codes is not None and area in key:  # (area, name) coded together
-                ids, bound = codes.by_area[table.dataset.name], codes.n_pairs
-            elif codes is not None:
-                ids, bound = codes.by_id[table.dataset.name], codes.n_ids
-            else:
-                ids = group_ids(values)
-                bound = int(ids.max(initial=0)) + 1
-            combined = combined * bound + np.maximum(ids, 0)
-            combined = factorize(combined)[0]
-        rows = np.flatnonzero(valid)
-        original = rows[first_rows(combined[rows])]
-        repeats = np.flatnonzero(original != rows)
-        names = ", ".join(key)
-        found = []
-        lines = self.lines
-        decoded = {name: table.columns[name] for name in key}
-        for index in repeats[:CAP].tolist():
-            row, other = int(rows[index]), int(original[index])
-            shown = ", ".join(f"`{display_value(table, name, decoded[name], row)}`"
-                              for name in key)
-            found.append(Diagnostic.of(
-                "D107", f"duplicate key: line {lines[row]} has the same {names} as line "
-                f"{lines[other]} ({shown})", None, path=self.shown, line=int(lines[row]),
-                help=f"each row of `{_short(self.dataset.name)}` must have a different "
-                f"{names} (its `key`); correct or remove one of the two rows"))
-        if len(repeats) > CAP:
-            rest = np.sort(lines[rows[repeats[CAP:]]])
-            found.append(Diagnostic.of(
-                "D107", f"… and {len(repeats) - CAP} more rows that repeat a key (lines "
-                f"{rest[0]} to {rest[-1]})", None, path=self.shown, line=int(rest[0])))
-        return found, valid
-
-    def _repeated_rows(self, table: Table, rows: npt.NDArray[np.intp]) -> list[Diagnostic]:
-        """Rows among `rows` equal in every declared column to an earlier one (D121).
-
-        Why: a table with no key, such as a published table of counts, gives no other sign
-        that a row was pasted twice, and every sum over it would count the row twice. Rows
-        with a value that could not be read are left out: they are errors already, and two
-        of them may differ in what was written. Each row is hashed once over all its
-        columns; only rows whose hash recurs are compared exactly, so a national file costs
-        one pass per column and one sort of the hashes.
-        """
-        if len(rows) < 2:
-            return []
-        columns = [table.columns[c.name] for c in self.dataset.columns]
-        every = len(rows) == table.n_rows  # a table with no key: no copy of its columns
-        hashes = np.zeros(len(rows), dtype=np.uint64)
-        for values in columns:
-            hashes = hashes * np.uint64(0x100000001B3) ^ value_hashes(
-                values if every else values[rows])
-        ordered = np.sort(hashes)
-        recurring = ordered[1:][ordered[1:] == ordered[:-1]]
-        if not len(recurring):
-            return []
-        candidates = rows[np.isin(hashes, recurring)]
-        combined = np.zeros(len(candidates), dtype=np.int64)
-        for values in columns:
-            ids = group_ids(values[candidates])
-            combined = factorize(combined * (int(ids.max()) + 1) + ids)[0]
-        original = candidates[first_rows(combined)]
-        repeats = np.flatnonzero(original != candidates)
-        lines, short = self.lines, _short(self.dataset.name)
-        found = [Diagnostic.of(
-            "D121", f"line {lines[candidates[i]]} repeats line {lines[original[i]]} in every "
-            "column", None, path=self.shown, line=int(lines[candidates[i]]),
-            help=f"remove the repeated row; if both rows are real, `{short}` needs a column "
-            "that tells them apart (and a `key` naming it)")
-            for i in repeats[:CAP].tolist()]
-        if len(repeats) > CAP:
-            rest = np.sort(lines[candidates[repeats[CAP:]]])
-            found.append(Diagnostic.of(
-                "D121", f"… and {len(repeats) - CAP} more rows that repeat an earlier row "
-                f"(lines {rest[0]} to {rest[-1]})", None, path=self.shown, line=int(rest[0])))
-        return found
 
 
 def _short(name: str) -> str:

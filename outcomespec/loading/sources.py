@@ -1,32 +1,54 @@
-"""Reading sources into raw columns: CSV and Parquet files, pandas and pyarrow tables, arrays.
+"""Reading sources into raw columns: CSV and Parquet files, pyarrow and pandas tables, arrays.
 
-Reading is vectorised, for national files of some 650,000 rows: a plain file (ASCII, no
-quotes, the same number of values on every line, as most returns are) is cut into columns by
-array operations on its bytes (a large one by pyarrow's CSV reader where pyarrow is installed,
-to the same result, faster), any other by the `csv` module. pandas and pyarrow are optional:
-they are imported only to read what needs them. Nothing here knows the declared types; that
-is `outcomespec.loading.conversion`'s job.
+One reader for each kind of source, and for CSV one rule for when the `csv` module is used:
+
+- **CSV files are read by pyarrow's CSV reader**, in blocks on every core, each column's Arrow
+  type decided before the read from the type its dataset declares (`arrow_type`): code,
+  date, boolean, text and identifier columns dictionary-encoded as they are read (each
+  distinct text is then read once), numbers parsed as float64 unless the dataset declares
+  missing-value symbols (which number columns may hold). A number column pyarrow cannot
+  parse (a thousands separator, a word) is read again as text, and so is one whose message
+  must quote what the file wrote (`conversion`). Dates are not given to pyarrow's timestamp
+  parsers: they read 31/02/2024 as 2 March and 01/04/24 as the year 24, which must be
+  refused; a file's distinct dates are few, and are read by our rules instead.
+- **The `csv` module is used only where pyarrow cannot say where a row is**: to read the
+  header line, and, in a file holding a double quote (a quoted value may span lines, and a
+  quote left open or followed by more text must be refused with the line it is on), to find
+  the line each row begins on. In a file without quotes each line is a row, and the rows
+  of the wrong width are numbered by pyarrow itself.
+- Before pyarrow reads a file, one pass over its bytes checks that it is UTF-8 without NUL
+  bytes and counts its lines; the file is never held in memory whole.
+- Parquet files are read by `pyarrow.parquet`, pyarrow Tables taken as they are; pandas
+  DataFrames (pandas is optional, imported by whoever made the DataFrame) and mappings of
+  arrays give NumPy arrays.
+
+Nothing here knows how values are read: that is `outcomespec.loading.conversion`'s job.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
-import importlib
 import io
 import os
+import re
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 from attrs import frozen
 
 from outcomespec import model as m
 from outcomespec.language.diagnostics import Diagnostic
+from outcomespec.loading.conversion import SPACES
 from outcomespec.loading.sniffing import (
     HEAD_BYTES,
     data_size_limit,
@@ -35,8 +57,8 @@ from outcomespec.loading.sniffing import (
     too_large,
 )
 
-__all__ = ["CAP", "EMPTY_ROW", "SUFFIXES", "WRONG_WIDTH", "RawColumns", "default_name",
-           "read_source"]
+__all__ = ["CAP", "EMPTY_ROW", "SUFFIXES", "WRONG_WIDTH", "RawColumns", "arrow_type",
+           "default_name", "is_source", "read_source"]
 
 CAP = 20
 """Diagnostics of one code given per column before the rest are summed up in one."""
@@ -49,21 +71,54 @@ QUOTE_HELP = ('put a value that holds a comma, a quote or a line break in double
               'double each quote inside it: "Kingston upon Hull, City of"')
 UTF8_HELP = "save the file as UTF-8 (in Excel: Save As, CSV UTF-8 (Comma delimited))"
 
+_CHUNK = 1 << 24
+"""Bytes of a file looked at a time before pyarrow reads it."""
+_BLOCK = 1 << 22
+"""Bytes pyarrow's CSV reader parses at a time, on each core: each block is one chunk of
+every column, with a dictionary of its own."""
+_TEXT = pa.dictionary(pa.int32(), pa.string())
+_COLUMN = re.compile(r"In CSV column #(\d+)")
+
 
 @frozen
 class RawColumns:
     """A source as columns of raw values, before conversion."""
 
     header: tuple[str, ...]
-    columns: tuple[Any, ...]
-    """Each column's values: a sequence of str (CSV) or a NumPy array."""
-    lines: npt.NDArray[np.int64]
-    """The line of each kept row in the file (for in-memory tables, as if written to CSV)."""
+    columns: list[Any]
+    """Each column's values: a pyarrow (chunked) array, a NumPy array, or None for a column
+    of a CSV file that no declared column reads (it was not read). `take` hands one over."""
+    lines: npt.NDArray[np.int64] | None
+    """The line of each row in the file; None: row i is on line i + 2 (in-memory tables
+    are numbered as if written to CSV)."""
     rows_read: int
     excluded: tuple[tuple[str, int], ...]
     diagnostics: tuple[Diagnostic, ...]
-    texts: bool
-    """True when every value is a str (CSV), so text columns take the vectorised path."""
+    reread: Callable[[int], Any] | None = None
+    """For a CSV file: column j read again as text, row for row."""
+
+    def take(self, j: int) -> Any:
+        """Column j, no longer held here: a national file's columns are let go one by one
+        as they are converted, so that they are never all held beside what they become."""
+        values, self.columns[j] = self.columns[j], None
+        return values
+
+
+def arrow_type(column: m.Column, dataset: m.Dataset) -> Any:
+    """The Arrow type pyarrow's CSV reader gives a declared column: float64 for a number
+    (unless the dataset declares missing-value symbols, which a number column may hold),
+    plain text for an identifier (nearly every value is different: conversion reads them
+    as whole numbers when they are written as such), otherwise dictionary-encoded text.
+
+    >>> ds = m.Dataset(name="demo.t", rows="child", columns=())
+    >>> arrow_type(m.Column(name="N", type=m.NUMBER), ds)
+    DataType(double)
+    """
+    if column.type.kind is m.ValueKind.NUMBER and not dataset.missing_symbols:
+        return pa.float64()
+    if column.type.kind is m.ValueKind.IDENTIFIER:
+        return pa.string()
+    return _TEXT
 
 
 def default_name(source: Any) -> str:
@@ -76,7 +131,7 @@ def default_name(source: Any) -> str:
         return str(source)
     if _is_instance(source, "pandas", "DataFrame"):
         return "<DataFrame>"
-    if _is_instance(source, "pyarrow", "Table"):
+    if isinstance(source, pa.Table):
         return "<pyarrow Table>"
     return "<columns>"
 
@@ -93,22 +148,21 @@ def is_source(value: Any) -> bool:
     >>> is_source("episodes.csv"), is_source({"A": [1]}), is_source(b"episodes.csv")
     (True, True, False)
     """
-    return (isinstance(value, str | os.PathLike | Mapping)
-            or _is_instance(value, "pandas", "DataFrame")
-            or _is_instance(value, "pyarrow", "Table"))
+    return (isinstance(value, str | os.PathLike | Mapping | pa.Table)
+            or _is_instance(value, "pandas", "DataFrame"))
 
 
 def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Diagnostic:
     """A source's columns as read, or the D108 diagnostic saying why it cannot be read.
 
-    `dataset` is used only to tell a file separated by something other than commas; bad
-    values are left for conversion to find. A bad source type is a programming error and
-    raises TypeError.
+    `dataset` says how to read a CSV file's columns (`arrow_type`) and is used to tell a
+    file separated by something other than commas; bad values are left for conversion to
+    find. A bad source type is a programming error and raises TypeError.
 
     >>> ds = m.Dataset(name="demo.t", rows="child", columns=(m.Column(name="A", type=m.TEXT),))
     >>> raw = read_source({"A": [" x ", "y"]}, "<columns>", ds)
-    >>> raw.header, raw.columns[0].tolist(), raw.lines.tolist()
-    (('A',), [' x ', 'y'], [2, 3])
+    >>> raw.header, raw.columns[0].tolist(), raw.lines
+    (('A',), [' x ', 'y'], None)
     """
     if isinstance(source, str | os.PathLike):
         return _read_path(Path(source), shown, dataset)
@@ -117,7 +171,7 @@ def read_source(source: Any, shown: str, dataset: m.Dataset) -> RawColumns | Dia
         header = [str(c) for c in source.columns]
         arrays = [_series_values(source.iloc[:, i]) for i in range(len(header))]
         return _from_arrays(header, arrays, shown)
-    if _is_instance(source, "pyarrow", "Table"):
+    if isinstance(source, pa.Table):
         return _from_arrow(source, shown)
     if isinstance(source, Mapping):
         header = [str(key) for key in source]
@@ -140,6 +194,32 @@ def _index_as_columns(frame: Any) -> Any:
     return frame.reset_index(level=levels) if levels else frame
 
 
+def _series_values(series: Any) -> Any:
+    """A pandas column as a NumPy array; zoned timestamps as the wall-clock times of their
+    zone (see `conversion._numpy_of`)."""
+    if getattr(series.dtype, "tz", None) is not None:
+        series = series.dt.tz_localize(None)
+    return series.to_numpy()
+
+
+def _from_arrays(header: list[str], arrays: list[Any], shown: str) -> RawColumns | Diagnostic:
+    arrays = [np.asarray(a) for a in arrays]
+    lengths = sorted({len(a) for a in arrays if a.ndim == 1})
+    if any(a.ndim != 1 for a in arrays) or len(lengths) > 1:
+        return Diagnostic.of("D108", f"the columns of `{shown}` are not all one-dimensional "
+                             f"and of one length (lengths {lengths})", None, path=shown)
+    n = lengths[0] if lengths else 0
+    return RawColumns(tuple(h.strip() for h in header), list(arrays), None, n, (), ())
+
+
+def _from_arrow(table: Any, shown: str) -> RawColumns:
+    header = tuple(str(name).strip() for name in table.column_names)
+    return RawColumns(header, list(table.columns), None, table.num_rows, (), ())
+
+
+# ------------------------------------------------------------------ files
+
+
 def _read_path(path: Path, shown: str, dataset: m.Dataset) -> RawColumns | Diagnostic:
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
@@ -159,24 +239,15 @@ def _read_path(path: Path, shown: str, dataset: m.Dataset) -> RawColumns | Diagn
         if info.st_size > limit:
             return too_large(shown, info.st_size, limit)
         with path.open("rb") as stream:
-            head = stream.read(HEAD_BYTES)
             if suffix == ".parquet":
+                head = stream.read(HEAD_BYTES)
                 stream.seek(max(info.st_size - 4, 0))
                 problem = sniff_parquet(head, stream.read(4), shown)
-            else:
-                problem = sniff_csv(head, info.st_size, shown)
-            if problem is not None:
-                return problem
-            if suffix == ".csv":
-                stream.seek(0)
-                data = stream.read(info.st_size + 1)  # one byte more: has the file grown?
-                if len(data) > info.st_size:
-                    return Diagnostic.of(
-                        "D108", f"`{shown}` grew while it was read", None, path=shown,
-                        help="read it again once whatever writes it has finished")
-        if suffix == ".parquet":
-            return _read_parquet(path, shown, limit)
-        return _read_csv(data, shown, dataset)
+                return problem if problem is not None else _read_parquet(path, shown, limit)
+            scanned = _scan(stream, info.st_size, shown)
+        if isinstance(scanned, Diagnostic):
+            return scanned
+        return _CsvFile(path, shown, dataset, scanned).read()
     except OSError as error:
         reason = error.strerror or type(error).__name__
         return Diagnostic.of("D108", f"cannot read `{shown}`: {reason}", None, path=shown,
@@ -188,11 +259,6 @@ def _read_path(path: Path, shown: str, dataset: m.Dataset) -> RawColumns | Diagn
 
 
 def _read_parquet(path: Path, shown: str, limit: int) -> RawColumns | Diagnostic:
-    try:
-        pq = importlib.import_module("pyarrow.parquet")  # optional: only for Parquet files
-    except ImportError:
-        return Diagnostic.of("D108", f"cannot read `{shown}`: reading Parquet needs pyarrow",
-                             None, path=shown, help="pip install pyarrow, or give a CSV file")
     try:
         metadata = pq.read_metadata(path)
         size = sum(metadata.row_group(i).total_byte_size
@@ -206,496 +272,335 @@ def _read_parquet(path: Path, shown: str, limit: int) -> RawColumns | Diagnostic
     return _from_arrow(table, shown)
 
 
-def _from_arrow(table: Any, shown: str) -> RawColumns | Diagnostic:
-    header = [str(name) for name in table.column_names]
-    arrays = [_arrow_values(table.column(i)) for i in range(len(header))]
-    return _from_arrays(header, arrays, shown)
+@frozen
+class _Scan:
+    """What one pass over a CSV file's bytes found."""
+
+    head: bytes
+    """Its first bytes, less a byte order mark (the header line ends within them)."""
+    quoted: bool
+    """Whether it holds a double quote."""
 
 
-def _arrow_values(column: Any) -> Any:
-    """An Arrow column as a NumPy array; a timestamp with a time zone as the wall-clock time
-    of its own zone.
-
-    Why: NumPy has no time zones, and Arrow hands over a zoned timestamp in UTC, so midnight
-    of a summer day in London would become 23:00 of the day before, and its date a day early.
-    The date a return records is the one on the calendar where it was written.
-    """
-    if getattr(column.type, "tz", None):
-        column = importlib.import_module("pyarrow.compute").local_timestamp(column)
-    return column.to_numpy()
-
-
-def _series_values(series: Any) -> Any:
-    """A pandas column as a NumPy array; zoned timestamps as wall-clock times of their zone
-    (see `_arrow_values`)."""
-    if getattr(series.dtype, "tz", None) is not None:
-        series = series.dt.tz_localize(None)
-    return series.to_numpy()
-
-
-def _from_arrays(header: list[str], arrays: list[Any], shown: str) -> RawColumns | Diagnostic:
-    arrays = [np.asarray(a) for a in arrays]
-    lengths = sorted({len(a) for a in arrays if a.ndim == 1})
-    if any(a.ndim != 1 for a in arrays) or len(lengths) > 1:
-        return Diagnostic.of("D108", f"the columns of `{shown}` are not all one-dimensional "
-                             f"and of one length (lengths {lengths})", None, path=shown)
-    n = lengths[0] if lengths else 0
-    lines = np.arange(2, n + 2, dtype=np.int64)
-    texts = all(a.dtype.kind == "U" for a in arrays)
-    return RawColumns(tuple(h.strip() for h in header), tuple(arrays), lines, n, (), (),
-                      texts)
-
-
-def _read_csv(data: bytes, shown: str, dataset: m.Dataset) -> RawColumns | Diagnostic:
-    data = data.removeprefix(codecs.BOM_UTF8)
-    text = None  # ASCII is UTF-8 as it is: decoded only for the `csv` module
-    if not data.isascii():
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
+def _scan(stream: Any, size: int, shown: str) -> _Scan | Diagnostic:
+    """One pass over the file a chunk at a time, each test a search at memory speed: refuse
+    what is not a CSV file (`sniff_csv`), what is not UTF-8 or holds a NUL byte (with its
+    line) and an empty file; note whether it holds quotes."""
+    head = stream.read(HEAD_BYTES)
+    problem = sniff_csv(head, size, shown)
+    if problem is not None:
+        return problem
+    stream.seek(0)
+    quoted, blank, carry, start = False, True, b"", 0
+    while True:
+        chunk = stream.read(_CHUNK)
+        if not chunk:
+            break
+        where = chunk.find(b"\x00")
+        if where >= 0:
+            line = _line_at(stream, start, chunk[:where])
             return Diagnostic.of(
-                "D108", f"`{shown}` is not UTF-8 text: byte 0x{data[error.start]:02x} on "
-                f"line {line} cannot be read", None, path=shown, line=line, help=UTF8_HELP)
-    if (not text or text.isspace()) if text is not None else _blank(data):
+                "D108", f"`{shown}` cannot be read as CSV: line contains NUL in the row that "
+                f"begins on line {line}", None, path=shown, line=line, help=QUOTE_HELP)
+        if not chunk.isascii() or carry:
+            text = carry + chunk.removeprefix(codecs.BOM_UTF8 if start == 0 else b"")
+            try:
+                _, used = codecs.utf_8_decode(text, "strict", False)
+            except UnicodeDecodeError as error:
+                return _not_utf8(shown, text[error.start],
+                                 _line_at(stream, start, text[:error.start]))
+            carry = text[used:]
+        blank = blank and not (chunk.removeprefix(codecs.BOM_UTF8) if start == 0
+                               else chunk).strip(_ASCII_SPACES)
+        quoted = quoted or b'"' in chunk
+        start += len(chunk)
+    if carry:  # a character cut short at the end of the file
+        return _not_utf8(shown, carry[0], _line_at(stream, start - len(carry), b""))
+    if start > size:
+        return Diagnostic.of("D108", f"`{shown}` grew while it was read", None, path=shown,
+                             help="read it again once whatever writes it has finished")
+    if blank:
         return Diagnostic.of("D108", f"`{shown}` is empty", None, path=shown,
                              help="the first line must name the columns")
-    plain = _split_arrow(data) if text is None else None
-    if plain is None:
-        plain = _split_plain(data)
-    records: list[list[str]] = []
-    starts = None
-    if plain is not None:
-        header = [name.strip() for name in plain.header]
-    else:
-        parsed, starts = _parse_csv(text if text is not None else data.decode("ascii"), shown)
-        if isinstance(parsed, Diagnostic):
-            return parsed
-        records = parsed
-        header = [name.strip() for name in records[0]]
-    if not any(header):
-        return Diagnostic.of("D108", "the first line is empty", None, path=shown, line=1,
-                             help="the first line must name the columns")
-    if len(header) == 1 and len(dataset.columns) > 1:
-        for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
-            if separator in header[0]:
-                return Diagnostic.of(
-                    "D108", f"`{shown}` separates values with {word}, not commas", None,
-                    path=shown, line=1, help="save the file as CSV with commas between values")
-    if plain is not None:
-        excluded = ((EMPTY_ROW, plain.blank),) if plain.blank else ()
-        return RawColumns(tuple(header), plain.columns, plain.lines, plain.rows_read, excluded,
-                          (), True)
-    return _rows_to_columns(header, records, starts, shown)
+    return _Scan(head.removeprefix(codecs.BOM_UTF8), quoted)
 
 
-@frozen
-class _Plain:
-    """A plain CSV file cut into columns of bytes."""
-
-    header: list[str]
-    columns: tuple[npt.NDArray[np.bytes_], ...]
-    lines: npt.NDArray[np.int64]
-    rows_read: int
-    blank: int
-
-
-_SPACES = bytes(c for c in range(128) if chr(c).isspace())
+_ASCII_SPACES = bytes(c for c in range(128) if chr(c).isspace())
 """The ASCII characters `str.strip` removes."""
 
 
-def _blank(data: bytes) -> bool:
-    """Whether ASCII text holds nothing but spaces (without copying a long file)."""
-    return not data[:4096].strip(_SPACES) and not data.strip(_SPACES)
-_CHUNK = 1 << 22
-"""Bytes scanned at a time when finding separators: temporaries stay in the cache."""
-_BLOCK = 1 << 24
-"""Bytes of whole lines cut into fields at a time, so that memory stays bounded."""
-_ROWS = 1 << 15
-"""Rows whose fields are gathered at a time."""
+def _line_at(stream: Any, start: int, before: bytes) -> int:
+    """The line of the byte that follows `before`, which begins at byte `start` of the file:
+    the lines before it are counted only now, when a problem has been found there."""
+    stream.seek(0)
+    earlier = stream.read(start)
+    return _breaks(earlier) + _breaks(before) + 1
 
 
-_ARROW_MIN = 1 << 22
-"""Files of fewer bytes are left to `_split_plain`: it is quick on them, and importing
-pyarrow would cost more than its reader saves."""
+def _breaks(data: bytes) -> int:
+    """Line breaks in `data` (`\\n`, `\\r\\n`, lone `\\r`)."""
+    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
 
 
-def _split_arrow(data: bytes) -> _Plain | None:
-    """`_split_plain(data)`, read by pyarrow's CSV reader (several times quicker on a national
-    file); None where pyarrow is missing or the result might differ in any way.
-
-    Taken only when certain: the file is plain (see `_split_plain`) and has no blank line, so
-    that row i is line i + 2; pyarrow is told to read every value as bytes, as written (no
-    quotes, nulls or type inference), and refuses a row of the wrong width. A file with a
-    line of only commas, spaces and tabs is refused too: `_split_plain` leaves such rows out
-    and sizes its columns without them.
-    """
-    if len(data) < _ARROW_MIN:
-        return None
-    if not data.isascii() or b'"' in data or b"\x00" in data:
-        return None
-    first = data.find(b"\n")
-    if first < 0 or first + 1 == len(data) or data.endswith((b"\n\n", b"\n\r\n")):
-        return None  # no rows, or a blank line (others are found below)
-    breaks, paired = _line_breaks(data)
-    if not paired:
-        return None
-    try:  # optional: only to read large files faster
-        pa = importlib.import_module("pyarrow")
-        arrow_csv = importlib.import_module("pyarrow.csv")
-        compute = importlib.import_module("pyarrow.compute")
-    except ImportError:
-        return None
-    names = data[:first].removesuffix(b"\r").decode("ascii").split(",")
-    keys = [str(j) for j in range(len(names))]  # the names as written may repeat
-    try:
-        table = arrow_csv.read_csv(
-            pa.BufferReader(pa.py_buffer(data).slice(first + 1)),
-            read_options=arrow_csv.ReadOptions(column_names=keys, block_size=_CHUNK),
-            parse_options=arrow_csv.ParseOptions(
-                delimiter=",", quote_char=False, double_quote=False, escape_char=False,
-                newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=arrow_csv.ConvertOptions(
-                column_types=dict.fromkeys(keys, pa.binary()), check_utf8=False,
-                null_values=[], strings_can_be_null=False, quoted_strings_can_be_null=False,
-                auto_dict_encode=False))
-    except pa.ArrowException:  # chiefly a row of the wrong width
-        return None
-    n = table.num_rows
-    if n != breaks - 1 + (not data.endswith(b"\n")):  # a row for each line but the header
-        return None
-    chunked: list[Any] = [table.column(j) for j in range(len(keys))]
-    del table  # each column's Arrow memory goes once it is converted
-    columns = []
-    for j in range(len(chunked)):
-        column = _fixed_width(chunked[j], pa, compute)
-        chunked[j] = None
-        if column is None:
-            return None
-        columns.append(column)
-    if _blank_row(columns):
-        return None
-    return _Plain(names, tuple(columns), np.arange(2, n + 2, dtype=np.int64), n, 0)
+def _not_utf8(shown: str, byte: int, line: int) -> Diagnostic:
+    """The D108 diagnostic for a byte on `line` that is not UTF-8."""
+    return Diagnostic.of(
+        "D108", f"`{shown}` is not UTF-8 text: byte 0x{byte:02x} on line {line} cannot be "
+        "read", None, path=shown, line=line, help=UTF8_HELP)
 
 
-def _line_breaks(data: bytes) -> tuple[int, bool]:
-    """How many line feeds the data holds, and whether each carriage return is followed by
-    one; a cache-sized chunk at a time, several times quicker than `bytes.count`."""
-    buf = np.frombuffer(data, dtype=np.uint8)
-    returns = b"\r" in data
-    breaks = returns_seen = returns_paired = 0
-    for low in range(0, len(buf), _CHUNK):
-        chunk = buf[low: low + _CHUNK]
-        breaks += int(np.count_nonzero(chunk == ord("\n")))
-        if returns:
-            cr = chunk == ord("\r")
-            after = buf[low + 1: low + _CHUNK + 1] == ord("\n")  # one shorter at the end
-            returns_seen += int(np.count_nonzero(cr))
-            returns_paired += int(np.count_nonzero(cr[: len(after)] & after))
-    return breaks, returns_seen == returns_paired
+class _CsvFile:
+    """One CSV file read by pyarrow, its columns typed as the dataset declares them."""
 
+    def __init__(self, path: Path, shown: str, dataset: m.Dataset, scan: _Scan) -> None:
+        self.path, self.shown, self.dataset, self.scan = path, shown, dataset, scan
 
-def _fixed_width(column: Any, pa: Any, compute: Any) -> npt.NDArray[np.bytes_] | None:
-    """An Arrow column of ASCII bytes as one fixed-width bytes array, as wide as its longest
-    value (at least 1, as `_fields` makes it); None where Arrow cannot pad it.
-
-    Arrow pads each value with zero bytes to the width (NumPy's own padding), so the padded
-    values lie end to end, already the array's layout: one copy per chunk, no loop over rows.
-    """
-    if not pa.types.is_binary(column.type) or column.null_count:
-        return None
-    width = max(int(compute.max(compute.binary_length(column)).as_py() or 0), 1)
-    dtype = np.dtype(f"S{width}")
-    out = np.empty(len(column), dtype=dtype)
-    row = 0
-    for chunk in column.chunks:
-        if not len(chunk):
-            continue
-        if len(chunk) * width >= 1 << 31:  # the padded chunk's offsets would overflow
-            return None
-        padded = compute.ascii_rpad(chunk.view(pa.string()), width=width, padding="\x00")
-        _, offsets, values = padded.buffers()
-        ends = np.frombuffer(offsets, dtype=np.int32, count=len(padded) + 1,
-                             offset=4 * padded.offset)
-        if int(ends[-1]) - int(ends[0]) != len(padded) * width:
-            return None
-        out[row: row + len(padded)] = np.frombuffer(values, dtype=dtype, count=len(padded),
-                                                    offset=int(ends[0]))
-        row += len(padded)
-    return out
-
-
-def _blank_row(columns: list[npt.NDArray[np.bytes_]]) -> bool:
-    """Whether some row holds only spaces and tabs (`_split_plain`'s blank line); a row's
-    first byte is looked at before the rest, so a file with none costs one pass."""
-    rows = None
-    for column in columns:
-        chars = column.view(np.uint8).reshape(len(column), column.dtype.itemsize)
-        head = chars[:, 0] if rows is None else chars[rows, 0]
-        space = (head == 0) | (head == ord(" ")) | (head == ord("\t"))
-        rows = np.flatnonzero(space) if rows is None else rows[space]
-        part = chars[rows]
-        rows = rows[((part == 0) | (part == ord(" ")) | (part == ord("\t"))).all(axis=1)]
-        if not len(rows):
-            return False
-    return True
-
-
-def _split_plain(data: bytes) -> _Plain | None:
-    """Columns of a plain file by array operations on its bytes; None for any other file.
-
-    Plain: ASCII, no quotes, line ends `\n` or `\r\n`, and every line that is not blank
-    holding exactly one comma fewer than the header has names. Local authorities' returns
-    usually are; anything else is read by the `csv` module, which handles quoting and
-    reports rows of the wrong width. Both readers give the same columns.
-
-    The lines after the header are read a block of whole lines at a time (see
-    `_split_block`), so that the memory used beside the columns stays bounded.
-    """
-    if not data.isascii() or b'"' in data or b"\x00" in data:
-        return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return None
-    first = data.find(b"\n")
-    header = data[: first if first >= 0 else len(data)].removesuffix(b"\r")
-    names = header.decode("ascii").split(",")
-    words = _Words(data)
-    blocks = []
-    low = len(data) if first < 0 else first + 1
-    while low < len(data):
-        high = len(data)
-        if low + _BLOCK < len(data):
-            high = data.rfind(b"\n", low, low + _BLOCK) + 1
-            if high <= low:  # a line longer than a block
-                high = data.find(b"\n", low + _BLOCK) + 1 or len(data)
-        block = _split_block(data, words, low, high, len(names))
-        if block is None:
-            return None
-        blocks.append(block)
-        low = high
-    lines, read = [], 0
-    for _, kept, n_lines in blocks:
-        lines.append(kept + read + 2)
-        read += n_lines
-    columns = tuple(np.concatenate([block[0][j] for block in blocks]) if blocks
-                    else np.zeros(0, dtype="S1") for j in range(len(names)))
-    numbers = np.concatenate(lines) if lines else np.zeros(0, dtype=np.int64)
-    return _Plain(names, columns, numbers, read, read - len(numbers))
-
-
-def _split_block(data: bytes, words: _Words, low: int, high: int, width: int
-                 ) -> tuple[tuple[npt.NDArray[np.bytes_], ...], npt.NDArray[np.int64], int] | None:
-    """The fields of the whole lines in data[low:high], the lines kept (counted from 0) and
-    how many lines there are; None when a line that is not blank has the wrong width.
-
-    The positions of every comma and line end are found once; the lines that are kept hold
-    exactly `width` of them each, so the field boundaries are that array reshaped.
-    """
-    buf = np.frombuffer(data, dtype=np.uint8, count=high - low, offset=low)
-    separators = _find(buf, b",\n")
-    line_end = buf[separators] == ord("\n")
-    if buf[-1] != ord("\n"):  # the last line ends at the end of the file
-        separators = np.append(separators, len(buf))
-        line_end = np.append(line_end, True)
-    line_ends = np.flatnonzero(line_end)
-    ends = separators[line_ends]
-    starts = np.concatenate([[0], ends[:-1] + 1])
-    stops = ends - ((ends > starts) & (buf[ends - 1] == ord("\r")))
-    commas = np.diff(line_ends, prepend=-1) - 1
-    filler = stops - starts - commas  # what a line holds besides commas
-    if data.find(b" ", low, high) >= 0 or data.find(b"\t", low, high) >= 0:
-        spaces = _find(buf, b" \t")
-        filler -= np.searchsorted(spaces, stops) - np.searchsorted(spaces, starts)
-    blank = filler == 0
-    if bool(np.any(~blank & (commas != width - 1))):
-        return None
-    keep = ~blank
-    boundaries = separators
-    if not keep.all():  # leave out the commas and line ends of blank lines
-        boundaries = boundaries[np.repeat(keep, commas + 1)]
-    columns = _fields(data, words, boundaries.reshape(-1, width) + low, starts[keep] + low,
-                      stops[keep] + low)
-    return columns, np.flatnonzero(keep).astype(np.int64), len(starts)
-
-
-class _Words:
-    """The file as overlapping little-endian 64-bit words, one starting at each byte; a
-    word that would run past the end of the file ends in zero bytes."""
-
-    def __init__(self, data: bytes) -> None:
-        self.size = len(data)
-        self.last = max(len(data) - 8, 0)  # the words from here on are read from `tail`
-        tail = np.frombuffer(data[self.last:] + bytes(16), dtype=np.uint8)
-        self.tail = np.ndarray((9,), dtype="<u8", buffer=tail, strides=(1,))
-        self.body = (np.ndarray((self.last + 1,), dtype="<u8", buffer=data, strides=(1,))
-                     if len(data) >= 8 else self.tail[:1])
-
-    def at(self, positions: npt.NDArray[np.int64], furthest: int) -> npt.NDArray[np.uint64]:
-        """The word starting at each position (a position may be the end of the file);
-        `furthest`: the largest position."""
-        if furthest <= self.last:
-            words: npt.NDArray[np.uint64] = self.body[positions]
-            return words
-        words = self.body[np.minimum(positions, self.last)]
-        late = positions > self.last
-        words[late] = self.tail[np.minimum(positions[late], self.size) - self.last]
-        return words
-
-
-def _fields(data: bytes, words: _Words, boundaries: npt.NDArray[np.int64],
-            starts: npt.NDArray[np.int64], stops: npt.NDArray[np.int64]
-            ) -> tuple[npt.NDArray[np.bytes_], ...]:
-    """Each column's fields as one fixed-width bytes array, from the position of the comma
-    or line end after each field (`boundaries`, rows × columns) and where each line's first
-    field starts and its last one stops.
-
-    Eight bytes at a time: the word at each field's start (see `_Words`), the bytes past the
-    field's end masked to zero; the words of a block of rows are read together, in file
-    order.
-    """
-    n, width = boundaries.shape
-
-    def block(rows: slice) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        ends = boundaries[rows].copy()
-        begins = np.empty_like(ends)
-        begins[:, 0] = starts[rows]
-        begins[:, 1:] = ends[:, :-1] + 1
-        ends[:, -1] = stops[rows]  # before a `\r`
-        return begins, ends - begins
-
-    blocks = [slice(row, row + _ROWS) for row in range(0, n, _ROWS)]
-    sizes = [1] * width
-    if n:
-        flat = boundaries.reshape(-1)
-        gaps = np.empty_like(flat)
-        np.subtract(flat[1:], flat[:-1], out=gaps[1:])
-        gaps -= 1
-        lengths = gaps.reshape(n, width)
-        lengths[:, 0] = boundaries[:, 0] - starts
-        lengths[:, -1] = stops - (boundaries[:, -2] + 1 if width > 1 else starts)
-        sizes = np.maximum(lengths.max(axis=0), 1).tolist()
-        del lengths
-    long = [j for j in range(width) if sizes[j] > 64]  # sliced one by one, not made wide
-    short = [j for j in range(width) if sizes[j] <= 64]
-    out = [np.zeros((n, 0 if j in long else size), dtype=np.uint8)
-           for j, size in enumerate(sizes)]
-    spans: dict[int, list[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]]] = {
-        j: [] for j in long}
-    n_words = -(-max((sizes[j] for j in short), default=0) // 8)
-    for rows in blocks:
-        begins, lengths = block(rows)
-        for k in range(n_words):
-            wide = [j for j in short if sizes[j] > 8 * k]
-            furthest = int(stops[rows][-1]) + 8 * k
-            if k == 0 and len(wide) == width:
-                word, kept = words.at(begins, furthest), np.minimum(lengths, 8)
-            else:
-                word = words.at(begins[:, wide] + 8 * k, furthest)
-                kept = np.clip(lengths[:, wide] - 8 * k, 0, 8)
-            word &= _LOW_BYTES[kept]
-            chars = np.ascontiguousarray(word).view(np.uint8).reshape(len(word), 8 * len(wide))
-            for place, j in enumerate(wide):
-                part = min(8, sizes[j] - 8 * k)
-                out[j][rows, 8 * k: 8 * k + part] = chars[:, 8 * place: 8 * place + part]
-        for j in long:
-            spans[j].append((begins[:, j], begins[:, j] + lengths[:, j]))
-    columns = []
-    for j, size in enumerate(sizes):
-        if j in long:
-            bounds = [(a, b) for begin, end in spans[j]
-                      for a, b in zip(begin.tolist(), end.tolist(), strict=True)]
-            columns.append(np.asarray([data[a:b] for a, b in bounds], dtype=np.bytes_))
+    def read(self) -> RawColumns | Diagnostic:
+        header = self._header()
+        if isinstance(header, Diagnostic):
+            return header
+        names, self.header_lines = header
+        self.width = len(names)
+        self.keys = [str(j) for j in range(self.width)]  # the names as written may repeat
+        declared = {c.name: c for c in self.dataset.columns}
+        self.types: dict[str, Any] = {}
+        for j, name in enumerate(names):
+            column = declared.get(name)
+            if column is not None and names.index(name) == j:
+                self.types[self.keys[j]] = arrow_type(column, self.dataset)
+        read = self._typed_read()
+        if read is None:  # nothing after the header
+            empty = [pa.chunked_array([], type=self.types[k]) if k in self.types else None
+                     for k in self.keys]
+            return RawColumns(tuple(names), empty, None, 0, (), (), self._reread)
+        if isinstance(read, Diagnostic):
+            return read
+        table, invalid = read
+        if self.scan.quoted:
+            found = self._records(table.num_rows, invalid)
+        elif invalid:
+            found = self._numbered(table.num_rows)
         else:
-            columns.append(out[j].view(f"S{size}").reshape(-1))
-    return tuple(columns)
+            found = None, [], 0
+        if isinstance(found, Diagnostic):
+            return found
+        lines, wrong, blank_wrong = found
+        blank = self._blank_rows(table)
+        self.kept = None
+        if blank.any():
+            self.kept = pa.array(~blank)
+            table = table.filter(self.kept)
+            lines = (np.arange(2, len(blank) + 2) if lines is None else lines)[~blank]
+        columns = [table.column(k) if k in self.types else None for k in self.keys]
+        del table
+        excluded = []
+        if int(blank.sum()) + blank_wrong:
+            excluded.append((EMPTY_ROW, int(blank.sum()) + blank_wrong))
+        if wrong:
+            excluded.append((WRONG_WIDTH, len(wrong)))
+        rows_read = len(blank) + blank_wrong + len(wrong)
+        return RawColumns(tuple(names), columns, lines, rows_read, tuple(excluded),
+                          self._wrong_width(wrong), self._reread)
 
+    def _header(self) -> tuple[list[str], int] | Diagnostic:
+        """The names on the header line (stripped), and how many lines the header takes."""
+        head = self.scan.head.decode("utf-8", errors="replace")
+        reader = csv.reader(io.StringIO(head, newline=""), strict=True)
+        try:
+            first = next(reader, [])
+        except csv.Error:
+            return self._malformed()
+        names = [name.strip() for name in first]
+        if not any(names):
+            return Diagnostic.of("D108", "the first line is empty", None, path=self.shown,
+                                 line=1, help="the first line must name the columns")
+        if len(names) == 1 and len(self.dataset.columns) > 1:
+            for separator, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "bars")):
+                if separator in names[0]:
+                    return Diagnostic.of(
+                        "D108", f"`{self.shown}` separates values with {word}, not commas",
+                        None, path=self.shown, line=1,
+                        help="save the file as CSV with commas between values")
+        return names, max(reader.line_num, 1)
 
-def _find(buf: npt.NDArray[np.uint8], values: bytes) -> npt.NDArray[np.int64]:
-    """Positions of the bytes `values` in `buf`, in order, a cache-sized chunk at a time."""
-    found = []
-    for offset in range(0, len(buf), _CHUNK):
-        chunk = buf[offset: offset + _CHUNK]
-        hit = chunk == values[0]
-        for value in values[1:]:
-            hit |= chunk == value
-        found.append(np.flatnonzero(hit) + offset)
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    def _arrow(self, types: Mapping[str, Any], *, threads: bool = True,
+               invalid: Callable[[Any], str] | None = None) -> Any:
+        """The file read by pyarrow: the columns `types` names, rows of the wrong width
+        handed to `invalid` and skipped."""
+        return pacsv.read_csv(
+            self.path,
+            read_options=pacsv.ReadOptions(use_threads=threads, block_size=_BLOCK,
+                                           skip_rows=self.header_lines, column_names=self.keys),
+            parse_options=pacsv.ParseOptions(
+                newlines_in_values=self.scan.quoted, ignore_empty_lines=False,
+                invalid_row_handler=invalid or (lambda row: "skip")),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, include_columns=list(types) or self.keys[:1],
+                strings_can_be_null=True, null_values=[""], check_utf8=False,
+                auto_dict_encode=False))
 
+    def _typed_read(self) -> tuple[Any, list[str]] | Diagnostic | None:
+        """The declared columns typed; a number column pyarrow cannot parse is read as
+        text instead (one more read for each such column). Also the text of each row of
+        the wrong width. None when the file ends with its header line."""
+        while True:
+            invalid: list[str] = []
 
-_LOW_BYTES = np.array([(1 << (8 * k)) - 1 for k in range(9)], dtype="<u8")
-"""How many bytes of a little-endian word to keep → the mask that keeps them."""
+            def handler(row: Any, invalid: list[str] = invalid) -> str:
+                invalid.append(row.text)
+                return "skip"
 
+            try:
+                return self._arrow(self.types, invalid=handler), invalid
+            except pa.ArrowInvalid as error:
+                if str(error).startswith("Could not skip initial"):  # the header is all
+                    return None
+                found = _COLUMN.search(str(error))
+                key = found.group(1) if found else None
+                if key is None or self.types.get(key) != pa.float64():
+                    return self._malformed(str(error))
+                self.types[key] = _TEXT
 
-def _parse_csv(text: str, shown: str) -> tuple[list[list[str]] | Diagnostic,
-                                               npt.NDArray[np.int64] | None]:
-    """Records of the file, and the line each begins on (None when record i is on line i+1)."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
-    try:
-        records = list(reader)
-        if reader.line_num == len(records):
-            return records, None
-    except csv.Error:
-        pass
-    # A quoted value spans lines, or the file is malformed: read again, noting where each
-    # record begins, to name the right lines.
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True, skipinitialspace=True)
-    starts: list[int] = []
-    records = []
-    end = 0
-    try:
-        for record in reader:
-            starts.append(end + 1)
-            records.append(record)
-            end = reader.line_num
-    except csv.Error as error:
+    def _reread(self, j: int) -> Any:
+        """Column j read again as text, row for row with the first read."""
+        column = self._arrow({self.keys[j]: _TEXT}).column(0)
+        return column.filter(self.kept) if self.kept is not None else column
+
+    def _numbered(self, rows: int) -> tuple[Any, list[tuple[int, int]], int] | Diagnostic:
+        """In a file without quotes, where each line is a row: the line of each row pyarrow
+        kept, the rows of the wrong width (line, values) and how many of them are blank,
+        numbered by pyarrow read once more on one thread."""
+        wrong: list[tuple[int, int, str]] = []
+
+        def handler(row: Any) -> str:
+            wrong.append((row.number, row.actual_columns, row.text))
+            return "skip"
+
+        self._arrow({self.keys[0]: pa.string()}, threads=False, invalid=handler)
+        skipped = np.asarray([line for line, _, _ in wrong], dtype=np.int64)
+        every = np.arange(self.header_lines + 1, self.header_lines + 1 + rows + len(wrong))
+        lines = every[~np.isin(every, skipped)]
+        if len(lines) != rows:
+            return self._malformed()
+        blank = [not text.replace(",", "").strip() for _, _, text in wrong]
+        return (lines, [(line, width) for (line, width, _), gone in zip(wrong, blank,
+                                                                         strict=True)
+                        if not gone], sum(blank))
+
+    def _records(self, rows: int, invalid: list[str]
+                 ) -> tuple[Any, list[tuple[int, int]], int] | Diagnostic:
+        """In a file with quotes: the line each row pyarrow kept begins on, the rows of the
+        wrong width (line, values) and how many of them are blank, found by the `csv`
+        module; a D108 diagnostic when the `csv` module finds the quoting malformed, or
+        reads the rows otherwise than pyarrow did."""
+        starts: list[int] = []
+        wrong: list[tuple[int, int]] = []
+        blank_wrong = 0
+        for line, fields in self._csv_records(self.header_lines):
+            if line < 0:
+                return self._malformed(fields[0], -line)
+            if len(fields) in (self.width, 0):  # pyarrow reads an empty line as a row
+                starts.append(line)
+            elif "".join(fields).strip():
+                wrong.append((line, len(fields)))
+            else:
+                blank_wrong += 1
+        if len(starts) != rows or len(wrong) + blank_wrong != len(invalid):
+            return self._malformed("its quotes do not pair up as pyarrow reads them")
+        return np.asarray(starts, dtype=np.int64), wrong, blank_wrong
+
+    def _csv_records(self, skip: int) -> Iterator[tuple[int, list[str]]]:
+        """(line it begins on, fields) of each row after the first `skip` lines; (-line,
+        [error]) for a row the `csv` module cannot read, and no more."""
+        with self.path.open(encoding="utf-8-sig", newline="") as stream:
+            reader = csv.reader(stream, strict=True)
+            end = 0
+            try:
+                for fields in reader:
+                    if end >= skip:
+                        yield end + 1, fields
+                    end = reader.line_num
+            except csv.Error as error:
+                yield -(end + 1), [str(error)]
+
+    def _malformed(self, reason: str | None = None, line: int | None = None) -> Diagnostic:
+        """D108 for a file that cannot be read as CSV, with the `csv` module's reason and
+        the line the row begins on (found by reading the file with it, when not given)."""
+        if reason is None or line is None:
+            for start, fields in self._csv_records(0):
+                if start < 0:
+                    reason, line = fields[0], -start
+                    break
+        if line is None:
+            return Diagnostic.of("D108", f"`{self.shown}` cannot be read as CSV: {reason}",
+                                 None, path=self.shown, help=QUOTE_HELP)
         return Diagnostic.of(
-            "D108", f"`{shown}` cannot be read as CSV: {error} in the row that begins on line "
-            f"{end + 1}", None, path=shown, line=end + 1, help=QUOTE_HELP), None
-    return records, np.asarray(starts, dtype=np.int64)
+            "D108", f"`{self.shown}` cannot be read as CSV: {reason} in the row that begins "
+            f"on line {line}", None, path=self.shown, line=line, help=QUOTE_HELP)
+
+    def _blank_rows(self, table: Any) -> npt.NDArray[np.bool_]:
+        """Rows whose every value is blank (spaces at most), as a spreadsheet writes below
+        its data: looked for in the first column, then only among the rows blank so far;
+        the columns no declared column reads are read for the rows still blank."""
+        n = table.num_rows
+        rows: npt.NDArray[np.int64] | None = None
+        for key in sorted(self.types, key=lambda k: _distinct_texts(table.column(k))):
+            column = table.column(key) if rows is None else table.column(key).take(rows)
+            found = np.flatnonzero(_blank(column))
+            rows = found if rows is None else rows[found]
+            if not len(rows):
+                return np.zeros(n, dtype=np.bool_)
+        if rows is None:  # no declared column was read
+            rows = np.arange(n)
+        unread = {k: pa.string() for k in self.keys if k not in self.types}  # made null
+        if unread and len(rows):
+            others = self._arrow(unread)
+            for key in unread:
+                rows = rows[_blank(others.column(key).take(rows))]
+        blank = np.zeros(n, dtype=np.bool_)
+        blank[rows] = True
+        return blank
+
+    def _wrong_width(self, wrong: list[tuple[int, int]]) -> tuple[Diagnostic, ...]:
+        """D108 for each row of the wrong width (left out), the first `CAP` by line."""
+        found = [Diagnostic.of(
+            "D108", f"line {line} has {_count(values, 'value')} but the header names "
+            f"{_count(self.width, 'column')}; the row is left out", None, path=self.shown,
+            line=line, help=QUOTE_HELP) for line, values in sorted(wrong)[:CAP]]
+        if len(wrong) > CAP:
+            rest = sorted(line for line, _ in wrong)[CAP:]
+            found.append(Diagnostic.of(
+                "D108", f"… and {len(wrong) - CAP} more rows with the wrong number of values "
+                f"(lines {rest[0]} to {rest[-1]})", None, path=self.shown, line=rest[0]))
+        return tuple(found)
 
 
-def _rows_to_columns(
-    header: list[str], records: list[list[str]], starts: npt.NDArray[np.int64] | None,
-    shown: str,
-) -> RawColumns:
-    body = records[1:]
-    rows_read = len(body)
-    width = len(header)
-    lengths = np.fromiter(map(len, body), dtype=np.int64, count=rows_read)
-    line_of = (starts[1:] if starts is not None
-               else np.arange(2, rows_read + 2, dtype=np.int64))
-    blank = np.fromiter((not "".join(r).strip() for r in body), dtype=np.bool_,
-                        count=rows_read)
-    # A row of another width is left out, even if its extra values are empty: that is how
-    # an unquoted comma in a name looks when the row's last value is empty.
-    wrong: list[int] = np.flatnonzero(~blank & (lengths != width)).tolist()
-    keep = ~blank & (lengths == width)
-    diagnostics = [
-        Diagnostic.of(
-            "D108", f"line {line_of[index]} has {_count(len(body[index]), 'value')} but the "
-            f"header names {_count(width, 'column')}; the row is left out", None, path=shown,
-            line=int(line_of[index]), help=QUOTE_HELP)
-        for index in wrong[:CAP]]
-    if len(wrong) > CAP:
-        rest = line_of[wrong[CAP:]]
-        diagnostics.append(Diagnostic.of(
-            "D108", f"… and {len(wrong) - CAP} more rows with the wrong number of values "
-            f"(lines {rest[0]} to {rest[-1]})", None, path=shown, line=int(rest[0])))
-    excluded = []
-    if blank.any():
-        excluded.append((EMPTY_ROW, int(blank.sum())))
-    if wrong:
-        excluded.append((WRONG_WIDTH, len(wrong)))
-    kept = body if bool(keep.all()) else _select(body, keep)
-    columns: tuple[Any, ...] = (tuple(zip(*kept, strict=True)) if kept
-                                          else tuple(() for _ in header))
-    return RawColumns(tuple(header), columns, line_of[keep], rows_read, tuple(excluded),
-                      tuple(diagnostics), True)
+def _blank(column: Any) -> npt.NDArray[np.bool_]:
+    """Which values of a column pyarrow read are blank: empty (null) or spaces."""
+    if pa.types.is_dictionary(column.type):
+        parts = [np.append(_blank_texts(chunk.dictionary), True)[
+            chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False)]
+            for chunk in column.chunks]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.bool_)
+    if pa.types.is_string(column.type):
+        return _blank_texts(column)
+    return np.asarray(pc.is_null(column).to_numpy(zero_copy_only=False), dtype=np.bool_)
+
+
+def _distinct_texts(column: Any) -> int:
+    """How many texts a column's blocks hold (0 for numbers, every row for plain text): the
+    fewer, the cheaper to look at first."""
+    if pa.types.is_dictionary(column.type):
+        return sum(len(chunk.dictionary) for chunk in column.chunks)
+    return len(column) if pa.types.is_string(column.type) else 0
+
+
+def _blank_texts(texts: Any) -> npt.NDArray[np.bool_]:
+    """Which texts are empty, null or spaces."""
+    trimmed = pc.utf8_trim(texts, characters=SPACES)
+    empty = pc.fill_null(pc.equal(trimmed, ""), True)
+    return np.asarray(empty.to_numpy(zero_copy_only=False), dtype=np.bool_)
 
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _select(rows: list[list[str]], keep: npt.NDArray[np.bool_]) -> list[list[str]]:
-    return [rows[i] for i in np.flatnonzero(keep).tolist()]

@@ -1,15 +1,27 @@
 """A dataset's rows as typed NumPy columns: what loading produces and evaluation reads.
 
-One encoding per declared type, chosen so that every kernel is a plain vectorised NumPy
-operation and a missing value can never be mistaken for a real one:
+One encoding per declared type, as compact as a national file needs (ten years of records
+are some 50 million rows) and chosen so that a missing value can never be mistaken for a
+real one:
 
-| declared type        | array                                   | missing          |
-|----------------------|-----------------------------------------|------------------|
-| `code CODELIST`      | int32 index into the codelist's codes   | -1               |
-| `date`               | datetime64[D]                           | NaT              |
-| `integer`, `number`  | float64                                 | NaN              |
-| `boolean`            | int8, 1 true / 0 false                  | -1               |
-| `text`, `identifier` | str (NumPy unicode)                     | "" (empty)       |
+| declared type        | stored array (`Table.columns`)                    | missing  |
+|----------------------|---------------------------------------------------|----------|
+| `code CODELIST`      | index into the codelist's codes                   | -1       |
+| `date`               | int32, days since 1970-01-01                      | -2³¹     |
+| `integer`, `number`  | float64                                           | NaN      |
+| `boolean`            | int8, 1 true / 0 false                            | -1       |
+| `text`               | index into the column's distinct texts (`texts`)  | -1       |
+| `identifier`         | int32 code of (area, identifier) (`identifiers`)  | -1       |
+
+An index is int8, int16 or int32, the narrowest that holds it (a codelist of 40 codes takes
+one byte a row, an authority's code two). The identifiers of tables read together are coded
+together (`outcomespec.loading.identifiers.share_codes`): equal codes, in any of them, are one
+identifier of one authority, and `texts` gives the identifier of each code.
+
+Evaluation reads a column through `Table.values`, in the encoding its kernels compute with:
+dates as datetime64[D] (NaT missing), text and identifiers as str ("" missing), the others
+as stored. Each text is stored once per column, so equal indices are equal texts: keys,
+repeated rows and relations between tables compare integers, never texts.
 """
 
 from __future__ import annotations
@@ -20,32 +32,47 @@ from typing import Any, assert_never
 
 import numpy as np
 import numpy.typing as npt
+import pyarrow as pa
+import pyarrow.compute as pc
 from attrs import Factory, define, field, frozen
 
 from outcomespec import model as m
+from outcomespec.loading.coding import dictionary_codes, index_dtype, without_entries
 from outcomespec.loading.periods import row_periods
 
 MISSING_CODE = -1
 MISSING_BOOLEAN = -1
+MISSING_DAY = np.iinfo(np.int32).min
+"""A missing date, in days since 1970-01-01: no date a file can write (years 1 to 9999)."""
+_NOT_A_TIME = np.iinfo(np.int64).min  # NaT as an int64
 
 
-def dtype_for(value_type: m.ValueType) -> np.dtype[Any]:
-    """The NumPy dtype that holds a column of this declared type.
+def raw_missing(numbers: npt.NDArray[np.signedinteger[Any]]) -> npt.NDArray[np.bool_]:
+    """Where identifiers read as whole numbers, before they are coded, are missing: the
+    smallest number of their type (int32, or int64 for numbers that need it) stands for it.
 
-    >>> dtype_for(m.DATE)
-    dtype('<M8[D]')
+    >>> raw_missing(np.array([7, -2147483648], dtype=np.int32)).tolist()
+    [False, True]
+    """
+    return np.asarray(numbers == np.iinfo(numbers.dtype).min)
+
+
+def dtype_for(value_type: m.ValueType, distinct: int = 0) -> np.dtype[Any]:
+    """The NumPy dtype that stores a column of this declared type; `distinct`: how many
+    codes or texts the column's indices point into.
+
+    >>> dtype_for(m.DATE), dtype_for(m.TEXT, 300)
+    (dtype('int32'), dtype('int16'))
     """
     match value_type.kind:
-        case m.ValueKind.CODE:
-            return np.dtype(np.int32)
+        case m.ValueKind.CODE | m.ValueKind.TEXT | m.ValueKind.IDENTIFIER:
+            return index_dtype(distinct)
         case m.ValueKind.DATE:
-            return np.dtype("datetime64[D]")
+            return np.dtype(np.int32)
         case m.ValueKind.NUMBER:
             return np.dtype(np.float64)
         case m.ValueKind.BOOLEAN:
             return np.dtype(np.int8)
-        case m.ValueKind.TEXT | m.ValueKind.IDENTIFIER:
-            return np.dtype(np.str_)
         case m.ValueKind.DURATION:
             raise ValueError("durations are not stored in tables")
         case _:
@@ -53,18 +80,71 @@ def dtype_for(value_type: m.ValueType) -> np.dtype[Any]:
 
 
 def missing_mask(values: npt.NDArray[Any], value_type: m.ValueType) -> npt.NDArray[np.bool_]:
-    """True where the value is missing, by the encoding above."""
+    """True where the value is missing, in the stored encoding above or as `Table.values`
+    gives it."""
     match value_type.kind:
-        case m.ValueKind.CODE:
-            return np.asarray(values == MISSING_CODE)
-        case m.ValueKind.BOOLEAN:
-            return np.asarray(values == MISSING_BOOLEAN)
+        case m.ValueKind.CODE | m.ValueKind.BOOLEAN:
+            return np.asarray(values < 0)
         case m.ValueKind.DATE:
-            return np.asarray(np.isnat(values), dtype=np.bool_)
+            if values.dtype.kind == "M":
+                return np.asarray(np.isnat(values), dtype=np.bool_)
+            return np.asarray(values == MISSING_DAY)
         case m.ValueKind.NUMBER:
             return np.asarray(np.isnan(values), dtype=np.bool_)
+        case m.ValueKind.TEXT | m.ValueKind.IDENTIFIER:
+            if values.dtype.kind in "US":
+                return np.asarray(values == "")
+            return np.asarray(values < 0)
+        case m.ValueKind.DURATION:
+            raise ValueError("durations are not stored in tables")
         case _:
-            return np.asarray(values == "")
+            assert_never(value_type.kind)
+
+
+def days_of(dates: npt.NDArray[Any]) -> npt.NDArray[np.int32]:
+    """Dates (datetime64 of any unit, NaT missing) as stored: int32 days, `MISSING_DAY`.
+
+    >>> days_of(np.array(["1970-01-02", "NaT"], dtype="datetime64[D]")).tolist()
+    [1, -2147483648]
+    """
+    days = np.asarray(dates).astype("datetime64[D]").view(np.int64)
+    return np.where(days == _NOT_A_TIME, MISSING_DAY, days).astype(np.int32)
+
+
+def dates_of(days: npt.NDArray[Any]) -> npt.NDArray[np.datetime64]:
+    """Stored days as datetime64[D], NaT where missing (what date kernels compute with).
+
+    >>> dates_of(np.array([1, -2147483648], dtype=np.int32)).tolist()
+    [datetime.date(1970, 1, 2), None]
+    """
+    wide = days.astype(np.int64)
+    wide[days == MISSING_DAY] = _NOT_A_TIME
+    return wide.view("datetime64[D]")
+
+
+def texts_of(indices: npt.NDArray[Any], distinct: Any) -> npt.NDArray[np.str_]:
+    """Stored text indices as str, "" where missing (-1).
+
+    >>> texts_of(np.array([1, -1, 0], dtype=np.int8), pa.array(["a", "b"])).tolist()
+    ['b', '', 'a']
+    """
+    known = np.asarray([*distinct.to_pylist(), ""], dtype=np.str_)
+    texts: npt.NDArray[np.str_] = known[indices]
+    return texts
+
+
+def encode_texts(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], Any]:
+    """Text values ("" missing) as stored: indices into their distinct texts, and those.
+
+    >>> indices, distinct = encode_texts(np.array(["b", "", "a", "b"]))
+    >>> indices.tolist(), distinct.to_pylist()
+    ([0, -1, 1, 0], ['b', 'a'])
+    """
+    indices, distinct = dictionary_codes(pa.array(np.asarray(values, dtype=np.str_)),
+                                         unique=True)
+    empty = np.asarray(pc.equal(distinct, "").to_numpy(zero_copy_only=False), dtype=np.bool_)
+    indices, distinct = without_entries(indices, distinct, empty)
+    return indices.astype(index_dtype(len(distinct))), distinct
 
 
 @frozen(eq=False)
@@ -74,14 +154,16 @@ class UnitCodes:
 
     `by_id` codes the identifier alone; `by_area` codes (area, identifier) (in a table with
     no area column, the area is empty), as identifiers such as CHILD are unique only within
-    one local authority. Both map dataset name → one code per row; `by_id` is empty when
-    every table declares an area column, as nothing relates them on the identifier alone.
+    one local authority: what the tables' identifier columns store. Both map dataset name →
+    one code per row; `by_id` is empty when every table declares an area column, as nothing
+    relates them on the identifier alone.
     """
 
     unit: str
-    by_id: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
+    by_id: Mapping[str, npt.NDArray[np.int32]] = field(repr=False)
     n_ids: int
-    by_area: Mapping[str, npt.NDArray[np.int64]] = field(repr=False)
+    """How many identifiers `by_id` codes (0 when it is empty)."""
+    by_area: Mapping[str, npt.NDArray[np.int32]] = field(repr=False)
     n_pairs: int
     area_order: Mapping[str, npt.NDArray[np.int32 | np.int64]] = field(repr=False)
     """Dataset name → its rows that have a code, ordered by `by_area` code, then row: what
@@ -126,7 +208,7 @@ def _periods_of(table: Table) -> npt.NDArray[np.int64] | None:
     column = table.dataset.period
     if column is None or column not in table.columns:
         return None
-    return row_periods(table.columns[column], table.dataset.period_kind).periods
+    return row_periods(table.values(column), table.dataset.period_kind).periods
 
 
 @frozen(eq=False)
@@ -135,8 +217,13 @@ class Table:
 
     dataset: m.Dataset
     columns: Mapping[str, npt.NDArray[Any]] = field(repr=lambda c: f"<{len(c)} columns>")
+    """Column → its values as stored (the encoding above)."""
     code_tables: Mapping[str, tuple[str, ...]] = field(factory=dict, repr=False)
     """Code column → the code texts its integers index (the codelist's codes, in order)."""
+    texts: Mapping[str, Any] = field(factory=dict, repr=False)
+    """Text or identifier column → the distinct texts its integers index, each once: a
+    pyarrow string array, or an int64 array for identifiers all written as whole numbers
+    (each the number the text writes)."""
     shared: SharedCodes | None = field(default=None, repr=False)
     """Its identifiers' codes, shared with the tables loaded with it."""
     source: str = ""
@@ -160,6 +247,27 @@ class Table:
             msg = f"columns of `{self.dataset.name}` differ in length: {sorted(lengths)}"
             raise ValueError(msg)
 
+    @classmethod
+    def of(cls, dataset: m.Dataset, columns: Mapping[str, npt.NDArray[Any]],
+           code_tables: Mapping[str, tuple[str, ...]] | None = None, **fields: Any) -> Table:
+        """A table from columns in the encoding `values` gives (datetime64 dates, str texts
+        with "" missing, codes as indices): for tables built in code rather than loaded."""
+        stored: dict[str, npt.NDArray[Any]] = {}
+        texts: dict[str, Any] = {}
+        for name, values in columns.items():
+            column = dataset.column(name)
+            kind = column.type.kind if column is not None else None
+            if kind is m.ValueKind.DATE:
+                stored[name] = days_of(values)
+            elif kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER):
+                stored[name], texts[name] = encode_texts(values)
+            elif kind is m.ValueKind.CODE:
+                stored[name] = np.asarray(values).astype(
+                    index_dtype(len((code_tables or {}).get(name, ()))))
+            else:
+                stored[name] = np.asarray(values)
+        return cls(dataset, stored, dict(code_tables or {}), texts, **fields)
+
     @property
     def n_rows(self) -> int:
         """How many rows the table holds."""
@@ -168,6 +276,20 @@ class Table:
     def line(self, row: int) -> int:
         """The line of the file that `row` was read from (the header is line 1)."""
         return int(self.lines[row]) if self.lines is not None else row + 2
+
+    def values(self, name: str) -> npt.NDArray[Any]:
+        """A column as evaluation reads it: dates as datetime64[D] (NaT missing), text and
+        identifiers as str ("" missing), others as stored."""
+        stored = self.columns[name]
+        column = self.dataset.column(name)
+        kind = column.type.kind if column is not None else None
+        if kind is m.ValueKind.DATE:
+            return dates_of(stored)
+        if kind in (m.ValueKind.TEXT, m.ValueKind.IDENTIFIER) and name in self.texts:
+            return texts_of(stored, self.texts[name])
+        if kind is m.ValueKind.IDENTIFIER:  # whole numbers, not coded yet
+            return np.where(raw_missing(stored), "", stored.astype(np.str_))
+        return stored
 
     def rows(self) -> Iterator[dict[str, Any]]:
         """Rows as plain Python values (None for missing): for the reference interpreter.
@@ -180,7 +302,7 @@ class Table:
 
     def _python_values(self, name: str) -> list[Any]:
         column = self.dataset.column(name)
-        values = self.columns[name]
+        values = self.values(name)
         if column is None:
             return list(values.tolist())
         missing = missing_mask(values, column.type)

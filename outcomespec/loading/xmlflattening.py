@@ -46,7 +46,7 @@ class XmlTable:
         """The loader's diagnostics about this table, naming the element where they name a
         column, on the line of the value's element.
 
-        >>> raw = RawColumns(("LAchildID",), (("",),), np.array([4]), 1, (), (), True)
+        >>> raw = RawColumns(("LAchildID",), [None], np.array([4]), 1, (), ())
         >>> table = XmlTable("c.xml", raw, {"LAchildID": "Message/Child/LAchildID"},
         ...                  {4: "Message/Child[1]"}, {"LAchildID": {4: 5}},
         ...                  frozenset({"LAchildID"}), "Message/Child")
@@ -368,11 +368,11 @@ class Flattener(xml.sax.ContentHandler):
                 table = _Table(self.layout.columns[name])
             n = len(table.lines)
             header = tuple(c for c in table.columns if c in table.seen or not n)
-            columns: list[tuple[str, ...]] = [tuple(table.values[c]) for c in header]
+            columns: list[Any] = [np.array(table.values[c], dtype=np.str_) for c in header]
             if area:
-                header, columns = (*header, AREA_COLUMN), [*columns, (area,) * n]
-            raw = RawColumns(header, tuple(columns), np.asarray(table.lines, dtype=np.int64),
-                             n, (), (), True)
+                header = (*header, AREA_COLUMN)
+                columns.append(np.full(n, area))
+            raw = RawColumns(header, columns, np.asarray(table.lines, dtype=np.int64), n, (), ())
             paths = dict(self.layout.paths[name]) | (
                 {AREA_COLUMN: self.layout.area_path} if area else {})
             found[name] = XmlTable(self.shown, raw, paths, table.places, table.value_lines,

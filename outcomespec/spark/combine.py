@@ -34,7 +34,7 @@ from outcomespec.evaluation.gazetteer import AreaTally
 from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.loader import LoadReport, LoadResult
-from outcomespec.loading.tables import Table, dtype_for
+from outcomespec.loading.tables import Table
 from outcomespec.spark.partition import Job, Kind
 
 Cell = tuple[float, float, int, int]
@@ -177,7 +177,7 @@ def _summary(dataset: m.Dataset, surveys: Sequence[Mapping[str, Any]]
         periods + [-1] * (length - len(periods)), dtype=np.int64)
     if not padded:
         padded["__rows"] = np.zeros(length, dtype=np.int8)
-    table = Table(dataset, padded, source=dataset.name, periods=period_array)
+    table = Table.of(dataset, padded, source=dataset.name, periods=period_array)
     area_tally = (tuple(sorted(areas)), [areas[t][0] for t in sorted(areas)],
                   [areas[t][1] for t in sorted(areas)])
     return table, area_tally, weights
@@ -189,7 +189,7 @@ def _padded(values: Any, length: int, column: m.Column | None) -> Any:
     if column is None:
         return np.concatenate([values, np.zeros(extra, dtype=values.dtype)])
     fill = np.full(extra, np.datetime64("NaT") if values.dtype.kind == "M" else "",
-                   dtype=dtype_for(column.type) if values.dtype.kind == "M" else values.dtype)
+                   dtype=values.dtype)
     return np.concatenate([values, fill])
 
 

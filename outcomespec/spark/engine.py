@@ -204,8 +204,8 @@ class _Driver:
             if dataset.area is not None and dataset.area in frames[dataset.name].columns:
                 texts = sorted({area_text(row[0]) for row in frames[dataset.name].select(
                     dataset.area).distinct().collect() if row[0] is not None})
-                seen[dataset.name] = Table(dataset, {dataset.area: np.array(texts, np.str_)},
-                                           periods=None)
+                seen[dataset.name] = Table.of(
+                    dataset, {dataset.area: np.array(texts, np.str_)}, periods=None)
         return area_frame(self.framework.modules, seen, period)
 
     def evaluate(self, choice: PeriodChoice) -> tuple[Evaluation, tuple[Any, ...]]:

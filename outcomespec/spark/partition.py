@@ -150,7 +150,7 @@ def _check_key(frame: AreaFrame, table: Table, key: int) -> None:
     area = table.dataset.area
     if area is None or area not in table.columns or not table.n_rows:
         return
-    texts = {area_text(v) for v in np.unique(table.columns[area]).tolist()}
+    texts = {area_text(v) for v in np.unique(table.values(area)).tolist()}
     found = {-1 if (p := frame.position(t or None)) is None else p for t in texts}
     if found - {key}:
         msg = (f"rows of `{table.dataset.name}` for areas {sorted(found)} reached the partition "
@@ -167,9 +167,9 @@ def survey(index: int, table: Table) -> dict[str, Any]:
     dates: dict[str, list[list[int]]] = {}
     texts: dict[str, list[str]] = {}
     for column in dataset.columns:
-        values = table.columns.get(column.name)
-        if values is None:
+        if column.name not in table.columns:
             continue
+        values = table.values(column.name)
         if column.type.kind is m.ValueKind.DATE and table.periods is None:
             days, counts = np.unique(values[~np.isnat(values)].view(np.int64),
                                      return_counts=True)
@@ -189,7 +189,7 @@ def _area_tally(table: Table) -> list[list[Any]]:
     area = table.dataset.area
     if area is None or area not in table.columns or not table.n_rows:
         return []
-    values = np.array([area_text(v) for v in table.columns[area].tolist()], dtype=np.str_)
+    values = np.array([area_text(v) for v in table.values(area).tolist()], dtype=np.str_)
     texts, first, counts = np.unique(values, return_index=True, return_counts=True)
     return [[t, int(c), table.line(int(f))] for t, c, f in
             zip(texts.tolist(), counts.tolist(), first.tolist(), strict=True)]

@@ -75,7 +75,7 @@ def table(dataset: m.Dataset, rows: Sequence[Mapping[str, Any]],
         else:
             columns[column.name] = np.array(["" if v is None else v for v in values],
                                             dtype=np.str_)
-    return Table(dataset, columns, code_tables)
+    return Table.of(dataset, columns, code_tables)
 
 
 def run(frameworks: tuple[m.Framework, ...], framework: m.Framework, rows: Rows,

@@ -316,7 +316,7 @@ def build_tables(frameworks: tuple[m.Framework, ...], rows: Mapping[str, list[di
             else:
                 columns[column.name] = np.array(["" if v is None else v for v in values],
                                                 dtype=np.str_)
-        tables[dataset.name] = Table(dataset, columns, code_tables)
+        tables[dataset.name] = Table.of(dataset, columns, code_tables)
     return tables
 
 
@@ -324,7 +324,7 @@ def shuffled(table: Table, order: list[int]) -> Table:
     """The same table with its rows in another order."""
     index = np.asarray(order, dtype=np.int64)
     return Table(table.dataset, {name: values[index] for name, values in table.columns.items()},
-                 table.code_tables)
+                 table.code_tables, table.texts)
 
 
 def key(totals: IndicatorTotals) -> tuple[Any, ...]:

@@ -39,7 +39,7 @@ def table(name: str, rows: list[tuple[str, str]], area: bool) -> Table:
                                [:len(rows)]}
     if area:
         columns["LA"] = np.array([a for a, _ in rows] or [""], dtype=np.str_)[:len(rows)]
-    return Table(dataset(name, area), columns)
+    return Table.of(dataset(name, area), columns)
 
 
 def grouping(labels: list[Any]) -> list[int]:

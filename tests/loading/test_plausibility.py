@@ -348,7 +348,7 @@ def test_zoned_dates_are_read_as_the_day_of_their_zone(tmp_path: Path, form: str
     as_text = load_table(ds, {"DECOM": [d.strftime("%d/%m/%Y") for d in days]}, {}).table
     assert loaded is not None
     assert as_text is not None
-    assert loaded.columns["DECOM"].tolist() == as_text.columns["DECOM"].tolist() == days
+    assert loaded.values("DECOM").tolist() == as_text.values("DECOM").tolist() == days
 
 
 # ------------------------------------------------------------------ text conditions (D122)

@@ -1,37 +1,43 @@
-"""pyarrow's CSV reader as a fast path for plain files, giving exactly the existing reader's
-columns.
+"""Reading CSV files with pyarrow (`outcomespec.loading.sources`): the rows, their lines and
+what is left out must be what a plain reading with Python's `csv` module gives.
 
-`datafiles._split_arrow` must either refuse a file (None: the existing reader is used) or
-return what `_split_plain` returns for it, byte for byte and dtype for dtype, since
-conversion picks its paths by the columns' widths. Generated files mix what the existing
-reader treats specially: quotes, blank lines, CRLF and lone CR, a byte order mark, spaces
-around values, rows of the wrong width, empty fields, non-ASCII text.
+The reference below reads a file with the `csv` module alone, row by row, by the rules
+the loader documents (a row of the header's width, or an empty line, is a row; a row
+whose every value is blank is left out as an empty row; any other width is D108 and left
+out; a quote left open or followed by more text refuses the file). Generated files mix
+what a CSV reader must get right: quotes around commas, doubled quotes and line breaks,
+blank lines, CRLF and lone CR, a byte order mark, spaces around values, rows of the wrong
+width, empty fields, non-ASCII text.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
+import io
 import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from outcomespec import model as m
 from outcomespec.language.diagnostics import Diagnostic
-from outcomespec.loading import sources as datafiles
+from outcomespec.loading import sources
+from outcomespec.loading.conversion import SPACES
+from outcomespec.loading.loader import EMPTY_ROW, WRONG_WIDTH, LoadResult, load_table
 from outcomespec.loading.sources import RawColumns, read_source
 
 PROPERTY = settings(max_examples=200, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+                    suppress_health_check=[HealthCheck.too_slow,
+                                           HealthCheck.function_scoped_fixture])
 
-DATASET = m.Dataset(name="t.data", rows="row",
-                    columns=tuple(m.Column(name=name, type=m.TEXT) for name in "AB"))
-
-SIMPLE = "LA,CHILD,DECOM,RNE\r\n201, 4039803 ,07/07/2015,S\r\n202,17,,L\r\n203,,\t,P\r\n"
+DATASET = m.Dataset(name="t.data", rows="row", columns=tuple(
+    m.Column(name=name, type=m.TEXT, optional=True) for name in "AB"))
 
 
 def plain_fields() -> st.SearchStrategy[str]:
@@ -41,22 +47,22 @@ def plain_fields() -> st.SearchStrategy[str]:
 
 
 def hostile_fields() -> st.SearchStrategy[str]:
-    """Values the existing reader treats specially: quoted, non-ASCII, with stray commas or
-    carriage returns, control bytes."""
+    """Values a reader must treat specially: quoted, non-ASCII, with stray commas, quotes
+    or carriage returns."""
     quoted = st.text(alphabet='a,"\n\r é', max_size=5).map(
         lambda text: '"' + text.replace('"', '""') + '"')
-    raw = st.text(alphabet='a,"\r é’\x0b\x00', max_size=4)
+    raw = st.text(alphabet='a,"\r é’\x0b', max_size=4)
     return st.one_of(plain_fields(), quoted, raw)
 
 
 @st.composite
 def csv_files(draw: st.DrawFn) -> bytes:
     """A CSV file's bytes: plain or not, with or without blank lines and rows of the wrong
-    width (so that the fast path is often taken, and often refused)."""
+    width."""
     hostile, messy = draw(st.integers(0, 2)) == 0, draw(st.booleans())
     fields = hostile_fields() if hostile else plain_fields()
     width = draw(st.integers(1, 4))
-    header = [draw(st.text(alphabet="AB _", max_size=3)) for _ in range(width)]
+    header = [draw(st.sampled_from(["A", "B", " A ", "C", ""])) for _ in range(width)]
     lines = [",".join(header)]
     for _ in range(draw(st.integers(0, 8))):
         kind = draw(st.sampled_from(["row", "row", "short", "long", "blank"] if messy
@@ -79,160 +85,197 @@ def csv_files(draw: st.DrawFn) -> bytes:
     return bom + text.encode("utf-8")
 
 
-def assert_same_split(fast: Any, plain: Any) -> None:
-    """Two `_Plain` results are identical: names, bytes and widths of columns, lines."""
-    assert fast.header == plain.header
-    assert len(fast.columns) == len(plain.columns)
-    for ours, theirs in zip(fast.columns, plain.columns, strict=True):
-        assert ours.dtype == theirs.dtype
-        assert ours.tolist() == theirs.tolist()
-    assert fast.lines.dtype == plain.lines.dtype
-    assert fast.lines.tolist() == plain.lines.tolist()
-    assert (fast.rows_read, fast.blank) == (plain.rows_read, plain.blank)
-
-
-def assert_same_raw(ours: RawColumns | Diagnostic, theirs: RawColumns | Diagnostic) -> None:
-    """Two reads of a file are identical, down to each column's dtype."""
-    assert type(ours) is type(theirs)
-    if isinstance(ours, Diagnostic) or isinstance(theirs, Diagnostic):
-        assert ours == theirs
-        return
-    assert ours.header == theirs.header
-    assert len(ours.columns) == len(theirs.columns)
-    for a, b in zip(ours.columns, theirs.columns, strict=True):
-        assert isinstance(a, np.ndarray) == isinstance(b, np.ndarray)
-        if isinstance(a, np.ndarray):
-            assert a.dtype == b.dtype
-            assert a.tolist() == b.tolist()
+def reference(data: bytes) -> dict[str, Any] | str:
+    """What the `csv` module alone reads: the kept rows' values of A and B (stripped) and
+    lines, rows read, rows left out and the lines of rows of the wrong width; or the reason
+    the file is refused."""
+    text = data.removeprefix(codecs.BOM_UTF8).decode("utf-8")
+    if not text.strip():
+        return "empty"
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    end = 0
+    try:
+        for fields in reader:
+            records.append((end + 1, fields))
+            end = reader.line_num
+    except csv.Error:
+        return "malformed"
+    names = [name.strip() for name in records[0][1]]
+    if not any(names):
+        return "no names"
+    width = len(names)
+    out: dict[str, Any] = {"A": [], "B": [], "lines": [], "wrong": [], "blank": 0,
+                           "read": len(records) - 1}
+    for line, fields in records[1:]:
+        if len(fields) in (width, 0):
+            if not "".join(fields).strip():
+                out["blank"] += 1
+                continue
+            out["lines"].append(line)
+            for name in "AB":
+                out[name].append(fields[names.index(name)].strip() if name in names else "")
+        elif "".join(fields).strip():
+            out["wrong"].append(line)
         else:
-            assert a == b
-    assert ours.lines.dtype == theirs.lines.dtype
-    assert ours.lines.tolist() == theirs.lines.tolist()
-    assert ours.rows_read == theirs.rows_read
-    assert ours.excluded == theirs.excluded
-    assert ours.diagnostics == theirs.diagnostics
-    assert ours.texts == theirs.texts
+            out["blank"] += 1
+    return out
 
 
-def read_both(data: bytes) -> tuple[RawColumns | Diagnostic, RawColumns | Diagnostic]:
-    """`_read_csv` with the fast path tried on any size, and with it never tried."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(datafiles, "_ARROW_MIN", 0)
-        fast = datafiles._read_csv(data, "data.csv", DATASET)
-        patch.setattr(datafiles, "_ARROW_MIN", sys.maxsize)
-        slow = datafiles._read_csv(data, "data.csv", DATASET)
-    return fast, slow
+def loaded(tmp_path: Path, data: bytes) -> LoadResult:
+    path = tmp_path / "data.csv"
+    path.write_bytes(data)
+    return load_table(DATASET, path, {})
 
 
 @PROPERTY
 @given(csv_files())
-def test_fast_split_is_the_plain_split_or_refuses(data: bytes) -> None:
-    """Whatever the file, `_split_arrow` refuses it or gives `_split_plain`'s result."""
-    pytest.importorskip("pyarrow")
-    data = data.removeprefix(codecs.BOM_UTF8)  # as `_read_csv` does before splitting
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(datafiles, "_ARROW_MIN", 0)
-        fast = datafiles._split_arrow(data)
-    if fast is not None:
-        plain = datafiles._split_plain(data)
-        assert plain is not None
-        assert_same_split(fast, plain)
+def test_pyarrow_reads_what_the_csv_module_reads(tmp_path: Path, data: bytes) -> None:
+    """Values, lines, rows read and left out, and the D108 rows are the `csv` module's."""
+    expected = reference(data)
+    result = loaded(tmp_path, data)
+    d108 = [d for d in result.diagnostics if d.code == "D108"]
+    if isinstance(expected, str):
+        assert result.table is None
+        assert len(d108) == 1
+        assert expected == "malformed" or d108[0].message.endswith(
+            {"empty": "` is empty", "no names": "the first line is empty"}[expected])
+        return
+    table = result.table
+    if table is None:  # the header names A (or B) twice
+        assert d108[0].message.startswith("the header names column")
+        return
+    assert table.values("A").tolist() == expected["A"]
+    assert table.values("B").tolist() == expected["B"]
+    assert [table.line(i) for i in range(table.n_rows)] == expected["lines"]
+    assert result.report.rows_read == expected["read"]
+    left_out = {EMPTY_ROW: expected["blank"], WRONG_WIDTH: len(expected["wrong"])}
+    assert result.report.rows_excluded() == {k: v for k, v in left_out.items() if v}
+    assert [d.line for d in d108 if "the row is left out" in d.message] == \
+        expected["wrong"][:sources.CAP]
 
 
-@PROPERTY
-@given(csv_files())
-def test_reading_is_the_same_with_and_without_the_fast_path(data: bytes) -> None:
-    """The whole read (header, columns, lines, excluded rows, diagnostics) is the same."""
-    pytest.importorskip("pyarrow")
-    fast, slow = read_both(data)
-    assert_same_raw(fast, slow)
-
-
-@pytest.mark.parametrize(("text", "taken"), [
-    (SIMPLE, True),
-    ("\ufeff" + SIMPLE, True),  # a byte order mark is removed before either reader
-    (SIMPLE.replace("\r\n", "\n").removesuffix("\n"), True),  # no line end on the last line
-    (" LA , CHILD\n1,2\n", True),  # names are stripped after either reader
-    ("A,A\n1,2\n", True),  # a repeated name
-    ("A\n1\n\n2\n", False),  # a blank line
-    ("A,B\n1,2\n,\n3,4\n", False),  # a line of only commas: left out by the plain reader
-    ("A,B\n1,2\n \t, \n", False),  # ... or of spaces and commas
-    ("A,B\n1,2\n\n", False),  # a blank line at the end
-    ("A,B\n1,2,3\n", False),  # a row of the wrong width
-    ("A,B\n1\n", False),
-    ('A,B\n"1,5",2\n', False),  # quotes
-    ("A,B\n1\r2,3\n", False),  # a carriage return alone
-    ("A,B\n1,2\r", False),
-    ("A,B\né,2\n", False),  # not ASCII
-    ("A,B\n1,\x002\n", False),  # a zero byte
-    ("A,B\n", False),  # no rows
-    ("A,B", False),
+@pytest.mark.parametrize(("text", "column", "values", "lines"), [
+    ("A,B\n1,2\n3\n4,5\n", "A", ["1", "4"], [2, 4]),  # no quotes: pyarrow numbers the row
+    ("A,B\n1,2\n3,4,5\n\n6,7\r\n", "A", ["1", "6"], [2, 5]),  # and a blank line left out
+    ('A,B\n"x\ny",2\n3\n4,5\n', "A", ["x\ny", "4"], [2, 5]),  # the csv module finds lines
+    ('"A\nA",B\nz,1\n', "B", ["1"], [3]),  # a header over two lines
+    ('A,"B\nB",C\n1,2,3\n"4\n4",5,6\n', "A", ["1", "4\n4"], [3, 4]),
 ])
-def test_which_files_take_the_fast_path(text: str, taken: bool) -> None:
-    """Plain files without blank lines are read by pyarrow; the rest fall back, and every
-    file reads the same either way."""
-    pytest.importorskip("pyarrow")
-    data = text.encode("utf-8")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(datafiles, "_ARROW_MIN", 0)
-        assert (datafiles._split_arrow(data.removeprefix(codecs.BOM_UTF8)) is not None) == taken
-    fast, slow = read_both(data)
-    assert_same_raw(fast, slow)
+def test_rows_keep_their_lines(tmp_path: Path, text: str, column: str, values: list[str],
+                               lines: list[int]) -> None:
+    """Short and long rows, values over two lines and a header over two lines: every kept
+    row is named by the line it begins on."""
+    result = loaded(tmp_path, text.encode())
+    assert result.table is not None
+    assert result.table.values(column).tolist() == values
+    assert [result.table.line(i) for i in range(result.table.n_rows)] == lines
 
 
-def test_a_large_plain_file_is_read_by_pyarrow(tmp_path: Path,
-                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain file over the size limit never reaches the byte splitter."""
-    pytest.importorskip("pyarrow")
-    row = "201,4039803,07/07/2015,S, C1 ,,X1\r\n"
-    count = datafiles._ARROW_MIN // len(row) + 1
-    path = tmp_path / "episodes.csv"
-    path.write_bytes(("LA,CHILD,DECOM,RNE,LS,REC,REASON\r\n" + row * count).encode("ascii"))
-
-    def refuse(data: bytes) -> None:
-        raise AssertionError("the byte splitter was used")
-
-    monkeypatch.setattr(datafiles, "_split_plain", refuse)
-    raw = read_source(path, "episodes.csv", DATASET)
+def test_columns_are_typed_as_they_are_read(tmp_path: Path) -> None:
+    """Numbers come as float64, everything else dictionary-encoded; undeclared columns are
+    not read."""
+    ds = m.Dataset(name="t.data", rows="row", columns=(
+        m.Column(name="N", type=m.NUMBER), m.Column(name="D", type=m.DATE),
+        m.Column(name="C", type=m.TEXT)))
+    path = tmp_path / "data.csv"
+    path.write_text("N,D,X,C\n1.5,01/04/2024,x,a\n2,2024-04-02,y,a\n")
+    raw = read_source(path, "data.csv", ds)
     assert isinstance(raw, RawColumns)
-    assert raw.header == ("LA", "CHILD", "DECOM", "RNE", "LS", "REC", "REASON")
-    assert raw.rows_read == count
-    assert raw.lines.tolist() == list(range(2, count + 2))
-    assert [c.dtype.str for c in raw.columns] == ["|S3", "|S7", "|S10", "|S1", "|S4", "|S1",
-                                                  "|S2"]
-    assert raw.columns[4][:2].tolist() == [b" C1 ", b" C1 "]
-    assert raw.columns[5][-1] == b""
-    assert (raw.excluded, raw.diagnostics, raw.texts) == ((), (), True)
+    assert [None if c is None else str(c.type) for c in raw.columns] == [
+        "double", "dictionary<values=string, indices=int32, ordered=0>", None,
+        "dictionary<values=string, indices=int32, ordered=0>"]
+    assert raw.lines is None
+    with_symbols = m.Dataset(name="t.data", rows="row", columns=ds.columns[:1],
+                             missing_symbols=("c",))
+    assert sources.arrow_type(ds.columns[0], with_symbols) == sources.arrow_type(
+        ds.columns[2], ds)  # a number column may hold a symbol: read as text
 
 
-def test_small_files_and_missing_pyarrow_use_the_byte_splitter(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """Below the size limit pyarrow is not tried; without pyarrow every file falls back."""
-    data = SIMPLE.encode("ascii")
-    assert datafiles._split_arrow(data) is None  # small
-    monkeypatch.setattr(datafiles, "_ARROW_MIN", 0)
-    for name in ("pyarrow", "pyarrow.csv", "pyarrow.compute"):
-        monkeypatch.setitem(sys.modules, name, None)  # importing it raises ImportError
-    assert datafiles._split_arrow(data) is None
-    raw = datafiles._read_csv(data, "data.csv", DATASET)
+def test_numbers_pyarrow_cannot_quote_are_read_again_as_text(tmp_path: Path) -> None:
+    """`1,200` fails pyarrow's parse and `nan`, `inf`, `1.50` in an integer column pass it:
+    each column is read again as text, so the messages quote the file."""
+    ds = m.Dataset(name="t.data", rows="row", columns=(
+        m.Column(name="N", type=m.NUMBER, optional=True),
+        m.Column(name="X", type=m.NUMBER, optional=True),
+        m.Column(name="I", type=m.ValueType(m.ValueKind.NUMBER, integer=True), optional=True)))
+    path = tmp_path / "data.csv"
+    path.write_text('N,X,I\n"1,200",nan,1.50\n7,inf,2\n')
+    result = load_table(ds, path, {})
+    assert result.table is not None
+    assert result.table.columns["N"].tolist() == [1200.0, 7.0]
+    assert sorted((d.line, d.message) for d in result.diagnostics) == [
+        (2, "`1.50` in column `I` is not a whole number"),
+        (2, "`nan` in column `X` is not a number"),
+        (3, "`inf` in column `X` is not a number")]
+
+
+def test_impossible_dates_are_refused_not_moved(tmp_path: Path) -> None:
+    """pyarrow's timestamp parsers read 31/02/2024 as 2 March and 01/04/24 as the year 24;
+    the loader refuses both."""
+    ds = m.Dataset(name="t.data", rows="row",
+                   columns=(m.Column(name="D", type=m.DATE, optional=True),))
+    path = tmp_path / "data.csv"
+    path.write_text("D\n31/02/2024\n01/04/24\n2024-4-1\n29/02/2024\n")
+    result = load_table(ds, path, {})
+    assert result.table is not None
+    assert result.table.values("D").astype(str).tolist() == ["NaT", "NaT", "NaT", "2024-02-29"]
+    assert [d.message for d in result.diagnostics] == [
+        "`31/02/2024` in column `D` is not a date: there is no such day",
+        "`01/04/24` in column `D` is not a date", "`2024-4-1` in column `D` is not a date"]
+
+
+def test_blank_rows_count_the_columns_not_read(tmp_path: Path) -> None:
+    """A row blank in every declared column but holding a value elsewhere is a row."""
+    path = tmp_path / "data.csv"
+    path.write_text("A,B,NOTE\n1,2,\n,,kept\n,,\n")
+    result = load_table(DATASET, path, {})
+    assert result.table is not None
+    assert result.table.values("A").tolist() == ["1", ""]
+    assert result.report.rows_excluded() == {EMPTY_ROW: 1}
+
+
+@pytest.mark.parametrize(("data", "message", "line"), [
+    (b"A,B\n1,2\n3,\xa3\n", "is not UTF-8 text: byte 0xa3 on line 3 cannot be read", 3),
+    (b"A,B\n1,2\n3,\xe2\x80\n", "is not UTF-8 text: byte 0xe2 on line 3 cannot be read", 3),
+    (b"A,B\n1,2\n\n3,\x004\n", "cannot be read as CSV: line contains NUL in the row that "
+     "begins on line 4", 4),
+])
+def test_bytes_past_the_first_chunk_are_checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                data: bytes, message: str, line: int) -> None:
+    """A file is looked at a chunk at a time: a bad byte in a later chunk (or a character cut
+    by a chunk's end) is found with its line."""
+    monkeypatch.setattr(sources, "_CHUNK", 3)
+    monkeypatch.setattr(sources, "HEAD_BYTES", 5)
+    result = loaded(tmp_path, data)
+    assert result.table is None
+    (diagnostic,) = result.diagnostics
+    assert isinstance(diagnostic, Diagnostic)
+    assert diagnostic.message.endswith(message)
+    assert diagnostic.line == line
+
+
+def test_a_character_across_chunks_is_read(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """Valid UTF-8 cut by a chunk's end is not an error."""
+    monkeypatch.setattr(sources, "_CHUNK", 3)
+    result = loaded(tmp_path, "A,B\né,’\n".encode())
+    assert result.table is not None
+    assert result.table.values("B").tolist() == ["’"]
+
+
+def test_spaces_are_what_python_strips() -> None:
+    """`SPACES`, given to pyarrow's trim, is exactly the set of characters `str.strip` removes."""
+    assert set(SPACES) == {chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()}
+
+
+def test_a_pyarrow_table_is_read_as_it_is() -> None:
+    """A pyarrow Table's columns are handed over as they are, rows numbered as in a file."""
+    table = pa.table({"A": ["x", None], "B": pa.array(["y", "z"]).dictionary_encode()})
+    raw = read_source(table, "<pyarrow Table>", DATASET)
     assert isinstance(raw, RawColumns)
-    assert raw.columns[1].tolist() == [b" 4039803 ", b"17", b""]
-
-
-def test_chunked_and_sliced_arrow_columns_convert_to_fixed_width() -> None:
-    """Chunks that are slices of larger arrays (offsets not starting at zero), and empty
-    chunks, give the values in order, as wide as the longest."""
-    pa = pytest.importorskip("pyarrow")
-    compute = pytest.importorskip("pyarrow.compute")
-    whole = pa.array([b"skip", b"ab", b"", b" c ", b"dddd-long"], type=pa.binary())
-    column = pa.chunked_array([whole.slice(1, 3), whole.slice(0, 0), whole.slice(4, 1),
-                               pa.array([b"e"], type=pa.binary())])
-    fixed = datafiles._fixed_width(column, pa, compute)
-    assert fixed is not None
-    assert fixed.dtype == np.dtype("S9")
-    assert fixed.tolist() == [b"ab", b"", b" c ", b"dddd-long", b"e"]
-    empty = pa.chunked_array([pa.array([b"", b""], type=pa.binary())])
-    fixed = datafiles._fixed_width(empty, pa, compute)
-    assert fixed is not None
-    assert fixed.dtype == np.dtype("S1")
-    assert fixed.tolist() == [b"", b""]
+    assert raw.columns[1].type == pa.dictionary(pa.int32(), pa.string())
+    assert (raw.lines, raw.rows_read) == (None, 2)
+    result = load_table(DATASET, table, {})
+    assert result.table is not None
+    assert np.asarray(result.table.values("A")).tolist() == ["x", ""]

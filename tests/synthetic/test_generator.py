@@ -113,7 +113,7 @@ def test_files_load_without_errors(small: GenerationReport) -> None:
             assert result.diagnostics == (), (name, result.diagnostics[:3])
             dataset = result.table.dataset
             if dataset.key and dataset.area:
-                columns = [result.table.columns[k] for k in (dataset.area, *dataset.key)]
+                columns = [result.table.values(k) for k in (dataset.area, *dataset.key)]
                 pairs = {tuple(str(v) for v in row) for row in zip(*columns, strict=True)}
                 assert len(pairs) == result.table.n_rows, name
 
@@ -134,12 +134,12 @@ def test_codes_valid_in_their_year(small: GenerationReport) -> None:
     for year in (2024, 2025):
         t = tables(load(small.directory / str(year)))
         episodes = t["episodes"]
-        codes = np.asarray(episodes.code_tables["PLACE"])[episodes.columns["PLACE"]]
-        began = collection_year(days(episodes.columns["DECOM"]))
+        codes = np.asarray(episodes.code_tables["PLACE"])[episodes.values("PLACE")]
+        began = collection_year(days(episodes.values("DECOM")))
         since = np.array([window[str(code)][0] for code in codes])
         until = np.array([window[str(code)][1] for code in codes])
         assert np.all((since <= began) & (began <= until))
-        sexes = set(np.asarray(t["header"].code_tables["SEX"])[t["header"].columns["SEX"]])
+        sexes = set(np.asarray(t["header"].code_tables["SEX"])[t["header"].values("SEX")])
         assert sexes == ({"1", "2"} if year <= 2024 else {"M", "F"})
         with (small.directory / str(year) / "child_identifiers.csv").open() as f:
             header = f.readline().strip().split(",")
@@ -171,14 +171,14 @@ def test_episodes_file_holds_histories(small: GenerationReport) -> None:
     """Each year's episodes are every child looked after in the year with all their earlier
     episodes; episodes still open on 31 March have no end date or reason."""
     t = tables(load(small.directory / "2025"))["episodes"]
-    decom, dec = days(t.columns["DECOM"]), days(t.columns["DEC"])
-    rec = t.columns["REC"]
+    decom, dec = days(t.values("DECOM")), days(t.values("DEC"))
+    rec = t.values("REC")
     end, start = year_end(2025), year_start(2025)
     no_end = dec == np.iinfo(np.int64).min
     assert np.all(decom <= end)
     assert np.array_equal(no_end, rec < 0)
-    key = np.char.add(np.char.add(t.columns["LA"].astype(str), "/"),
-                      t.columns["CHILD"].astype(str))
+    key = np.char.add(np.char.add(t.values("LA").astype(str), "/"),
+                      t.values("CHILD").astype(str))
     in_year = no_end | (dec >= start)
     assert set(key) == set(key[in_year])  # every child was looked after in the year
     assert np.sum(decom < start - 3 * 365) > 0  # with history
@@ -189,19 +189,19 @@ def test_need_is_coherent(small: GenerationReport) -> None:
     earlier plans, which are in the file."""
     t = tables(load(small.directory / "2025"))
     details, plans = t["cin_details"], t["child_protection_plans"]
-    who = np.char.add(np.char.add(details.columns["LA"].astype(str), "/"),
-                      details.columns["LAchildID"].astype(str))
-    referral = days(details.columns["CINreferralDate"])
-    closure = days(details.columns["CINclosureDate"])
+    who = np.char.add(np.char.add(details.values("LA").astype(str), "/"),
+                      details.values("LAchildID").astype(str))
+    referral = days(details.values("CINreferralDate"))
+    closure = days(details.values("CINclosureDate"))
     order = np.lexsort((referral, who))
     who, referral, closure = who[order], referral[order], closure[order]
     same = who[1:] == who[:-1]
     open_end = np.where(closure == np.iinfo(np.int64).min, np.iinfo(np.int64).max, closure)
     assert np.all(~same | (referral[1:] > open_end[:-1]))
-    plan_who = np.char.add(np.char.add(plans.columns["LA"].astype(str), "/"),
-                           plans.columns["LAchildID"].astype(str))
-    plan_start = days(plans.columns["CPPstartDate"])
-    previous = plans.columns["NumberOfPreviousCPP"]
+    plan_who = np.char.add(np.char.add(plans.values("LA").astype(str), "/"),
+                           plans.values("LAchildID").astype(str))
+    plan_start = days(plans.values("CPPstartDate"))
+    previous = plans.values("NumberOfPreviousCPP")
     in_year = plan_start >= year_start(2025)
     assert np.sum(in_year & (previous >= 1)) > 0
     for i in np.flatnonzero(in_year):
@@ -212,9 +212,9 @@ def test_need_is_coherent(small: GenerationReport) -> None:
 def test_re_referrals_from_the_file_match(small: GenerationReport) -> None:
     """Re-referrals within 12 months counted from cin_details.csv equal the generator's."""
     details = tables(load(small.directory / "2025"))["cin_details"]
-    who = np.char.add(np.char.add(details.columns["LA"].astype(str), "/"),
-                      details.columns["LAchildID"].astype(str))
-    referral = days(details.columns["CINreferralDate"])
+    who = np.char.add(np.char.add(details.values("LA").astype(str), "/"),
+                      details.values("LAchildID").astype(str))
+    referral = days(details.values("CINreferralDate"))
     order = np.lexsort((referral, who))
     who, referral = who[order], referral[order]
     in_year = np.flatnonzero((referral >= year_start(2025)) & (referral <= year_end(2025)))
