@@ -69,9 +69,9 @@ def unit_frame(units: m.ComparisonUnits, register: Table,
     >>> dataset = m.Dataset(name="r.homes", rows="home", columns=(
     ...     m.Column(name="URN", type=m.TEXT), m.Column(name="REGION", type=m.TEXT),
     ...     m.Column(name="TYPE", type=m.TEXT)))
-    >>> table = Table(dataset, {"URN": np.array(["SC1", "SC2", ""]),
-    ...                         "REGION": np.array(["E12000002", "E12000001", "E12000001"]),
-    ...                         "TYPE": np.array(["CH", "CH", "SCH"])})
+    >>> table = Table.of(dataset, {"URN": np.array(["SC1", "SC2", ""]),
+    ...                            "REGION": np.array(["E12000002", "E12000001", "E12000001"]),
+    ...                            "TYPE": np.array(["CH", "CH", "SCH"])})
     >>> units = m.ComparisonUnits(name="r.homes", title=None, dataset="r.homes", level="home",
     ...                           code="URN", region="REGION", peers=("TYPE",))
     >>> frame = unit_frame(units, table)
@@ -79,10 +79,10 @@ def unit_frame(units: m.ComparisonUnits, register: Table,
     (('SC1', 'SC2'), ('E12000001', 'E12000002'), [1, 0], ('CH',))
     """
     def texts(column: str | None) -> list[str]:
-        values = register.columns.get(column or "")
-        if values is None:
+        if not column or column not in register.columns:
             return [""] * register.n_rows
-        codes = register.code_tables.get(column or "")
+        values = register.values(column)
+        codes = register.code_tables.get(column)
         if codes is not None:  # a code column: its codes as written
             return [codes[v] if v >= 0 else "" for v in values.tolist()]
         return [area_text(v).strip() for v in values.tolist()]
