@@ -31,6 +31,7 @@ from outcomespec.evaluation.evaluator import Evaluation, evaluate_plan
 from outcomespec.evaluation.explanation import Explanation, explain_plan, explanation_document
 from outcomespec.evaluation.gazetteer import area_frame, area_problem, check_areas
 from outcomespec.evaluation.plan import Plan
+from outcomespec.evaluation.publications import choose_comparators
 from outcomespec.language.diagnostics import (
     Diagnostic,
     OutcomeSpecError,
@@ -155,7 +156,9 @@ class Framework:
         return explain_plan(self.plan, self.model, self.modules)
 
     def evaluate(self, data: DataSource, period: Periods = None, *,
-                 area: str | None = None, keep_going: bool = False) -> Results:
+                 area: str | None = None, keep_going: bool = False,
+                 comparators: m.ComparatorChoice | str = m.ComparatorChoice.DECLARED
+                 ) -> Results:
         """Compute every indicator for every area, for the reporting year ending in `period`.
 
         `period` is a year as people write it: 2025, "2025", "2024-25" or "2024/25" (the
@@ -171,20 +174,28 @@ class Framework:
         warnings and the load and evaluation reports as well. `area` names the local
         authority of a single authority's return that has no area column, by any code the
         geography gives it (`805` or `E06000001` for Hartlepool); `UnknownAreaError` if it
-        names none that existed in the period. Issues an `OutcomeSpecWarning` for each thing
-        `run` reports that a reader of the results must know (`Run.notices`): data warnings,
-        indicators not evaluated, values read as missing.
+        names none that existed in the period. The results of a single authority's return
+        (`area` given) hold its rows, its region's and England's: those are taken from the
+        indicator's publication when its comparators are `published`, and otherwise left
+        blank (pooled from one authority they would be that authority). `comparators` says
+        where England, the regions and the neighbours come from: `declared` (as each
+        indicator says), `published` (from every indicator's publication) or `pooled` (from
+        the areas evaluated). Issues an `OutcomeSpecWarning` for each thing `run` reports that
+        a reader of the results must know (`Run.notices`): data warnings, indicators not
+        evaluated, values read as missing.
         """
         done: Run | Series = (
-            self.run(data, period, area=area, keep_going=keep_going)
+            self.run(data, period, area=area, keep_going=keep_going, comparators=comparators)
             if isinstance(period, int | str | None) and not _several(period)
-            else self.series(data, period, area=area, keep_going=keep_going))
+            else self.series(data, period, area=area, keep_going=keep_going,
+                             comparators=comparators))
         for notice in done.notices():
             warnings.warn(notice, OutcomeSpecWarning, stacklevel=2)
         return done.results
 
     def run(self, data: DataSource, period: int | str | None = None, *,
-            area: str | None = None, keep_going: bool = False) -> Run:
+            area: str | None = None, keep_going: bool = False,
+            comparators: m.ComparatorChoice | str = m.ComparatorChoice.DECLARED) -> Run:
         """Like `evaluate`, keeping the reports: rows read and excluded per dataset, values
         read as missing and why, indicators that could not be evaluated and why.
 
@@ -194,10 +205,12 @@ class Framework:
         table that could not be read at all is still left out, and the indicators that need
         it, or that read a column its file lacks, are reported as not evaluated.
         """
-        return run_all([self], data, period, area=area, keep_going=keep_going)[0]
+        return run_all([self], data, period, area=area, keep_going=keep_going,
+                       comparators=comparators)[0]
 
     def series(self, data: DataSource, periods: Periods, *, area: str | None = None,
-               keep_going: bool = False) -> Series:
+               keep_going: bool = False,
+               comparators: m.ComparatorChoice | str = m.ComparatorChoice.DECLARED) -> Series:
         """Evaluate several periods, each exactly as `run` evaluates it alone, into one table.
 
         `periods` is a span "2021..2025", a `range` or a list of years. A directory of data
@@ -207,14 +220,22 @@ class Framework:
         The table holds the periods' rows in order of period, ranked within each period,
         with the recent trend of each value that has the four periods before it
         (`outcomespec.results.trends`). Raises as `run` does, for the first period whose data
-        fail.
+        fail. `comparators` is as in `evaluate`.
         """
-        return run_series([self], data, periods, area=area, keep_going=keep_going)
+        return run_series([self], data, periods, area=area, keep_going=keep_going,
+                          comparators=comparators)
 
     def _coverage(self, loads: Mapping[str, LoadResult]) -> Coverage:
         """What periods the loaded tables hold."""
         return data_coverage(self.plan, _tables(loads), self.model.period,
                              modules=self.modules)
+
+    def comparing(self, comparators: m.ComparatorChoice | str) -> Framework:
+        """The framework with its England, region and neighbour comparators taken as
+        `comparators` says: `declared` (as each indicator says), `published` (from every
+        indicator's publication) or `pooled` (from the areas evaluated)."""
+        choice = m.ComparatorChoice(comparators)
+        return evolve(self, plan=choose_comparators(self.plan, choice))
 
     def _evaluate(self, loads: Mapping[str, LoadResult], choice: PeriodChoice,
                   coverage: Coverage, keep_going: bool, area: str | None
@@ -236,20 +257,27 @@ class Framework:
         if any(d.is_error for d in problems) and not keep_going:
             raise OutcomeSpecError(problems)
         evaluation = evaluate_plan(skipping(self.plan, unusable), self.modules, tables, year,
-                                   self.model.period, frame, coverage=coverage)
+                                   self.model.period, frame, coverage=coverage,
+                                   only=None if area is None else frame.position(area))
         return evaluation, (*problems, *evaluation.diagnostics)
 
     def datasets(self) -> tuple[m.Dataset, ...]:
-        """The datasets evaluation reads: those of the indicators and of the geography."""
+        """The datasets evaluation reads: those of the indicators, of the publications their
+        comparators are taken from, and of the geography."""
         names = {d for p in self.plan.indicators for d in p.datasets} | _geography_datasets(
             self.modules)
+        names |= {p.publication.dataset for p in self.plan.indicators
+                  if p.publication is not None
+                  and any(c.published for c in p.indicator.comparators)}
         known = {d.name: d for module in self.modules for d in module.datasets}
         return tuple(known[n] for n in sorted(names) if n in known)
 
 
 def run_all(frameworks: Sequence[Framework], data: DataSource,
             period: int | str | None = None, *, area: str | None = None,
-            keep_going: bool = False) -> tuple[Run, ...]:
+            keep_going: bool = False,
+            comparators: m.ComparatorChoice | str = m.ComparatorChoice.DECLARED
+            ) -> tuple[Run, ...]:
     """Evaluate several frameworks on the same data, reading each dataset once, for one
     period: `period`, or the latest any of them holds.
 
@@ -258,13 +286,14 @@ def run_all(frameworks: Sequence[Framework], data: DataSource,
     reports only the datasets its framework reads; errors are handled as in `Framework.run`.
     Their results are suppressed together: a count they both publish is hidden in both or
     in neither. A directory holding a folder named after `period` is read as `run_series`
-    reads it.
+    reads it. `comparators` is as in `Framework.evaluate`.
     """
     if _several(period):
         msg = (f"`period` {period!r} names several periods: evaluate them with "
                "`Framework.series` or `run_series` (or `Framework.evaluate`)")
         raise TypeError(msg)
     _check_arguments(data, area, keep_going)
+    frameworks = [framework.comparing(_choice(comparators)) for framework in frameworks]
     requested = None if period is None else parse_period(period)
     if area is not None:
         _check_area(frameworks, data, area, requested)
@@ -275,7 +304,8 @@ def run_all(frameworks: Sequence[Framework], data: DataSource,
 
 
 def run_series(frameworks: Sequence[Framework], data: DataSource, periods: Periods, *,
-               area: str | None = None, keep_going: bool = False) -> Series:
+               area: str | None = None, keep_going: bool = False,
+               comparators: m.ComparatorChoice | str = m.ComparatorChoice.DECLARED) -> Series:
     """Evaluate several frameworks for several periods (`Framework.series`), each period as
     `run_all` evaluates it alone, reading each file once, into one table.
 
@@ -287,6 +317,7 @@ def run_series(frameworks: Sequence[Framework], data: DataSource, periods: Perio
     """
     years = parse_periods(periods)
     _check_arguments(data, area, keep_going)
+    frameworks = [framework.comparing(_choice(comparators)) for framework in frameworks]
     if area is not None:
         _check_area(frameworks, data, area, years[0])
     datasets, modules = _datasets(frameworks), _modules(frameworks)
@@ -371,6 +402,16 @@ def _modules(frameworks: Sequence[Framework]) -> tuple[m.Framework, ...]:
 def _tables(loads: Mapping[str, LoadResult]) -> dict[str, Table]:
     """The tables that could be built, by dataset."""
     return {name: result.table for name, result in loads.items() if result.table is not None}
+
+
+def _choice(comparators: object) -> m.ComparatorChoice:
+    """The comparator choice `comparators` names (ValueError naming the choices)."""
+    try:
+        return m.ComparatorChoice(str(comparators))
+    except ValueError:
+        choices = ", ".join(f'"{c.value}"' for c in m.ComparatorChoice)
+        msg = f"comparators must be one of {choices}, not {comparators!r}"
+        raise ValueError(msg) from None
 
 
 def _check_arguments(data: object, area: object, keep_going: object) -> None:

@@ -324,7 +324,8 @@ def publish(geography: Geography, tables: Iterable[CellCounts]) -> Published:
 
 def published_columns(results: Any) -> Published:
     """The published rows of outcomespec's results table (or any table with its columns),
-    read column by column as `publish` writes its rows."""
+    read column by column as `publish` writes its rows; an authority keyed by its DfE code
+    (`la_code`), as the engines key it, England and the regions by their ONS codes."""
     columns: list[list[Any]] = []
     for name in FIELDS:
         values = results.column(name)
@@ -333,8 +334,8 @@ def published_columns(results: Any) -> Published:
         else:
             plain = {value: _plain(value) for value in set(values)}
             columns.append([plain[value] for value in values])
-    keys = zip(results.indicator, (b or "" for b in results.breakdown), results.area_code,
-               strict=True)
+    areas = (dfe or ons for dfe, ons in zip(results.la_code, results.area_code, strict=True))
+    keys = zip(results.indicator, (b or "" for b in results.breakdown), areas, strict=True)
     return dict(zip(keys, zip(*columns, strict=True), strict=True))
 
 

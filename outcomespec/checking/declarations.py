@@ -96,6 +96,7 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
     rows: str | None = None
     key: tuple[str, ...] = ()
     area = period = None
+    upper: tuple[str, ...] = ()
     missing: tuple[str, ...] = ()
     policy = m.UnknownCodePolicy.ERROR
     period_kind = m.PeriodKind.YEAR_ENDING
@@ -108,6 +109,7 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                 key = tuple(_own_column(ctx, by_name, name, "key") for name in setting.columns)
             case s.AreaColumn():
                 area = _own_column(ctx, by_name, setting.column, "area")
+                upper = tuple(_own_column(ctx, by_name, name, "area") for name in setting.upper)
             case s.PeriodColumn():
                 period, period_kind = check_period_column(
                     ctx, setting, _own_column(ctx, by_name, setting.column, "period"), columns)
@@ -143,7 +145,8 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                      rows=rows or "row", columns=tuple(columns), key=tuple(k for k in key if k),
                      area=area or None, period=period or None, missing_symbols=missing,
                      unknown_codes=policy, period_kind=period_kind,
-                     dated_by=tuple(d for d in dated_by if d), span=node.span)
+                     dated_by=tuple(d for d in dated_by if d),
+                     upper_areas=tuple(u for u in upper if u), span=node.span)
 
 
 def _dataset_items(ctx: Context, node: s.Dataset
@@ -152,6 +155,7 @@ def _dataset_items(ctx: Context, node: s.Dataset
     one-off settings (`rows`, `key`, …) by kind, a setting given twice reported."""
     columns: list[m.Column] = []
     by_name: dict[str, s.Column] = {}
+    by_header: dict[str, s.Column] = {}
     singles: dict[str, s.DatasetItem] = {}
     for item in node.items:
         match item:
@@ -161,7 +165,12 @@ def _dataset_items(ctx: Context, node: s.Dataset
                         "E202", f"column `{item.name.text}` is declared twice", item.name.span,
                         labels=[Label(by_name[item.name.text].name.span, "first declared here")]))
                     continue
+                header = item.header.value if item.header is not None else item.name.text
+                if header in by_header:
+                    ctx.report(_same_header(item, by_header[header], header))
+                    continue
                 by_name[item.name.text] = item
+                by_header[header] = item
                 column_type = _column_type(ctx, item.type)
                 if column_type is not None:
                     bounds = (None if item.bounds is None
@@ -170,7 +179,8 @@ def _dataset_items(ctx: Context, node: s.Dataset
                                             optional=item.optional, since=_year(item.since),
                                             until=_year(item.until),
                                             description=_text(item.description),
-                                            bounds=bounds, span=item.span))
+                                            bounds=bounds, header=_text(item.header),
+                                            span=item.span))
             case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() \
                     | s.MissingSymbols() | s.UnknownCodes():
                 label = type(item).__name__
@@ -181,6 +191,16 @@ def _dataset_items(ctx: Context, node: s.Dataset
             case _:
                 pass
     return columns, by_name, singles
+
+
+def _same_header(column: s.Column, first: s.Column, header: str) -> Diagnostic:
+    """E240: two columns read from the same column of a file."""
+    where = column.header or column.name
+    return Diagnostic.of(
+        "E240", f"column `{column.name.text}` is read from the file's column \"{header}\", "
+        f"as `{first.name.text}` is", where.span,
+        labels=[Label((first.header or first.name).span, "read from it here")],
+        help="each column of a file is declared once; name the other column of the file")
 
 
 def _dated_by(ctx: Context, setting: s.DatedBy, by_name: dict[str, s.Column],

@@ -26,13 +26,15 @@ from outcomespec.checking.declarations import (
 from outcomespec.checking.expressions import check_condition, check_expr
 from outcomespec.checking.judging import Presentation, check_enum
 from outcomespec.checking.periods import check_cohort_selection
+from outcomespec.checking.publications import check_publication, check_published_comparators
 from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
 
 _SINGLE = (
     s.KindField, s.StatisticField, s.CohortField, s.NumeratorField, s.DenominatorField,
-    s.MeasureField, s.UnitField, s.PolarityField, s.CompareField, s.ConfidenceField,
-    s.SuppressCounts, s.SuppressNone, s.SuppressSmall, s.BreakdownField, s.Benchmark,
+    s.MeasureField, s.UnitField, s.DecimalsField, s.PolarityField, s.CompareField,
+    s.PublicationField, s.ConfidenceField, s.SuppressCounts, s.SuppressNone, s.SuppressSmall,
+    s.BreakdownField, s.Benchmark,
 )
 _DEFINING = (
     s.KindField, s.StatisticField, s.CohortField, s.NumeratorField, s.DenominatorField,
@@ -42,6 +44,7 @@ _FIELD_WORD = {
     s.KindField: "kind", s.StatisticField: "statistic", s.CohortField: "cohort",
     s.NumeratorField: "numerator", s.DenominatorField: "denominator",
     s.MeasureField: "measure", s.ExcludeField: "exclude", s.UnitField: "unit",
+    s.DecimalsField: "decimals", s.PublicationField: "publication",
     s.PolarityField: "polarity", s.CompareField: "compare", s.ConfidenceField: "confidence",
     s.SuppressCounts: "suppress", s.SuppressNone: "suppress", s.BreakdownField: "breakdown",
     s.SuppressSmall: "suppress denominators", s.Benchmark: "benchmark",
@@ -159,6 +162,19 @@ def _reuse(
             changes["polarity"], changes["rationale"] = polarity
     if s.CompareField in fields:
         changes["comparators"] = shown.comparators()
+    publication_field = fields.get(s.PublicationField)
+    if publication_field is not None:
+        publication = check_publication(ctx, publication_field, original.statistic)
+        if publication is None:
+            return None
+        changes["publication"] = publication
+    elif original.publication is None and not check_published_comparators(ctx, node, None):
+        return None
+    if s.DecimalsField in fields:
+        decimals = shown.decimals(original.statistic)
+        if decimals is None:
+            return None
+        changes["decimals"] = decimals
     if s.ConfidenceField in fields:
         method_levels = shown.confidence(original.statistic)
         if method_levels is not None:
@@ -224,13 +240,19 @@ class _Indicator:
         units, benchmarked = self.units()
         self.shown.units = units
         comparators = self.shown.comparators()
+        publication_field: s.PublicationField | None = self.fields.get(s.PublicationField)
+        publication = (None if publication_field is None
+                       else check_publication(self.ctx, publication_field, statistic))
+        sourced = check_published_comparators(self.ctx, self.node, publication_field)
         breakdowns = self.breakdowns(parts[0])
         if kind is None or statistic is None:
             return None
         unit = self.shown.unit(statistic)
         confidence = self.shown.confidence(statistic)
-        if (parts[-1] is False or unit is None or polarity is None or confidence is None
-                or not benchmarked):
+        decimals = self.shown.decimals(statistic)
+        if parts[-1] is False or unit is None or polarity is None or confidence is None \
+                or decimals is None or not sourced or not benchmarked \
+                or (publication_field is not None and publication is None):
             return None
         cohort, numerator, denominator, measure, exclusions, proof = parts
         indicator = m.Indicator(
@@ -254,6 +276,8 @@ class _Indicator:
             suppression=self.shown.suppression(),
             smallest=self.shown.smallest(),
             benchmark=units.name if units is not None else None,
+            decimals=decimals,
+            publication=publication,
             breakdowns=breakdowns,
             serves=_serves(self.ctx, self.node),
             metadata=_metadata(self.ctx, self.node),

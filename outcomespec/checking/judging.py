@@ -27,6 +27,16 @@ _METHODS = {
 """The confidence methods that fit each statistic; the first is the default."""
 
 
+DEFAULT_DECIMALS = {statistic: 0 if statistic is m.Statistic.COUNT else 1
+                    for statistic in m.Statistic}
+"""Decimal places a value is published to when the indicator does not say: whole numbers for
+a count, one place otherwise (DfE's children in need percentages and rates; its children
+looked after percentages are whole numbers, which those indicators declare)."""
+
+MAX_DECIMALS = 6
+"""The most decimal places a value may be published to."""
+
+
 def check_enum(ctx: Context, enum_type: Any, name: s.Name, what: str) -> Any:
     """The member of `enum_type` that `name` spells, or None after E410 listing the options."""
     try:
@@ -108,7 +118,8 @@ class Presentation:
         match item:
             case s.EnglandComparator():
                 ok, method = self.funnel_method(item.method)
-                return m.Comparator(m.ComparatorKind.ENGLAND, method=method) if ok else None
+                return (m.Comparator(m.ComparatorKind.ENGLAND, method=method,
+                                     published=item.published) if ok else None)
             case s.RegionComparator():
                 ok, method = self.funnel_method(item.method)
                 if not ok:
@@ -127,7 +138,8 @@ class Presentation:
                                 item.span, help='import "datasets/geography.ospec"')
                     return None
                 self.ctx.resolver.mark_used(providers[0][0])
-                return m.Comparator(m.ComparatorKind.REGION, method=method)
+                return m.Comparator(m.ComparatorKind.REGION, method=method,
+                                    published=item.published)
             case s.NeighboursComparator() if self.units is not None:
                 return self.peers(item, self.units)
             case s.NeighboursComparator():
@@ -149,7 +161,8 @@ class Presentation:
                                 "funnel` or `region funnel` for a funnel")
                     return None
                 return None if method is None else m.Comparator(
-                    m.ComparatorKind.NEIGHBOURS, item.name.text, method)
+                    m.ComparatorKind.NEIGHBOURS, item.name.text, method,
+                    published=item.published)
             case s.PopulationComparator():
                 decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
                 if decl is None:
@@ -281,6 +294,21 @@ class Presentation:
         """`suppress denominators below N`: this indicator's, else the framework's."""
         field: s.SuppressSmall | None = self.fields.get(s.SuppressSmall)
         return int(float(field.below.text)) if field is not None else self.defaults.smallest
+
+    def decimals(self, statistic: m.Statistic) -> int | None:
+        """`decimals N` (0 to 6; E410 otherwise); without it, whole numbers for a count and
+        one decimal place for every other statistic."""
+        field: s.DecimalsField | None = self.fields.get(s.DecimalsField)
+        if field is None:
+            return DEFAULT_DECIMALS[statistic]
+        text = field.places.text
+        if "." in text or int(text) > MAX_DECIMALS:
+            self.report("E410", f"`decimals {text}` is not a number of decimal places",
+                        field.places.span,
+                        help=f"give a whole number from 0 to {MAX_DECIMALS}, e.g. `decimals 0` "
+                        "for whole numbers (DfE's children looked after percentages)")
+            return None
+        return int(text)
 
     def suppression(self) -> tuple[int, int] | None:
         field = self.fields.get(s.SuppressCounts)

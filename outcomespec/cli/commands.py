@@ -140,6 +140,11 @@ def _parser() -> argparse.ArgumentParser:  # noqa: PLR0915 - one argparse defini
                                "suffix, else csv)")
     evaluate.add_argument("--area", metavar="CODE",
                           help="the local authority of a single return without an area column")
+    evaluate.add_argument("--comparators", choices=("declared", "published", "pooled"),
+                          default="declared",
+                          help="where England, the regions and the neighbours come from: as "
+                               "each indicator declares (default), from every indicator's "
+                               "publication, or pooled from the areas evaluated")
     evaluate.add_argument("--keep-going", action="store_true",
                           help="evaluate despite data errors, reading bad values as missing "
                                "(they are reported, and the exit status is still 1)")
@@ -400,12 +405,12 @@ def _eval(args: argparse.Namespace) -> int:
     try:
         if span:
             series = run_series(frameworks, args.data, span, area=args.area,
-                                keep_going=args.keep_going)
+                                keep_going=args.keep_going, comparators=args.comparators)
             runs = tuple(run for period_runs in series.runs for run in period_runs)
         else:
             runs = (_run_spark(frameworks, args, period) if args.engine == "spark"
                     else run_all(frameworks, args.data, period, area=args.area,
-                                 keep_going=args.keep_going))
+                                 keep_going=args.keep_going, comparators=args.comparators))
     except UnknownAreaError as error:
         (problem,) = error.diagnostics
         sys.stderr.write(f"outcomespec: error: --area: {problem.message}"

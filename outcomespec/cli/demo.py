@@ -4,10 +4,11 @@ out.
 
 It is the README's "run it" command: everything a new user needs to see the library work
 end to end on national-scale data, without any data of their own. What it prints reads as
-a result, not a log: England beside the same indicators computed from DfE's published
-tables, a few authorities judged in words, vulnerable children beside all pupils, how the
-frameworks line up, what was not evaluated and why (one line), every file written (with a
-word on a table that holds no value) and a legend for its marks. Progress of the long steps
+a result, not a log: England beside the same indicators as DfE published them (its
+national rows, read by `dfe_published`), a few authorities judged in words, vulnerable
+children beside all pupils, how the frameworks line up, what was not evaluated and why
+(one line), every file written (with a word on a table that holds no value) and a legend
+for its marks. Progress of the long steps
 goes to the `steps` given: a bar on a terminal (`outcomespec.cli.progress`).
 
 The returns are generated once per scale and seed, in `out/data/scale-S-seed-N/` (some 1 GB
@@ -231,7 +232,8 @@ def _rows(runs: Runs, name: str) -> list[dict[str, Any]]:
 
 
 def _england(runs: Runs, period: int) -> list[str]:
-    """The stable indicators for England, beside the published tables' figures."""
+    """The stable indicators for England, beside DfE's published figures for England (the
+    England rows of dfe_published, which takes them from DfE's national rows)."""
     national = {r["indicator"]: r for r in _rows(runs, SYNTHETIC[0])
                 if r["area_type"] == "england"}
     published = {r["indicator"]: r for r in _rows(runs, PUBLISHED)
@@ -239,7 +241,7 @@ def _england(runs: Runs, period: int) -> list[str]:
     if not national:
         return []
     lines = [f"England, {period}: the National Framework's stable indicators on synthetic "
-             f"data, beside the same computed from DfE's published tables ({PUBLISHED})",
+             f"data, beside England as DfE published it ({PUBLISHED})",
              f"  {'indicator':<26} {'synthetic':>10} {'published':>10}  unit"]
     for indicator in STABLE:
         row = national.get(indicator)
@@ -257,7 +259,7 @@ def _england(runs: Runs, period: int) -> list[str]:
 
 def _authorities(runs: Runs) -> list[str]:
     """A few authorities' share with three or more placements, judged in words."""
-    rows = {r["area_code"]: r for r in _rows(runs, SYNTHETIC[0])
+    rows = {r["la_code"]: r for r in _rows(runs, SYNTHETIC[0])
             if r["area_type"] == "local_authority" and r["indicator"] == "placements_3plus"}
     if not rows:
         return []

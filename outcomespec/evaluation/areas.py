@@ -7,8 +7,9 @@ publishing layouts) works on these values alone, so it can be tested without any
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -21,6 +22,12 @@ from outcomespec.loading.tables import AreaCodes
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 Int8Array = npt.NDArray[np.int8]
+
+ENGLAND_CODE: Final = "E92000001"
+"""England's ONS code, as every published table names it."""
+
+ONS_REGION: Final = re.compile(r"E1[23]\d{6}")
+"""The ONS codes of England's regions (E12…) and of London's two halves (E13…)."""
 
 
 def _array(kind: Any, default: Any = NOTHING) -> Any:
@@ -175,6 +182,18 @@ class AreaFrame:
         return AreaCodes({name: ids[codes] for name, codes in areas.codes.items()},
                          (*self.codes, *areas.texts))
 
+    def names_upper_area(self, text: str) -> bool:
+        """Whether `text` names England or a region, not an authority: a published table's
+        rows above the authorities (a Fingertips export's, say).
+
+        >>> frame = AreaFrame(("805",), ("Hartlepool",), [0], ("E12000001",), ("North East",))
+        >>> [frame.names_upper_area(t) for t in ("E92000001", "E12000007", "805")]
+        [True, True, False]
+        """
+        text = text.strip()
+        return (text == ENGLAND_CODE or text in self.region_codes
+                or ONS_REGION.fullmatch(text) is not None)
+
     def absent_authority(self, text: str) -> Authority | None:
         """The geography's authority that `text` names when it did not exist in the period."""
         return self.absent.get(text) or self.absent.get(normal_code(text))
@@ -208,3 +227,35 @@ class IndicatorTotals:
             return markers if markers.size else np.zeros(n_areas, dtype=np.int8)
 
         return full(self.numerator_markers), full(self.denominator_markers)
+
+
+@frozen(kw_only=True)
+class Published:
+    """One indicator's publication read for every area: its value, counts and limits per
+    *cell* — the local authorities of the frame, then its regions, then England (the order
+    the results stage pools them in).
+
+    NaN where the publication gives nothing; `found[i]` says whether it has a row for cell
+    `i` at all, and `markers[i]` why a row's value is missing (the published symbol: `c`,
+    `x`, …; `outcomespec.model.notes.Marker`). `source` is where the table was read from;
+    `supplied` is False when it was not given (every cell blank).
+    """
+
+    indicator: m.Indicator
+    value: FloatArray = _array(np.float64)
+    numerator: FloatArray = _array(np.float64)
+    denominator: FloatArray = _array(np.float64)
+    found: npt.NDArray[np.bool_] = _array(np.bool_)
+    markers: Int8Array = _array(np.int8)
+    source: str
+    limits: tuple[tuple[float, FloatArray, FloatArray], ...] = field(default=(), eq=False)
+    supplied: bool = True
+
+    @classmethod
+    def missing(cls, indicator: m.Indicator, n_cells: int, source: str) -> Published:
+        """The publication of a table that was not supplied: nothing for any cell."""
+        nothing = np.full(n_cells, np.nan)
+        return cls(indicator=indicator, value=nothing, numerator=nothing, denominator=nothing,
+                   found=np.zeros(n_cells, dtype=bool), markers=np.zeros(n_cells, dtype=np.int8),
+                   source=source, supplied=False)
+

@@ -268,6 +268,7 @@ class _Compiler:
             exclusions=exclusions, numerator=numerator, numerator_dataset=numerator_dataset,
             denominator=denominator, denominator_dataset=denominator_dataset,
             measure=measure, breakdowns=breakdowns, units=units, reads=tuple(self.reads))
+        publication = self.publication(indicator.publication)
         used = p.Plan(tuple(self.steps), ()).reachable(found.roots)
         datasets = {read[0] for s in used if (read := p.column_read(self.steps[s]))}
         datasets |= {s.dataset for s in (self.steps[i] for i in used)
@@ -275,7 +276,25 @@ class _Compiler:
         datasets |= {d for d in (cohort_dataset, numerator_dataset, denominator_dataset) if d}
         if self.units is not None:  # the units themselves come from their register
             datasets.add(self.units.dataset)
-        return attrs.evolve(found, datasets=tuple(sorted(datasets)))
+        return attrs.evolve(found, datasets=tuple(sorted(datasets)), publication=publication)
+
+    def publication(self, publication: m.Publication | None) -> p.PublicationPlan | None:
+        """The steps selecting a publication's rows (its periods' rows, filtered); what it
+        reads is not the indicator's own reading (`reads`)."""
+        if publication is None:
+            return None
+        reads = self.reads
+        self.reads = {}
+
+        def rows(count: m.PublishedCount | None) -> int | None:
+            return None if count is None or count.rows is None else self.population(count.rows)
+
+        found = p.PublicationPlan(dataset=publication.dataset,
+                                  rows=self.population(publication.rows),
+                                  numerator_rows=rows(publication.numerator),
+                                  denominator_rows=rows(publication.denominator))
+        self.reads = reads
+        return found
 
 
 @frozen

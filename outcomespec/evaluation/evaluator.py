@@ -10,7 +10,7 @@ with what could not be evaluated and the warnings found on the way.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -19,11 +19,12 @@ from attrs import field, frozen
 from outcomespec import model as m
 from outcomespec.evaluation import kernels as k
 from outcomespec.evaluation import plan as p
-from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals, Published
 from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.execution import Execution
 from outcomespec.evaluation.gazetteer import absent_rows, area_frame
 from outcomespec.evaluation.plan import IndicatorPlan, Plan
+from outcomespec.evaluation.publications import published_figures
 from outcomespec.evaluation.units import unit_frames, unplaced_rows
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.tables import Table
@@ -66,7 +67,13 @@ class Evaluation:
     diagnostics: tuple[Diagnostic, ...] = ()
     """Warnings about the data found while evaluating: rows an indicator would have counted
     for an authority that did not exist in the period (D204, one per dataset), a numerator
-    above its denominator (D210), rows that name no unit of a comparison (D220)."""
+    above its denominator (D210), a publication with no figure for England or a region
+    (D160) or not supplied (D161), rows that name no unit of a comparison (D220)."""
+    published: tuple[Published, ...] = ()
+    """The publication of each evaluated indicator that takes a comparator from it."""
+    only: int | None = None
+    """The authority (its position in the frame) of a single authority's return: the only
+    one evaluated, whose England and region are not pooled from it."""
     units: Mapping[str, AreaFrame] = field(factory=dict)
     """The units of each comparison other than areas, by name: the totals of an indicator
     that compares them (`m.Indicator.benchmark`) are per unit of its frame here, not per
@@ -90,12 +97,14 @@ def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, d
 
 def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table],
                   period: int, reporting: m.ReportingPeriod, frame: AreaFrame | None = None,
-                  coverage: Coverage | None = None,
+                  coverage: Coverage | None = None, *, only: int | None = None,
                   units: Mapping[str, AreaFrame] | None = None) -> Evaluation:
     """Per-area totals of every indicator whose datasets were supplied and hold rows for
-    `period` (`coverage`: what periods the tables hold, found from them when not given);
-    per unit of its comparison for an indicator comparing units other than areas (`units`:
-    their frames, made from their registers when not given)."""
+    `period` (`coverage`: what periods the tables hold, found from them when not given),
+    and the publications its published comparators are taken from; `only` is the authority
+    of a single authority's return; per unit of its comparison for an indicator comparing
+    units other than areas (`units`: their frames, made from their registers when not
+    given)."""
     frame = frame or area_frame(frameworks, tables, period)
     coverage = coverage or data_coverage(plan, tables, reporting, modules=frameworks)
     units = units if units is not None else unit_frames(frameworks, tables)
@@ -106,6 +115,7 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
     skipped: list[Skipped] = []
     violations: list[SubsetViolation] = []
     warnings: list[Diagnostic] = []
+    published: list[Published] = []
     for indicator_plan in plan.indicators:
         missing = [d for d in indicator_plan.datasets if d not in tables]
         if indicator_plan.problem or missing:
@@ -122,12 +132,56 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
         found = _totals(run, indicator_plan, violations)
         warnings.extend(_numerators_above_denominators(run, indicator_plan, found[0]))
         totals.extend(found)
+        publication = _publication(run, indicator_plan, only)
+        if publication is not None:
+            published.append(publication[0])
+            warnings.extend(publication[1])
     absent = [absent_rows(frame, tables[name], np.flatnonzero(rows))
               for name, rows in sorted(run.absent_counted.items()) if rows.any()]
     unplaced = [unplaced_rows(run, index, rows) for index, rows in sorted(run.unplaced.items())
                 if rows.any()]
     return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),
-                      (*absent, *unplaced, *warnings), units=units)
+                      (*absent, *unplaced, *warnings), tuple(published), only, units=units)
+
+
+def publications_of(plan: Plan, evaluated: Sequence[IndicatorPlan],
+                    tables: Mapping[str, Table], period: int, reporting: m.ReportingPeriod,
+                    frame: AreaFrame) -> tuple[tuple[Published, ...], tuple[Diagnostic, ...]]:
+    """The publications of the `evaluated` indicators that take a comparator from one, read
+    from `tables`, and their D160 and D161 warnings: for an engine that evaluates the
+    authorities' totals elsewhere (Spark), since a published table is small and read whole."""
+    start, end = period_bounds(period, reporting)
+    run = Execution(plan, tables, frame, period,
+                    (np.datetime64(start, "D"), np.datetime64(end, "D")))
+    published: list[Published] = []
+    warnings: list[Diagnostic] = []
+    for indicator_plan in evaluated:
+        found = _publication(run, indicator_plan, None)
+        if found is not None:
+            published.append(found[0])
+            warnings.extend(found[1])
+    return tuple(published), tuple(warnings)
+
+
+def _publication(run: Execution, plan: IndicatorPlan, only: int | None
+                 ) -> tuple[Published, list[Diagnostic]] | None:
+    """The publication of an indicator that takes a comparator from it (None when none
+    does), or a D161 warning when its table was not supplied."""
+    indicator = plan.indicator
+    if plan.publication is None or not any(c.published for c in indicator.comparators):
+        return None
+    dataset = plan.publication.dataset
+    if dataset in run.tables:
+        return published_figures(run, plan.publication, indicator, only)
+    frame = run.frame
+    short = dataset.rsplit(".", 1)[-1]
+    warning = Diagnostic.of(
+        "D161", f"`{indicator.id}` takes comparators from its publication in `{short}`, which "
+        "was not supplied", indicator.span,
+        help=f"give `{short}.csv` with the data, or evaluate with pooled comparators "
+        "(`--comparators pooled`)")
+    return Published.missing(indicator, frame.n_areas + len(frame.region_codes) + 1,
+                             short), [warning]
 
 
 def _mask(run: Execution, step: int | None, dataset: str) -> Any:
@@ -293,4 +347,4 @@ def _quantity(run: Execution, step: int | None, dataset: str | None, within: Any
 
 
 __all__ = ["Evaluation", "Skipped", "SubsetViolation", "area_frame", "evaluate_plan",
-           "period_bounds"]
+           "period_bounds", "publications_of"]

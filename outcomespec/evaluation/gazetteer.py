@@ -246,7 +246,7 @@ def _file_problems(source: str, tally: AreaTally, column: str, frame: AreaFrame,
     unknown_texts: list[int] = []
     example = None
     for i, text in enumerate(texts):
-        if not counts[i] or not text:
+        if not counts[i] or not text or frame.names_upper_area(text):
             continue
         named += counts[i]
         recognised = frame.recognise(text)

@@ -462,6 +462,17 @@ Step = (
 
 
 @frozen(kw_only=True)
+class PublicationPlan:
+    """The steps selecting the rows of an indicator's publication: its own rows, and those
+    of a count that says `where` for itself (None: the publication's own)."""
+
+    dataset: str
+    rows: int
+    numerator_rows: int | None = None
+    denominator_rows: int | None = None
+
+
+@frozen(kw_only=True)
 class IndicatorPlan:
     """The steps that give one indicator its per-area totals (None where it has no such
     part), the datasets whose rows they count, and why it cannot be evaluated if it cannot."""
@@ -486,6 +497,9 @@ class IndicatorPlan:
     problem: str | None = None
     reads: tuple[tuple[str, m.Periods], ...] = ()
     """(dataset, periods) of every population and aggregation: what rows it needs."""
+    publication: PublicationPlan | None = None
+    """The rows of its publication, read only when a comparator is taken from it (its
+    table is none of `datasets`: without it the indicator is still evaluated)."""
 
     @property
     def roots(self) -> tuple[int, ...]:
@@ -546,6 +560,7 @@ def column_read(step: Step) -> tuple[str, str] | None:
 __all__ = ["AREAS", "SCALAR", "And", "AreaIndex", "Areas", "Arithmetic", "Call", "CodeTest",
            "Compare", "Constant", "GatherUnits", "InPeriod", "IndicatorPlan", "Key", "Link",
            "MissingTest", "Negate", "Not", "Or", "Pair", "PairSide", "Pairs", "PeriodBound",
-           "PeriodMask", "Plan", "ReadColumn", "ReduceAreas", "ReducePairs", "ReduceUnits",
-           "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "UnitIndex", "Units",
+           "PeriodMask", "Plan", "PublicationPlan", "ReadColumn", "ReduceAreas", "ReducePairs",
+           "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "UnitIndex",
+           "Units",
            "Window", "Within", "column_read"]

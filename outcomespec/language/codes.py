@@ -102,6 +102,12 @@ CODES: dict[str, CodeInfo] = _registry(
              "(the previous period), `for last 3 periods` (three periods pooled) or "
              "`for all periods`."),
     # ---- types (E3xx)
+    CodeInfo("E240", "error", "a file's column declared twice",
+             "Two columns of a dataset are read from the same column of the file: a column "
+             "declared by its name in the file (`column \"Area Code\" as area_code text`) and "
+             "another declared by the same name, or the same name declared twice. Each column "
+             "of a file is declared once; rename the other declaration to the column of the "
+             "file it means."),
     CodeInfo("E301", "error", "type mismatch",
              "The operator cannot combine values of these types, e.g. adding two dates or "
              "comparing a date with a number."),
@@ -189,6 +195,20 @@ CODES: dict[str, CodeInfo] = _registry(
              "authorities with their neighbours by `median` or `pooled`, and use `england "
              "funnel` or `region funnel` for a funnel."),
     # ---- written but unused or ineffective (E5xx)
+    CodeInfo("E430", "error", "published comparator without a publication",
+             "A comparator declared `published` (`compare england published`) is taken from "
+             "the indicator's publication: the published table's row for England, the "
+             "area's region or its neighbours. The indicator has none, so there is nothing to "
+             "take it from. Say where its figures are published, `publication TABLE where … "
+             "{ value COLUMN }`, or remove `published` to pool the comparator from the areas "
+             "evaluated."),
+    CodeInfo("E431", "error", "publication's table names no area",
+             "A publication's rows are matched to England, the regions and the local "
+             "authorities by the area each names, so its table must declare the columns that "
+             "name it: `area area_code` when one column holds every level's code (a "
+             "Fingertips export), or `area old_la_code or region_code or country_code` when "
+             "rows above an authority name their area in other columns (DfE's tables: a "
+             "row's area is the first of them it fills)."),
     CodeInfo("E501", "error", "declared but never used",
              "A definition, cohort or import in a framework that nothing uses. Remove it, or "
              "use it. (Libraries may declare things for others to use.)"),
@@ -337,6 +357,21 @@ CODES: dict[str, CodeInfo] = _registry(
              "in no unit and in neither a region's nor England's pooled figures, which cover "
              "the register's units only. The message gives how many, and examples: check the "
              "codes against the register, or the register's date."),
+    CodeInfo("D160", "warning", "no published figure for an area",
+             "The publication holds no row for England or a region in the period evaluated "
+             "(or several, which disagree), so that comparator cannot be taken from it: the "
+             "area's row is left blank with the note `not_available`, and nothing is judged "
+             "against it. Check the publication's `where` (does it select the period's rows "
+             "and the right category?) and that the table covers the period; a region the "
+             "table does not know (DfE's Inner and Outer London against the nine ONS regions "
+             "of a Fingertips export) needs the geography's regions to be the table's."),
+    CodeInfo("D161", "warning", "publication not supplied",
+             "A comparator is declared `published`, but the table the publication reads was "
+             "not given with the data, so England, the regions and the neighbours' median "
+             "cannot be taken from it: their rows are left blank with the note "
+             "`not_evaluated`, and nothing is judged against them. Give the table "
+             "(`<dataset>.csv` beside the other files, or by name in the API), or evaluate "
+             "with pooled comparators (`--comparators pooled`)."),
     CodeInfo("D130", "error", "period cannot be read",
              "A value of the dataset's `period` column is not a year of the column's kind. "
              "Years are written 2025, 2024-25, 2024/25, 2024/2025, 202425 (EES) or 20240000 "

@@ -73,8 +73,9 @@ _LineItem = (
     s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.SuppressSmall
     | s.Rounding | s.UnitRows | s.Benchmark | s.CodeEntry | s.CodeGroup | s.Column | s.Rows
     | s.Key | s.AreaColumn | s.PeriodColumn | s.DatedBy | s.MissingSymbols | s.UnknownCodes
-    | s.GeoField | s.Serves | s.KindField | s.StatisticField | s.UnitField | s.PolarityField
-    | s.CompareField | s.ConfidenceField | s.BreakdownField
+    | s.GeoField | s.Serves | s.KindField | s.StatisticField | s.UnitField | s.DecimalsField
+    | s.PolarityField | s.CompareField | s.ConfidenceField | s.BreakdownField
+    | s.PublishedValue | s.PublishedLimits
 )
 """Items always written on one line, however long."""
 
@@ -82,7 +83,8 @@ _Item = (
     s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Comparison
     | s.Section
     | s.Goal | s.Indicator | s.Definition | s.CohortDecl | s.CohortField | s.NumeratorField
-    | s.DenominatorField | s.MeasureField | s.ExcludeField | _LineItem
+    | s.DenominatorField | s.MeasureField | s.ExcludeField | s.PublicationField
+    | s.PublishedCount | _LineItem
 )
 """Everything that stands on its own line(s) inside a block (or at the top of a file)."""
 
@@ -171,13 +173,22 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
             return _broken(indent, "measure ", expr, ""), False
         case s.ExcludeField(expr=expr, reason=reason):
             return _broken(indent, "exclude ", expr, _title(reason)), False
+        case s.PublicationField(rows=rows, items=items):
+            opening = _population(indent, "publication ", rows)
+            opening[-1] += " {"
+            return [*opening, *_items(items, indent + INDENT), f"{indent}}}"], True
+        case s.PublishedCount(which=which, column=column, where=where):
+            if where is None:
+                return [f"{indent}{which} {column.text}"], False
+            return _broken(indent, f"{which} {column.text} where ", where, ""), False
         case (
             s.Meta() | s.Import() | s.PeriodDecl() | s.SuppressCounts() | s.SuppressNone()
             | s.SuppressSmall() | s.Rounding() | s.UnitRows() | s.Benchmark() | s.CodeEntry()
             | s.CodeGroup() | s.Column() | s.Rows() | s.Key() | s.AreaColumn()
             | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols() | s.UnknownCodes()
             | s.GeoField() | s.Serves() | s.KindField() | s.StatisticField() | s.UnitField()
-            | s.PolarityField() | s.CompareField() | s.ConfidenceField() | s.BreakdownField()
+            | s.DecimalsField() | s.PolarityField() | s.CompareField() | s.ConfidenceField()
+            | s.BreakdownField() | s.PublishedValue() | s.PublishedLimits()
         ):
             return [indent + _line(item)], False
         case _:
@@ -215,8 +226,8 @@ def _line(item: _LineItem) -> str:
             return f"rows {unit.text}"
         case s.Key(columns=columns):
             return f"key {_names(columns)}"
-        case s.AreaColumn(column=column):
-            return f"area {column.text}"
+        case s.AreaColumn(column=column, upper=upper):
+            return " or ".join((f"area {column.text}", *(name.text for name in upper)))
         case s.DatedBy(columns=columns):
             return f"dated by {_names(columns)}"
         case s.PeriodColumn(column=column, kind=kind):
@@ -235,6 +246,12 @@ def _line(item: _LineItem) -> str:
             return f"statistic {value.text}"
         case s.UnitField():
             return _unit(item)
+        case s.DecimalsField(places=places):
+            return f"decimals {places.text}"
+        case s.PublishedValue(column=column):
+            return f"value {column.text}"
+        case s.PublishedLimits(levels=levels):
+            return "limits " + ", ".join(_limit_columns(pair) for pair in levels)
         case s.PolarityField(value=value, rationale=rationale):
             return f"polarity {value.text}{_title(rationale)}"
         case s.CompareField(comparators=comparators):
@@ -254,8 +271,14 @@ def _column(column: s.Column) -> str:
     validity = _validity(column.since, column.until)
     bounds = "" if column.bounds is None else " " + _value_range(column.bounds)
     described = _title(column.description)
-    return (f"column {column.name.text} {_column_type(column.type)}{optional}{validity}"
-            f"{bounds}{described}")
+    header = "" if column.header is None else f"{_string(column.header)} as "
+    return (f"column {header}{column.name.text} {_column_type(column.type)}{optional}"
+            f"{validity}{bounds}{described}")
+
+
+def _limit_columns(pair: s.LimitColumns) -> str:
+    """`lower_95 .. upper_95 at 95%`."""
+    return f"{pair.lower.text} .. {pair.upper.text} at {pair.level}"
 
 
 def _value_range(bounds: s.ValueRange) -> str:
@@ -298,14 +321,20 @@ def _grouped(digits: str) -> str:
     return ",".join(groups)
 
 
+def _words(first: str, method: s.Name | None, published: bool) -> str:
+    """A comparator's words: its name, its method (`funnel`), `published`."""
+    return " ".join((first, *(() if method is None else (method.text,)),
+                     *(("published",) if published else ())))
+
+
 def _comparator(comparator: s.Comparator) -> str:
     match comparator:
-        case s.EnglandComparator(method=method):
-            return "england" if method is None else f"england {method.text}"
-        case s.RegionComparator(method=method):
-            return "region" if method is None else f"region {method.text}"
-        case s.NeighboursComparator(name=name, method=method):
-            return name.text if method is None else f"{name.text} {method.text}"
+        case s.EnglandComparator(method=method, published=published):
+            return _words("england", method, published)
+        case s.RegionComparator(method=method, published=published):
+            return _words("region", method, published)
+        case s.NeighboursComparator(name=name, method=method, published=published):
+            return _words(name.text, method, published)
         case s.PopulationComparator(indicator=indicator):
             return f"population {indicator.dotted}"
         case s.TargetComparator(value=value):
@@ -564,7 +593,7 @@ def _code_set(codes: s.CodeSet) -> str:
 # ------------------------------------------------------------------ coverage
 
 HANDLED_NODES: tuple[type, ...] = (
-    s.File, s.Comment, s.Name, s.Code, s.Word, s.Population, s.ValueRange,
+    s.File, s.Comment, s.Name, s.Code, s.Word, s.Population, s.ValueRange, s.LimitColumns,
     *get_args(_Item), *get_args(s.Expr), *get_args(s.ColumnType), *get_args(s.Comparator),
     *get_args(s.CodeSet), *get_args(s.PeriodSelection),
 )
@@ -572,6 +601,6 @@ HANDLED_NODES: tuple[type, ...] = (
 
 Built from the unions that the `match` dispatches above take, so that mypy's `assert_never`
 and a test comparing this with the classes in `syntax` together prove no node is forgotten.
-(`Name`, `Code`, `Word`, `Population`, `ValueRange`, `Comment` and `File` are written where
-they occur.)
+(`Name`, `Code`, `Word`, `Population`, `ValueRange`, `LimitColumns`, `Comment` and `File`
+are written where they occur.)
 """

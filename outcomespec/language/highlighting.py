@@ -91,7 +91,7 @@ NAMED_DECLARATIONS = tuple(d for d in DECLARATIONS if d not in ("cohort", "impor
 
 NAMING_KEYWORDS = ("rows", "key", "area", "period", "for", "of", "from", "by", "code", "name",
                    "alternative_code", "parent", "members", "valid_from", "valid_until",
-                   "region_name", "peers", "benchmark")
+                   "region_name", "peers", "benchmark", "value")
 """Keywords whose next word is always a name (a dataset, column, unit or level), even one
 that spells a keyword: `period year` in a dataset names its column `year`."""
 
@@ -103,7 +103,7 @@ operator."""
 
 OPERATOR_WORDS = ("and", "or", "not")
 
-CONSTANT_KEYWORDS = ("true", "false", "none", "percent", "england", "region")
+CONSTANT_KEYWORDS = ("true", "false", "none", "percent", "england", "region", "published")
 """Keywords of the grammar that are values rather than structure."""
 
 META_KEYS = (
@@ -121,7 +121,7 @@ KEYWORDS = (
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
     "month", "week", "day", "range", "periods", "denominators", "below", "region_name",
-    "peers", "benchmark",
+    "peers", "benchmark", "decimals", "publication", "value", "limits", "at",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -187,6 +187,10 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
                       Whitespace, Name)),
             (rf"(column)(\s+)({NAME})(\s+)({_one_of(COLUMN_TYPES)})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Keyword.Type)),
+            # a column whose name in the file is no name: `column "Area Code" as area_code`
+            (rf"(column)(\s+)({STRING})(\s+)(as)(\s+)({NAME})",
+             bygroups(Keyword.Declaration, Whitespace, String.Double, Whitespace, Keyword,
+                      Whitespace, Name.Class)),
             (rf"(cohort)(\s+)({NAME})(?=\s*(?:{STRING}\s*)?=)",
              bygroups(Keyword.Declaration, Whitespace, Name.Class)),
             (rf"({_one_of(NAMED_DECLARATIONS)})(\s+)({NAME})",

@@ -399,7 +399,8 @@ class ValueRange:
 
 @frozen
 class Column:
-    """A typed column of a dataset."""
+    """A typed column of a dataset; `header` is its name in the file when that is no name of
+    the language (`column "Area Code" as area_code text`)."""
 
     name: Name
     type: ColumnType
@@ -408,6 +409,7 @@ class Column:
     until: NumberLit | None = None
     description: StringLit | None = None
     bounds: ValueRange | None = None
+    header: StringLit | None = None
     span: Span = _span()
 
 
@@ -437,9 +439,12 @@ class DatedBy:
 
 @frozen
 class AreaColumn:
-    """`area LA`: the column that names the local authority a row belongs to."""
+    """`area LA`: the column that names the local authority a row belongs to; in a published
+    table of several levels, the columns naming the area of rows above an authority follow
+    (`area old_la_code or region_code or country_code`)."""
 
     column: Name
+    upper: tuple[Name, ...] = ()
     span: Span = _span()
 
 
@@ -676,26 +681,31 @@ class PolarityField:
 
 @frozen
 class EnglandComparator:
-    """Compare with England, all areas pooled; `england funnel`: by funnel limits."""
+    """Compare with England: all areas pooled, or its `published` figure; `england funnel`:
+    units judged by funnel limits around it."""
 
     method: Name | None = None
+    published: bool = False
     span: Span = _span()
 
 
 @frozen
 class RegionComparator:
-    """Compare with the area's region, its areas pooled; `region funnel`: by funnel limits."""
+    """Compare with the area's region: its areas pooled, or its `published` figure; `region
+    funnel`: units judged by funnel limits around it."""
 
     method: Name | None = None
+    published: bool = False
     span: Span = _span()
 
 
 @frozen
 class NeighboursComparator:
-    """Compare with a neighbour set: `statistical_neighbours median`."""
+    """Compare with a neighbour set: `statistical_neighbours median [published]`."""
 
     name: Name
     method: Name | None
+    published: bool = False
     span: Span = _span()
 
 
@@ -746,10 +756,69 @@ class BreakdownField:
     span: Span = _span()
 
 
+@frozen
+class DecimalsField:
+    """`decimals 1`: the decimal places values are published to."""
+
+    places: NumberLit
+    span: Span = _span()
+
+
+@frozen
+class PublishedValue:
+    """`value children_percent`: the publication's column holding the value."""
+
+    column: Name
+    span: Span = _span()
+
+
+@frozen
+class PublishedCount:
+    """`numerator children_count`, `denominator children_count where …`: the column holding
+    a count, on the publication's rows or on the rows `where` selects."""
+
+    which: str
+    column: Name
+    where: Expr | None = None
+    span: Span = _span()
+
+
+@frozen
+class LimitColumns:
+    """`lower_95 .. upper_95 at 95%`: the columns of one level's confidence limits."""
+
+    lower: Name
+    upper: Name
+    level: str
+    span: Span = _span()
+
+
+@frozen
+class PublishedLimits:
+    """`limits lower_95 .. upper_95 at 95%, …`."""
+
+    levels: tuple[LimitColumns, ...]
+    span: Span = _span()
+
+
+PublicationItem = PublishedValue | PublishedCount | PublishedLimits
+
+
+@frozen
+class PublicationField:
+    """`publication placement_stability where … { value …  numerator … }`: where the
+    indicator's figures are published, one row per area and period."""
+
+    rows: Population
+    items: tuple[PublicationItem | Meta | Comment, ...]
+    span: Span = _span()
+
+
 IndicatorField = (
     KindField | StatisticField | CohortField | NumeratorField | DenominatorField | MeasureField
-    | ExcludeField | UnitField | PolarityField | CompareField | ConfidenceField | SuppressCounts
-    | SuppressNone | SuppressSmall | BreakdownField | Serves | Meta | Benchmark
+    | ExcludeField | UnitField | DecimalsField | PolarityField | CompareField | PublicationField
+    | ConfidenceField | SuppressCounts | SuppressNone | SuppressSmall | BreakdownField | Serves
+    | Meta | Benchmark
 )
 
 

@@ -51,6 +51,11 @@ def textmate_grammar() -> dict[str, Any]:
     """The grammar as JSON data, in a fixed order."""
     repository: dict[str, Any] = {
         "comment": {"match": "#.*$", "name": "comment.line.number-sign.ospec"},
+        "file-column": {
+            "match": rf'{START}(column)\s+("(?:[^"\\]|\\.)*")\s+(as)\s+({NAME})',
+            "captures": {"1": _scoped("keyword.declaration"),
+                         "2": _scoped("string.quoted.double"), "3": _scoped("keyword.other"),
+                         "4": _scoped("entity.name.type")}},
         "string": {"begin": '"', "end": '"|$', "name": "string.quoted.double.ospec",
                    "patterns": [{"match": r'\\["\\]',
                                  "name": "constant.character.escape.ospec"}]},

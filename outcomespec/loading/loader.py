@@ -398,7 +398,7 @@ class _Loader:
         positions: dict[str, int] = {}
         duplicated: set[str] = set()
         for index, name in enumerate(raw.header):
-            if name in positions and self.dataset.column(name) is not None:
+            if name in positions and self.dataset.file_column(name) is not None:
                 duplicated.add(name)
             positions.setdefault(name, index)
         for name in sorted(duplicated):
@@ -406,7 +406,7 @@ class _Loader:
                 "D108", f"the header names column `{name}` twice", None, path=self.shown,
                 line=1, help="rename or remove one of the two columns"))
         ignored = tuple(name or f"(unnamed column {i + 1})" for i, name in enumerate(raw.header)
-                        if self.dataset.column(name) is None)
+                        if self.dataset.file_column(name) is None)
         columns: dict[str, npt.NDArray[Any]] = {}
         texts: dict[str, Any] = {}
         markers: dict[str, npt.NDArray[np.int8]] = {}
@@ -414,8 +414,8 @@ class _Loader:
         filled: list[tuple[str, str]] = []
         for column in self.dataset.columns:
             reread = None
-            if column.name in positions:
-                position = positions[column.name]
+            if column.file_name in positions:
+                position = positions[column.file_name]
                 values = raw.take(position)
                 if raw.reread is not None:
                     reread = partial(raw.reread, position)
@@ -512,7 +512,7 @@ class _Loader:
 
     def _absent(self, column: m.Column) -> Diagnostic:
         names = [name for name in self.raw.header if name]
-        suggestion = did_you_mean(column.name, names)
+        suggestion = did_you_mean(column.file_name, names)
         shown = ", ".join(f"`{name}`" for name in names[:12]) + (", …" if len(names) > 12
                                                                   else "")
         if column.name == self.dataset.area:
@@ -523,8 +523,10 @@ class _Loader:
                    "no indicator reads it)")
         help_text = (f"{suggestion} If not, {fix}" if suggestion
                      else f"the file's columns are {shown or 'none'}; {fix}")
+        called = ("" if column.header is None
+                  else f" (\"{column.header}\" in the file's header)")
         return Diagnostic.of(
-            "D101", f"column `{column.name}` of dataset `{_short(self.dataset.name)}` is "
+            "D101", f"column `{column.name}`{called} of dataset `{_short(self.dataset.name)}` is "
             "missing from the file", None, path=self.shown, line=1, help=help_text)
 
     def _report_rows(self, code: str, column: str, rows: npt.NDArray[np.intp],

@@ -362,7 +362,7 @@ class _CsvFile:
         names, self.header_lines = header
         self.width = len(names)
         self.keys = [str(j) for j in range(self.width)]  # the names as written may repeat
-        declared = {c.name: c for c in self.dataset.columns}
+        declared = {c.file_name: c for c in self.dataset.columns}
         self.types: dict[str, Any] = {}
         for j, name in enumerate(names):
             column = declared.get(name)

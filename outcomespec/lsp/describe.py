@@ -93,6 +93,8 @@ def _column(model: m.Framework, qualified: str) -> str:
     if column is None:
         return "column"
     parts = [f"column: {column.type}"]
+    if column.header is not None:
+        parts.append(f"\"{column.header}\" in the file")
     if column.optional:
         parts.append("optional")
     if column.bounds is not None:

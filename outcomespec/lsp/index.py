@@ -309,14 +309,7 @@ def _inside(node: Any) -> Iterator[tuple[Any, str | None]]:
                 yield node.type.codelist, "codelist"
             return
         case s.Dataset():
-            name = node.name.text
-            for field in node.items:
-                if isinstance(field, s.Key | s.DatedBy):
-                    yield from ((c, f"column:{name}") for c in field.columns)
-                elif isinstance(field, s.AreaColumn | s.PeriodColumn):
-                    yield field.column, f"column:{name}"
-                elif isinstance(field, s.Column):
-                    yield field, None
+            yield from _dataset_parts(node)
             return
         case s.GeoLevel() | s.Neighbours():
             yield node.dataset, "dataset"
@@ -351,6 +344,9 @@ def _inside(node: Any) -> Iterator[tuple[Any, str | None]]:
         case s.NeighboursComparator():
             yield node.name, "neighbours"
             return
+        case s.PublicationField():
+            yield from _publication_parts(node)
+            return
         case s.PopulationComparator():
             yield node.indicator, "indicator"
             return
@@ -384,6 +380,39 @@ def _comparison_parts(node: s.Comparison | s.Benchmark) -> Iterator[tuple[Any, s
             yield item.dataset, "dataset"
 
 
+def _dataset_parts(node: s.Dataset) -> Iterator[tuple[Any, str | None]]:
+    """A dataset's columns, and the columns its settings name."""
+    name = node.name.text
+    for field in node.items:
+        if isinstance(field, s.Key | s.DatedBy):
+            yield from ((c, f"column:{name}") for c in field.columns)
+        elif isinstance(field, s.AreaColumn):
+            yield from ((c, f"column:{name}") for c in (field.column, *field.upper))
+        elif isinstance(field, s.PeriodColumn):
+            yield field.column, f"column:{name}"
+        elif isinstance(field, s.Column):
+            yield field, None
+
+
+def _publication_parts(node: s.PublicationField) -> Iterator[tuple[Any, str | None]]:
+    """A publication's rows, and the columns of its table that it names."""
+    yield node.rows, None
+    table = f"column:{node.rows.base.dotted}"
+    for item in node.items:
+        match item:
+            case s.PublishedValue():
+                yield item.column, table
+            case s.PublishedCount():
+                yield item.column, table
+                if item.where is not None:
+                    yield item.where, None
+            case s.PublishedLimits():
+                yield from ((name, table) for pair in item.levels
+                            for name in (pair.lower, pair.upper))
+            case _:
+                pass
+
+
 def _model_expressions(framework: m.Framework) -> Iterator[Any]:
     """Every expression of a checked module that keeps spans of names."""
     for definition in framework.definitions:
@@ -400,6 +429,12 @@ def _model_expressions(framework: m.Framework) -> Iterator[Any]:
             yield indicator.measure
         yield from (e.condition for e in indicator.exclusions)
         yield from indicator.breakdowns
+        publication = indicator.publication
+        if publication is not None:
+            yield from publication.rows.filters
+            yield from (condition for count in (publication.numerator, publication.denominator)
+                        if count is not None and count.rows is not None
+                        for condition in count.rows.filters)
 
 
 def _walk_model(expr: Any) -> Iterator[Any]:

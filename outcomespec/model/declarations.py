@@ -80,7 +80,19 @@ class Column:
     """The collection years it is collected from and until (None: no limit)."""
     description: str | None = None
     bounds: ValueRange | None = None
+    header: str | None = None
+    """Its name in a file's header when that is not `name` (`"Area Code"`, a name with a
+    space that no expression could write)."""
     span: Span = span_field()
+
+    @property
+    def file_name(self) -> str:
+        """The name the column has in a file's header.
+
+        >>> Column(name="area_code", type=ValueType(ValueKind.TEXT), header="Area Code").file_name
+        'Area Code'
+        """
+        return self.header if self.header is not None else self.name
 
 
 class PeriodKind(enum.Enum):
@@ -123,6 +135,10 @@ class Dataset:
     dated_by: tuple[str, ...] = ()
     """The date columns of its events (`dated by`), which place a record-level return in its
     reporting year: a date of birth does not say which year's return a table belongs to."""
+    upper_areas: tuple[str, ...] = ()
+    """The columns naming the area of a row above a local authority, in order (`area
+    old_la_code or region_code or country_code`): a published table's regional and
+    national rows, which leave the authority's column empty."""
     span: Span = span_field()
 
     def column(self, name: str) -> Column | None:
@@ -131,6 +147,18 @@ class Dataset:
             if column.name == name:
                 return column
         return None
+
+    def file_column(self, header: str) -> Column | None:
+        """The column a file's header calls `header` (its `header` or its name), or None."""
+        for column in self.columns:
+            if column.file_name == header:
+                return column
+        return None
+
+    @property
+    def area_columns(self) -> tuple[str, ...]:
+        """Every column naming a row's area, the authority's first (`area` and `upper_areas`)."""
+        return (*((self.area,) if self.area else ()), *self.upper_areas)
 
     def identifier_units(self) -> dict[str, str]:
         """Unit → the column that identifies it in this dataset."""

@@ -104,14 +104,70 @@ class NeighbourMethod(enum.StrEnum):
         return self in (NeighbourMethod.FUNNEL, NeighbourMethod.OVERDISPERSED_FUNNEL)
 
 
+class ComparatorChoice(enum.StrEnum):
+    """Where a run takes England, the regions and the neighbours from: as each indicator
+    declares, from every indicator's publication, or pooled from the areas evaluated."""
+
+    DECLARED = "declared"
+    PUBLISHED = "published"
+    POOLED = "pooled"
+
+
 @frozen
 class Comparator:
-    """One comparison: `england`, `region`, a neighbour set, another population, a target."""
+    """One comparison: `england`, `region`, a neighbour set, another population, a target.
+
+    England, the region and the neighbours are pooled from the areas evaluated, or, when
+    `published`, taken from the indicator's `Publication`.
+    """
 
     kind: ComparatorKind
     name: str | None = None
     method: NeighbourMethod | None = None
     target: float | None = None
+    published: bool = False
+
+
+@frozen(kw_only=True)
+class PublishedCount:
+    """A publication's column holding a count, on the rows `rows` selects (None: the
+    publication's own rows)."""
+
+    column: str
+    rows: Population | None = None
+
+
+@frozen
+class PublishedLimits:
+    """The columns of a publication holding one level's confidence limits."""
+
+    level: float
+    lower: str
+    upper: str
+
+
+@frozen(kw_only=True)
+class Publication:
+    """Where an indicator's figures are published: the rows of a published table (one per
+    area and reporting period, each area named by the dataset's area columns), the column
+    of the value, and those of its counts and confidence limits when the table gives them.
+
+    >>> Publication(rows=Population("lib.rates", ()), value="rate").dataset
+    'lib.rates'
+    """
+
+    rows: Population
+    value: str
+    numerator: PublishedCount | None = None
+    denominator: PublishedCount | None = None
+    limits: tuple[PublishedLimits, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
+    span: Span = span_field()
+
+    @property
+    def dataset(self) -> str:
+        """The published table."""
+        return self.rows.dataset
 
 
 @frozen
@@ -174,6 +230,10 @@ class Indicator:
     denominators below 10`); None: no such rule."""
     benchmark: str | None = None
     """The units it compares (a `ComparisonUnits`' name); None: areas."""
+    decimals: int = 1
+    """The decimal places values and limits are published to (`decimals 0`): the CSV, EES
+    and Fingertips layouts round to them, the typed ones keep full precision."""
+    publication: Publication | None = None
     breakdowns: tuple[Expr, ...] = ()
     serves: tuple[Serving, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()

@@ -28,15 +28,15 @@ round; it is exported from here too, so callers need only this module.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-from attrs import frozen
+from attrs import field, frozen
 
 from outcomespec import model as m
-from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
+from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals, Published
 from outcomespec.evaluation.evaluator import Evaluation, Skipped
 from outcomespec.results.disclosure import protect
 from outcomespec.results.figures import Figures, figures_of, value_of
@@ -52,6 +52,7 @@ from outcomespec.results.judgement import (
 )
 from outcomespec.results.peers import funnel_comparison, peer_values
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
+from outcomespec.results.published import publish, published_neighbours
 from outcomespec.results.ranks import rank_values
 from outcomespec.results.table import COLUMNS, NUMBER_COLUMNS, Results
 from outcomespec.results.trends import Trend
@@ -67,23 +68,31 @@ _COLUMN_LEVELS: Final = {0.95: ("lower_95", "upper_95"), 0.998: ("lower_99_8", "
 @frozen
 class Part:
     """One framework's evaluated totals and the indicators it could not evaluate, to be
-    published beside others (`build_results_together`); `period` when not the others'."""
+    published beside others (`build_results_together`); `period` when not the others'; the
+    publications its published comparators are taken from, by indicator."""
 
     totals: Sequence[IndicatorTotals]
     skipped: Sequence[Skipped] = ()
     framework: m.Framework | None = None
     period: int | None = None
+    published: Mapping[str, Published] = field(factory=dict)
 
 
 def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame,
-                      cells: Cells) -> FloatArray:
-    """Each LA's neighbours' value: their median, or the value of their pooled counts; each
-    unit's peer group's value (`peers.peer_values`)."""
+                      cells: Cells, published: Published | None) -> FloatArray:
+    """Each LA's neighbours' value: their median, or the value of their pooled counts; as
+    published when the comparator says so (and none in a single authority's return, whose
+    neighbours are not evaluated, otherwise); each unit's peer group's value
+    (`peers.peer_values`)."""
     if comparator.name in frame.peers:
         return peer_values(table, comparator, frame, cells)
     out = np.full(cells.n, np.nan)
+    if comparator.published:
+        out[:cells.n_la] = published_neighbours(table.totals.indicator, comparator, frame,
+                                                published, cells.n_la)
+        return out
     matrix = frame.neighbours.get(comparator.name or "")
-    if matrix is None:
+    if matrix is None or cells.only is not None:
         return out
     if comparator.method is not m.NeighbourMethod.POOLED:
         out[:cells.n_la] = neighbour_median(table.value[:cells.n_la], matrix)
@@ -108,8 +117,8 @@ _FUNNELLED = (("vs_england", m.ComparatorKind.ENGLAND), ("vs_region", m.Comparat
 
 
 def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
-                 england_values: dict[tuple[str, str], float], framework: str,
-                 drawn: list[FunnelGroup]) -> dict[str, JudgementArray]:
+                 england_values: dict[tuple[str, str], float], published: Published | None,
+                 framework: str, drawn: list[FunnelGroup]) -> dict[str, JudgementArray]:
     """The five judgement columns of one table, in cell order; units judged by funnel limits
     where the comparator says so, each funnel kept in `drawn`."""
     ind = table.totals.indicator
@@ -134,7 +143,8 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
         "vs_england": england if m.ComparatorKind.ENGLAND in declared else nothing,
         "vs_region": region if m.ComparatorKind.REGION in declared else nothing,
         "vs_neighbours": (_neighbour_values(table, declared[m.ComparatorKind.NEIGHBOURS], frame,
-                                            cells)
+                                            cells, published if not table.totals.breakdown
+                                            else None)
                           if m.ComparatorKind.NEIGHBOURS in declared else nothing),
         "vs_target": np.full(n, target.target if target and target.target is not None
                              else np.nan),
@@ -188,22 +198,25 @@ def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: i
     return build_results_together([Part(totals, skipped, framework)], frame, period)[0]
 
 
-def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
-                           ) -> tuple[Results, ...]:
+def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int,
+                           only: int | None = None) -> tuple[Results, ...]:
     """One results table per part (each a framework's), suppressed together.
 
     Why: frameworks published side by side often publish the same counts (the National
     Framework's and Supporting Families' repeat child protection plans, children in need):
     chosen apart, each table's secondary suppression could leave published in one what it
     hides in the other, and a suppressed count would be recovered by subtraction. Chosen
-    together, a count is hidden everywhere or nowhere.
+    together, a count is hidden everywhere or nowhere. `only` is the authority of a single
+    authority's return: its rows are the only authority's published, with England's and its
+    region's (see `outcomespec.results.published`).
     """
-    cells = cells_of(frame)
+    cells = cells_of(frame, only)
     counted = [[pool_counts(t, cells) for t in part.totals] for part in parts]
     flat = [c for tables in counted for c in tables]
     protected = iter(protect(flat, cells))
-    published = [[figures_of(c, next(protected), cells,
-                           part.framework.rounding if part.framework is not None else None)
+    published = [[publish(figures_of(c, next(protected), cells, part.framework.rounding
+                                     if part.framework is not None else None),
+                          part.published.get(c.totals.indicator.name), cells)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
     years = [part.period if part.period is not None else period for part in parts]
     england_values: dict[int, dict[tuple[str, str], float]] = {}
@@ -214,9 +227,9 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int
     for part, tables, year in zip(parts, published, years, strict=True):
         name = part.framework.name if part.framework is not None else None
         drawn: list[FunnelGroup] = []
-        columns = [_columns(t, cells, _comparisons(t, frame, cells, england_values[year],
-                                                   name or t.totals.indicator.framework,
-                                                   drawn), name, year) for t in tables]
+        columns = [_columns(t, cells, _comparisons(
+            t, frame, cells, england_values[year], part.published.get(t.totals.indicator.name),
+            name or t.totals.indicator.framework, drawn), name, year) for t in tables]
         columns += [_skipped_columns(s, cells, name, year) for s in part.skipped]
         results.append(_joined(columns, frame, part, name, tuple(drawn)))
     return tuple(results)
@@ -238,13 +251,16 @@ def results_of(evaluations: Sequence[tuple[Evaluation, m.Framework | None]]
              for frame, part in _parts(evaluation, framework)]
     groups: dict[tuple[Any, ...], list[int]] = {}
     for k, (i, frame, _) in enumerate(items):
-        key = (evaluations[i][0].period, frame.level, frame.geography, *_frame_key(frame))
+        evaluation = evaluations[i][0]
+        only = evaluation.only if frame is evaluation.frame else None
+        key = (evaluation.period, frame.level, frame.geography, *_frame_key(frame), only)
         groups.setdefault(key, []).append(k)
     found: dict[int, Results] = {}
     for members in _sharing(list(groups.values()), items):
         i, frame, _ = items[members[0]]
-        built = build_results_together([items[k][2] for k in members], frame,
-                                       evaluations[i][0].period)
+        first = evaluations[i][0]
+        built = build_results_together([items[k][2] for k in members], frame, first.period,
+                                       first.only if frame is first.frame else None)
         found.update(zip(members, built, strict=True))
     tables: dict[int, list[Results]] = {}
     for k in sorted(found):
@@ -260,7 +276,8 @@ def _parts(evaluation: Evaluation, framework: m.Framework | None
     def part(units: str | None) -> Part:
         return Part([t for t in evaluation.totals if t.indicator.benchmark == units],
                     [s for s in evaluation.skipped if s.indicator.benchmark == units],
-                    framework, evaluation.period)
+                    framework, evaluation.period,
+                    {p.indicator.name: p for p in evaluation.published})
 
     compared = dict.fromkeys(ind.benchmark for ind in (
         *(t.indicator for t in evaluation.totals), *(s.indicator for s in evaluation.skipped))
@@ -323,6 +340,8 @@ def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Pa
         targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
                            if any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
         funnels=funnels,
+        decimals=tuple({(name or ind.framework, ind.id): ind.decimals
+                        for ind in indicators}.items()),
     )
 
 
@@ -345,10 +364,12 @@ def _columns(table: Figures, cells: Cells, judged: dict[str, JudgementArray],
         if names:
             limits[names[0]], limits[names[1]] = lower[o], upper[o]
     constant = _constant(ind, framework, period, table.totals.breakdown)
-    ranked = rank_values(np.where(np.arange(cells.n) < cells.n_la, table.value, np.nan),
-                         ind.polarity)
-    varying = {"area_type": cells.types[o], "area_code": cells.codes[o],
-               "area_name": cells.names[o], "value": table.value[o],
+    # A single authority's return ranks among nothing: its rank is blank, never 1 of 1.
+    among = (np.arange(cells.n) < cells.n_la) & (cells.only is None)
+    ranked = rank_values(np.where(among, table.value, np.nan), ind.polarity)
+    varying = {"area_type": cells.types[o], "area_code": cells.ons_codes[o],
+               "la_code": cells.la_codes[o], "area_name": cells.names[o],
+               "value": table.value[o],
                "suppressed": table.suppressed[o], "note": table.note[o],
                "region_code": cells.region_codes[o], "numerator": table.num[o],
                "denominator": table.den[o], **limits,
@@ -374,7 +395,8 @@ def _skipped_columns(skipped: Skipped, cells: Cells, framework: str | None, peri
     judged = np.empty(o.size, dtype=object)
     judged[:] = [Judgement.NOT_COMPARED] * o.size  # np.full would make it a str
     varying: dict[str, npt.NDArray[Any]] = {
-        "area_type": cells.types[o], "area_code": cells.codes[o], "area_name": cells.names[o],
+        "area_type": cells.types[o], "area_code": cells.ons_codes[o],
+        "la_code": cells.la_codes[o], "area_name": cells.names[o],
         "region_code": cells.region_codes[o], "suppressed": np.zeros(o.size, dtype=bool),
         "note": np.full(o.size, f"{skipped.note}: {skipped.reason}", dtype=object),
         "trend": _not_assessed(o.size)}

@@ -30,6 +30,7 @@ __all__ = ["Protected", "protect"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IntArray = npt.NDArray[np.int64]
 
 _LEVELS: Final = {m.AreaLevel.LOCAL_AUTHORITY: 0, m.AreaLevel.REGION: 1, m.AreaLevel.ENGLAND: 2}
 """Which areas secondary suppression hides first: LAs (and units of comparison, such as
@@ -54,7 +55,10 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
     equations protected are the area hierarchy of every count (LA → region → England) and,
     for each breakdown, its categories adding up to their total in every area. A row is
     withheld when any of its counts is hidden. Counts of indicators with `suppress none`
-    are published as they are (never hidden).
+    are published as they are (never hidden). A region or England whose figure is not these
+    pooled counts for any table using the count (taken from a publication, or not pooled
+    from a single authority's return; `Counts.replaced`) publishes nothing they add up to,
+    so its equation ties nothing and its own count is never hidden.
 
     >>> from outcomespec import model as m
     >>> from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals
@@ -95,15 +99,17 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
     protection = np.zeros(size.size)
     fixed = np.zeros(size.size, dtype=bool)
     pooled_in = np.ones(size.size, dtype=bool)
+    own = np.ones(size.size, dtype=bool)
     for q, users in enumerate(owners):
         span = slice(q * n_cells, (q + 1) * n_cells)
         pooled_in[span][:cells.n_la] = users[0].pooled
+        own[span] = ~np.logical_and.reduce([_replaced(u, n_cells) for u in users])
         rules = [t.totals.indicator.suppression for t in users]
         if any(rule is None for rule in rules):
             fixed[span] = True
             continue
         for low, high in {rule for rule in rules if rule is not None}:
-            small = primary_suppression(size[span], np.nan, (low, high))
+            small = primary_suppression(size[span], np.nan, (low, high)) & own[span]
             primary[span] |= small
             protection[span] = np.where(small, np.maximum(protection[span], high - low + 1),
                                         protection[span])
@@ -114,7 +120,7 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
     canonical = np.where(np.isnan(size), -1.0, size).reshape(n_counts, n_cells)
     count_rank = np.argsort(np.lexsort(canonical.T[::-1]))
     hidden = secondary_suppression(
-        primary, _equations(tables, refs, size, pooled_in, cells), size,
+        primary, _equations(tables, refs, size, pooled_in, own, cells), size,
         protection=protection,
         level=np.tile([_LEVELS.get(t, 0) for t in cells.types], n_counts),
         tiebreak=(cells.rank[None, :] * n_counts + count_rank[:, None]).reshape(-1),
@@ -156,20 +162,48 @@ def _withhold_small_units(table: Counts, q_num: int, q_den: int | None, size: Fl
         fixed[span] = False  # even under `suppress none`: cells may be hidden to protect it
 
 
+def _replaced(counts: Counts, n_cells: int) -> BoolArray:
+    """The cells a table does not publish its pooled counts for (none when not said)."""
+    return counts.replaced if counts.replaced.size else np.zeros(n_cells, dtype=bool)
+
+
+def _published_parents(cells: Cells, own: BoolArray) -> IntArray:
+    """The cell each cell adds up into among those published as pooled (`own`): an
+    authority whose region is not adds up into England, and a cell that is not adds up
+    into nothing.
+
+    >>> from outcomespec.evaluation.areas import AreaFrame
+    >>> from outcomespec.results.pooling import cells_of
+    >>> cells = cells_of(AreaFrame(("A", "B"), ("A", "B"), [0, 0], ("R",), ("R",)))
+    >>> _published_parents(cells, np.array([True, True, False, True])).tolist()
+    [3, 3, -1, -1]
+    """
+    parent = cells.parent.copy()
+    for _ in range(2):  # authority → region → England: at most two steps up
+        up = parent >= 0
+        skip = up & ~own[np.maximum(parent, 0)]
+        parent[skip] = cells.parent[parent[skip]]
+    parent[~own] = -1
+    return parent
+
+
 def _equations(tables: Sequence[Counts], refs: list[tuple[int, int | None]], size: FloatArray,
-               pooled_in: BoolArray, cells: Cells) -> Equations:
+               pooled_in: BoolArray, own: BoolArray, cells: Cells) -> Equations:
     """The equations that tie published counts (cells numbered count × area): each count's
-    area hierarchy, less the LAs it does not pool, and each breakdown's categories adding up
-    to their total in every area (where they do add up to no more than it: a category that
-    repeats the total, such as a rate's population, is no part of a partition)."""
+    area hierarchy, less the LAs it does not pool and the totals it does not publish
+    (`own`), and each breakdown's categories adding up to their total in every area (where
+    they do add up to no more than it: a category that repeats the total, such as a rate's
+    population, is no part of a partition)."""
     n_cells = cells.n
     n_counts = size.size // n_cells
-    tree = tree_equations(cells.parent)
-    per_tree = tree.n_equations
-    equation = (np.arange(n_counts)[:, None] * per_tree + tree.equation).reshape(-1)
-    cell = (np.arange(n_counts)[:, None] * n_cells + tree.cell).reshape(-1)
-    keep = pooled_in[cell]
-    parts = [Equations(equation[keep], cell[keep])]
+    parts = []
+    start = 0
+    for q in range(n_counts):
+        tree = tree_equations(_published_parents(cells, own[q * n_cells:(q + 1) * n_cells]))
+        cell = q * n_cells + tree.cell
+        keep = pooled_in[cell]
+        parts.append(Equations(start + tree.equation[keep], cell[keep]))
+        start += tree.n_equations
     groups: dict[tuple[str, str], list[int]] = {}
     for i, t in enumerate(tables):
         label = t.totals.breakdown.rpartition(": ")[0]

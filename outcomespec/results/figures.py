@@ -35,7 +35,7 @@ from outcomespec.results.limits import (
 from outcomespec.results.pooling import WITHOUT_DENOMINATOR, Cells, Counts, Units
 from outcomespec.results.suppression import round_counts
 
-__all__ = ["Figures", "figures_of", "value_of"]
+__all__ = ["Figures", "figures_of", "limits_of", "value_of"]
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -63,7 +63,7 @@ def value_of(ind: m.Indicator, num: FloatArray, den: FloatArray, units: Units | 
                 return np.bincount(groups, weights=values, minlength=n) / num
 
 
-def _limits(ind: m.Indicator, level: float, num: FloatArray, den: FloatArray,
+def limits_of(ind: m.Indicator, level: float, num: FloatArray, den: FloatArray,
             units: Units | None) -> tuple[FloatArray, FloatArray]:
     """Confidence limits of each cell's value at one level, by the indicator's method."""
     match ind.confidence:
@@ -121,7 +121,7 @@ def figures_of(counts: Counts, protected: Protected, cells: Cells,
     by_counts = ind.statistic not in (m.Statistic.MEAN, m.Statistic.MEDIAN)
     basis = (num, den) if by_counts else (counts.num, counts.den)
     value = value_of(ind, *basis, counts.units)
-    limits = {level: _limits(ind, level, *basis, counts.units) for level in ind.levels}
+    limits = {level: limits_of(ind, level, *basis, counts.units) for level in ind.levels}
     if ind.statistic is m.Statistic.MEAN:
         value = np.where(rounded, np.round(value, _MEAN_PLACES), value)
         limits = {level: (np.where(rounded, np.round(lower, _MEAN_PLACES), lower),

@@ -22,7 +22,6 @@ import importlib
 import io
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any, Final
 
@@ -66,7 +65,6 @@ _FINGERTIPS_AREA_TYPE: Final = {"england": "England", "region": "Region",
                                 "local_authority": "Upper tier local authorities"}
 _EES_LEVEL: Final = {"england": "National", "region": "Regional",
                      "local_authority": "Local authority"}
-_NEW_CODE: Final = re.compile(r"[EW]\d{8}")
 _RANKS: Final = ("rank", "rank_of", "quartile")
 
 
@@ -91,18 +89,31 @@ def json_records(rows: Iterable[Row], path_or_buffer: Destination = None) -> str
 
 
 def pandas_frame(columns: Mapping[str, Any]) -> Any:
-    """A `pandas.DataFrame` of the columns, in order (needs pandas)."""
-    return _optional("pandas").DataFrame(dict(columns))
+    """A `pandas.DataFrame` of the columns, in order (needs pandas): a masked array of
+    whole numbers (the counts) becomes pandas' nullable `Int64`."""
+    pd = _optional("pandas")
+    return pd.DataFrame({name: pd.arrays.IntegerArray(values.filled(0),
+                                                     np.ma.getmaskarray(values))
+                         if np.ma.isMaskedArray(values) else values
+                         for name, values in columns.items()})
 
 
 def arrow_table(columns: Mapping[str, Any]) -> Any:
     """A `pyarrow.Table` of the columns, in order (needs pyarrow): a NumPy array keeps its
-    type (int64, bool, float64 with NaN as null), a list of values becomes text."""
+    type (int64, bool, float64 with NaN as null; a masked one its mask as nulls), a list of
+    values becomes text."""
     pa = _optional("pyarrow")
     kinds = {"i": pa.int64(), "b": pa.bool_(), "f": pa.float64()}
-    return pa.table({name: pa.array(values, type=kinds[values.dtype.kind], from_pandas=True)
-                     if isinstance(values, np.ndarray) else pa.array(values, type=pa.string())
-                     for name, values in columns.items()})
+
+    def array(values: Any) -> Any:
+        if np.ma.isMaskedArray(values):
+            return pa.array(values.filled(0), type=kinds[values.dtype.kind],
+                            mask=np.ma.getmaskarray(values))
+        if isinstance(values, np.ndarray):
+            return pa.array(values, type=kinds[values.dtype.kind], from_pandas=True)
+        return pa.array(values, type=pa.string())
+
+    return pa.table({name: array(values) for name, values in columns.items()})
 
 
 def write_parquet(table: Any, path: str | os.PathLike[str]) -> None:
@@ -147,13 +158,14 @@ def ees_csv(rows: Iterable[Row], regions: Mapping[str, str],
 
     A blank takes the symbol of its row's note (`c` suppressed, `k`, `u`, `x` not
     available, `z` not applicable: see `outcomespec.model.notes.NOTES`); a count or mean has
-    no denominator (`z`). `regions` names each region by its code.
+    no denominator (`z`). An authority is named by its ONS code (`new_la_code`, the row's
+    `area_code`) and its DfE code (`old_la_code`, its `la_code`). `regions` names each
+    region by its code.
     """
     def record(row: Row) -> list[str]:
-        kind, code = row["area_type"], row["area_code"]
+        kind, new, old = row["area_type"], row["area_code"], row["la_code"]
         region = row["region_code"] if kind != "england" else ""
         la = kind == "local_authority"
-        new, old = (code, "") if _NEW_CODE.fullmatch(code) else ("", code)
 
         def number(name: str) -> str:
             if row[name] is not None:

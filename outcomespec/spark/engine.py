@@ -35,7 +35,7 @@ from outcomespec.api import DataSource, Framework, Run
 from outcomespec.evaluation.areas import AreaFrame
 from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.datachecks import absent_columns, skipping, unmatched_texts
-from outcomespec.evaluation.evaluator import Evaluation, Skipped
+from outcomespec.evaluation.evaluator import Evaluation, Skipped, publications_of
 from outcomespec.evaluation.gazetteer import area_frame, check_areas
 from outcomespec.evaluation.plan import Key, Plan
 from outcomespec.language.diagnostics import OutcomeSpecError, sort_diagnostics
@@ -172,6 +172,11 @@ class _Driver:
                   for d in datasets if d.name in geography}
         shared = share_codes({n: r.table for n, r in loaded.items() if r.table is not None})
         self.geography = {n: evolve(r, table=shared.get(n)) for n, r in loaded.items()}
+        # Published tables are small and read whole, here: their rows of England and the
+        # regions belong to no authority's partition.
+        self.publications = {d.name: load_table(d, frames[d.name].toArrow(), codelists,
+                                                name=d.name.rsplit(".", 1)[-1])
+                             for d in datasets if d.name in _publication_datasets(framework)}
         frame = self._frame(frames, datasets, period)
         shipped = [d for d in datasets if d.name in read]
         job = Job(framework.plan, modules, codelists, tuple(shipped),
@@ -187,6 +192,7 @@ class _Driver:
         self.loads: dict[str, LoadResult] = {
             **{name: _with_ignored(result, frames[name], dataset) for (name, result), dataset
                in zip(self.sent.loads.items(), shipped, strict=True)}, **self.geography}
+        self.loads |= {n: r for n, r in self.publications.items() if n not in self.loads}
         self.tables = {name: r.table for name, r in self.loads.items() if r.table is not None}
         self.coverage: Coverage = data_coverage(framework.plan, self.tables,
                                                 framework.model.period, modules=modules,
@@ -246,10 +252,20 @@ class _Driver:
         diagnostics = tuple(d for d in self.sent.diagnostics
                             if d.span is None or any(p.indicator.span == d.span
                                                      for p in evaluated))
+        published, said = publications_of(
+            plan, evaluated, {n: r.table for n, r in self.publications.items()
+                              if r.table is not None}, year, self.framework.model.period, frame)
         evaluation = Evaluation(year, frame, totals, tuple(skipped),
                                 tuple(v for v in self.sent.violations
-                                      if v.indicator.name in kept), diagnostics)
+                                      if v.indicator.name in kept), (*diagnostics, *said),
+                                published)
         return evaluation, (*problems, *evaluation.diagnostics)
+
+
+def _publication_datasets(framework: Framework) -> set[str]:
+    """The tables the framework's published comparators are taken from."""
+    return {p.publication.dataset for p in framework.plan.indicators
+            if p.publication is not None and any(c.published for c in p.indicator.comparators)}
 
 
 def _across_authorities(plan: Plan) -> dict[str, str]:

@@ -82,9 +82,9 @@ def framework(tmp_path_factory: pytest.TempPathFactory) -> Framework:
 
 
 def row(results: Results, indicator: str, area: str) -> dict[str, Any]:
-    """One row by indicator id and area code."""
+    """One row by indicator id and area code (ONS, or an authority's DfE code)."""
     (found,) = [r for r in results.rows() if r["indicator"] == indicator
-                and r["area_code"] == area]
+                and area in (r["area_code"], r["la_code"])]
     return found
 
 

@@ -160,8 +160,10 @@ def test_published_tables_holding_every_year() -> None:
     england = {(r["indicator"], r["period"]): r for r in found.results.rows()
                if r["area_type"] == "england"}
     assert england[("care_leavers_19_21_eet", 2025)]["trend"] == "no_significant_change"
-    # England pooled without some authorities' published counts is `incomplete`: no trend.
-    assert england[("cla_rate_per_10k", 2025)]["trend"] == "cannot_be_calculated"
+    # England is DfE's published row, complete (pooled without some authorities' published
+    # counts it would be `incomplete`, and have no trend).
+    assert england[("cla_rate_per_10k", 2025)]["note"] == ""
+    assert england[("cla_rate_per_10k", 2025)]["trend"] == "decreasing"
 
 
 def test_folders_and_shared_tables_together(national: list[Framework], returns: Path,

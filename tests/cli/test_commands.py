@@ -236,9 +236,10 @@ def test_eval_writes_the_table_and_summarises_on_standard_error(
     rows = list(csv.DictReader(io.StringIO(out)))
     england = next(r for r in rows if r["indicator"] == "placements_3plus"
                    and r["area_type"] == "england")
-    # DfE publishes 8,500 / 81,770; three authorities' counts are published as `c`.
-    assert (england["numerator"], england["denominator"], england["note"]) == (
-        "8495", "81766", "incomplete: 3 authorities' counts not known")
+    # England is DfE's published row, 8,500 / 81,770, 10% (pooled from the authorities it
+    # would be 8,495 / 81,766: three authorities' counts are published as `c`).
+    assert (england["numerator"], england["denominator"], england["value"],
+            england["note"]) == ("8500", "81770", "10", "")
 
 
 @pytest.mark.parametrize(("option", "first"), [

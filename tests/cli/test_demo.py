@@ -76,6 +76,8 @@ def test_published_figures_come_from_the_published_tables_run(
         expected = f"{float(row['value']):.1f}{QUALIFIED if row['note'] else ''}"
         assert words[2] == expected, indicator
     assert "sdq_mean" not in published
+    assert rows["placements_3plus"][2] == "10.0"  # DfE's published 10%, not 10.4 pooled
+    assert published["placements_3plus"]["note"] == ""
     assert "cin_rate_per_10k, sdq_mean are not among the published tables" in first
 
 

@@ -88,7 +88,7 @@ def codes_of(run: Run) -> list[str]:
 
 
 def la_rows(run: Run, indicator: str) -> dict[str, dict[str, object]]:
-    return {r["area_code"]: r for r in run.results.rows()
+    return {r["la_code"]: r for r in run.results.rows()
             if r["indicator"] == indicator and r["area_type"] == "local_authority"}
 
 
@@ -149,7 +149,8 @@ def test_neighbours_in_ons_codes_are_the_same_authorities(ons_data: Path) -> Non
 
 
 def test_a_geography_keyed_by_ons_codes_reads_dfe_codes(tmp_path: Path) -> None:
-    """Both ways: a level whose code is the ONS code matches files keyed by DfE codes."""
+    """Both ways: a level whose code is the ONS code matches files keyed by DfE codes, and
+    each row names its authority by both codes whichever the geography keys it by."""
     root = tmp_path / "frameworks"
     shutil.copytree(FRAMEWORKS, root, ignore=shutil.ignore_patterns("data"))
     geography = root / "datasets" / "geography.ospec"
@@ -163,11 +164,11 @@ def test_a_geography_keyed_by_ons_codes_reads_dfe_codes(tmp_path: Path) -> None:
     ons = ons_codes()
     theirs = la_rows(run, "placements_3plus")
     mine = la_rows(original(2025), "placements_3plus")
-    assert sorted(theirs) == sorted(ons[code] for code in mine)
+    assert sorted(theirs) == sorted(mine)
     for code, row in mine.items():
-        assert (theirs[ons[code]]["numerator"], theirs[ons[code]]["value"],
-                theirs[ons[code]]["vs_neighbours"]) == \
-            (row["numerator"], row["value"], row["vs_neighbours"]), code
+        assert (theirs[code]["area_code"], theirs[code]["numerator"], theirs[code]["value"],
+                theirs[code]["vs_neighbours"]) == \
+            (ons[code], row["numerator"], row["value"], row["vs_neighbours"]), code
 
 
 @pytest.fixture(scope="module")
@@ -356,7 +357,9 @@ def hartlepool(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_area_by_ons_code_is_hartlepool(hartlepool: Path) -> None:
-    """area="E06000001" fills Hartlepool's return; its figures are Hartlepool's (805)."""
+    """area="E06000001" fills Hartlepool's return; its figures are Hartlepool's (805), and
+    England, declared published, is blank and said (D160): the return holds no national row,
+    and pooled from one authority England would be that authority."""
     run = framework().run(hartlepool, 2025, area="E06000001")
     for indicator in ("placements_3plus", "cla_rate_per_10k", "rereferrals_12m"):
         alone = la_rows(run, indicator)["805"]
@@ -365,7 +368,38 @@ def test_area_by_ons_code_is_hartlepool(hartlepool: Path) -> None:
             (national["numerator"], national["denominator"], national["value"])
         england = next(r for r in run.results.rows() if r["indicator"] == indicator
                        and r["area_type"] == "england")
-        assert england["numerator"] == national["numerator"]
+        assert england["value"] is None
+        assert str(england["note"]).startswith("not_available")
+    assert "D160" in codes_of(run)
+
+
+@pytest.fixture(scope="module")
+def hartlepool_published(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Hartlepool's rows of every table with DfE's national and regional rows: its own
+    figures beside the published comparators."""
+    def hartlepool_and_above(_: str, rows: Rows) -> Rows:
+        return [r for r in rows if r["old_la_code"].strip() == "805"
+                or r["geographic_level"] != "Local authority"]
+    return copy_tables(tmp_path_factory.mktemp("hartlepool_published"), hartlepool_and_above)
+
+
+def test_hartlepool_alone_is_its_national_row(hartlepool_published: Path) -> None:
+    """`--area 805` on Hartlepool's rows and the published ones: England, North East and
+    Hartlepool exactly as the national run gives them, judged against DfE's England."""
+    run = framework().run(hartlepool_published, 2025, area="805")
+    declared = framework().run(DATA, 2025)
+    for indicator in ("placements_3plus", "cla_rate_per_10k", "rereferrals_12m"):
+        rows = [r for r in run.results.rows() if r["indicator"] == indicator]
+        assert [r["area_code"] for r in rows] == ["E92000001", "E12000001", "E06000001"]
+        for alone in rows:
+            national = next(r for r in declared.results.rows() if r["indicator"] == indicator
+                            and r["area_code"] == alone["area_code"])
+            # Not among the authorities' here: the neighbours' median (pooled, as declared)
+            # and the rank, which one return cannot give.
+            apart = {"vs_neighbours", "rank", "rank_of", "quartile"}
+            assert {k: v for k, v in alone.items() if k not in apart} == \
+                {k: v for k, v in national.items() if k not in apart}
+    assert "D160" not in codes_of(run)
 
 
 def test_unknown_area_is_an_error_with_a_suggestion(hartlepool: Path) -> None:

@@ -5,10 +5,12 @@ denominator must be its published counts, and its value rounded as DfE rounds (w
 for the children looked after tables, one decimal place for the children in need tables,
 whole-number rates) must be its published figure. LAs whose published cells hold a symbol (`c`
 suppressed, `x` not available, `z` not applicable, `u` low reliability) are counted, and their
-value must be blank with the note the symbol gives (`published_suppressed`, ...). England is
-pooled from the LAs whose counts are known, says how many it leaves out (`incomplete`), and
-must round to the published national figure; where it cannot, the test says why and checks
-the explanation against the files.
+value must be blank with the note the symbol gives (`published_suppressed`, ...). As the
+framework declares, England and the regions are DfE's published rows (`compare england
+published`): their counts and value exactly as printed. Pooled instead (`comparators=
+"pooled"`, most tests below), England is pooled from the LAs whose counts are known, says how
+many it leaves out (`incomplete`), and must round to the published national figure; where it
+cannot, the test says why and checks the explanation against the files.
 
 Data: `frameworks/data/dfe/` (Open Government Licence v3.0, see its README.md); the files are
 read here with the `csv` module, independently of outcomespec's loader.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import json
 import math
 import statistics
 import sys
@@ -198,12 +201,20 @@ def _framework() -> outcomespec.Framework:
 
 @functools.cache
 def _run(year: int) -> outcomespec.Run:
+    """England and the regions pooled from the authorities (not as declared)."""
+    return _framework().run(DATA, year, comparators="pooled")
+
+
+@functools.cache
+def _declared(year: int) -> outcomespec.Run:
+    """As the framework declares: England and the regions DfE's published rows."""
     return _framework().run(DATA, year)
 
 
 def _rows(year: int, indicator: str, area_type: str) -> dict[str, dict[str, Any]]:
-    """The results rows of one indicator and area type, by area code."""
-    return {row["area_code"]: row for row in _run(year).results.rows()
+    """The results rows of one indicator and area type, by area code (an authority by its
+    DfE code)."""
+    return {row["la_code"] or row["area_code"]: row for row in _run(year).results.rows()
             if row["indicator"] == indicator and row["area_type"] == area_type}
 
 
@@ -576,29 +587,30 @@ def _fingertips(value: float, lower: float, upper: float, comparator: float) -> 
 def test_cli_eval_writes_published_counts_wilson_limits_and_judgements(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`outcomespec eval --period 2025 --out` writes 3+ placements as an independent check gives."""
+    """`outcomespec eval --period 2025 --out r.json` writes 3+ placements as an independent
+    check gives, each authority judged against DfE's published England (10%)."""
     monkeypatch.chdir(REPO)
-    out = tmp_path / "r.csv"
+    out = tmp_path / "r.json"
     assert main(["eval", "frameworks/dfe_published.ospec", "--data", "frameworks/data/dfe",
                  "--period", "2025", "--out", str(out)]) == 0
     assert "153 local authorities" in capsys.readouterr().err
-    with out.open(encoding="utf-8", newline="") as stream:
-        rows = [r for r in csv.DictReader(stream) if r["indicator"] == "placements_3plus"]
+    rows = [r for r in json.loads(out.read_text(encoding="utf-8"))
+            if r["indicator"] == "placements_3plus"]
     (england,) = (r for r in rows if r["area_type"] == "england")
-    las = {r["area_code"]: r for r in rows if r["area_type"] == "local_authority"}
+    las = {r["la_code"]: r for r in rows if r["area_type"] == "local_authority"}
     assert len(las) == EXISTING[2025]
     published, _ = _published("placements_3plus", 2025)
     z = NormalDist().inv_cdf(0.975)
-    comparator = float(england["value"])
-    assert comparator == pytest.approx(100 * 8495 / 81766, rel=1e-12)
+    comparator = england["value"]
+    assert (england["numerator"], england["denominator"], comparator) == (8500, 81770, 10)
     checked = 0
     for code, row in las.items():
         cells = published[code]
         if not all(_number(cell) is not None for cell in cells):
             continue
         x, n = float(cells.num), float(cells.den)
-        assert (float(row["numerator"]), float(row["denominator"])) == (x, n)
-        value, lower, upper = (float(row[c]) for c in ("value", "lower_95", "upper_95"))
+        assert (row["numerator"], row["denominator"]) == (x, n)
+        value, lower, upper = (row[c] for c in ("value", "lower_95", "upper_95"))
         low, high = _wilson(x, n, z)
         assert value == pytest.approx(100 * x / n, rel=1e-12)
         assert (lower, upper) == (pytest.approx(100 * low, abs=1e-9),
@@ -606,11 +618,56 @@ def test_cli_eval_writes_published_counts_wilson_limits_and_judgements(
         assert row["vs_england"] == _fingertips(value, lower, upper, comparator), code
         checked += 1
     assert checked == EXISTING[2025] - SKIPPED["placements_3plus"][-1]
+    # Blackpool was better than the pooled 10.4%; its interval holds DfE's published 10%.
     for code, name, verdict in (("805", "Hartlepool", "similar"),
-                                ("890", "Blackpool", "better"),
+                                ("890", "Blackpool", "similar"),
                                 ("341", "Liverpool", "better"),
                                 ("806", "Middlesbrough", "similar")):
         assert (las[code]["area_name"], las[code]["vs_england"]) == (name, verdict)
+
+
+def test_csv_prints_values_as_dfe_prints_them(tmp_path: Path) -> None:
+    """The CSV layout prints each value to DfE's places (whole numbers for placements, one
+    decimal for re-referrals), counts whole: every authority's printed figure is DfE's."""
+    text = _declared(2025).results.to_csv()
+    assert text is not None
+    rows = list(csv.DictReader(io.StringIO(text)))
+    for indicator, places in (("placements_3plus", 0), ("rereferrals_12m", 1)):
+        published, _ = _published(indicator, 2025)
+        found = {r["la_code"]: r for r in rows
+                 if r["indicator"] == indicator and r["area_type"] == "local_authority"}
+        compared = 0
+        for code, cells in published.items():
+            if code not in found or not found[code]["value"] or _number(cells.value) is None:
+                continue
+            printed = found[code]["value"]
+            assert float(printed) == float(cells.value), code
+            assert len(printed.partition(".")[2]) == places, code
+            assert "." not in found[code]["numerator"]
+            compared += 1
+        assert compared > 140
+
+
+@pytest.mark.parametrize("indicator", SPECS)
+def test_england_and_regions_are_dfe_published_rows(indicator: str) -> None:
+    """As declared, England and every region are DfE's own rows for 2025: its counts and
+    its value as printed, with no note."""
+    spec = SPECS[indicator]
+    rows = [r for r in _table(spec.file) if r["time_period"] == "2025"
+            and r["geographic_level"] in ("National", "Regional") and _matches(r, spec.where)
+            and _matches(r, spec.published[1])]
+    ours = {r["area_code"]: r for r in _declared(2025).results.rows()
+            if r["indicator"] == indicator and r["area_type"] in ("england", "region")}
+    checked = 0
+    for row in rows:
+        code = row["region_code"] or row["country_code"]
+        if code not in ours:
+            continue  # London as a whole: DfE's regions here are Inner and Outer London
+        value = _number(row[spec.published[0]])
+        assert ours[code]["value"] == value, (indicator, code)
+        assert ours[code]["note"] == "", (indicator, code)
+        checked += 1
+    assert checked == 11
 
 
 # ------------------------------------------------------------------ the area table

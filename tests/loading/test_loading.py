@@ -520,14 +520,15 @@ def test_problems_are_capped_per_column_with_a_count_of_the_rest(tmp_path: Path)
 
 
 def test_every_data_code_is_registered_with_an_explanation() -> None:
-    """D101-D109, D120-D122, D130-D132 and the XML returns' D170-D174 are registered, each
-    with a title, an explanation and its severity."""
+    """D101-D109, D120-D122, D130-D132, the published comparators' D160-D161 and the XML
+    returns' D170-D174 are registered, each with a title, an explanation and its severity."""
     severities = {code: CODES[code].severity for code in CODES if code.startswith("D1")}
     assert severities == {"D101": "error", "D102": "error", "D103": "error",
                           "D104": "warning", "D105": "error", "D106": "error",
                           "D107": "error", "D108": "error", "D109": "warning",
                           "D120": "error", "D121": "error", "D122": "warning",
                           "D130": "error", "D131": "error", "D132": "warning",
+                          "D160": "warning", "D161": "warning",
                           "D170": "error", "D171": "warning", "D172": "error",
                           "D173": "warning", "D174": "warning"}
     assert all(CODES[code].title and len(CODES[code].explanation) > 80 for code in severities)

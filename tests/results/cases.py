@@ -79,9 +79,10 @@ def hand_built() -> Results:
     """A results table laid out by hand, one row for each thing a layout must get right.
 
     Rows: England, the North East (a qualified value) and the North West (nothing to divide
-    by); Hartlepool by its new code, and Middlesbrough suppressed; then a count of girls
-    (a breakdown, no denominator) for Hartlepool by its old code, and for Middlesbrough
-    published as suppressed in the source. Only the 3+ placements indicator has a target.
+    by); Hartlepool, and Middlesbrough suppressed, each by its ONS and DfE codes; then a
+    count of girls (a breakdown, no denominator) for Hartlepool, and for Middlesbrough
+    published as suppressed in the source. Only the 3+ placements indicator has a target;
+    its values are published to one decimal place, the count's as whole numbers.
     Hartlepool's two rows are ranked (3rd of 150 in the best quartile; 1st of 2, too few for
     bands); the series columns give one trend of each kind a layout words.
     """
@@ -94,20 +95,22 @@ def hand_built() -> Results:
              "Sex: Female")
     rows = [  # indicator, area, numbers, suppressed, note, judgements (england, region,
         #       neighbours, target, population)
-        (placements, ("england", ENGLAND_CODE, "England", ""),
+        (placements, ("england", ENGLAND_CODE, "England", "", ""),
          (8500, 81770, 10.395, 10.1877, 10.6061), False, "", (nc, nc, nc, w, nc)),
-        (placements, ("region", NE, "North East", NE),
+        (placements, ("region", NE, "North East", NE, ""),
          (630, 6040, 10.4305, 9.6852, 11.2252), False,
          "incomplete: 1 authority's counts not known", (s, nc, nc, s, nc)),
-        (placements, ("region", NW, "North West", NW), (0, 0, nan, nan, nan), False,
+        (placements, ("region", NW, "North West", NW, ""), (0, 0, nan, nan, nan), False,
          "zero_denominator", (nc, nc, nc, nc, nc)),
-        (placements, ("local_authority", "E06000001", "Hartlepool", NE),
+        (placements, ("local_authority", "E06000001", "Hartlepool", NE, "805"),
          (31, 332, 9.337, 6.656, 12.949), False, "", (s, s, b, s, nc)),
-        (placements, ("local_authority", "E06000002", "Middlesbrough", NE),
+        (placements, ("local_authority", "E06000002", "Middlesbrough", NE, "806"),
          (nan, nan, nan, nan, nan), True, "suppressed", (nc, nc, nc, nc, nc)),
-        (girls, ("local_authority", "805", "Hartlepool", NE), (12, nan, 12, 6.2006, 20.9612),
+        (girls, ("local_authority", "E06000001", "Hartlepool", NE, "805"),
+         (12, nan, 12, 6.2006, 20.9612),
          False, "", (lo, nc, nc, nc, nc)),
-        (girls, ("local_authority", "806", "Middlesbrough", NE), (nan, nan, nan, nan, nan),
+        (girls, ("local_authority", "E06000002", "Middlesbrough", NE, "806"),
+         (nan, nan, nan, nan, nan),
          False, "published_suppressed: numerator", (nc, nc, nc, nc, nc)),
     ]
 
@@ -121,7 +124,8 @@ def hand_built() -> Results:
         framework=("csc",) * len(rows), indicator=text(r[0][0] for r in rows),
         title=text(r[0][1] for r in rows), period=np.full(len(rows), 2025, dtype=np.int64),
         area_type=text(r[1][0] for r in rows), area_code=text(r[1][1] for r in rows),
-        area_name=text(r[1][2] for r in rows), breakdown=text(r[0][5] for r in rows),
+        la_code=text(r[1][4] for r in rows), area_name=text(r[1][2] for r in rows),
+        breakdown=text(r[0][5] for r in rows),
         numerator=numbers(0), denominator=numbers(1), value=numbers(2),
         unit=text(r[0][2] for r in rows), lower_95=numbers(3), upper_95=numbers(4),
         lower_99_8=np.full(len(rows), nan), upper_99_8=np.full(len(rows), nan),
@@ -137,4 +141,5 @@ def hand_built() -> Results:
                Trend.DECREASING_BETTER, Trend.CANNOT_BE_CALCULATED, Trend.CANNOT_BE_CALCULATED,
                Trend.NOT_ASSESSED),
         region_names=((NE, "North East"), (NW, "North West")),
-        targeted=frozenset({("csc", "placements_3plus")}))
+        targeted=frozenset({("csc", "placements_3plus")}),
+        decimals=((("csc", "placements_3plus"), 1), (("csc", "uasc"), 0)))

@@ -124,7 +124,7 @@ def attack(published: Sequence[Published], frame: AreaFrame) -> list[Target]:
             if key not in sides:
                 continue
             num_count, den_count, ind = sides[key]
-            area = column[row["area_code"]]
+            area = column[row["la_code"] or row["area_code"]]
             rounded = part.rounding and row["area_type"] in ROUNDED
             shown = {}
             for name, count in (("numerator", num_count), ("denominator", den_count)):

@@ -30,24 +30,24 @@ NOT_COMPARED_3 = "not_compared,not_compared,not_compared"
 
 CSV = "\n".join([
     ",".join(COLUMNS),
-    f"{PLACEMENTS},england,E92000001,England,,8500,81770,10.395,percent,10.1877,10.6061,,,"
+    f"{PLACEMENTS},england,E92000001,,England,,8500,81770,10.4,percent,10.2,10.6,,,"
     f"false,,{NOT_COMPARED_3},,proportion,lower_is_better,worse,not_compared,"
     ",,,no_significant_change",
-    f"{PLACEMENTS},region,{NE},North East,,630,6040,10.4305,percent,9.6852,11.2252,,,false,"
+    f"{PLACEMENTS},region,{NE},,North East,,630,6040,10.4,percent,9.7,11.2,,,false,"
     "incomplete: 1 authority's counts not known,similar,not_compared,not_compared,"
     f"{NE},proportion,lower_is_better,similar,not_compared,,,,",
-    f"{PLACEMENTS},region,E12000002,North West,,0,0,,percent,,,,,false,zero_denominator,"
+    f"{PLACEMENTS},region,E12000002,,North West,,0,0,,percent,,,,,false,zero_denominator,"
     f"{NOT_COMPARED_3},E12000002,proportion,lower_is_better,not_compared,not_compared,,,,",
-    f"{PLACEMENTS},local_authority,E06000001,Hartlepool,,31,332,9.337,percent,6.656,12.949,,,"
+    f"{PLACEMENTS},local_authority,E06000001,805,Hartlepool,,31,332,9.3,percent,6.7,12.9,,,"
     f"false,,similar,similar,better,{NE},proportion,lower_is_better,similar,not_compared,"
     "3,150,1,decreasing_getting_better",
-    f"{PLACEMENTS},local_authority,E06000002,Middlesbrough,,,,,percent,,,,,true,suppressed,"
-    f"{NOT_COMPARED_3},{NE},proportion,lower_is_better,not_compared,not_compared,"
+    f"{PLACEMENTS},local_authority,E06000002,806,Middlesbrough,,,,,percent,,,,,true,"
+    f"suppressed,{NOT_COMPARED_3},{NE},proportion,lower_is_better,not_compared,not_compared,"
     ",,,cannot_be_calculated",
-    f"{GIRLS},local_authority,805,Hartlepool,Sex: Female,12,,12,count,6.2006,20.9612,,,false,,"
+    f"{GIRLS},local_authority,E06000001,805,Hartlepool,Sex: Female,12,,12,count,6,21,,,false,,"
     f"lower,not_compared,not_compared,{NE},count,no_judgement,not_compared,not_compared,"
     "1,2,,cannot_be_calculated",
-    f"{GIRLS},local_authority,806,Middlesbrough,Sex: Female,,,,count,,,,,false,"
+    f"{GIRLS},local_authority,E06000002,806,Middlesbrough,Sex: Female,,,,count,,,,,false,"
     f"published_suppressed: numerator,{NOT_COMPARED_3},{NE},count,no_judgement,"
     "not_compared,not_compared,,,,",
 ]) + "\n"
@@ -56,20 +56,20 @@ EES = """\
 time_period,time_identifier,geographic_level,country_code,country_name,region_code,\
 region_name,new_la_code,old_la_code,la_name,indicator,breakdown,numerator,denominator,value,\
 rank,rank_of,quartile,trend
-2025,Reporting year,National,E92000001,England,,,,,,placements_3plus,Total,8500,81770,10.395,\
+2025,Reporting year,National,E92000001,England,,,,,,placements_3plus,Total,8500,81770,10.4,\
 z,z,z,no_significant_change
 2025,Reporting year,Regional,E92000001,England,E12000001,North East,,,,placements_3plus,Total,\
-630,6040,10.4305,z,z,z,x
+630,6040,10.4,z,z,z,x
 2025,Reporting year,Regional,E92000001,England,E12000002,North West,,,,placements_3plus,Total,\
 0,0,z,z,z,z,x
-2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000001,,\
-Hartlepool,placements_3plus,Total,31,332,9.337,3,150,1,decreasing_getting_better
-2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000002,,\
+2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000001,805,\
+Hartlepool,placements_3plus,Total,31,332,9.3,3,150,1,decreasing_getting_better
+2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000002,806,\
 Middlesbrough,placements_3plus,Total,c,c,c,c,c,c,cannot_be_calculated
-2025,Reporting year,Local authority,E92000001,England,E12000001,North East,,805,Hartlepool,\
-uasc,Sex: Female,12,z,12,1,2,x,cannot_be_calculated
-2025,Reporting year,Local authority,E92000001,England,E12000001,North East,,806,Middlesbrough,\
-uasc,Sex: Female,c,z,c,c,c,c,x
+2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000001,805,\
+Hartlepool,uasc,Sex: Female,12,z,12,1,2,x,cannot_be_calculated
+2025,Reporting year,Local authority,E92000001,England,E12000001,North East,E06000002,806,\
+Middlesbrough,uasc,Sex: Female,c,z,c,c,c,c,x
 """
 
 
@@ -81,7 +81,8 @@ def fingertips_rows() -> list[dict[str, str]]:
 
 
 def test_plain_csv_is_exact() -> None:
-    """Blank cells for NaN, `true`/`false`, whole numbers without `.0`, notes and judgements."""
+    """Blank cells for NaN, `true`/`false`, counts whole, values and limits to the indicator's
+    decimals (9.337 → 9.3), both area codes, notes and judgements."""
     assert hand_built().to_csv() == CSV
 
 
@@ -104,7 +105,8 @@ def test_numbers_too_large_to_be_exact_keep_their_point() -> None:
 
 
 def test_ees_layout_is_exact() -> None:
-    """Levels, new and old LA codes, `Total`, and DfE's symbols: c suppressed, z no denominator."""
+    """Levels, both LA codes on every LA row, values to their decimals, `Total`, and DfE's
+    symbols: c suppressed, z no denominator."""
     assert hand_built().to_ees_csv() == EES
     assert EES.split("\n", 1)[0] == ",".join(EES_HEADER)
 
@@ -112,7 +114,7 @@ def test_ees_layout_is_exact() -> None:
 def test_ees_symbol_follows_the_note() -> None:
     """A blank value takes its note's symbol; a blank with no note would be `x`."""
     rows = [dict(zip(("numerator", "denominator", "value"), (None, None, None), strict=True))
-            | {"area_type": "england", "area_code": "E92000001", "region_code": "",
+            | {"area_type": "england", "area_code": "E92000001", "la_code": "", "region_code": "",
                "area_name": "England", "period": 2025, "indicator": "i", "breakdown": "",
                "statistic": "proportion", "note": note, "trend": ""}
             | dict.fromkeys(("rank", "rank_of", "quartile"))
@@ -135,8 +137,8 @@ def test_fingertips_header_and_england() -> None:
         "Indicator ID": "placements_3plus", "Indicator Name": "Three or more placements",
         "Parent Code": "", "Parent Name": "", "Area Code": "E92000001", "Area Name": "England",
         "Area Type": "England", "Sex": "Persons", "Age": "", "Category Type": "",
-        "Category": "", "Time period": "2024/25", "Value": "10.395",
-        "Lower CI 95.0 limit": "10.1877", "Upper CI 95.0 limit": "10.6061",
+        "Category": "", "Time period": "2024/25", "Value": "10.4",
+        "Lower CI 95.0 limit": "10.2", "Upper CI 95.0 limit": "10.6",
         "Lower CI 99.8 limit": "", "Upper CI 99.8 limit": "", "Count": "8500",
         "Denominator": "81770", "Value note": "", "Recent Trend": "No significant change",
         "Compared to England value or percentiles": "Not compared",
@@ -217,7 +219,9 @@ def test_arrow_types_and_nulls() -> None:
     assert list(types) == list(COLUMNS)
     assert types["period"] == pa.int64()
     assert types["suppressed"] == pa.bool_()
-    assert {types[c] for c in ("numerator", "value", "lower_99_8")} == {pa.float64()}
+    assert {types[c] for c in ("numerator", "denominator")} == {pa.int64()}
+    assert {types[c] for c in ("value", "lower_99_8")} == {pa.float64()}
+    assert table.column("numerator").to_pylist() == [8500, 630, 0, 31, None, 12, None]
     assert {types[c] for c in ("vs_england", "note", "area_code")} == {pa.string()}
     assert table.column("value").null_count == 3
     assert table.column("lower_99_8").null_count == 7
@@ -248,6 +252,8 @@ def test_pandas_keeps_order_numbers_and_judgement_text() -> None:
     assert list(frame.columns) == list(COLUMNS)
     assert frame["suppressed"].dtype == bool
     assert frame["value"].isna().tolist() == [False, False, True, False, True, False, True]
+    assert str(frame["numerator"].dtype) == "Int64"
+    assert frame["value"].iloc[3] == pytest.approx(9.337)
     assert frame["vs_neighbours"].iloc[3] == "better"
 
 

@@ -342,10 +342,12 @@ def test_no_judgement_gives_higher_lower_similar() -> None:
 
 
 def small_case() -> tuple[list[IndicatorTotals], AreaFrame]:
-    """Four LAs in two regions; Middlesbrough's 4 children is a small count."""
-    frame = AreaFrame(("E06000001", "E06000002", "E06000009", "E08000012"),
+    """Four LAs in two regions, by DfE's codes and ONS's; Middlesbrough's 4 children is a
+    small count."""
+    frame = AreaFrame(("805", "806", "890", "341"),
                       ("Hartlepool", "Middlesbrough", "Blackpool", "Liverpool"), [0, 0, 1, 1],
-                      (NE, NW), ("North East", "North West"))
+                      (NE, NW), ("North East", "North West"),
+                      aliases={"E06000001": 0, "E06000002": 1, "E06000009": 2, "E08000012": 3})
     placements_3plus = indicator(title="Children looked after with 3 or more placements",
                                  comparators=(ENGLAND, REGION, m.Comparator(
                                      m.ComparatorKind.TARGET, target=10.0)))
@@ -515,9 +517,9 @@ def test_judgements_do_not_depend_on_the_order_of_areas(
 def test_columns_in_design_order() -> None:
     """The columns are DESIGN §4's, in order, then the extra ones."""
     assert COLUMNS == (
-        "framework", "indicator", "title", "period", "area_type", "area_code", "area_name",
-        "breakdown", "numerator", "denominator", "value", "unit", "lower_95", "upper_95",
-        "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
+        "framework", "indicator", "title", "period", "area_type", "area_code", "la_code",
+        "area_name", "breakdown", "numerator", "denominator", "value", "unit", "lower_95",
+        "upper_95", "lower_99_8", "upper_99_8", "suppressed", "note", "vs_england", "vs_region",
         "vs_neighbours", "region_code", "statistic", "polarity", "vs_target", "vs_population",
         "rank", "rank_of", "quartile", "trend")
     totals, frame = small_case()

@@ -16,11 +16,11 @@ from tests.results.cases import NE, NW, hand_built
 
 
 def test_number_columns_are_the_counts_values_limits_period_and_suppression() -> None:
-    """Twelve columns are NumPy arrays; the other eighteen are text or judgements."""
+    """Twelve columns are NumPy arrays; the other nineteen are text or judgements."""
     numbers = {"period", "numerator", "denominator", "value", "lower_95", "upper_95",
                "lower_99_8", "upper_99_8", "suppressed", "rank", "rank_of", "quartile"}
     assert numbers == NUMBER_COLUMNS
-    assert len(COLUMNS) == 30
+    assert len(COLUMNS) == 31
 
 
 def test_rows_are_plain_python_values() -> None:

@@ -137,8 +137,8 @@ def test_generated_data_equal_in_process(spark: SparkSession, generated: api.Fra
     expected, found = here.results.to_pandas(), there.results.to_pandas()
     assert list(expected.columns) == list(found.columns)
     for column in expected.columns:
-        assert np.array_equal(expected[column].to_numpy(), found[column].to_numpy(),
-                              equal_nan=expected[column].dtype.kind == "f"), column
+        ours, theirs = expected[column].to_numpy(), found[column].to_numpy()
+        assert np.array_equal(ours, theirs, equal_nan=ours.dtype.kind == "f"), column
 
 
 def test_not_a_dataframe_refused(spark: SparkSession) -> None:

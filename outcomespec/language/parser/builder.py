@@ -156,7 +156,7 @@ class Builder:
         return token  # type: ignore[no-any-return]
 
     module_kind = meta_key = scalar_word = geo_key = section_kind = _word
-    aggregate_function = duration_unit = direction = _word
+    aggregate_function = duration_unit = direction = count_word = _word
 
     def meta(self, children: list[Any], span: Span) -> s.Meta:
         key, value = children
@@ -264,9 +264,10 @@ class Builder:
                          self._with_comments(items, span), span=span)
 
     def column(self, children: list[Any], span: Span) -> s.Column:
-        _, name, column_type, optional, (since, until), bounds, description = children
+        _, header, _, name, column_type, optional, (since, until), bounds, description = \
+            children
         return s.Column(self._req_name(name), column_type, optional is not None, since, until,
-                        self._string(description), bounds, span=span)
+                        self._string(description), bounds, self._string(header), span=span)
 
     def range_from(self, children: list[Any], span: Span) -> s.ValueRange:
         _, low, _, high = children
@@ -294,7 +295,9 @@ class Builder:
         return s.DatedBy(children[2], span=span)
 
     def area_column(self, children: list[Any], span: Span) -> s.AreaColumn:
-        return s.AreaColumn(self._req_name(children[1]), span=span)
+        _, column, *upper = children
+        return s.AreaColumn(self._req_name(column),
+                            tuple(self._req_name(token) for token in upper[1::2]), span=span)
 
     def period_column(self, children: list[Any], span: Span) -> s.PeriodColumn:
         _, column, kind = children
@@ -431,14 +434,15 @@ class Builder:
         return s.CompareField(tuple(children[1::2]), span=span)
 
     def compare_england(self, children: list[Any], span: Span) -> s.EnglandComparator:
-        return s.EnglandComparator(self._name(children[1]), span=span)
+        return s.EnglandComparator(self._name(children[1]), children[2] is not None, span=span)
 
     def compare_region(self, children: list[Any], span: Span) -> s.RegionComparator:
-        return s.RegionComparator(self._name(children[1]), span=span)
+        return s.RegionComparator(self._name(children[1]), children[2] is not None, span=span)
 
     def compare_neighbours(self, children: list[Any], span: Span) -> s.NeighboursComparator:
-        name, method = children
-        return s.NeighboursComparator(self._req_name(name), self._name(method), span=span)
+        name, method, published = children
+        return s.NeighboursComparator(self._req_name(name), self._name(method),
+                                      published is not None, span=span)
 
     def compare_population(self, children: list[Any], span: Span) -> s.PopulationComparator:
         return s.PopulationComparator(children[1], span=span)
@@ -450,16 +454,46 @@ class Builder:
         _, method, *rest = children
         levels = rest[::2]
         for level in levels:
-            value = float(str(level)[:-1])
-            if not 0 < value < 100:
-                raise LiteralError(Diagnostic.of(
-                    "E105", f"confidence level {level} is not between 0% and 100%",
-                    self._tspan(level), help="use 95% or 99.8%"))
+            self._level(level)
         return s.ConfidenceField(self._req_name(method), tuple(str(t) for t in levels),
                                  span=span)
 
     def breakdown(self, children: list[Any], span: Span) -> s.BreakdownField:
         return s.BreakdownField(children[2], span=span)
+
+    def decimals(self, children: list[Any], span: Span) -> s.DecimalsField:
+        places = self._number(children[1])
+        assert places is not None
+        return s.DecimalsField(places, span=span)
+
+    # -------------------------------------------------------------- publications
+    def publication(self, children: list[Any], span: Span) -> s.PublicationField:
+        _, rows, _, *items, _ = children
+        return s.PublicationField(rows, self._with_comments(items, span), span=span)
+
+    def published_value(self, children: list[Any], span: Span) -> s.PublishedValue:
+        return s.PublishedValue(self._req_name(children[1]), span=span)
+
+    def published_count(self, children: list[Any], span: Span) -> s.PublishedCount:
+        which, column, _, where = children
+        return s.PublishedCount(str(which), self._req_name(column), where, span=span)
+
+    def published_limits(self, children: list[Any], span: Span) -> s.PublishedLimits:
+        return s.PublishedLimits(tuple(children[1::2]), span=span)
+
+    def limit_columns(self, children: list[Any], span: Span) -> s.LimitColumns:
+        lower, _, upper, _, level = children
+        self._level(level)
+        return s.LimitColumns(self._req_name(lower), self._req_name(upper), str(level),
+                              span=span)
+
+    def _level(self, token: Token) -> None:
+        """E105 for a confidence level outside (0%, 100%)."""
+        value = float(str(token)[:-1])
+        if not 0 < value < 100:
+            raise LiteralError(Diagnostic.of(
+                "E105", f"confidence level {token} is not between 0% and 100%",
+                self._tspan(token), help="use 95% or 99.8%"))
 
     # -------------------------------------------------------------- expressions
     def or_(self, children: list[Any], span: Span) -> s.Logical:
@@ -592,10 +626,11 @@ RULES = (
     "indicator", "kind", "statistic", "cohort", "numerator", "denominator", "measure", "exclude",
     "unit_percent", "unit_per", "unit_named", "polarity", "compare", "compare_england",
     "compare_region", "compare_neighbours", "compare_population", "compare_target",
-    "confidence", "breakdown", "or_", "and_", "not_", "compare_op", "arith", "member",
-    "not_member", "in_period", "is_missing", "is_present", "within", "negate", "atom", "number",
-    "boolean", "duration", "qualname", "name_ref", "outer_ref", "period_ref", "call",
-    "aggregate", "code_literals", "code_group_ref",
+    "confidence", "breakdown", "decimals", "publication", "published_value", "published_count",
+    "published_limits", "limit_columns", "count_word", "or_", "and_", "not_", "compare_op",
+    "arith", "member", "not_member", "in_period", "is_missing", "is_present", "within",
+    "negate", "atom", "number", "boolean", "duration", "qualname", "name_ref", "outer_ref",
+    "period_ref", "call", "aggregate", "code_literals", "code_group_ref",
 )
 """Every rule and alias of the grammar that makes a subtree, each a method of `Builder` (a
 test checks the list against the parser's rules)."""
