@@ -29,7 +29,12 @@ from outcomespec.evaluation.coverage import Coverage, data_coverage
 from outcomespec.evaluation.datachecks import absent_columns, skipping, unmatched_texts
 from outcomespec.evaluation.evaluator import Evaluation, evaluate_plan
 from outcomespec.evaluation.explanation import Explanation, explain_plan, explanation_document
-from outcomespec.evaluation.gazetteer import area_frame, area_problem, check_areas
+from outcomespec.evaluation.gazetteer import (
+    area_frame,
+    area_problem,
+    check_areas,
+    foreign_rows,
+)
 from outcomespec.evaluation.plan import Plan
 from outcomespec.evaluation.publications import choose_comparators
 from outcomespec.language.diagnostics import (
@@ -248,6 +253,9 @@ class Framework:
         unknown = area_problem(frame, area) if area is not None else None
         if unknown is not None:
             raise UnknownAreaError([unknown])
+        foreign = foreign_rows(tables, frame, area) if area is not None else []
+        if foreign:  # even with keep_going: no figure of the area could be right
+            raise OutcomeSpecError(foreign)
         absent, unusable = absent_columns(self.plan, loads, year)
         sources = {name: result.report.source for name, result in loads.items()}
         problems = sort_diagnostics([*(d for result in loads.values() for d in result.diagnostics),

@@ -15,7 +15,9 @@ row can fail to reach an authority is said, never left to a blank or a zero:
   code system they look like) or a few matching nothing (D203);
 - `absent_rows`: rows an indicator would have counted for an authority that did not exist
   in the period (D204);
-- `area_problem`: the `area` of a single authority's return that is not one (D205).
+- `area_problem`: the `area` of a single authority's return that is not one (D205);
+- `foreign_rows`: a single authority's run given returns whose records name another
+  authority (D207), which would otherwise publish that authority's figures as zeros.
 """
 
 from __future__ import annotations
@@ -389,6 +391,38 @@ def area_problem(frame: AreaFrame, area: str) -> Diagnostic | None:
     return Diagnostic.of(
         "D205", f"`{shown}` is not a local authority of geography "
         f"`{_short(frame.geography)}`", None, path="area", help=fix)
+
+
+def foreign_rows(tables: Mapping[str, Table], frame: AreaFrame, area: str
+                 ) -> list[Diagnostic]:
+    """D207 for each table of records (a dataset with an identifier column, as a return is)
+    whose area column names an authority other than `area`, the one a single authority's run
+    evaluates: its records would be counted nowhere, and the run would publish `area`'s
+    figures from no records. Tables of areas (geography, population, published tables) hold
+    every authority's rows by design and are not checked."""
+    own = frame.position(area)
+    found = []
+    for name, table in sorted(tables.items()):
+        column = table.dataset.area
+        records = any(c.type.kind is m.ValueKind.IDENTIFIER for c in table.dataset.columns)
+        if own is None or not records or column is None or column not in table.columns \
+                or not table.n_rows:
+            continue
+        texts, counts, first = _distinct(name, table)
+        others = [i for i, text in enumerate(texts)
+                  if counts[i] and text and frame.position(text) != own]
+        if not others:
+            continue
+        i = min(others, key=lambda j: first[j])
+        rows = sum(counts[j] for j in others)
+        found.append(Diagnostic.of(
+            "D207", f"{rows:,} rows of `{_short(name)}` name another authority than "
+            f"`{area}` ({frame.names[own]}) in column `{column}`, the first `{texts[i]}` "
+            f"(line {first[i]}); the run is for `{area}` alone", None, path=table.source,
+            line=first[i],
+            help=f"give the code of the authority whose returns these are as the area "
+                 f"(`--area {texts[i]}`), or point the data at `{area}`'s own returns"))
+    return found
 
 
 def _listed(items: Sequence[str]) -> str:

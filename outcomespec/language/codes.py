@@ -342,6 +342,15 @@ CODES: dict[str, CodeInfo] = _registry(
              "year, or gives an authority years that end before they begin. Rows could not "
              "be placed in one authority: correct the codes, or the years each authority "
              "existed (the level's `valid_from` and `valid_until` columns)."),
+    CodeInfo("D207", "error", "returns of another authority",
+             "A single authority's run (`--area` on the command line, `area=` in the API) "
+             "was given returns whose records name another local authority in their area "
+             "column: the header of an XML return (`LEA`), or a column of a CSV file. "
+             "Evaluated, they would be counted in no authority, and the authority asked "
+             "for would be published with figures from no records — zeros that look real — "
+             "so nothing is evaluated, even with `--keep-going`. Give the code of the "
+             "authority whose returns they are, or point `--data` at the right authority's "
+             "files."),
     # ---- data found wrong while evaluating (D2xx)
     CodeInfo("D210", "warning", "numerator exceeds denominator",
              "A proportion's numerator is larger than its denominator in this local "

@@ -512,7 +512,6 @@ class _Loader:
 
     def _absent(self, column: m.Column) -> Diagnostic:
         names = [name for name in self.raw.header if name]
-        suggestion = did_you_mean(column.file_name, names)
         shown = ", ".join(f"`{name}`" for name in names[:12]) + (", …" if len(names) > 12
                                                                   else "")
         if column.name == self.dataset.area:
@@ -521,8 +520,19 @@ class _Loader:
         else:
             fix = ("add the column (one declared `optional` may be left out of a file when "
                    "no indicator reads it)")
-        help_text = (f"{suggestion} If not, {fix}" if suggestion
-                     else f"the file's columns are {shown or 'none'}; {fix}")
+        declared = {c.file_name for c in self.dataset.columns}
+        undeclared = [name for name in names if name not in declared]
+        suggestion = did_you_mean(column.file_name, undeclared)  # a declared one is no rename
+        if suggestion:
+            help_text = f"{suggestion} If not, {fix}"
+        elif 0 < len(undeclared) <= 3:  # most likely renamed: say how to read it as it is
+            other = ", ".join(f"`{name}`" for name in undeclared)
+            help_text = (f"the file has {other}, which the dataset does not declare: if "
+                         f"`{column.name}` is called `{undeclared[0]}` in this file, declare "
+                         f"`column \"{undeclared[0]}\" as {column.name} …` or rename it in the "
+                         f"file; otherwise {fix}")
+        else:
+            help_text = f"the file's columns are {shown or 'none'}; {fix}"
         called = ("" if column.header is None
                   else f" (\"{column.header}\" in the file's header)")
         return Diagnostic.of(

@@ -508,10 +508,11 @@ def test_frame_matches_codes_then_normalised_codes() -> None:
 
 
 def test_area_codes_are_registered() -> None:
-    """D201-D206 are registered with their severities and explanations."""
+    """D201-D207 are registered with their severities and explanations."""
     severities = {code: CODES[code].severity for code in CODES if code.startswith("D20")}
     assert severities == {"D201": "warning", "D202": "error", "D203": "warning",
-                          "D204": "warning", "D205": "error", "D206": "error"}
+                          "D204": "warning", "D205": "error", "D206": "error",
+                          "D207": "error"}
     assert all(len(CODES[code].explanation) > 200 for code in severities)
 
 
@@ -568,3 +569,27 @@ def test_code_names_one_column_and_years_are_columns(tmp_path: Path) -> None:
     """`code` with two columns is E410; a validity column that is not declared is E201."""
     assert check_geography(tmp_path, "code la_code, ons_code\n      valid_until last") == [
         "E410: `code` names one column", "E201: `last` is not a column of `authorities`"]
+
+
+@pytest.mark.parametrize("keep_going", [False, True])
+def test_returns_of_other_authorities_stop_a_single_authority_run(synthetic: Path,
+                                                                   keep_going: bool) -> None:
+    """area="202" on three authorities' returns: D207 for every table of records holding
+    another authority's rows, even with keep_going (it published 203's figures as zeros from
+    no records when the files were 202's)."""
+    national = outcomespec.load(FRAMEWORKS / "csc_national_framework.ospec", root=FRAMEWORKS)
+    with pytest.raises(OutcomeSpecError) as caught:
+        national.run(synthetic, 2025, area="202", keep_going=keep_going)
+    found = caught.value.diagnostics
+    assert {d.code for d in found} == {"D207"}
+    header = next(d for d in found if d.path is not None and d.path.endswith("header.csv"))
+    with (synthetic / "header.csv").open(newline="") as file:
+        areas = [row["LA"] for row in csv.DictReader(file)]
+    others = [i for i, code in enumerate(areas) if code != "202"]
+    first = areas[others[0]]
+    assert header.message == (
+        f"{len(others):,} rows of `header` name another authority than `202` (Camden) in "
+        f"column `LA`, the first `{first}` (line {others[0] + 2}); the run is for `202` alone")
+    assert header.line == others[0] + 2
+    assert header.help == (f"give the code of the authority whose returns these are as the "
+                           f"area (`--area {first}`), or point the data at `202`'s own returns")
