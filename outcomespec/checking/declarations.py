@@ -410,7 +410,7 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
     level_names = {i.name.text for i in node.items if isinstance(i, s.GeoLevel)}
     for item in node.items:
         if isinstance(item, s.GeoLevel):
-            dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
+            dataset, fields = geo_fields(ctx, item.dataset, item.fields,
                                           required=("code",), allowed=LEVEL_FIELDS)
             parent = fields.get("parent")
             if parent and parent[0] not in level_names:
@@ -427,7 +427,7 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
                 valid_from=fields.get("valid_from", [None])[0],
                 valid_until=fields.get("valid_until", [None])[0]))
         elif isinstance(item, s.Neighbours):
-            dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
+            dataset, fields = geo_fields(ctx, item.dataset, item.fields,
                                           required=("area", "members"),
                                           allowed=("area", "members"))
             neighbours.append(m.NeighbourSet(
@@ -461,13 +461,17 @@ def _field_span(fields: tuple[s.GeoField | s.Comment, ...], key: str) -> Span | 
     return None
 
 
-def _geo_fields(
+def geo_fields(
     ctx: Context,
     dataset_name: s.Name,
     fields: tuple[s.GeoField | s.Comment, ...],
     required: tuple[str, ...],
     allowed: tuple[str, ...],
+    several: tuple[str, ...] = ("parent", "members", "alternative_code"),
 ) -> tuple[str, dict[str, list[str]]]:
+    """The dataset a block reads (qualified; "" when unknown) and its fields' column names,
+    each checked to be a column of it (but `parent`, a level), allowed here, given once and
+    naming one column unless it is one of `several`."""
     ref = s.NameRef((dataset_name,), span=dataset_name.span)
     decl = ctx.resolver.resolve(ref, ["dataset"], "dataset")
     dataset = ctx.registry.datasets.get(decl.qualified) if decl else None
@@ -482,7 +486,7 @@ def _geo_fields(
         if field.key in found:
             ctx.report(Diagnostic.of("E406", f"`{field.key}` is given twice", field.span))
             continue
-        if len(field.values) > 1 and field.key not in ("parent", "members", "alternative_code"):
+        if len(field.values) > 1 and field.key not in several:
             ctx.report(Diagnostic.of("E410", f"`{field.key}` names one column", field.span))
         found[field.key] = [v.text for v in field.values]
         if field.key == "parent" or dataset is None:

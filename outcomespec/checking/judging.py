@@ -66,6 +66,8 @@ class Presentation:
         self.node = node
         self.fields = fields
         self.defaults = defaults
+        self.units: m.ComparisonUnits | None = None
+        """The units the indicator compares, when not areas (set before `comparators`)."""
 
     def report(self, code: str, message: str, span: Any, **kwargs: Any) -> None:
         self.ctx.report(Diagnostic.of(code, message, span, **kwargs))
@@ -165,8 +167,20 @@ class Presentation:
         geographies = self.visible_geographies()
         match item:
             case s.EnglandComparator():
-                return m.Comparator(m.ComparatorKind.ENGLAND, published=item.published)
+                ok, method = self.funnel_method(item.method)
+                return (m.Comparator(m.ComparatorKind.ENGLAND, method=method,
+                                     published=item.published) if ok else None)
             case s.RegionComparator():
+                ok, method = self.funnel_method(item.method)
+                if not ok:
+                    return None
+                if self.units is not None:
+                    if self.units.region is None:
+                        self.report("E412", f"`region` needs the {self.units.level}s' region",
+                                    item.span, help="add `region COLUMN` to comparison "
+                                    f"`{self.units.name.rsplit('.', 1)[-1]}`")
+                        return None
+                    return m.Comparator(m.ComparatorKind.REGION, method=method)
                 providers = [(d, g) for d, g in geographies
                              if any(level.name == m.AreaLevel.REGION for level in g.levels)]
                 if not providers:
@@ -174,7 +188,10 @@ class Presentation:
                                 item.span, help='import "datasets/geography.ospec"')
                     return None
                 self.ctx.resolver.mark_used(providers[0][0])
-                return m.Comparator(m.ComparatorKind.REGION, published=item.published)
+                return m.Comparator(m.ComparatorKind.REGION, method=method,
+                                    published=item.published)
+            case s.NeighboursComparator() if self.units is not None:
+                return self.peers(item, self.units)
             case s.NeighboursComparator():
                 sets = {n.name: d for d, g in geographies for n in g.neighbours}
                 if item.name.text in sets:
@@ -185,15 +202,17 @@ class Presentation:
                                 help=did_you_mean(item.name.text, sets)
                                 or "declare them with `neighbours NAME from DATASET { … }`")
                     return None
-                method = item.method.text if item.method else m.NeighbourMethod.MEDIAN
-                if method not in set(m.NeighbourMethod):
-                    self.report("E410", f"`{method}` is not a way to combine neighbours",
+                method = self.neighbour_method(item.method, m.NeighbourMethod.MEDIAN)
+                if method is not None and method.funnel:
+                    self.report("E264", f"each authority has neighbours of its own: no one "
+                                f"funnel can be drawn among `{item.name.text}`",
                                 item.method.span if item.method else item.span,
-                                help=did_you_mean(method, tuple(m.NeighbourMethod))
-                                or "use `median` (DfE's convention) or `pooled`")
+                                help="use `median` or `pooled` for neighbours, and `england "
+                                "funnel` or `region funnel` for a funnel")
                     return None
-                return m.Comparator(m.ComparatorKind.NEIGHBOURS, item.name.text,
-                                    m.NeighbourMethod(method), published=item.published)
+                return None if method is None else m.Comparator(
+                    m.ComparatorKind.NEIGHBOURS, item.name.text, method,
+                    published=item.published)
             case s.PopulationComparator():
                 decl = self.ctx.resolver.resolve(item.indicator, ["indicator"], "indicator")
                 if decl is None:
@@ -204,6 +223,49 @@ class Presentation:
                 return m.Comparator(m.ComparatorKind.TARGET, target=float(item.value))
             case _:
                 assert_never(item)
+
+    def peers(self, item: s.NeighboursComparator, units: m.ComparisonUnits
+              ) -> m.Comparator | None:
+        """A peer group of benchmarked units (`provider_type pooled`): one of the columns
+        the comparison groups its units by, their counts pooled unless said otherwise."""
+        if item.name.text not in units.peers:
+            self.report("E412", f"the {units.level}s have no peer group `{item.name.text}`",
+                        item.name.span, help=did_you_mean(item.name.text, units.peers)
+                        or f"add `peers {item.name.text}` to comparison "
+                        f"`{units.name.rsplit('.', 1)[-1]}`")
+            return None
+        method = self.neighbour_method(item.method, m.NeighbourMethod.POOLED)
+        return None if method is None else m.Comparator(
+            m.ComparatorKind.NEIGHBOURS, item.name.text, method)
+
+    def neighbour_method(self, word: s.Name | None, default: m.NeighbourMethod
+                         ) -> m.NeighbourMethod | None:
+        """How neighbours or peers make a comparator (`median`, `pooled`, `funnel`,
+        `overdispersed_funnel`), E410 for any other word."""
+        if word is None:
+            return default
+        if word.text not in set(m.NeighbourMethod):
+            self.report("E410", f"`{word.text}` is not a way to combine neighbours",
+                        word.span, help=did_you_mean(word.text, tuple(m.NeighbourMethod))
+                        or "use `median` (DfE's convention), `pooled`, `funnel` or "
+                        "`overdispersed_funnel`")
+            return None
+        return m.NeighbourMethod(word.text)
+
+    def funnel_method(self, word: s.Name | None) -> tuple[bool, m.NeighbourMethod | None]:
+        """`england funnel`, `region overdispersed_funnel`: whether the method after
+        `england` or `region` is one (E410 if not), and which (None: judged by confidence
+        interval)."""
+        if word is None:
+            return True, None
+        funnels = [method.value for method in m.NeighbourMethod if method.funnel]
+        if word.text not in funnels:
+            self.report("E410", f"`{word.text}` is not a way to compare with "
+                        "England or a region", word.span,
+                        help=did_you_mean(word.text, funnels)
+                        or "use `funnel` or `overdispersed_funnel`, or nothing")
+            return False, None
+        return True, m.NeighbourMethod(word.text)
 
     def visible_geographies(self) -> list[tuple[Decl, m.Geography]]:
         scope = self.ctx.resolver.scope
@@ -278,6 +340,11 @@ class Presentation:
                 return None
             return m.Unit(f"per {value:,}", float(value))
         return m.Unit(field.value, 1.0)
+
+    def smallest(self) -> int | None:
+        """`suppress denominators below N`: this indicator's, else the framework's."""
+        field: s.SuppressSmall | None = self.fields.get(s.SuppressSmall)
+        return int(float(field.below.text)) if field is not None else self.defaults.smallest
 
     def decimals(self, statistic: m.Statistic) -> int | None:
         """`decimals N` (0 to 6; E410 otherwise); without it, whole numbers for a count and

@@ -9,7 +9,8 @@ compiles to equal steps, which the compiler keeps once, so each is computed once
 evaluation.
 
 Every step lives in a `Space`, the rows it has a value for: a dataset's `Rows`, one
-`Scalar`, one value per local authority (`Areas`), per unit of a `Link` (`Units`: per child
+`Scalar`, one value per local authority (`Areas`; per unit of comparison, such as a
+provider, for an indicator that compares those), per unit of a `Link` (`Units`: per child
 within its authority, say), or per pair of an outer row and a related inner row (`Pairs`,
 for aggregations whose filter refers to `this`).
 
@@ -198,6 +199,21 @@ class AreaIndex(_Step):
 
 
 @frozen(kw_only=True)
+class UnitIndex(_Step):
+    """The unit of comparison other than an area (a provider) of each row of a dataset, in
+    the units of the comparison `units`, by the register code `codes` gives each row (a text
+    column or definition of its rows); -1 where the code names no unit."""
+
+    dataset: str
+    units: str
+    codes: int = _reads()
+
+    @property
+    def space(self) -> Space:
+        return Rows(self.dataset)
+
+
+@frozen(kw_only=True)
 class Key(_Step):
     """The code of each row's unit in a link's code space, read from its identifier columns
     (the unit's own last, after those of the units it is identified within); shared by
@@ -340,7 +356,7 @@ class ReduceAreas(_Step):
     function: m.AggregateFunction
     type: m.ValueType
     areas: int = _reads()
-    """The dataset's `AreaIndex`."""
+    """The dataset's `AreaIndex`, or its `UnitIndex` for an indicator comparing units."""
     where: int = _reads()
     value: int = _reads()
     order: int = _reads()
@@ -441,8 +457,8 @@ class Window(_Step):
 
 
 Step = (
-    Constant | PeriodBound | ReadColumn | PeriodMask | AreaIndex | Key | And | Or | Not
-    | Negate | Arithmetic | ShiftDates | Compare | CodeTest | MissingTest | InPeriod | Within
+    Constant | PeriodBound | ReadColumn | PeriodMask | AreaIndex | UnitIndex | Key | And | Or
+    | Not | Negate | Arithmetic | ShiftDates | Compare | CodeTest | MissingTest | InPeriod | Within
     | Call | ReduceAreas | ReduceUnits | GatherUnits | Pair | PairSide | ReducePairs | Window
 )
 
@@ -479,6 +495,9 @@ class IndicatorPlan:
     measure: int | None = None
     breakdowns: tuple[tuple[str, int], ...] = ()
     """(label, step) of each breakdown."""
+    units: tuple[tuple[str, int], ...] = ()
+    """(dataset, `UnitIndex` step) of each dataset it counts per unit, when it compares
+    units other than areas (empty: it counts rows per area)."""
     problem: str | None = None
     reads: tuple[tuple[str, m.Periods], ...] = ()
     """(dataset, periods) of every population and aggregation: what rows it needs."""
@@ -490,7 +509,8 @@ class IndicatorPlan:
     def roots(self) -> tuple[int, ...]:
         """The final steps of the indicator: everything else it computes feeds them."""
         found = (self.cohort, *self.exclusions, self.numerator, self.denominator,
-                 self.measure, *(step for _, step in self.breakdowns))
+                 self.measure, *(step for _, step in self.breakdowns),
+                 *(step for _, step in self.units))
         return tuple(step for step in found if step is not None)
 
 
@@ -546,5 +566,5 @@ __all__ = ["AREAS", "SCALAR", "And", "AreaIndex", "Areas", "Arithmetic", "Call",
            "Compare", "Constant", "GatherUnits", "InPeriod", "IndicatorPlan", "Key", "Link",
            "MissingTest", "Negate", "Not", "Or", "Pair", "PairSide", "Pairs", "PeriodBound",
            "PeriodMask", "Plan", "PublicationPlan", "ReadColumn", "ReduceAreas", "ReducePairs",
-           "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "Units",
-           "Window", "Within", "step_columns"]
+           "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "UnitIndex",
+           "Units", "Window", "Within", "step_columns"]

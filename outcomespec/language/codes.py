@@ -204,6 +204,32 @@ CODES: dict[str, CodeInfo] = _registry(
              "An indicator judged against a target range has its target: `compare target N` "
              "would be a second judgement of the same kind, of which only one can be "
              "published. Remove the target, or judge by direction instead of a range."),
+    # ---- units of comparison other than areas (E26x)
+    CodeInfo("E260", "error", "rows that belong to no unit of comparison",
+             "The indicator compares units other than areas (`benchmark providers`), so "
+             "every dataset it counts or adds up must say which unit each of its rows belongs "
+             "to: add `rows DATASET by COLUMN` to the comparison, naming the text column (or "
+             "a definition of its rows) that holds the register's code of each row's unit. "
+             "Without it the rows would be counted in no unit."),
+    CodeInfo("E261", "error", "unit of a row is not a code",
+             "`rows DATASET by X` names what holds each row's unit: a text column or "
+             "definition whose values are codes of the register (an Ofsted URN), not a "
+             "number, date or condition."),
+    CodeInfo("E262", "error", "funnel for a statistic that has none",
+             "Funnel limits (`funnel`, `overdispersed_funnel`) are drawn for proportions, "
+             "whose numerator is binomial, and for rates and ratios, whose numerator is a "
+             "Poisson count. A mean, median or count has no funnel: compare it by its "
+             "confidence interval instead (leave the method out)."),
+    CodeInfo("E263", "error", "a unit of one child would be published",
+             "A unit other than an area (a provider) with a single child in its denominator "
+             "would be published with that child's outcome. `suppress denominators below N` "
+             "must withhold at least denominators below 2; 10 is usual for providers."),
+    CodeInfo("E264", "error", "funnel among statistical neighbours",
+             "A funnel compares the units of one group with the group's value: England, a "
+             "region, or a peer group of providers. Each local authority has statistical "
+             "neighbours of its own, so there is no one group to draw a funnel for: compare "
+             "authorities with their neighbours by `median` or `pooled`, and use `england "
+             "funnel` or `region funnel` for a funnel."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E430", "error", "published comparator without a publication",
              "A comparator declared `published` (`compare england published`) is taken from "
@@ -369,6 +395,13 @@ CODES: dict[str, CodeInfo] = _registry(
              "with the note `numerator_exceeds_denominator` (the counts are still shown), and "
              "the authority's counts are left out of its region's and England's, whose values "
              "are marked `incomplete`. Check the figures named in the message."),
+    CodeInfo("D220", "warning", "rows name no unit of the register",
+             "Rows of a dataset counted per unit of comparison (a placement per provider) "
+             "name a unit that is not in the register (an Ofsted URN not on the list, or "
+             "`XXXXXXX` for provision Ofsted does not register), or none. They are counted "
+             "in no unit and in neither a region's nor England's pooled figures, which cover "
+             "the register's units only. The message gives how many, and examples: check the "
+             "codes against the register, or the register's date."),
     CodeInfo("D160", "warning", "no published figure for an area",
              "The publication holds no row for England or a region in the period evaluated "
              "(or several, which disagree), so that comparator cannot be taken from it: the "

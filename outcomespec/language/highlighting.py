@@ -75,6 +75,7 @@ other backslash is kept as written."""
 DECLARATIONS = (
     "framework", "library", "import", "codelist", "group", "dataset", "column", "geography",
     "level", "neighbours", "define", "cohort", "outcome", "enabler", "goal", "indicator",
+    "comparison",
 )
 """Keywords that declare something; the name after them is what they declare."""
 
@@ -90,7 +91,7 @@ NAMED_DECLARATIONS = tuple(d for d in DECLARATIONS if d not in ("cohort", "impor
 
 NAMING_KEYWORDS = ("rows", "key", "area", "period", "for", "of", "from", "by", "code", "name",
                    "alternative_code", "parent", "members", "valid_from", "valid_until",
-                   "value")
+                   "region_name", "peers", "benchmark", "value")
 """Keywords whose next word is always a name (a dataset, column, unit or level), even one
 that spells a keyword: `period year` in a dataset names its column `year`."""
 
@@ -119,8 +120,8 @@ KEYWORDS = (
     "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
-    "month", "week", "day", "range", "periods", "national", "label", "decimals", "publication",
-    "value", "limits", "at",
+    "month", "week", "day", "range", "periods", "national", "label", "denominators", "below",
+    "region_name", "peers", "benchmark", "decimals", "publication", "value", "limits", "at",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -135,7 +136,7 @@ CONFIDENCE_METHODS = ("wilson", "byars", "student_t", "none")
 STATUSES = ("draft", "proposed", "published", "retired")
 UNKNOWN_CODE_POLICIES = ("error", "warn")
 RELATIONS = ("exact", "broader", "narrower", "proxy")
-NEIGHBOUR_METHODS = ("median", "pooled")
+NEIGHBOUR_METHODS = ("median", "pooled", "funnel", "overdispersed_funnel")
 AREA_LEVELS = ("england", "region", "local_authority")
 PERIOD_KINDS = ("year_ending", "financial_year", "academic_year", "calendar_year")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -221,6 +222,8 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             (rf"serves{END}", Keyword, "serves"),
             (rf"(?!{_one_of(RESERVED)})({NAME})(\s+)({_one_of(NEIGHBOUR_METHODS)})(?!\s*[.(])",
              bygroups(Name, Whitespace, Keyword.Constant)),
+            (rf"(england|region)(\s+)({_one_of(NEIGHBOUR_METHODS)})(?!\s*[.(])",
+             bygroups(Keyword.Constant, Whitespace, Keyword.Constant)),
             # ---- the reporting period, the indicator's own cohort, code sets
             (rf"(in)(\s+)(period){END}(?!\s*\.)", bygroups(Keyword, Whitespace, Name.Builtin)),
             (r"(in)(\s*)(\{)", bygroups(Keyword, Whitespace, Punctuation), "code-set"),

@@ -315,7 +315,15 @@ class SuppressNone:
     span: Span = _span()
 
 
-Suppress = SuppressCounts | SuppressNone
+@frozen
+class SuppressSmall:
+    """`suppress denominators below 10`: a unit counting fewer is not published."""
+
+    below: NumberLit
+    span: Span = _span()
+
+
+Suppress = SuppressCounts | SuppressNone | SuppressSmall
 
 
 # ------------------------------------------------------------------ codelists and datasets
@@ -529,6 +537,38 @@ class Geography:
     span: Span = _span()
 
 
+# ------------------------------------------------------------------ units of comparison
+
+
+@frozen
+class UnitRows:
+    """`rows ssda903.episodes by URN`: the unit each row of a dataset belongs to."""
+
+    dataset: NameRef
+    by: Name
+    span: Span = _span()
+
+
+@frozen
+class Comparison:
+    """Units compared other than areas, read from a register dataset: `comparison providers
+    "…" from ofsted_providers { code URN … }`."""
+
+    name: Name
+    title: StringLit | None
+    dataset: Name
+    items: tuple[GeoField | UnitRows | Meta | Comment, ...]
+    span: Span = _span()
+
+
+@frozen
+class Benchmark:
+    """`benchmark providers`: the framework's indicators are evaluated per unit."""
+
+    comparison: NameRef
+    span: Span = _span()
+
+
 # ------------------------------------------------------------------ definitions and cohorts
 
 
@@ -649,16 +689,20 @@ class PolarityField:
 
 @frozen
 class EnglandComparator:
-    """Compare with England: all areas pooled, or its `published` figure."""
+    """Compare with England: all areas pooled, or its `published` figure; `england funnel`:
+    units judged by funnel limits around it."""
 
+    method: Name | None = None
     published: bool = False
     span: Span = _span()
 
 
 @frozen
 class RegionComparator:
-    """Compare with the area's region: its areas pooled, or its `published` figure."""
+    """Compare with the area's region: its areas pooled, or its `published` figure; `region
+    funnel`: units judged by funnel limits around it."""
 
+    method: Name | None = None
     published: bool = False
     span: Span = _span()
 
@@ -783,7 +827,8 @@ class PublicationField:
 IndicatorField = (
     KindField | StatisticField | CohortField | NumeratorField | DenominatorField | MeasureField
     | ExcludeField | UnitField | DecimalsField | PolarityField | CompareField | PublicationField
-    | ConfidenceField | SuppressCounts | SuppressNone | BreakdownField | Serves | Meta
+    | ConfidenceField | SuppressCounts | SuppressNone | SuppressSmall | BreakdownField | Serves
+    | Meta | Benchmark
 )
 
 
@@ -850,8 +895,9 @@ class Rounding:
 
 
 ModuleItem = (
-    Meta | Import | PeriodDecl | SuppressCounts | SuppressNone | Rounding | Codelist | Dataset
-    | Geography | Definition | CohortDecl | Section | Goal | Comment
+    Meta | Import | PeriodDecl | SuppressCounts | SuppressNone | SuppressSmall | Rounding
+    | Codelist | Dataset | Geography | Comparison | Benchmark | Definition | CohortDecl | Section
+    | Goal | Comment
 )
 
 
