@@ -106,7 +106,7 @@ _ATOMS: st.SearchStrategy[s.Expr] = st.one_of(
     st.builds(s.PeriodRef, names),
 )
 
-_AGGREGATES = ("count", "sum", "min", "max", "any", "all", "first", "last")
+_AGGREGATES = ("count", "count distinct", "sum", "min", "max", "any", "all", "first", "last")
 _COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 _ARITHMETIC = ("+", "-", "*", "/")
 
@@ -195,11 +195,14 @@ units = st.one_of(
     st.builds(s.UnitField, st.just("named"), texts),
 )
 
+_bound_text = st.from_regex(r"-?[0-9]{1,3}(\.[0-9]{1,2})?", fullmatch=True)
+"""An end of a target range, as written."""
+
 comparators: st.SearchStrategy[s.Comparator] = st.one_of(
     st.just(s.EnglandComparator()),
     st.just(s.RegionComparator()),
     st.builds(s.NeighboursComparator, names, st.none() | names),
-    st.builds(s.PopulationComparator, qualnames),
+    st.builds(s.PopulationComparator, qualnames, st.booleans()),
     st.builds(s.TargetComparator, st.from_regex(r"-?[0-9]{1,3}(\.[0-9]{1,2})?",
                                                 fullmatch=True)),
 )
@@ -215,7 +218,7 @@ indicator_fields: st.SearchStrategy[s.IndicatorField] = st.one_of(
     st.builds(s.MeasureField, exprs),
     st.builds(s.ExcludeField, exprs, titles),
     units,
-    st.builds(s.PolarityField, names, titles),
+    st.builds(s.PolarityField, names, titles, st.none() | st.tuples(_bound_text, _bound_text)),
     st.builds(s.CompareField, st.lists(comparators, min_size=1, max_size=4).map(tuple)),
     st.builds(s.ConfidenceField, names, st.lists(percents, max_size=3).map(tuple)),
     suppressions,
@@ -258,8 +261,8 @@ codelists = st.builds(s.Codelist, names, titles,
                       _with_comments(st.one_of(code_entries, code_groups, metas), 5))
 
 column_types: st.SearchStrategy[s.ColumnType] = st.one_of(
-    st.builds(s.IdentifierType, st.none() | names),
-    st.builds(s.CodeType, names),
+    st.builds(s.IdentifierType, st.none() | names, st.booleans(), st.none() | names),
+    st.builds(s.CodeType, names, st.booleans()),
     st.builds(s.ScalarType, st.sampled_from(("date", "integer", "number", "boolean", "text"))),
 )
 signed_numbers = st.builds(s.NumberLit, st.builds("{}{}".format, st.sampled_from(("", "-")),

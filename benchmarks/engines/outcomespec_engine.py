@@ -36,16 +36,21 @@ def framework() -> Any:
 
 
 def frameworks_for(directory: Path) -> tuple[Any, ...]:
-    """The National Framework; with a school census in `directory`, also the shared
-    outcomes' general-population comparator, planned for the indicators the hand-written
-    engines implement (`definitions.PUPIL_INDICATORS`) and no others."""
-    found = [framework()]
+    """The National Framework and, with a school census in `directory`, the shared
+    outcomes' general-population comparator, each planned for the indicators the
+    hand-written engines implement (`definitions.INDICATORS`, `PUPIL_INDICATORS`) and no
+    others (the National Framework's own pupil metrics are not among them)."""
+    found = [_only(framework(), d.INDICATORS)]
     if (directory / "pupils.csv").exists():
-        shared = load_framework(SHARED, root=SHARED.parent)
-        wanted = {ind.id for ind in d.PUPIL_INDICATORS}
-        chosen = tuple(ind for ind in shared.indicators if ind.id in wanted)
-        found.append(attrs.evolve(shared, plan=compile_plan(shared.modules, chosen)))
+        found.append(_only(load_framework(SHARED, root=SHARED.parent), d.PUPIL_INDICATORS))
     return tuple(found)
+
+
+def _only(planned: Any, indicators: tuple[d.Indicator, ...]) -> Any:
+    """The framework planned for these of its indicators alone."""
+    wanted = {ind.id for ind in indicators}
+    chosen = tuple(ind for ind in planned.indicators if ind.id in wanted)
+    return attrs.evolve(planned, plan=compile_plan(planned.modules, chosen))
 
 
 def load(directory: Path, fws: tuple[Any, ...] | None = None) -> dict[str, Any]:

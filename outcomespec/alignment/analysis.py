@@ -88,6 +88,10 @@ def align(frameworks: Sequence[m.Framework], *, modules: Sequence[m.Framework] =
                 if duplicate.reuse:
                     reason += ", one reused from the other with its polarity overridden"
                 conflicts.append((first, second, None, reason))
+            elif m.Polarity.TARGET_RANGE in (first.polarity, second.polarity) and (
+                    first.polarity, first.target_range) != (second.polarity,
+                                                            second.target_range):
+                conflicts.append((first, second, None, _range_conflict(first, second)))
             elif not duplicate.differences and first.polarity is not second.polarity:
                 judged = second if first.polarity is m.Polarity.NO_JUDGEMENT else first
                 conflicts.append((first, second, None, (
@@ -109,6 +113,20 @@ def align(frameworks: Sequence[m.Framework], *, modules: Sequence[m.Framework] =
         titles=tuple(sorted((name, framework.title) for name, framework in chosen.items()
                             if framework.title)),
     )
+
+
+def _range_conflict(first: m.Indicator, second: m.Indicator) -> str:
+    """Why two indicators of (nearly) the same quantity disagree when one of them is good
+    inside a range: each side's judgement, with the reason it gives."""
+    sides = []
+    for indicator in (first, second):
+        if indicator.target_range is not None:
+            low, high = (f"{bound:g}" for bound in indicator.target_range)
+            how = f"good between {low} and {high} ({indicator.unit.label})"
+        else:
+            how = indicator.polarity.value.replace("_", " ")
+        sides.append(f"`{indicator.framework}` judges it {how}: \"{indicator.rationale}\"")
+    return f"they compute the same quantity, judged differently: {'; '.join(sides)}"
 
 
 def _ref(indicator: m.Indicator) -> IndicatorRef:

@@ -47,7 +47,7 @@ at least 14 points of lightness from the next, and every text at least 5:1 again
 background (WCAG 1.4.3 asks 4.5:1). The words in the cells say the same."""
 
 _POLARITY = {"higher_is_better": "higher is better", "lower_is_better": "lower is better",
-             "no_judgement": "not judged"}
+             "no_judgement": "not judged", "target_range": "good inside a target range"}
 _HEADINGS = {
     "coverage": "Goals × frameworks: the strongest relation of anything in each framework "
                 "to each goal",

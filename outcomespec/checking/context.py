@@ -17,6 +17,7 @@ class Registry:
     codelists: dict[str, m.Codelist] = field(factory=dict)
     datasets: dict[str, m.Dataset] = field(factory=dict)
     geographies: dict[str, m.Geography] = field(factory=dict)
+    comparisons: dict[str, m.ComparisonUnits] = field(factory=dict)
     definitions: dict[str, m.Definition] = field(factory=dict)
     cohorts: dict[str, m.Cohort] = field(factory=dict)
     indicators: dict[str, m.Indicator] = field(factory=dict)
@@ -33,6 +34,10 @@ class Settings:
     suppression: tuple[int, int] | None = (1, 5)
     """`suppress counts LOW..HIGH`, or None for `suppress none`."""
     rounding: tuple[tuple[m.AreaLevel, ...], int] | None = None
+    smallest: int | None = None
+    """`suppress denominators below N`: units counting fewer are withheld."""
+    benchmark: m.ComparisonUnits | None = None
+    """`benchmark NAME`: the units the indicators compare (None: areas)."""
 
 
 @define

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import assert_never
+from typing import Any, assert_never
+
+from attrs import evolve
 
 from outcomespec import model as m
 from outcomespec.checking.context import Context
@@ -15,7 +17,12 @@ from outcomespec.checking.periods import (
     check_selection,
 )
 from outcomespec.language import syntax as s
-from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
+from outcomespec.language.diagnostics import (
+    Diagnostic,
+    Label,
+    did_you_mean,
+    with_article,
+)
 from outcomespec.language.source import Span
 
 SCALARS = {
@@ -131,6 +138,7 @@ def check_dataset(ctx: Context, node: s.Dataset) -> m.Dataset:
                         "E410", f"`unknown codes {setting.policy.text}` is not a policy",
                         setting.policy.span,
                         help="write `unknown codes error` or `unknown codes warn`"))
+    columns = _check_units(ctx, by_name, columns)
     if rows is None:
         ctx.report(Diagnostic.of(
             "E413", f"dataset `{node.name.text}` does not say what its rows are",
@@ -180,6 +188,7 @@ def _dataset_items(ctx: Context, node: s.Dataset
                                             until=_year(item.until),
                                             description=_text(item.description),
                                             bounds=bounds, header=_text(item.header),
+                                            **_column_extras(item.type),
                                             span=item.span))
             case s.Rows() | s.Key() | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() \
                     | s.MissingSymbols() | s.UnknownCodes():
@@ -191,6 +200,79 @@ def _dataset_items(ctx: Context, node: s.Dataset
             case _:
                 pass
     return columns, by_name, singles
+
+
+def _column_extras(node: s.ColumnType) -> dict[str, Any]:
+    """What a column's type says beyond the type: how an identifier identifies its unit,
+    how a code column's files write codes."""
+    match node:
+        case s.IdentifierType():
+            return {"national": node.national,
+                    "within": node.within.text if node.within else None}
+        case s.CodeType():
+            return {"by_label": node.by_label}
+        case s.ScalarType():
+            return {}
+        case _:
+            assert_never(node)
+
+
+def _check_units(ctx: Context, by_name: dict[str, s.Column], columns: list[m.Column]
+                 ) -> list[m.Column]:
+    """Identifiers that say how they identify their unit: `national` and `within` need a
+    unit (E250), `within` a unit the dataset also identifies and no loop (E251), and not
+    both at once (E252). A column that fails is kept as a plain identifier."""
+    units = {c.type.unit: c for c in columns
+             if c.type.kind is m.ValueKind.IDENTIFIER and c.type.unit}
+    checked = []
+    for column in columns:
+        node = by_name[column.name].type
+        problem = (_unit_problem(column, node, units) if isinstance(node, s.IdentifierType)
+                   and (column.national or column.within) else None)
+        if problem is not None:
+            ctx.report(problem)
+        checked.append(column if problem is None
+                       else evolve(column, national=False, within=None))
+    return checked
+
+
+def _unit_problem(column: m.Column, node: s.IdentifierType, units: dict[str, m.Column]
+                  ) -> Diagnostic | None:
+    """Why an identifier's `national` or `within` cannot stand, if it cannot."""
+    if node.unit is None:
+        word = "national" if node.national else f"within {column.within}"
+        return Diagnostic.of(
+            "E250", f"`{column.name}` is `{word}`, but identifies no unit", node.span,
+            help=f"name the unit it identifies: `identifier UNIT {word}`")
+    unit = node.unit.text
+    if column.national and column.within:
+        return Diagnostic.of(
+            "E252", f"`{column.name}` cannot be both `national` and `within "
+            f"{column.within}`", node.span,
+            help=f"{with_article(unit)} identified within {with_article(column.within)} is "
+            f"national when the {column.within}'s identifier is: say `national` there")
+    if column.within is None:
+        return None
+    seen = [unit]
+    current: str | None = column.within
+    while current is not None:
+        parent = units.get(current)
+        if parent is None:
+            within = node.within or node
+            return Diagnostic.of(
+                "E251", f"`{column.name}` identifies {with_article(unit)} within "
+                f"{with_article(current)}, but this dataset has no identifier of "
+                f"{with_article(current)}", within.span,
+                help=f"declare the {current}'s identifier: `column NAME identifier {current}`")
+        if current in seen:
+            loop = " → ".join([*seen, current])
+            return Diagnostic.of(
+                "E251", f"units are identified within each other in a loop: {loop}",
+                (node.within or node).span,
+                help="the outermost unit (a child, say) is identified on its own")
+        seen.append(current)
+        current = parent.within
+    return None
 
 
 def _same_header(column: s.Column, first: s.Column, header: str) -> Diagnostic:
@@ -286,9 +368,29 @@ def _column_type(ctx: Context, node: s.ColumnType) -> m.ValueType | None:
             decl = ctx.resolver.resolve(ref, ["codelist"], "codelist")
             if decl is None:
                 return None
+            codelist = ctx.registry.codelists.get(decl.qualified)
+            if node.by_label and codelist is not None and not _labels_tell_apart(
+                    ctx, node, codelist):
+                return None
             return m.ValueType(m.ValueKind.CODE, codelist=decl.qualified)
         case _:
             assert_never(node)
+
+
+def _labels_tell_apart(ctx: Context, node: s.CodeType, codelist: m.Codelist) -> bool:
+    """A column read `by label` needs a codelist whose labels name one code each (E254):
+    a label shared by two codes would be read as either."""
+    seen: dict[str, str] = {}
+    for code in codelist.codes:
+        other = seen.setdefault(code.label, code.code)
+        if other != code.code:
+            ctx.report(Diagnostic.of(
+                "E254", f"codes `{other}` and `{code.code}` of `{node.codelist.text}` have the "
+                f"same label, \"{code.label}\", so a file that writes labels cannot tell them "
+                "apart", node.span, labels=[Label(codelist.span, "codelist declared here")],
+                help="give each code a label of its own, or read the column's codes"))
+            return False
+    return True
 
 
 # ------------------------------------------------------------------ geography
@@ -308,7 +410,7 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
     level_names = {i.name.text for i in node.items if isinstance(i, s.GeoLevel)}
     for item in node.items:
         if isinstance(item, s.GeoLevel):
-            dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
+            dataset, fields = geo_fields(ctx, item.dataset, item.fields,
                                           required=("code",), allowed=LEVEL_FIELDS)
             parent = fields.get("parent")
             if parent and parent[0] not in level_names:
@@ -325,7 +427,7 @@ def check_geography(ctx: Context, node: s.Geography) -> m.Geography:
                 valid_from=fields.get("valid_from", [None])[0],
                 valid_until=fields.get("valid_until", [None])[0]))
         elif isinstance(item, s.Neighbours):
-            dataset, fields = _geo_fields(ctx, item.dataset, item.fields,
+            dataset, fields = geo_fields(ctx, item.dataset, item.fields,
                                           required=("area", "members"),
                                           allowed=("area", "members"))
             neighbours.append(m.NeighbourSet(
@@ -359,13 +461,17 @@ def _field_span(fields: tuple[s.GeoField | s.Comment, ...], key: str) -> Span | 
     return None
 
 
-def _geo_fields(
+def geo_fields(
     ctx: Context,
     dataset_name: s.Name,
     fields: tuple[s.GeoField | s.Comment, ...],
     required: tuple[str, ...],
     allowed: tuple[str, ...],
+    several: tuple[str, ...] = ("parent", "members", "alternative_code"),
 ) -> tuple[str, dict[str, list[str]]]:
+    """The dataset a block reads (qualified; "" when unknown) and its fields' column names,
+    each checked to be a column of it (but `parent`, a level), allowed here, given once and
+    naming one column unless it is one of `several`."""
     ref = s.NameRef((dataset_name,), span=dataset_name.span)
     decl = ctx.resolver.resolve(ref, ["dataset"], "dataset")
     dataset = ctx.registry.datasets.get(decl.qualified) if decl else None
@@ -380,7 +486,7 @@ def _geo_fields(
         if field.key in found:
             ctx.report(Diagnostic.of("E406", f"`{field.key}` is given twice", field.span))
             continue
-        if len(field.values) > 1 and field.key not in ("parent", "members", "alternative_code"):
+        if len(field.values) > 1 and field.key not in several:
             ctx.report(Diagnostic.of("E410", f"`{field.key}` names one column", field.span))
         found[field.key] = [v.text for v in field.values]
         if field.key == "parent" or dataset is None:

@@ -18,7 +18,12 @@ from outcomespec.checking.context import Context
 from outcomespec.checking.periods import check_selection, period_column_help
 from outcomespec.checking.scope import KIND_WORDS, Decl
 from outcomespec.language import syntax as s
-from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
+from outcomespec.language.diagnostics import (
+    Diagnostic,
+    Label,
+    did_you_mean,
+    with_article,
+)
 
 Rows = tuple[m.Dataset, ...]
 Word = TypeVar("Word", bound=enum.Enum)
@@ -42,7 +47,7 @@ _UNIT_DAYS = {"day": 1, "days": 1, "week": 7, "weeks": 7}
 _ORDERED = (m.AggregateFunction.FIRST, m.AggregateFunction.LAST)
 _COUNTS_ROWS = (m.AggregateFunction.COUNT, m.AggregateFunction.ANY)
 _NEEDS_VALUE = (m.AggregateFunction.SUM, m.AggregateFunction.MIN, m.AggregateFunction.MAX,
-                m.AggregateFunction.ALL, *_ORDERED)
+                m.AggregateFunction.ALL, m.AggregateFunction.COUNT_DISTINCT, *_ORDERED)
 
 
 def check_expr(
@@ -453,12 +458,12 @@ class _Checker:
                 self.report("E209", f"`{missing}` has no identifier of a {unit}", expr.link,
                             help=did_you_mean(unit, set(inner_units) & set(outer_units)))
                 return False
-            return unit
+            return self.same_identity(expr, unit, dataset, outer)
         if outer.rows in inner_units:
-            return outer.rows
+            return self.same_identity(expr, outer.rows, dataset, outer)
         shared = sorted(set(inner_units) & set(outer_units))
         if len(shared) == 1:
-            return shared[0]
+            return self.same_identity(expr, shared[0], dataset, outer)
         if not shared:
             self.report("E209", f"rows of `{_short(dataset.name)}` cannot be related to rows "
                         f"of `{_short(outer.name)}`: they share no identifier", expr.source,
@@ -467,6 +472,25 @@ class _Checker:
             self.report("E209", f"rows of `{_short(dataset.name)}` relate to rows of "
                         f"`{_short(outer.name)}` through {', '.join(shared)}", expr.source,
                         help=f"say which with `for same {shared[0]}`")
+        return False
+
+    def same_identity(self, expr: s.Aggregate, unit: str, inner: m.Dataset, outer: m.Dataset
+                      ) -> str | bool:
+        """`unit`, when both datasets identify it alike: within the same units, and
+        national in both or in neither (E253); else False. Related otherwise, the rows of
+        two authorities, or of two children's referrals numbered alike, would be one."""
+        shapes = [(tuple(c.type.unit for c in d.unit_path(unit)), d.national(unit))
+                  for d in (inner, outer)]
+        if shapes[0] == shapes[1]:
+            return unit
+        words = [_identity(unit, *shape) for shape in shapes]
+        self.report("E253", f"`{_short(inner.name)}` identifies {with_article(unit)} "
+                    f"{words[0]}, but `{_short(outer.name)}` identifies it {words[1]}: their "
+                    "rows cannot be related on it",
+                    expr.link or expr.source,
+                    labels=[Label(inner.span, f"`{_short(inner.name)}` declared here"),
+                            Label(outer.span, f"`{_short(outer.name)}` declared here")],
+                    help=f"declare the {unit}'s identifier the same way in both datasets")
         return False
 
     def aggregate_type(
@@ -491,6 +515,13 @@ class _Checker:
             return None
         if function is m.AggregateFunction.COUNT:
             return m.ValueType(m.ValueKind.NUMBER, integer=True)
+        if function is m.AggregateFunction.COUNT_DISTINCT:
+            if value is not None and value.type.kind is m.ValueKind.BOOLEAN:
+                self.report("E304", "`count distinct` counts values, and a condition has only "
+                            "two: count the rows where it holds with `count(… where …)`",
+                            expr.value)
+                return None
+            return m.ValueType(m.ValueKind.NUMBER, integer=True)
         if function is m.AggregateFunction.ANY:
             return m.BOOLEAN
         assert value is not None
@@ -509,6 +540,15 @@ class _Checker:
                         expr.value)
             return None
         return value.type
+
+
+def _identity(unit: str, path: tuple[str | None, ...], national: bool) -> str:
+    """How a dataset identifies `unit`: "within a child", "on its own, the same in every
+    local authority"."""
+    outer = [with_article(u or "") for u in path[:-1]]
+    how = f"within {' within '.join(outer)}" if outer else "on its own"
+    return how + (", the same in every local authority" if national else "")
+
 
 
 def _member(words: type[Word], text: str) -> Word | None:

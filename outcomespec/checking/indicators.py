@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 
 from outcomespec import model as m
+from outcomespec.checking.benchmarks import check_benchmarked, resolve_benchmark
 from outcomespec.checking.context import Context, Settings
 from outcomespec.checking.declarations import (
     INDICATOR_META,
@@ -32,11 +33,12 @@ from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean
 _SINGLE = (
     s.KindField, s.StatisticField, s.CohortField, s.NumeratorField, s.DenominatorField,
     s.MeasureField, s.UnitField, s.DecimalsField, s.PolarityField, s.CompareField,
-    s.PublicationField, s.ConfidenceField, s.SuppressCounts, s.SuppressNone, s.BreakdownField,
+    s.PublicationField, s.ConfidenceField, s.SuppressCounts, s.SuppressNone, s.SuppressSmall,
+    s.BreakdownField, s.Benchmark,
 )
 _DEFINING = (
     s.KindField, s.StatisticField, s.CohortField, s.NumeratorField, s.DenominatorField,
-    s.MeasureField, s.ExcludeField, s.UnitField,
+    s.MeasureField, s.ExcludeField, s.UnitField, s.Benchmark,
 )
 _FIELD_WORD = {
     s.KindField: "kind", s.StatisticField: "statistic", s.CohortField: "cohort",
@@ -45,6 +47,7 @@ _FIELD_WORD = {
     s.DecimalsField: "decimals", s.PublicationField: "publication",
     s.PolarityField: "polarity", s.CompareField: "compare", s.ConfidenceField: "confidence",
     s.SuppressCounts: "suppress", s.SuppressNone: "suppress", s.BreakdownField: "breakdown",
+    s.SuppressSmall: "suppress denominators", s.Benchmark: "benchmark",
 }
 RELATIONS = tuple(relation.value for relation in m.Relation)
 
@@ -156,9 +159,11 @@ def _reuse(
     if s.PolarityField in fields:
         polarity = shown.polarity(original.kind)
         if polarity is not None:
-            changes["polarity"], changes["rationale"] = polarity
-    if s.CompareField in fields:
-        changes["comparators"] = shown.comparators()
+            changes["polarity"], changes["rationale"], changes["target_range"] = polarity
+    if s.CompareField in fields or "polarity" in changes:
+        changes["comparators"] = shown.one_target(
+            changes.get("polarity", original.polarity),
+            shown.comparators() if s.CompareField in fields else original.comparators)
     publication_field = fields.get(s.PublicationField)
     if publication_field is not None:
         publication = check_publication(ctx, publication_field, original.statistic)
@@ -178,6 +183,8 @@ def _reuse(
             changes["confidence"], changes["levels"] = method_levels
     if s.SuppressCounts in fields:
         changes["suppression"] = shown.suppression()
+    if s.SuppressSmall in fields:
+        changes["smallest"] = shown.smallest()
     if s.BreakdownField in fields:
         changes["breakdowns"] = _Indicator(ctx, node, section, fields, defaults).breakdowns(
             original.cohort)
@@ -232,7 +239,10 @@ class _Indicator:
             s.PolarityField, "polarity", 'polarity lower_is_better "why lower is better"') \
             else None
         parts = self.quantities(statistic)
-        comparators = self.shown.comparators()
+        units, benchmarked = self.units()
+        self.shown.units = units
+        comparators = self.shown.one_target(polarity[0] if polarity else None,
+                                            self.shown.comparators())
         publication_field: s.PublicationField | None = self.fields.get(s.PublicationField)
         publication = (None if publication_field is None
                        else check_publication(self.ctx, publication_field, statistic))
@@ -244,11 +254,11 @@ class _Indicator:
         confidence = self.shown.confidence(statistic)
         decimals = self.shown.decimals(statistic)
         if parts[-1] is False or unit is None or polarity is None or confidence is None \
-                or decimals is None or not sourced \
+                or decimals is None or not sourced or not benchmarked \
                 or (publication_field is not None and publication is None):
             return None
         cohort, numerator, denominator, measure, exclusions, proof = parts
-        return m.Indicator(
+        indicator = m.Indicator(
             name=qualify(self.ctx, self.node.name.text),
             framework=self.ctx.module,
             section=self.section,
@@ -263,10 +273,13 @@ class _Indicator:
             unit=unit,
             polarity=polarity[0],
             rationale=polarity[1],
+            target_range=polarity[2],
             comparators=comparators,
             confidence=confidence[0],
             levels=confidence[1],
             suppression=self.shown.suppression(),
+            smallest=self.shown.smallest(),
+            benchmark=units.name if units is not None else None,
             decimals=decimals,
             publication=publication,
             breakdowns=breakdowns,
@@ -275,6 +288,16 @@ class _Indicator:
             numerator_subset=proof,
             span=self.node.span,
         )
+        return indicator if check_benchmarked(self.ctx, indicator, self.node, units) else None
+
+    def units(self) -> tuple[m.ComparisonUnits | None, bool]:
+        """The units the indicator compares (its own `benchmark`, else the framework's;
+        None: areas), and whether the name given resolves."""
+        field: s.Benchmark | None = self.fields.get(s.Benchmark)
+        if field is None:
+            return self.shown.defaults.benchmark, True
+        units = resolve_benchmark(self.ctx, field)
+        return units, units is not None
 
     # -------------------------------------------------------------- what is computed
     def quantities(self, statistic: m.Statistic | None) -> tuple[Any, ...]:

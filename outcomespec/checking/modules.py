@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from attrs import evolve, frozen
 
 from outcomespec import model as m
+from outcomespec.checking.benchmarks import check_comparison, resolve_benchmark
 from outcomespec.checking.context import Context, Registry, Settings
 from outcomespec.checking.declarations import (
     FRAMEWORK_META,
@@ -32,7 +33,7 @@ from outcomespec.language import syntax as s
 from outcomespec.language.diagnostics import Diagnostic, Label, did_you_mean, sort_diagnostics
 
 Node = TypeVar("Node")
-Model = TypeVar("Model", m.Codelist, m.Dataset, m.Geography)
+Model = TypeVar("Model", m.Codelist, m.Dataset, m.Geography, m.ComparisonUnits)
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -117,6 +118,8 @@ def _check_module(ctx: Context, module: s.Module, path: str, imports: list[str])
     datasets = _declare(items, s.Dataset, lambda n: check_dataset(ctx, n), registry.datasets)
     geographies = _declare(items, s.Geography, lambda n: check_geography(ctx, n),
                            registry.geographies)
+    comparisons = _declare(items, s.Comparison, lambda n: check_comparison(ctx, n),
+                           registry.comparisons)
     definitions = []
     cohorts = []
     for item in items:
@@ -144,6 +147,8 @@ def _check_module(ctx: Context, module: s.Module, path: str, imports: list[str])
         imports=tuple(imports), metadata=meta, period=settings.period,
         suppression=settings.suppression, rounding=settings.rounding,
         codelists=tuple(codelists), datasets=tuple(datasets), geographies=tuple(geographies),
+        comparisons=tuple(comparisons),
+        benchmark=settings.benchmark.name if settings.benchmark is not None else None,
         definitions=tuple(definitions), cohorts=tuple(cohorts), sections=tuple(sections),
         goals=tuple(goals),
     )
@@ -159,12 +164,15 @@ def _declare(items: tuple[s.ModuleItem, ...], kind: type[Node], check: Callable[
 
 
 def _settings(ctx: Context, items: tuple[s.ModuleItem, ...]) -> Settings:
-    """Framework-wide settings: reporting period, default suppression, rounding."""
+    """Framework-wide settings: reporting period, default suppression, rounding, the units
+    compared (a library compares nothing, E410)."""
     settings = Settings()
     seen: dict[str, s.ModuleItem] = {}
     for item in items:
         key = {s.PeriodDecl: "period", s.SuppressCounts: "suppression",
-               s.SuppressNone: "suppression", s.Rounding: "rounding"}.get(type(item))
+               s.SuppressNone: "suppression", s.Rounding: "rounding",
+               s.SuppressSmall: "suppression of small denominators",
+               s.Benchmark: "benchmark"}.get(type(item))
         if key is None:
             continue
         if key in seen:
@@ -184,6 +192,14 @@ def _settings(ctx: Context, items: tuple[s.ModuleItem, ...]) -> Settings:
                 settings = evolve(settings, suppression=None)
             case s.Rounding():
                 settings = evolve(settings, rounding=_rounding(ctx, item))
+            case s.SuppressSmall():
+                settings = evolve(settings, smallest=int(float(item.below.text)))
+            case s.Benchmark() if ctx.kind is m.ModuleKind.LIBRARY:
+                ctx.report(Diagnostic.of(
+                    "E410", "a library has no indicators to benchmark", item.span,
+                    help="write `benchmark` in the framework that imports the library"))
+            case s.Benchmark():
+                settings = evolve(settings, benchmark=resolve_benchmark(ctx, item))
             case _:
                 pass
     return settings

@@ -22,6 +22,7 @@ KIND_WORDS = {
     "geography": "a geography",
     "level": "a geography level",
     "neighbours": "a neighbour set",
+    "comparison": "a comparison of units",
     "definition": "a definition",
     "cohort": "a cohort",
     "section": "an outcome or enabler",
@@ -88,6 +89,8 @@ def declarations(module: s.Module, diagnostics: list[Diagnostic]) -> dict[str, D
                         add("level", part.name, part)
                     elif isinstance(part, s.Neighbours):
                         add("neighbours", part.name, part)
+            case s.Comparison():
+                add("comparison", item.name, item)
             case s.Definition():
                 add("definition", item.name, item)
             case s.CohortDecl():

@@ -69,14 +69,39 @@ class Authority:
 
 
 @frozen
+class Peers:
+    """A peer grouping of units of comparison (providers of the same type): the group of
+    each unit (`of`, -1 for none), and each group's code and name.
+
+    >>> Peers("provider_type", [0, 1, 0], ("CH", "IFA"), ("Children's home", "Fostering agency")
+    ...       ).sizes().tolist()
+    [2, 1]
+    """
+
+    name: str
+    of: IntArray = _array(np.int64)
+    codes: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()
+
+    def sizes(self) -> IntArray:
+        """How many units each group holds."""
+        of = np.asarray(self.of)
+        return np.bincount(of[of >= 0], minlength=len(self.codes)).astype(np.int64)
+
+
+@frozen
 class AreaFrame:
-    """The local authorities evaluated, their regions and their comparator sets.
+    """The local authorities evaluated, their regions and their comparator sets — or, for an
+    indicator comparing units other than areas, those units (`level` says what they are: a
+    `provider`), their regions and their peer groups.
 
     `neighbours[name]` is an (n_las × k) matrix of LA indices, -1 where a neighbour is absent.
     Without a declared geography, every area value seen in the data is an LA, there are no
     regions and no neighbours. With one, the frame holds the authorities that existed in the
     period; `aliases` are the other codes that name them (ONS codes beside DfE's, say) and
     `absent` the codes of the geography's authorities that did not exist in the period.
+    Units of comparison have `peers` instead of neighbours: groupings of units, each unit
+    in one group of each (`outcomespec.evaluation.units`).
     """
 
     codes: tuple[str, ...]
@@ -91,6 +116,10 @@ class AreaFrame:
     """The geography the authorities come from (None: from the data)."""
     period: int | None = None
     """The reporting year whose authorities these are (None: every year's)."""
+    level: str = "local_authority"
+    """What one of `codes` is: a local authority, or a unit of comparison (`provider`)."""
+    peers: Mapping[str, Peers] = field(factory=dict, eq=False)
+    """The peer groupings of units of comparison, by name (none for areas)."""
     _lookup: Mapping[str, int] = field(init=False, eq=False, repr=False)
 
     @_lookup.default

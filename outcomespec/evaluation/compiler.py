@@ -16,11 +16,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import assert_never
 
+import attrs
 from attrs import define, field, frozen
 
 from outcomespec import model as m
 from outcomespec.evaluation import plan as p
-from outcomespec.model.rendering import breakdown_label
+from outcomespec.model.rendering import breakdown_label, short_name
 
 
 class PlanError(Exception):
@@ -38,6 +39,9 @@ class _Compiler:
     """What the indicator being compiled reads, in order of first use."""
     named: dict[int, str] = field(factory=dict)
     """Step → the definition it computes (the first, when two compute the same)."""
+    comparisons: Mapping[str, m.ComparisonUnits] = field(factory=dict)
+    units: m.ComparisonUnits | None = None
+    """The units the indicator being compiled compares (None: areas)."""
 
     def add(self, step: p.Step) -> int:
         """The position of `step` in the plan, added unless an equal step is there."""
@@ -131,7 +135,8 @@ class _Compiler:
         inner = expr.dataset
         if expr.link is None:
             where, value, order = self.parts(expr, _Frame(p.Rows(inner)))
-            areas = self.add(p.AreaIndex(dataset=inner, column=self.datasets[inner].area))
+            areas = (self.add(p.AreaIndex(dataset=inner, column=self.datasets[inner].area))
+                     if self.units is None else self.unit_index(inner))
             return self.add(p.ReduceAreas(function=expr.function, type=expr.type, areas=areas,
                                           where=where, value=value, order=order))
         if frame.pairs is not None:
@@ -140,7 +145,8 @@ class _Compiler:
         outer = frame.space
         assert isinstance(outer, p.Rows), "the checker relates aggregations to rows only"
         link = p.Link(expr.link, None not in (self.datasets[outer.dataset].area,
-                                              self.datasets[inner].area))
+                                              self.datasets[inner].area)
+                      and not self.datasets[inner].national(expr.link))
         outer_keys = self.key(outer.dataset, link)
         inner_keys = self.key(inner, link)
         if not any(_correlated(part) for part in (expr.value, expr.where, expr.order)
@@ -161,9 +167,29 @@ class _Compiler:
         return self.add(p.ReducePairs(space=outer, function=expr.function, type=expr.type,
                                       pairs=pairs, where=where, value=value, order=order))
 
+    def unit_index(self, dataset: str) -> int:
+        """The unit of comparison of each row of `dataset`, for an indicator comparing units
+        other than areas (the checker makes sure its comparison says, E260)."""
+        assert self.units is not None
+        unit = self.units.rows_of(dataset)
+        if unit is None:
+            raise PlanError(f"the rows of `{short_name(dataset)}` belong to no "
+                            f"{self.units.level}")
+        codes = self.expr(unit, _Frame(p.Rows(dataset)))
+        return self.add(p.UnitIndex(dataset=dataset, units=self.units.name, codes=codes))
+
     def key(self, dataset: str, link: p.Link) -> int:
-        identifier = self.datasets[dataset].identifier_units()[link.unit]
-        return self.add(p.Key(dataset=dataset, link=link, identifier=identifier))
+        identifiers = tuple(c.name for c in self.datasets[dataset].unit_path(link.unit))
+        return self.add(p.Key(dataset=dataset, link=link, identifiers=identifiers))
+
+    def identified_units(self, column: m.ColumnRef, frame: _Frame) -> int:
+        """An identifier column as the units it identifies (codes equal exactly when the
+        units are one), for `count distinct`: an assessment is counted once, not once per
+        child whose assessments are numbered alike."""
+        dataset = self.datasets[column.dataset]
+        unit = column.type.unit or ""
+        link = p.Link(unit, dataset.area is not None and not dataset.national(unit))
+        return frame.ref(self, self.key(column.dataset, link), column.depth)
 
     def window(self, expr: m.Aggregate, outer: p.Rows, link: p.Link, outer_keys: int,
                inner_keys: int) -> int | None:
@@ -207,7 +233,12 @@ class _Compiler:
             mask = frame.ref(self, mask, 0)
             where = mask if expr.where is None else self.add(p.And(space=frame.space,
                                                                    operands=(mask, where)))
-        value = self.expr(expr.value, frame) if expr.value is not None else everywhere
+        if (expr.function is m.AggregateFunction.COUNT_DISTINCT
+                and isinstance(expr.value, m.ColumnRef)
+                and expr.value.type.kind is m.ValueKind.IDENTIFIER and expr.value.type.unit):
+            value = self.identified_units(expr.value, frame)
+        else:
+            value = self.expr(expr.value, frame) if expr.value is not None else everywhere
         order = self.expr(expr.order, frame) if expr.order is not None else everywhere
         return where, value, order
 
@@ -230,6 +261,10 @@ class _Compiler:
 
     def indicator(self, indicator: m.Indicator) -> p.IndicatorPlan:
         self.reads = {}
+        self.units = (self.comparisons.get(indicator.benchmark)
+                      if indicator.benchmark is not None else None)
+        if indicator.benchmark is not None and self.units is None:
+            raise PlanError(f"its units, `{indicator.benchmark}`, are not declared")
         cohort = self.population(indicator.cohort) if indicator.cohort else None
         cohort_dataset = indicator.cohort.dataset if indicator.cohort else None
         frame = _Frame(p.Rows(cohort_dataset) if cohort_dataset else p.SCALAR)
@@ -239,23 +274,24 @@ class _Compiler:
         measure = self.expr(indicator.measure, frame) if indicator.measure else None
         breakdowns = tuple((breakdown_label(b), self.expr(b, frame))
                            for b in indicator.breakdowns)
+        counted = sorted({d for d in (cohort_dataset, numerator_dataset, denominator_dataset)
+                          if d is not None})
+        units = (() if self.units is None
+                 else tuple((dataset, self.unit_index(dataset)) for dataset in counted))
         found = p.IndicatorPlan(
             indicator=indicator, cohort=cohort, cohort_dataset=cohort_dataset,
             exclusions=exclusions, numerator=numerator, numerator_dataset=numerator_dataset,
             denominator=denominator, denominator_dataset=denominator_dataset,
-            measure=measure, breakdowns=breakdowns, reads=tuple(self.reads))
+            measure=measure, breakdowns=breakdowns, units=units, reads=tuple(self.reads))
         publication = self.publication(indicator.publication)
         used = p.Plan(tuple(self.steps), ()).reachable(found.roots)
-        datasets = {read[0] for s in used if (read := p.column_read(self.steps[s]))}
+        datasets = {dataset for s in used for dataset, _ in p.step_columns(self.steps[s])}
         datasets |= {s.dataset for s in (self.steps[i] for i in used)
                      if isinstance(s, p.AreaIndex)}
         datasets |= {d for d in (cohort_dataset, numerator_dataset, denominator_dataset) if d}
-        return p.IndicatorPlan(
-            indicator=indicator, datasets=tuple(sorted(datasets)), cohort=cohort,
-            cohort_dataset=cohort_dataset, exclusions=exclusions, numerator=numerator,
-            numerator_dataset=numerator_dataset, denominator=denominator,
-            denominator_dataset=denominator_dataset, measure=measure, breakdowns=breakdowns,
-            reads=found.reads, publication=publication)
+        if self.units is not None:  # the units themselves come from their register
+            datasets.add(self.units.dataset)
+        return attrs.evolve(found, datasets=tuple(sorted(datasets)), publication=publication)
 
     def publication(self, publication: m.Publication | None) -> p.PublicationPlan | None:
         """The steps selecting a publication's rows (its periods' rows, filtered); what it
@@ -351,6 +387,7 @@ def compile_plan(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indica
         definitions={d.name: d for f in frameworks for d in f.definitions},
         codelists={c.name: c for f in frameworks for c in f.codelists},
         datasets={d.name: d for f in frameworks for d in f.datasets},
+        comparisons={c.name: c for f in frameworks for c in f.comparisons},
     )
     plans = []
     for indicator in indicators:

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
-from attrs import frozen
+from attrs import field, frozen
 
 from outcomespec import model as m
 from outcomespec.evaluation import kernels as k
@@ -25,6 +25,7 @@ from outcomespec.evaluation.execution import Execution
 from outcomespec.evaluation.gazetteer import absent_rows, area_frame
 from outcomespec.evaluation.plan import IndicatorPlan, Plan
 from outcomespec.evaluation.publications import published_figures
+from outcomespec.evaluation.units import unit_frames, unplaced_rows
 from outcomespec.language.diagnostics import Diagnostic
 from outcomespec.loading.tables import Table
 from outcomespec.model.notes import Marker, Note
@@ -67,12 +68,20 @@ class Evaluation:
     """Warnings about the data found while evaluating: rows an indicator would have counted
     for an authority that did not exist in the period (D204, one per dataset), a numerator
     above its denominator (D210), a publication with no figure for England or a region
-    (D160) or not supplied (D161)."""
+    (D160) or not supplied (D161), rows that name no unit of a comparison (D220)."""
     published: tuple[Published, ...] = ()
     """The publication of each evaluated indicator that takes a comparator from it."""
     only: int | None = None
     """The authority (its position in the frame) of a single authority's return: the only
     one evaluated, whose England and region are not pooled from it."""
+    units: Mapping[str, AreaFrame] = field(factory=dict)
+    """The units of each comparison other than areas, by name: the totals of an indicator
+    that compares them (`m.Indicator.benchmark`) are per unit of its frame here, not per
+    local authority of `frame`."""
+
+    def frame_of(self, indicator: m.Indicator) -> AreaFrame:
+        """The areas, or units, an indicator's totals are per."""
+        return self.frame if indicator.benchmark is None else self.units[indicator.benchmark]
 
 
 def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, dt.date]:
@@ -88,16 +97,20 @@ def period_bounds(period: int, reporting: m.ReportingPeriod) -> tuple[dt.date, d
 
 def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mapping[str, Table],
                   period: int, reporting: m.ReportingPeriod, frame: AreaFrame | None = None,
-                  coverage: Coverage | None = None, *, only: int | None = None) -> Evaluation:
+                  coverage: Coverage | None = None, *, only: int | None = None,
+                  units: Mapping[str, AreaFrame] | None = None) -> Evaluation:
     """Per-area totals of every indicator whose datasets were supplied and hold rows for
     `period` (`coverage`: what periods the tables hold, found from them when not given),
     and the publications its published comparators are taken from; `only` is the authority
-    of a single authority's return."""
+    of a single authority's return; per unit of its comparison for an indicator comparing
+    units other than areas (`units`: their frames, made from their registers when not
+    given)."""
     frame = frame or area_frame(frameworks, tables, period)
     coverage = coverage or data_coverage(plan, tables, reporting, modules=frameworks)
+    units = units if units is not None else unit_frames(frameworks, tables)
     start, end = period_bounds(period, reporting)
     bounds = (np.datetime64(start, "D"), np.datetime64(end, "D"))
-    run = Execution(plan, tables, frame, period, bounds)
+    run = Execution(plan, tables, frame, period, bounds, units=units)
     totals: list[IndicatorTotals] = []
     skipped: list[Skipped] = []
     violations: list[SubsetViolation] = []
@@ -125,8 +138,10 @@ def evaluate_plan(plan: Plan, frameworks: tuple[m.Framework, ...], tables: Mappi
             warnings.extend(publication[1])
     absent = [absent_rows(frame, tables[name], np.flatnonzero(rows))
               for name, rows in sorted(run.absent_counted.items()) if rows.any()]
+    unplaced = [unplaced_rows(run, index, rows) for index, rows in sorted(run.unplaced.items())
+                if rows.any()]
     return Evaluation(period, frame, tuple(totals), tuple(skipped), tuple(violations),
-                      (*absent, *warnings), tuple(published), only)
+                      (*absent, *unplaced, *warnings), tuple(published), only, units=units)
 
 
 def publications_of(plan: Plan, evaluated: Sequence[IndicatorPlan],
@@ -176,10 +191,16 @@ def _mask(run: Execution, step: int | None, dataset: str) -> Any:
     return np.broadcast_to(k.as_condition(np.asarray(run.get(step))), (rows,)).copy()
 
 
+def _size(run: Execution, plan: IndicatorPlan) -> int:
+    """How many areas, or units of its comparison, an indicator's totals are per."""
+    units = plan.indicator.benchmark
+    return run.frame.n_areas if units is None else run.units[units].n_areas
+
+
 def _totals(run: Execution, plan: IndicatorPlan, violations: list[SubsetViolation]
             ) -> list[IndicatorTotals]:
     indicator = plan.indicator
-    n = run.frame.n_areas
+    n = _size(run, plan)
     cohort = None
     if plan.cohort_dataset is not None:
         cohort = _mask(run, plan.cohort, plan.cohort_dataset)
@@ -225,16 +246,16 @@ def _one(run: Execution, plan: IndicatorPlan, cohort: Any, label: str,
         measure = np.broadcast_to(np.asarray(run.get(plan.measure), dtype=np.float64),
                                   cohort.shape)
         measured = cohort & ~np.isnan(measure)
-        areas = run.counted_in_areas(plan.cohort_dataset, measured)
+        areas = run.counted_in(dict(plan.units), plan.cohort_dataset, measured)
         keep = measured & (areas >= 0)
         return IndicatorTotals(indicator, k.group_count(areas, keep, n), nan,
                                values=measure[keep], value_areas=areas[keep], breakdown=label)
     denominator = nan
     if plan.cohort_dataset is not None and statistic is m.Statistic.PROPORTION:
-        denominator = k.group_count(run.counted_in_areas(plan.cohort_dataset, cohort), cohort,
-                                    n)
+        denominator = k.group_count(
+            run.counted_in(dict(plan.units), plan.cohort_dataset, cohort), cohort, n)
     elif plan.denominator is not None:
-        denominator = _quantity(run, plan.denominator, plan.denominator_dataset, None, n)
+        denominator = _quantity(run, plan.denominator, plan.denominator_dataset, None, n, plan)
     numerator = _quantity(run, plan.numerator, plan.numerator_dataset,
                           cohort if plan.numerator_dataset == plan.cohort_dataset else None, n,
                           plan, violations)
@@ -246,12 +267,12 @@ def _one(run: Execution, plan: IndicatorPlan, cohort: Any, label: str,
 
 
 def _markers(run: Execution, step: int | None, dataset: str | None, counts: Any) -> Any:
-    """Why each LA's area-level count is not known (empty when every count is known); a
-    count unknown for no recorded reason is "not available"."""
+    """Why each LA's (or unit's) area-level count is not known (empty when every count is
+    known); a count unknown for no recorded reason is "not available"."""
     unknown = np.isnan(counts)
     if step is None or dataset is not None or not unknown.any():
         return np.zeros(0, dtype=np.int8)
-    why = np.maximum(run.quantity_markers(step), Marker.EMPTY)
+    why = np.maximum(run.quantity_markers(step, counts.size), Marker.EMPTY)
     return np.where(unknown, why, Marker.NONE).astype(np.int8)
 
 
@@ -267,7 +288,7 @@ def _numerators_above_denominators(run: Execution, plan: IndicatorPlan,
         over = np.flatnonzero(totals.numerator > totals.denominator)
     if not over.size:
         return []
-    frame = run.frame
+    frame = run.frame if indicator.benchmark is None else run.units[indicator.benchmark]
     reads = f"the numerator {_reads(run, plan.numerator, plan.numerator_dataset)}"
     if plan.denominator is not None:
         reads += f" and the denominator {_reads(run, plan.denominator, plan.denominator_dataset)}"
@@ -284,7 +305,8 @@ def _numerators_above_denominators(run: Execution, plan: IndicatorPlan,
         for i in over[:_CAP].tolist()]
     if over.size > _CAP:
         found.append(Diagnostic.of(
-            "D210", f"`{indicator.id}`: … and {over.size - _CAP} more local authorities whose "
+            "D210", f"`{indicator.id}`: … and {over.size - _CAP} more "
+            f"{'local authorities' if indicator.benchmark is None else 'units'} whose "
             "numerator is larger than their denominator", indicator.span))
     return found
 
@@ -312,6 +334,7 @@ def _quantity(run: Execution, step: int | None, dataset: str | None, within: Any
     if dataset is None:
         return np.asarray(run.get(step), dtype=np.float64)
     mask = _mask(run, step, dataset)
+    units = dict(plan.units) if plan is not None else {}
     if within is not None:
         outside = mask & ~within
         if plan is not None and violations is not None and outside.any() and \
@@ -320,7 +343,7 @@ def _quantity(run: Execution, step: int | None, dataset: str | None, within: Any
             violations.append(SubsetViolation(plan.indicator, int(rows.size),
                                               tuple(int(r) for r in rows[:5])))
         mask &= within
-    return k.group_count(run.counted_in_areas(dataset, mask), mask, n)
+    return k.group_count(run.counted_in(units, dataset, mask), mask, n)
 
 
 __all__ = ["Evaluation", "Skipped", "SubsetViolation", "area_frame", "evaluate_plan",

@@ -29,7 +29,7 @@ from outcomespec.loading.tables import Table
 from outcomespec.model.notes import Marker
 
 _F = m.AggregateFunction
-_EMPTY = {_F.COUNT: 0.0, _F.SUM: 0.0, _F.ANY: False, _F.ALL: True}
+_EMPTY = {_F.COUNT: 0.0, _F.COUNT_DISTINCT: 0.0, _F.SUM: 0.0, _F.ANY: False, _F.ALL: True}
 _SKIPS_MISSING = (_F.SUM, _F.MIN, _F.MAX)
 
 
@@ -53,6 +53,10 @@ class Execution:
     """Dataset → its rows naming an authority absent in the period (None: there are none)."""
     absent_counted: dict[str, Any] = field(factory=dict)
     """Dataset → those of its absent rows an indicator would have counted."""
+    units: Mapping[str, AreaFrame] = field(factory=dict)
+    """The units of each comparison other than areas the plan's indicators compare."""
+    unplaced: dict[int, Any] = field(factory=dict)
+    """`UnitIndex` step → the rows an indicator would have counted that name no unit."""
 
     def get(self, step_id: int) -> Any:
         found = self.values.get(step_id)
@@ -78,6 +82,8 @@ class Execution:
                 return np.isin(periods, [self.period + offset for offset in step.offsets])
             case p.AreaIndex():
                 return self.area_index(step.dataset)
+            case p.UnitIndex():
+                return self.unit_index(step)
             case p.Key():
                 return self.key(step.dataset, step.link)
             case p.And():
@@ -193,17 +199,54 @@ class Execution:
         return counts.astype(np.float64)
 
     def reduce_areas(self, step: p.ReduceAreas) -> Any:
-        """A `ReduceAreas` step, noting the rows of absent authorities it would have
-        counted; an area's total (`sum`) as `area_sum` makes it."""
+        """A `ReduceAreas` step, noting the rows of absent authorities (or of no unit) it
+        would have counted; an area's total (`sum`) as `area_sum` makes it."""
         groups = self.get(step.areas)
         parts = [self.get(step.where), self.get(step.value), self.get(step.order)]
-        dataset = self.plan.steps[step.areas]
-        assert isinstance(dataset, p.AreaIndex)
-        if self.absent_in(dataset.dataset) is not None:
-            self.note_absent(dataset.dataset, _contributing(step.function, parts[0], parts[1]))
+        index = self.plan.steps[step.areas]
+        assert isinstance(index, p.AreaIndex | p.UnitIndex)
+        contributing = _contributing(step.function, parts[0], parts[1])
+        if isinstance(index, p.UnitIndex):
+            self.note_unplaced(step.areas, contributing)
+        elif self.absent_in(index.dataset) is not None:
+            self.note_absent(index.dataset, contributing)
         if step.function is m.AggregateFunction.SUM:
             return self.area_sum(step, groups, parts)
-        return self.reduce(step.function, step.type, groups, parts, self.frame.n_areas)
+        return self.reduce(step.function, step.type, groups, parts, self.size(step.areas))
+
+    def size(self, index: int) -> int:
+        """How many areas (or units) the rows an `AreaIndex` or `UnitIndex` step places are
+        placed among."""
+        step = self.plan.steps[index]
+        return self.units[step.units].n_areas if isinstance(step, p.UnitIndex) \
+            else self.frame.n_areas
+
+    def unit_index(self, step: p.UnitIndex) -> Any:
+        """Each row's unit by its register code (-1 where the code names none): each
+        distinct code looked up once, spaces around it ignored."""
+        codes = np.broadcast_to(np.asarray(self.get(step.codes)), (self.rows(step.dataset),))
+        texts, inverse = np.unique(codes.astype(np.str_), return_inverse=True)
+        frame = self.units[step.units]
+        return frame.positions(t.strip() for t in texts.tolist())[inverse.reshape(-1)]
+
+    def note_unplaced(self, index: int, counted: Any) -> None:
+        """Remember which rows about to be counted per unit name no unit."""
+        step = self.plan.steps[index]
+        assert isinstance(step, p.UnitIndex)
+        hit = (np.asarray(self.get(index)) < 0) & np.broadcast_to(
+            k.as_condition(np.asarray(counted)), (self.rows(step.dataset),))
+        before = self.unplaced.get(index)
+        self.unplaced[index] = hit if before is None else before | hit
+
+    def counted_in(self, units: Mapping[str, int], dataset: str, counted: Any) -> Any:
+        """Where the rows of `dataset` are counted: the area index of its rows (`counted`
+        among them about to be counted), or their unit index for an indicator comparing
+        units (`units`: its `UnitIndex` step of each dataset)."""
+        index = units.get(dataset)
+        if index is None:
+            return self.counted_in_areas(dataset, counted)
+        self.note_unplaced(index, counted)
+        return self.get(index)
 
     def reduce(self, function: m.AggregateFunction, value_type: m.ValueType, groups: Any,
                parts: list[Any], n: int) -> Any:
@@ -212,6 +255,8 @@ class Execution:
         match function:
             case m.AggregateFunction.COUNT:
                 return k.group_count(groups, mask, n)
+            case m.AggregateFunction.COUNT_DISTINCT:
+                return k.group_count_distinct(groups, mask, value, n)
             case m.AggregateFunction.SUM:
                 return k.group_sum(groups, mask, value.astype(np.float64), n)
             case m.AggregateFunction.ANY:
@@ -240,7 +285,7 @@ class Execution:
         cell) is kept in `area_markers`, so the blank says why.
         """
         where, value, _ = (np.broadcast_to(np.asarray(a), groups.shape) for a in parts)
-        n = self.frame.n_areas
+        n = self.size(step.areas)
         rows = k.as_condition(where) & (groups >= 0)
         values = value.astype(np.float64)
         missing = rows & np.isnan(values)
@@ -271,9 +316,10 @@ class Execution:
                 found = markers if found is None else np.maximum(found, markers)
         return found
 
-    def quantity_markers(self, step_id: int) -> Any:
-        """Per LA, the strongest marker that made an area-level quantity unknown."""
-        out = np.zeros(self.frame.n_areas, dtype=np.int8)
+    def quantity_markers(self, step_id: int, n: int) -> Any:
+        """Per LA (or unit, of `n`), the strongest marker that made an area-level quantity
+        unknown."""
+        out = np.zeros(n, dtype=np.int8)
         for i in self.plan.reachable((step_id,)):
             found = self.area_markers.get(self.plan.steps[i])
             if found is not None:

@@ -291,8 +291,12 @@ class _Words:
                 if step.column is None:
                     return f"no area column: rows of {short_name(step.dataset)} are in no area"
                 return f"the local authority {step.column} names"
+            case p.UnitIndex():
+                return f"the one of {short_name(step.units)} that {o(step.codes)} names"
             case p.Key():
-                return f"the {step.link} that {step.identifier} identifies"
+                return f"the {step.link} that {', '.join(step.identifiers)} identify" \
+                    if len(step.identifiers) > 1 else \
+                    f"the {step.link} that {step.identifiers[0]} identifies"
             case p.And() | p.Or():
                 word = " and " if isinstance(step, p.And) else " or "
                 return word.join(o(i) for i in step.operands)
@@ -320,7 +324,7 @@ class _Words:
                 return f"{step.function}({', '.join(o(i) for i in step.args)})"
             case p.ReduceAreas():
                 area_index = self.steps[step.areas]
-                assert isinstance(area_index, p.AreaIndex)
+                assert isinstance(area_index, p.AreaIndex | p.UnitIndex)
                 return self.aggregate(step.function, area_index.dataset, step.where,
                                       step.value, step.order)
             case p.ReduceUnits():

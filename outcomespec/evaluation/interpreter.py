@@ -55,8 +55,8 @@ Stack = tuple[tuple[str, Row], ...]
 """(dataset, row) pairs: the current row first, then the rows `this` refers to, outwards."""
 
 _F = m.AggregateFunction
-_EMPTY: dict[m.AggregateFunction, Any] = {_F.COUNT: 0.0, _F.SUM: 0.0, _F.ANY: False,
-                                          _F.ALL: True}
+_EMPTY: dict[m.AggregateFunction, Any] = {_F.COUNT: 0.0, _F.COUNT_DISTINCT: 0.0,
+                                          _F.SUM: 0.0, _F.ANY: False, _F.ALL: True}
 
 
 def interpret(frameworks: tuple[m.Framework, ...], indicators: tuple[m.Indicator, ...],
@@ -142,21 +142,38 @@ class _World:
     def related(self, outer: tuple[str, Row], dataset: str, unit: str) -> list[Row]:
         """Rows of `dataset` for the same unit as the `outer` row, in table order: the same
         identifier in the same area (identifiers are unique only within an area), or the
-        identifier alone if either dataset has no area. A missing identifier relates to
-        nothing. The rows are indexed by key on first use."""
-        def key(name: str, row: Row) -> tuple[Any, Any] | None:
-            identifier = row[self.datasets[name].identifier_units()[unit]]
-            area = self.authority(name, row) if by_area else None
-            return None if identifier is None else (area, identifier)
-
-        by_area = None not in (self.datasets[outer[0]].area, self.datasets[dataset].area)
+        identifier alone if either dataset has no area or the identifier is `national`. A
+        unit identified within another is the same when every identifier of the two is. A
+        missing identifier relates to nothing. The rows are indexed by key on first use."""
+        by_area = (None not in (self.datasets[outer[0]].area, self.datasets[dataset].area)
+                   and not self.datasets[dataset].national(unit))
         index = self.units.get((dataset, unit, by_area))
         if index is None:
             index = self.units[dataset, unit, by_area] = {}
             for row in self.rows[dataset]:
-                index.setdefault(key(dataset, row), []).append(row)
-        wanted = key(*outer)
+                index.setdefault(self.unit_key(dataset, row, unit, by_area), []).append(row)
+        wanted = self.unit_key(*outer, unit, by_area)
         return [] if wanted is None else index.get(wanted, [])
+
+    def unit_key(self, dataset: str, row: Row, unit: str, by_area: bool
+                 ) -> tuple[Any, ...] | None:
+        """Which `unit` the row is of: its authority (when `by_area`) and every identifier
+        that together identify the unit; None when one is missing."""
+        identifiers = [row[column.name] for column in self.datasets[dataset].unit_path(unit)]
+        if not identifiers or None in identifiers:
+            return None
+        return (self.authority(dataset, row) if by_area else None, *identifiers)
+
+    def distinct(self, value: m.Expr, stack: Stack) -> Any:
+        """What `count distinct` tells apart: a value, or for an identifier the unit it
+        identifies (an assessment numbered 1 within each referral is not one assessment)."""
+        if isinstance(value, m.ColumnRef) and value.type.unit:
+            dataset, row = stack[value.depth]
+            unit = value.type.unit
+            by_area = (self.datasets[dataset].area is not None
+                       and not self.datasets[dataset].national(unit))
+            return self.unit_key(dataset, row, unit, by_area)
+        return self.value(value, stack)
 
     # -------------------------------------------------------------- expressions
     def holds(self, expr: m.Expr, stack: Stack, area: str | None = None) -> bool:
@@ -249,6 +266,11 @@ class _World:
         match function:
             case _F.COUNT:
                 return float(len(kept))
+            case _F.COUNT_DISTINCT:
+                assert agg.value is not None
+                value = agg.value
+                return float(len({found for s in kept
+                                  if (found := self.distinct(value, s)) is not None}))
             case _F.ANY:
                 return True
             case _F.ALL:

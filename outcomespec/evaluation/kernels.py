@@ -214,6 +214,25 @@ def group_count(groups: IntArray, mask: BoolArray, n_groups: int) -> Array:
     return np.bincount(chosen, minlength=n_groups).astype(np.float64)
 
 
+def group_count_distinct(groups: IntArray, mask: BoolArray, values: Array, n_groups: int
+                         ) -> Array:
+    """How many different present values the rows of each group that pass `mask` hold:
+    a group's social workers, each counted once however many episodes they had.
+
+    >>> group_count_distinct(np.array([0, 0, 0, 1, 1]), np.ones(5, bool),
+    ...                      np.array(["A", "B", "A", "", "C"]), 3).tolist()
+    [2.0, 1.0, 0.0]
+    """
+    keep = mask & (groups >= 0) & ~_absent(values)
+    chosen = values[keep]
+    if chosen.dtype.kind == "M":
+        chosen = chosen.view(np.int64)
+    distinct, which = np.unique(chosen, return_inverse=True)
+    pairs = np.unique(groups[keep].astype(np.int64) * max(len(distinct), 1)
+                      + which.reshape(-1))
+    return np.bincount(pairs // max(len(distinct), 1), minlength=n_groups).astype(np.float64)
+
+
 def group_any(groups: IntArray, mask: BoolArray, n_groups: int) -> BoolArray:
     """Whether any row of each group passes `mask` (groups < 0 are ignored).
 

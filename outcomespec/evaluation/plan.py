@@ -9,7 +9,8 @@ compiles to equal steps, which the compiler keeps once, so each is computed once
 evaluation.
 
 Every step lives in a `Space`, the rows it has a value for: a dataset's `Rows`, one
-`Scalar`, one value per local authority (`Areas`), per unit of a `Link` (`Units`: per child
+`Scalar`, one value per local authority (`Areas`; per unit of comparison, such as a
+provider, for an indicator that compares those), per unit of a `Link` (`Units`: per child
 within its authority, say), or per pair of an outer row and a related inner row (`Pairs`,
 for aggregations whose filter refers to `this`).
 
@@ -34,7 +35,10 @@ from outcomespec.model.rendering import short_name
 class Link:
     """How the rows of two datasets relate: through the identifier of one unit (`child`),
     within a local authority when both datasets have an area column (identifiers are unique
-    only there), else on the identifier alone. Each link has a code space of its own."""
+    only there), else on the identifier alone: when either has none, or the unit's
+    identifier is `national` (a pupil number, the same in every authority). Each link has a
+    code space of its own. A unit identified within another (an assessment within its
+    referral) is coded from that unit's code and its own identifier."""
 
     unit: str
     by_area: bool
@@ -195,13 +199,29 @@ class AreaIndex(_Step):
 
 
 @frozen(kw_only=True)
+class UnitIndex(_Step):
+    """The unit of comparison other than an area (a provider) of each row of a dataset, in
+    the units of the comparison `units`, by the register code `codes` gives each row (a text
+    column or definition of its rows); -1 where the code names no unit."""
+
+    dataset: str
+    units: str
+    codes: int = _reads()
+
+    @property
+    def space(self) -> Space:
+        return Rows(self.dataset)
+
+
+@frozen(kw_only=True)
 class Key(_Step):
-    """The code of each row's unit in a link's code space, read from its identifier column;
-    shared by every dataset the plan relates through the same link."""
+    """The code of each row's unit in a link's code space, read from its identifier columns
+    (the unit's own last, after those of the units it is identified within); shared by
+    every dataset the plan relates through the same link."""
 
     dataset: str
     link: Link
-    identifier: str
+    identifiers: tuple[str, ...]
 
     @property
     def space(self) -> Space:
@@ -336,7 +356,7 @@ class ReduceAreas(_Step):
     function: m.AggregateFunction
     type: m.ValueType
     areas: int = _reads()
-    """The dataset's `AreaIndex`."""
+    """The dataset's `AreaIndex`, or its `UnitIndex` for an indicator comparing units."""
     where: int = _reads()
     value: int = _reads()
     order: int = _reads()
@@ -437,8 +457,8 @@ class Window(_Step):
 
 
 Step = (
-    Constant | PeriodBound | ReadColumn | PeriodMask | AreaIndex | Key | And | Or | Not
-    | Negate | Arithmetic | ShiftDates | Compare | CodeTest | MissingTest | InPeriod | Within
+    Constant | PeriodBound | ReadColumn | PeriodMask | AreaIndex | UnitIndex | Key | And | Or
+    | Not | Negate | Arithmetic | ShiftDates | Compare | CodeTest | MissingTest | InPeriod | Within
     | Call | ReduceAreas | ReduceUnits | GatherUnits | Pair | PairSide | ReducePairs | Window
 )
 
@@ -475,6 +495,9 @@ class IndicatorPlan:
     measure: int | None = None
     breakdowns: tuple[tuple[str, int], ...] = ()
     """(label, step) of each breakdown."""
+    units: tuple[tuple[str, int], ...] = ()
+    """(dataset, `UnitIndex` step) of each dataset it counts per unit, when it compares
+    units other than areas (empty: it counts rows per area)."""
     problem: str | None = None
     reads: tuple[tuple[str, m.Periods], ...] = ()
     """(dataset, periods) of every population and aggregation: what rows it needs."""
@@ -486,7 +509,8 @@ class IndicatorPlan:
     def roots(self) -> tuple[int, ...]:
         """The final steps of the indicator: everything else it computes feeds them."""
         found = (self.cohort, *self.exclusions, self.numerator, self.denominator,
-                 self.measure, *(step for _, step in self.breakdowns))
+                 self.measure, *(step for _, step in self.breakdowns),
+                 *(step for _, step in self.units))
         return tuple(step for step in found if step is not None)
 
 
@@ -515,31 +539,32 @@ class Plan:
     def columns_read(self, plan: IndicatorPlan) -> tuple[tuple[str, str], ...]:
         """(dataset, column) pairs an indicator reads, in a stable order."""
         return tuple(sorted({read for step_id in self.reachable(plan.roots)
-                             if (read := column_read(self.steps[step_id])) is not None}))
+                             for read in step_columns(self.steps[step_id])}))
 
 
-def column_read(step: Step) -> tuple[str, str] | None:
-    """The (dataset, column) a step reads from a loaded table, if it reads one.
+def step_columns(step: Step) -> tuple[tuple[str, str], ...]:
+    """The (dataset, column) pairs a step reads from a loaded table.
 
-    >>> column_read(Key(dataset="lib.header", link=Link("child", True), identifier="CHILD"))
-    ('lib.header', 'CHILD')
-    >>> column_read(AreaIndex(dataset="lib.header", column=None)) is None
-    True
+    >>> step_columns(Key(dataset="lib.assessments", link=Link("assessment", True),
+    ...                  identifiers=("CHILD", "ASSESSMENT")))
+    (('lib.assessments', 'CHILD'), ('lib.assessments', 'ASSESSMENT'))
+    >>> step_columns(AreaIndex(dataset="lib.header", column=None))
+    ()
     """
     match step:
         case ReadColumn() | PeriodMask():
-            return step.dataset, step.column
+            return ((step.dataset, step.column),)
         case Key():
-            return step.dataset, step.identifier
+            return tuple((step.dataset, column) for column in step.identifiers)
         case AreaIndex():
-            return None if step.column is None else (step.dataset, step.column)
+            return () if step.column is None else ((step.dataset, step.column),)
         case _:
-            return None
+            return ()
 
 
 __all__ = ["AREAS", "SCALAR", "And", "AreaIndex", "Areas", "Arithmetic", "Call", "CodeTest",
            "Compare", "Constant", "GatherUnits", "InPeriod", "IndicatorPlan", "Key", "Link",
            "MissingTest", "Negate", "Not", "Or", "Pair", "PairSide", "Pairs", "PeriodBound",
            "PeriodMask", "Plan", "PublicationPlan", "ReadColumn", "ReduceAreas", "ReducePairs",
-           "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "Units",
-           "Window", "Within", "column_read"]
+           "ReduceUnits", "Rows", "Scalar", "ShiftDates", "Side", "Space", "Step", "UnitIndex",
+           "Units", "Window", "Within", "step_columns"]

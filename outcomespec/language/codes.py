@@ -101,6 +101,31 @@ CODES: dict[str, CodeInfo] = _registry(
              "dataset's name, e.g. `sum(population_estimate of ons_population for period - 1)` "
              "(the previous period), `for last 3 periods` (three periods pooled) or "
              "`for all periods`."),
+    CodeInfo("E250", "error", "identifier of no unit cannot say how it identifies",
+             "`national` and `within UNIT` say how an identifier names its unit, so they "
+             "need the unit: write `identifier pupil national` or `identifier assessment "
+             "within referral`."),
+    CodeInfo("E251", "error", "unit identified within a unit the dataset does not identify",
+             "`identifier assessment within referral` says an assessment's identifier is "
+             "unique only together with its referral's, so the dataset must also have an "
+             "identifier of a referral (and of whatever the referral is identified within). "
+             "Units cannot be identified within each other in a loop: the outermost unit "
+             "(usually a child) is identified on its own."),
+    CodeInfo("E252", "error", "identifier both national and within another unit",
+             "An identifier unique only within another unit is national exactly when that "
+             "unit's identifier is: mark the outermost identifier `national` instead."),
+    CodeInfo("E253", "error", "datasets identify a unit differently",
+             "Two datasets related through a unit must identify it the same way: within the "
+             "same units, and national in both or in neither. Otherwise, related on the "
+             "identifier, the rows of two children's referrals numbered alike (CIN census "
+             "`CINdetailsID` numbers each child's referrals from 1), or of two authorities' "
+             "children with the same local identifier, would be one unit. Declare the "
+             "identifier the same way in both datasets."),
+    CodeInfo("E254", "error", "codes read by label cannot be told apart",
+             "A `code CODELIST by label` column is read from files that write each code's "
+             "label (\"Requires improvement to be good\") instead of the code. Two codes with "
+             "the same label would be read as either: give every code of the codelist a "
+             "label of its own."),
     # ---- types (E3xx)
     CodeInfo("E240", "error", "a file's column declared twice",
              "Two columns of a dataset are read from the same column of the file: a column "
@@ -168,6 +193,43 @@ CODES: dict[str, CodeInfo] = _registry(
              "`year_ending`, `financial_year`, `academic_year` or `calendar_year`. A dataset "
              "with a period column is not `dated by` its dates: that places a record-level "
              "return, which has none."),
+    CodeInfo("E440", "error", "target range missing or misplaced",
+             "`polarity target_range LOW .. HIGH \"why\"` judges an indicator against the "
+             "range inside which its value is good, written in the indicator's unit (`10 .. "
+             "15` for 10% to 15%): the range is required there, and no other polarity takes "
+             "one. Use it where a value can be too low as well as too high, as with repeat "
+             "child protection plans; where no range can be stated, use `polarity "
+             "no_judgement` and say why."),
+    CodeInfo("E441", "error", "a target beside a target range",
+             "An indicator judged against a target range has its target: `compare target N` "
+             "would be a second judgement of the same kind, of which only one can be "
+             "published. Remove the target, or judge by direction instead of a range."),
+    # ---- units of comparison other than areas (E26x)
+    CodeInfo("E260", "error", "rows that belong to no unit of comparison",
+             "The indicator compares units other than areas (`benchmark providers`), so "
+             "every dataset it counts or adds up must say which unit each of its rows belongs "
+             "to: add `rows DATASET by COLUMN` to the comparison, naming the text column (or "
+             "a definition of its rows) that holds the register's code of each row's unit. "
+             "Without it the rows would be counted in no unit."),
+    CodeInfo("E261", "error", "unit of a row is not a code",
+             "`rows DATASET by X` names what holds each row's unit: a text column or "
+             "definition whose values are codes of the register (an Ofsted URN), not a "
+             "number, date or condition."),
+    CodeInfo("E262", "error", "funnel for a statistic that has none",
+             "Funnel limits (`funnel`, `overdispersed_funnel`) are drawn for proportions, "
+             "whose numerator is binomial, and for rates and ratios, whose numerator is a "
+             "Poisson count. A mean, median or count has no funnel: compare it by its "
+             "confidence interval instead (leave the method out)."),
+    CodeInfo("E263", "error", "a unit of one child would be published",
+             "A unit other than an area (a provider) with a single child in its denominator "
+             "would be published with that child's outcome. `suppress denominators below N` "
+             "must withhold at least denominators below 2; 10 is usual for providers."),
+    CodeInfo("E264", "error", "funnel among statistical neighbours",
+             "A funnel compares the units of one group with the group's value: England, a "
+             "region, or a peer group of providers. Each local authority has statistical "
+             "neighbours of its own, so there is no one group to draw a funnel for: compare "
+             "authorities with their neighbours by `median` or `pooled`, and use `england "
+             "funnel` or `region funnel` for a funnel."),
     # ---- written but unused or ineffective (E5xx)
     CodeInfo("E430", "error", "published comparator without a publication",
              "A comparator declared `published` (`compare england published`) is taken from "
@@ -333,6 +395,13 @@ CODES: dict[str, CodeInfo] = _registry(
              "with the note `numerator_exceeds_denominator` (the counts are still shown), and "
              "the authority's counts are left out of its region's and England's, whose values "
              "are marked `incomplete`. Check the figures named in the message."),
+    CodeInfo("D220", "warning", "rows name no unit of the register",
+             "Rows of a dataset counted per unit of comparison (a placement per provider) "
+             "name a unit that is not in the register (an Ofsted URN not on the list, or "
+             "`XXXXXXX` for provision Ofsted does not register), or none. They are counted "
+             "in no unit and in neither a region's nor England's pooled figures, which cover "
+             "the register's units only. The message gives how many, and examples: check the "
+             "codes against the register, or the register's date."),
     CodeInfo("D160", "warning", "no published figure for an area",
              "The publication holds no row for England or a region in the period evaluated "
              "(or several, which disagree), so that comparator cannot be taken from it: the "

@@ -130,6 +130,15 @@ MAX_COMPARED = 30
 """At most this many of them, the closest by a cheap lower bound, are compared in full."""
 
 
+def with_article(word: str) -> str:
+    """The word after "a" or "an", as a message names a unit: "a child", "an assessment".
+
+    >>> with_article("episode"), with_article("referral")
+    ('an episode', 'a referral')
+    """
+    return ("an " if word[:1] in tuple("aeiou") else "a ") + word
+
+
 def did_you_mean(word: str, candidates: Iterable[str], *, limit: int = 3) -> str | None:
     """Suggest the closest names in scope, as a help line, or None if nothing is close.
 

@@ -70,16 +70,18 @@ def format_source(source: Source) -> str | tuple[Diagnostic, ...]:
 # ------------------------------------------------------------------ blocks and items
 
 _LineItem = (
-    s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.Rounding
-    | s.CodeEntry | s.CodeGroup | s.Column | s.Rows | s.Key | s.AreaColumn | s.PeriodColumn
-    | s.DatedBy | s.MissingSymbols | s.UnknownCodes | s.GeoField | s.Serves | s.KindField
-    | s.StatisticField | s.UnitField | s.DecimalsField | s.PolarityField | s.CompareField
-    | s.ConfidenceField | s.BreakdownField | s.PublishedValue | s.PublishedLimits
+    s.Meta | s.Import | s.PeriodDecl | s.SuppressCounts | s.SuppressNone | s.SuppressSmall
+    | s.Rounding | s.UnitRows | s.Benchmark | s.CodeEntry | s.CodeGroup | s.Column | s.Rows
+    | s.Key | s.AreaColumn | s.PeriodColumn | s.DatedBy | s.MissingSymbols | s.UnknownCodes
+    | s.GeoField | s.Serves | s.KindField | s.StatisticField | s.UnitField | s.DecimalsField
+    | s.PolarityField | s.CompareField | s.ConfidenceField | s.BreakdownField
+    | s.PublishedValue | s.PublishedLimits
 )
 """Items always written on one line, however long."""
 
 _Item = (
-    s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Section
+    s.Module | s.Codelist | s.Dataset | s.Geography | s.GeoLevel | s.Neighbours | s.Comparison
+    | s.Section
     | s.Goal | s.Indicator | s.Definition | s.CohortDecl | s.CohortField | s.NumeratorField
     | s.DenominatorField | s.MeasureField | s.ExcludeField | s.PublicationField
     | s.PublishedCount | _LineItem
@@ -142,6 +144,9 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
         case s.Neighbours(name=name, title=title, dataset=dataset, fields=fields):
             header = f"neighbours {name.text}{_title(title)} from {dataset.text}"
             return _block(header, fields, indent), True
+        case s.Comparison(name=name, title=title, dataset=dataset, items=items):
+            header = f"comparison {name.text}{_title(title)} from {dataset.text}"
+            return _block(header, items, indent), True
         case s.Section(kind=kind, name=name, title=title, items=items):
             return _block(f"{kind} {name.text} {_string(title)}", items, indent), True
         case s.Goal(name=name, title=title, items=items):
@@ -178,9 +183,9 @@ def _item(item: _Item, indent: str) -> tuple[list[str], bool]:
             return _broken(indent, f"{which} {column.text} where ", where, ""), False
         case (
             s.Meta() | s.Import() | s.PeriodDecl() | s.SuppressCounts() | s.SuppressNone()
-            | s.Rounding() | s.CodeEntry() | s.CodeGroup() | s.Column() | s.Rows() | s.Key()
-            | s.AreaColumn() | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols()
-            | s.UnknownCodes()
+            | s.SuppressSmall() | s.Rounding() | s.UnitRows() | s.Benchmark() | s.CodeEntry()
+            | s.CodeGroup() | s.Column() | s.Rows() | s.Key() | s.AreaColumn()
+            | s.PeriodColumn() | s.DatedBy() | s.MissingSymbols() | s.UnknownCodes()
             | s.GeoField() | s.Serves() | s.KindField() | s.StatisticField() | s.UnitField()
             | s.DecimalsField() | s.PolarityField() | s.CompareField() | s.ConfidenceField()
             | s.BreakdownField() | s.PublishedValue() | s.PublishedLimits()
@@ -203,6 +208,12 @@ def _line(item: _LineItem) -> str:
             return f"suppress counts {low.text}..{high.text}"
         case s.SuppressNone():
             return "suppress none"
+        case s.SuppressSmall(below=below):
+            return f"suppress denominators below {below.text}"
+        case s.UnitRows(dataset=dataset, by=by):
+            return f"rows {dataset.dotted} by {by.text}"
+        case s.Benchmark(comparison=comparison):
+            return f"benchmark {comparison.dotted}"
         case s.Rounding(levels=levels, nearest=nearest):
             return f"round {_names(levels)} to nearest {nearest.text}"
         case s.CodeEntry(code=code, label=label, since=since, until=until):
@@ -241,8 +252,9 @@ def _line(item: _LineItem) -> str:
             return f"value {column.text}"
         case s.PublishedLimits(levels=levels):
             return "limits " + ", ".join(_limit_columns(pair) for pair in levels)
-        case s.PolarityField(value=value, rationale=rationale):
-            return f"polarity {value.text}{_title(rationale)}"
+        case s.PolarityField(value=value, rationale=rationale, bounds=bounds):
+            shown = "" if bounds is None else f" {bounds[0]} .. {bounds[1]}"
+            return f"polarity {value.text}{shown}{_title(rationale)}"
         case s.CompareField(comparators=comparators):
             return f"compare {', '.join(_comparator(c) for c in comparators)}"
         case s.ConfidenceField(method=method, levels=levels):
@@ -279,10 +291,13 @@ def _value_range(bounds: s.ValueRange) -> str:
 
 def _column_type(column_type: s.ColumnType) -> str:
     match column_type:
-        case s.IdentifierType(unit=unit):
-            return "identifier" if unit is None else f"identifier {unit.text}"
-        case s.CodeType(codelist=codelist):
-            return f"code {codelist.text}"
+        case s.IdentifierType(unit=unit, national=national, within=within):
+            words = ["identifier", *([unit.text] if unit else []),
+                     *(["national"] if national else []),
+                     *([f"within {within.text}"] if within else [])]
+            return " ".join(words)
+        case s.CodeType(codelist=codelist, by_label=by_label):
+            return f"code {codelist.text}{' by label' if by_label else ''}"
         case s.ScalarType(name=name):
             return name
         case _:
@@ -310,18 +325,22 @@ def _grouped(digits: str) -> str:
     return ",".join(groups)
 
 
+def _words(first: str, method: s.Name | None, published: bool) -> str:
+    """A comparator's words: its name, its method (`funnel`), `published`."""
+    return " ".join((first, *(() if method is None else (method.text,)),
+                     *(("published",) if published else ())))
+
+
 def _comparator(comparator: s.Comparator) -> str:
     match comparator:
-        case s.EnglandComparator(published=published):
-            return "england published" if published else "england"
-        case s.RegionComparator(published=published):
-            return "region published" if published else "region"
+        case s.EnglandComparator(method=method, published=published):
+            return _words("england", method, published)
+        case s.RegionComparator(method=method, published=published):
+            return _words("region", method, published)
         case s.NeighboursComparator(name=name, method=method, published=published):
-            words = (name.text, *(() if method is None else (method.text,)),
-                     *(("published",) if published else ()))
-            return " ".join(words)
-        case s.PopulationComparator(indicator=indicator):
-            return f"population {indicator.dotted}"
+            return _words(name.text, method, published)
+        case s.PopulationComparator(indicator=indicator, same_area=same_area):
+            return f"population {indicator.dotted}{' same area' if same_area else ''}"
         case s.TargetComparator(value=value):
             return f"target {value}"
         case _:

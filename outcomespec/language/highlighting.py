@@ -75,12 +75,13 @@ other backslash is kept as written."""
 DECLARATIONS = (
     "framework", "library", "import", "codelist", "group", "dataset", "column", "geography",
     "level", "neighbours", "define", "cohort", "outcome", "enabler", "goal", "indicator",
+    "comparison",
 )
 """Keywords that declare something; the name after them is what they declare."""
 
 COLUMN_TYPES = ("identifier", "code", "date", "integer", "number", "boolean", "text")
 
-AGGREGATIONS = ("count", "sum", "min", "max", "any", "all", "first", "last")
+AGGREGATIONS = ("count", "distinct", "sum", "min", "max", "any", "all", "first", "last")
 FUNCTIONS = ("age", "years_between", "months_between", "days_between")
 """Built-in functions are names to the grammar (the checker knows them); aggregations are
 keywords. Both are `Name.Builtin` before `(`."""
@@ -90,7 +91,7 @@ NAMED_DECLARATIONS = tuple(d for d in DECLARATIONS if d not in ("cohort", "impor
 
 NAMING_KEYWORDS = ("rows", "key", "area", "period", "for", "of", "from", "by", "code", "name",
                    "alternative_code", "parent", "members", "valid_from", "valid_until",
-                   "value")
+                   "region_name", "peers", "benchmark", "value")
 """Keywords whose next word is always a name (a dataset, column, unit or level), even one
 that spells a keyword: `period year` in a dataset names its column `year`."""
 
@@ -119,8 +120,8 @@ KEYWORDS = (
     "exclude", "unit", "per",
     "polarity", "compare", "confidence", "breakdown", "by", "population", "target", "in",
     "is", "within", "of", "same", "before", "after", "years", "months", "weeks", "days",
-    "month", "week", "day", "range", "periods", "decimals", "publication", "value", "limits",
-    "at",
+    "month", "week", "day", "range", "periods", "national", "label", "denominators", "below",
+    "region_name", "peers", "benchmark", "decimals", "publication", "value", "limits", "at",
 )
 """Every other keyword of the grammar (field names, connectives, duration units)."""
 
@@ -130,12 +131,12 @@ RESERVED = (*DECLARATIONS, *COLUMN_TYPES, *AGGREGATIONS, *OPERATOR_WORDS,
 # The values the checker accepts in each enumerated position (outcomespec.model's enums).
 KINDS = ("outcome", "process", "context")
 STATISTICS = ("proportion", "rate", "mean", "median", "count", "ratio")
-POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement")
+POLARITIES = ("higher_is_better", "lower_is_better", "no_judgement", "target_range")
 CONFIDENCE_METHODS = ("wilson", "byars", "student_t", "none")
 STATUSES = ("draft", "proposed", "published", "retired")
 UNKNOWN_CODE_POLICIES = ("error", "warn")
 RELATIONS = ("exact", "broader", "narrower", "proxy")
-NEIGHBOUR_METHODS = ("median", "pooled")
+NEIGHBOUR_METHODS = ("median", "pooled", "funnel", "overdispersed_funnel")
 AREA_LEVELS = ("england", "region", "local_authority")
 PERIOD_KINDS = ("year_ending", "financial_year", "academic_year", "calendar_year")
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
@@ -180,6 +181,9 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             # ---- declarations: the name after the keyword is the one declared
             (rf"(codelist)(\s+)({NAME})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class), "codelist-head"),
+            (rf"(column)(\s+)({NAME})(\s+)(code)(\s+)({NAME})(\s+)(by)(\s+)(label){END}",
+             bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Keyword.Type,
+                      Whitespace, Name, Whitespace, Keyword, Whitespace, Keyword)),
             (rf"(column)(\s+)({NAME})(\s+)(code|identifier(?!\s+{_one_of(RESERVED)}))"
              rf"(\s+)({NAME})",
              bygroups(Keyword.Declaration, Whitespace, Name.Class, Whitespace, Keyword.Type,
@@ -218,6 +222,8 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             (rf"serves{END}", Keyword, "serves"),
             (rf"(?!{_one_of(RESERVED)})({NAME})(\s+)({_one_of(NEIGHBOUR_METHODS)})(?!\s*[.(])",
              bygroups(Name, Whitespace, Keyword.Constant)),
+            (rf"(england|region)(\s+)({_one_of(NEIGHBOUR_METHODS)})(?!\s*[.(])",
+             bygroups(Keyword.Constant, Whitespace, Keyword.Constant)),
             # ---- the reporting period, the indicator's own cohort, code sets
             (rf"(in)(\s+)(period){END}(?!\s*\.)", bygroups(Keyword, Whitespace, Name.Builtin)),
             (r"(in)(\s*)(\{)", bygroups(Keyword, Whitespace, Punctuation), "code-set"),
@@ -235,6 +241,7 @@ class OutcomeSpecLexer(RegexLexer):  # type: ignore[misc,unused-ignore]
             # ---- the name after a keyword that is always followed by one
             (rf"(for)(\s+)(same)(\s+)({NAME})",
              bygroups(Keyword, Whitespace, Keyword, Whitespace, Name)),
+            (rf"(same)(\s+)(area){END}", bygroups(Keyword, Whitespace, Keyword)),
             (rf"({_one_of(NAMING_KEYWORDS)})(\s+)(?!year\s+ending)(?!{_one_of(CONNECTIVES)})"
              rf"({NAME})(?!\s*[.(])", bygroups(Keyword, Whitespace, Name)),
             # ---- names whose neighbours show their role

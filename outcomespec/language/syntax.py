@@ -315,7 +315,15 @@ class SuppressNone:
     span: Span = _span()
 
 
-Suppress = SuppressCounts | SuppressNone
+@frozen
+class SuppressSmall:
+    """`suppress denominators below 10`: a unit counting fewer is not published."""
+
+    below: NumberLit
+    span: Span = _span()
+
+
+Suppress = SuppressCounts | SuppressNone | SuppressSmall
 
 
 # ------------------------------------------------------------------ codelists and datasets
@@ -354,17 +362,23 @@ class Codelist:
 
 @frozen
 class IdentifierType:
-    """`identifier child`: the column identifies a unit (a child, a referral)."""
+    """`identifier child`: the column identifies a unit (a child, a referral);
+    `identifier pupil national`: in every local authority alike; `identifier assessment
+    within referral`: only together with the identifier of another unit."""
 
     unit: Name | None
+    national: bool = False
+    within: Name | None = None
     span: Span = _span()
 
 
 @frozen
 class CodeType:
-    """`code legal_status`: values come from a codelist."""
+    """`code legal_status`: values come from a codelist; `… by label`: files write each
+    code's label."""
 
     codelist: Name
+    by_label: bool = False
     span: Span = _span()
 
 
@@ -523,6 +537,38 @@ class Geography:
     span: Span = _span()
 
 
+# ------------------------------------------------------------------ units of comparison
+
+
+@frozen
+class UnitRows:
+    """`rows ssda903.episodes by URN`: the unit each row of a dataset belongs to."""
+
+    dataset: NameRef
+    by: Name
+    span: Span = _span()
+
+
+@frozen
+class Comparison:
+    """Units compared other than areas, read from a register dataset: `comparison providers
+    "…" from ofsted_providers { code URN … }`."""
+
+    name: Name
+    title: StringLit | None
+    dataset: Name
+    items: tuple[GeoField | UnitRows | Meta | Comment, ...]
+    span: Span = _span()
+
+
+@frozen
+class Benchmark:
+    """`benchmark providers`: the framework's indicators are evaluated per unit."""
+
+    comparison: NameRef
+    span: Span = _span()
+
+
 # ------------------------------------------------------------------ definitions and cohorts
 
 
@@ -632,25 +678,31 @@ class UnitField:
 
 @frozen
 class PolarityField:
-    """`polarity lower_is_better "why"`."""
+    """`polarity lower_is_better "why"`; `polarity target_range 10 .. 15 "why"` with the
+    range's ends as written."""
 
     value: Name
     rationale: StringLit | None
+    bounds: tuple[str, str] | None = None
     span: Span = _span()
 
 
 @frozen
 class EnglandComparator:
-    """Compare with England: all areas pooled, or its `published` figure."""
+    """Compare with England: all areas pooled, or its `published` figure; `england funnel`:
+    units judged by funnel limits around it."""
 
+    method: Name | None = None
     published: bool = False
     span: Span = _span()
 
 
 @frozen
 class RegionComparator:
-    """Compare with the area's region: its areas pooled, or its `published` figure."""
+    """Compare with the area's region: its areas pooled, or its `published` figure; `region
+    funnel`: units judged by funnel limits around it."""
 
+    method: Name | None = None
     published: bool = False
     span: Span = _span()
 
@@ -667,9 +719,11 @@ class NeighboursComparator:
 
 @frozen
 class PopulationComparator:
-    """Compare with another population on the same measure (e.g. all children)."""
+    """Compare with another population on the same measure (e.g. all children): England's
+    value, or (`same area`) the value of the area being judged."""
 
     indicator: NameRef
+    same_area: bool = False
     span: Span = _span()
 
 
@@ -773,7 +827,8 @@ class PublicationField:
 IndicatorField = (
     KindField | StatisticField | CohortField | NumeratorField | DenominatorField | MeasureField
     | ExcludeField | UnitField | DecimalsField | PolarityField | CompareField | PublicationField
-    | ConfidenceField | SuppressCounts | SuppressNone | BreakdownField | Serves | Meta
+    | ConfidenceField | SuppressCounts | SuppressNone | SuppressSmall | BreakdownField | Serves
+    | Meta | Benchmark
 )
 
 
@@ -840,8 +895,9 @@ class Rounding:
 
 
 ModuleItem = (
-    Meta | Import | PeriodDecl | SuppressCounts | SuppressNone | Rounding | Codelist | Dataset
-    | Geography | Definition | CohortDecl | Section | Goal | Comment
+    Meta | Import | PeriodDecl | SuppressCounts | SuppressNone | SuppressSmall | Rounding
+    | Codelist | Dataset | Geography | Comparison | Benchmark | Definition | CohortDecl | Section
+    | Goal | Comment
 )
 
 

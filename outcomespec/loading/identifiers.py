@@ -136,10 +136,20 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes
     """The codes of (area, identifier) for `unit`, dense from 0 in the order of the pairs
     (a missing identifier is -1), and for each table, those codes and the identifier each
     code stands for (what its identifier column stores); also the codes of the identifier
-    alone when some table has no area column. One sort of the pairs of all the rows."""
+    alone when some table has no area column or the identifier is `national`. One sort of
+    the pairs of all the rows.
+
+    A unit identified `within` another (an assessment within its referral, numbered from 1
+    in each) is coded in place of (area, identifier) by (that unit's code, identifier), a
+    row missing either missing. Each table as its own column says: tables identifying the
+    unit differently share the code space but are never related (the checker's E253)."""
     sources = [(table.dataset.name, table, column) for table in tables.values()
                if (column := table.dataset.identifier_units().get(unit)) is not None
                and column in table.columns]
+    parents = {name: _code(tables, found.within, areas)[0] for name, table, column in sources
+               if (found := table.dataset.column(column)) is not None and found.within}
+    prefixes = {name: parents[name].by_area[name] if name in parents else areas.codes[name]
+                for name, _, _ in sources}
     ids, present, identifiers = _identifiers([(table.columns[column], table.texts.get(column))
                                               for _, table, column in sources])
     low = min((int(np.min(i, where=p, initial=np.iinfo(i.dtype).max)) for i, p in
@@ -151,7 +161,7 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes
     keys = np.empty(int(ends[-1]) if sizes else 0, dtype=np.int64)
     for (name, _, _), i, p, end, size in zip(sources, ids, present, ends, sizes, strict=True):
         part = keys[end - size:end]  # area × span + identifier, -1 where missing
-        np.multiply(areas.codes[name], np.int64(span), out=part)
+        np.multiply(prefixes[name], np.int64(span), out=part)
         part += i
         part -= low
         part[~p] = -1
@@ -184,12 +194,43 @@ def _code(tables: Mapping[str, Table], unit: str, areas: AreaCodes
         mine = rows[inside]
         mine -= np.asarray(start, dtype=mine.dtype)
         area_order[name] = mine
-    by_id, n_ids = {}, 0  # every relation and key check is within an area: not needed
-    if any(table.dataset.area is None for _, table, _ in sources):
-        id_codes, n_ids = coding.factorize(_numbers_of(texts))
-        lookup = np.append(id_codes, -1).astype(np.int32)
-        by_id = {name: lookup[codes] for name, codes in by_area.items()}
+    by_id: dict[str, Any] = {}
+    n_ids = 0  # every relation and key check is within an area: not needed
+    if any(table.dataset.area is None or table.dataset.national(unit)
+           for _, table, _ in sources):
+        by_id, n_ids = _alone(texts, by_area, parents)
     return UnitCodes(unit, by_id, n_ids, by_area, n_pairs, area_order), stored
+
+
+def _alone(texts: Any, by_area: dict[str, Any], parents: dict[str, UnitCodes]
+           ) -> tuple[dict[str, Any], int]:
+    """Codes of the identifier alone, whatever the area (or within its outer unit's
+    identifier alone, for a table that identifies the unit `within` another), and how
+    many."""
+    id_codes, n_ids = coding.factorize(_numbers_of(texts))
+    lookup = np.append(id_codes, -1).astype(np.int32)
+    by_id = {name: lookup[codes] for name, codes in by_area.items()}
+    if parents:
+        joined, n_joined = _nested({name: _joined(parents[name].by_id[name], by_id[name],
+                                                  n_ids) for name in parents})
+        by_id.update(joined)
+        n_ids = max(n_ids, n_joined)
+    return by_id, n_ids
+
+
+def _joined(outer: Any, ids: Any, n_ids: int) -> Any:
+    """Codes of (outer code, identifier code) pairs, missing (-1) where either is."""
+    return np.where((outer >= 0) & (ids >= 0), outer.astype(np.int64) * n_ids + ids, -1)
+
+
+def _nested(parts: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The tables' (outer, identifier) pair codes, made dense together (-1 kept)."""
+    every = np.concatenate(list(parts.values())) if parts else np.zeros(0, dtype=np.int64)
+    present = every >= 0
+    dense = np.full(len(every), -1, dtype=np.int32)
+    dense[present], n = coding.factorize(every[present])
+    ends = np.cumsum([len(p) for p in parts.values()])
+    return dict(zip(parts, np.split(dense, ends[:-1]), strict=True)), n
 
 
 def _identifiers(columns: list[tuple[npt.NDArray[Any], Any]]

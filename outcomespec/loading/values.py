@@ -105,7 +105,8 @@ def value_reader(column: m.Column, dataset: m.Dataset, codelists: Mapping[str, m
             from_text, from_object = _boolean_from_text, _boolean_from_object
         case m.ValueKind.CODE:
             assert column.type.codelist is not None
-            from_text = _code_parser(codelists[column.type.codelist], dataset.unknown_codes)
+            from_text = _code_parser(codelists[column.type.codelist], dataset.unknown_codes,
+                                     by_label=column.by_label)
             from_object = _no_object
         case _:
             from_text, from_object = _text_from_text, _no_object
@@ -268,21 +269,24 @@ def _boolean_from_object(value: Any, name: str) -> int | None:
     return None
 
 
-def _code_parser(codelist: m.Codelist, policy: m.UnknownCodePolicy
+def _code_parser(codelist: m.Codelist, policy: m.UnknownCodePolicy, *, by_label: bool = False
                  ) -> Callable[[str, str], int | Bad]:
-    index = {code: i for i, code in enumerate(codelist.code_values)}
+    """Text → the code's position in its codelist; a column read `by label` (a published
+    table writing "Requires improvement to be good") is read by the codes' labels."""
+    codes = tuple(code.label for code in codelist.codes) if by_label else codelist.code_values
+    index = {code: i for i, code in enumerate(codes)}
     short = _short(codelist.name)
-    codes = codelist.code_values
     listed = ", ".join(codes[:12]) + (", …" if len(codes) > 12 else "")
     warn = policy is m.UnknownCodePolicy.WARN
+    what = "a label" if by_label else "a code"
 
     def parse(text: str, name: str) -> int | Bad:
         found = index.get(text)
         if found is not None:
             return found
-        message = f"`{shown(text)}` in column `{name}` is not a code of `{short}`"
+        message = f"`{shown(text)}` in column `{name}` is not {what} of `{short}`"
         suggestion = did_you_mean(text, codes)
-        hint = suggestion or f"the codes of `{short}` are {listed}"
+        hint = suggestion or f"the {what[2:]}s of `{short}` are {listed}"
         if warn:
             return Bad("D104", message + "; read as missing", hint)
         fix = "correct the value, or add the code to the codelist if it is valid"

@@ -53,7 +53,7 @@ KEYWORDS = tuple(sorted(set(re.findall(r'"([A-Za-z_][A-Za-z0-9_]*)"',
                                        re.sub(r"//[^\n]*", "", grammar_text())))))
 """Every keyword of the grammar."""
 
-AGGREGATIONS = ("count", "sum", "min", "max", "any", "all", "first", "last")
+AGGREGATIONS = ("count", "count distinct", "sum", "min", "max", "any", "all", "first", "last")
 NEIGHBOUR_METHODS = ("median", "pooled")
 UNKNOWN_CODE_POLICIES = tuple(p.value for p in m.UnknownCodePolicy)
 PERIOD_KINDS = tuple(k.value for k in m.PeriodKind)

@@ -42,6 +42,10 @@ def describe(kind: str, name: str, node: Any, model: m.Framework | None
             cohort = _named(model.cohorts, qualified)
             return (f"cohort of `{_short(cohort.population.dataset)}`" if cohort
                     else kind), description
+        case "comparison":
+            units = _named(model.comparisons, qualified)
+            return (f"{units.level}s of `{_short(units.dataset)}`, compared with their peers"
+                    if units else kind), description
         case "indicator":
             indicator = _named(model.indicators, qualified)
             return (_indicator(indicator) if indicator else kind), description

@@ -135,7 +135,8 @@ def build_index(project: LoadedProject, result: CheckResult) -> Index:
 
 
 _DECL_KINDS = {s.Codelist: "codelist", s.Dataset: "dataset", s.Geography: "geography",
-               s.Definition: "definition", s.CohortDecl: "cohort", s.Goal: "goal"}
+               s.Comparison: "comparison", s.Definition: "definition", s.CohortDecl: "cohort",
+               s.Goal: "goal"}
 
 
 class _Builder:
@@ -317,6 +318,9 @@ def _inside(node: Any) -> Iterator[tuple[Any, str | None]]:
                     target = "level" if geo.key == "parent" else f"column:{node.dataset.text}"
                     yield from ((value, target) for value in geo.values)
             return
+        case s.Comparison() | s.Benchmark():
+            yield from _comparison_parts(node)
+            return
         case s.Definition():
             yield node.dataset, "dataset"
             yield node.expr, None
@@ -360,6 +364,20 @@ def _inside(node: Any) -> Iterator[tuple[Any, str | None]]:
         case _:
             pass
     yield from ((child, None) for child in s.children(node))
+
+
+def _comparison_parts(node: s.Comparison | s.Benchmark) -> Iterator[tuple[Any, str | None]]:
+    """A comparison's register and its columns, and each dataset whose rows it places; the
+    comparison a `benchmark` names."""
+    if isinstance(node, s.Benchmark):
+        yield node.comparison, "comparison"
+        return
+    yield node.dataset, "dataset"
+    for item in node.items:
+        if isinstance(item, s.GeoField):
+            yield from ((value, f"column:{node.dataset.text}") for value in item.values)
+        elif isinstance(item, s.UnitRows):
+            yield item.dataset, "dataset"
 
 
 def _dataset_parts(node: s.Dataset) -> Iterator[tuple[Any, str | None]]:

@@ -6,11 +6,13 @@ later stages can still point at the source. Names of declarations are qualified 
 module that declares them (`ssda903.episodes`), so models of several files never collide.
 
 One module per part: value `types`, `declarations` (codelists, datasets, geographies),
+the `comparisons` of units other than areas (providers of care),
 `expressions`, `indicators` (and outcomes and goals), the `framework` itself, the `notes`
 that say why a published value is blank, and the `rendering` of expressions as the language
 writes them. Every closed set of words (operators, functions, comparator kinds, relations,
 area levels, …) is an enumeration whose values are the words as written.
 """
+from outcomespec.model.comparisons import ComparisonUnits, UnitRows
 from outcomespec.model.declarations import (
     AreaLevel,
     Code,
@@ -62,6 +64,7 @@ from outcomespec.model.framework import (
     ReportingPeriod,
 )
 from outcomespec.model.indicators import (
+    SMALLEST_UNIT,
     Comparator,
     ComparatorChoice,
     ComparatorKind,
@@ -93,16 +96,16 @@ from outcomespec.model.types import (
     ValueType,
 )
 
-__all__ = ["BOOLEAN", "CURRENT", "DATE", "DURATION", "NUMBER", "TEXT", "Aggregate",
-           "AggregateFunction", "AreaLevel", "Arithmetic", "ArithmeticOp", "Call", "Code",
-           "CodeTest", "Codelist", "Cohort", "Column", "ColumnRef", "Comparator",
+__all__ = ["BOOLEAN", "CURRENT", "DATE", "DURATION", "NUMBER", "SMALLEST_UNIT", "TEXT",
+           "Aggregate", "AggregateFunction", "AreaLevel", "Arithmetic", "ArithmeticOp", "Call",
+           "Code", "CodeTest", "Codelist", "Cohort", "Column", "ColumnRef", "Comparator",
            "ComparatorChoice", "ComparatorKind", "Comparison", "ComparisonOp",
-           "ConfidenceMethod", "Dataset", "Definition", "DefinitionRef", "Direction", "Duration",
-           "Exclusion", "Expr", "Framework", "Function",
-           "GeoLevel", "Geography", "Goal", "InPeriod", "Indicator", "Kind", "Literal", "Logical",
+           "ComparisonUnits", "ConfidenceMethod", "Dataset", "Definition", "DefinitionRef",
+           "Direction", "Duration", "Exclusion", "Expr", "Framework", "Function", "GeoLevel",
+           "Geography", "Goal", "InPeriod", "Indicator", "Kind", "Literal", "Logical",
            "LogicalOp", "MissingTest", "ModuleKind", "Negate", "NeighbourMethod", "NeighbourSet",
            "Not", "PeriodField", "PeriodKind", "PeriodValue", "Periods", "Polarity", "Population",
            "Publication", "PublishedCount", "PublishedLimits", "Quantity", "Relation",
-           "ReportingPeriod", "Section", "SectionKind", "Serving",
-           "Statistic", "SubsetProof", "Unit", "UnknownCodePolicy", "ValueKind", "ValueRange",
-           "ValueType", "Within"]
+           "ReportingPeriod", "Section", "SectionKind", "Serving", "Statistic", "SubsetProof",
+           "Unit", "UnitRows", "UnknownCodePolicy", "ValueKind", "ValueRange", "ValueType",
+           "Within"]

@@ -83,6 +83,15 @@ class Column:
     header: str | None = None
     """Its name in a file's header when that is not `name` (`"Area Code"`, a name with a
     space that no expression could write)."""
+    by_label: bool = False
+    """A `code` column whose files write each code's label, as published tables write
+    categories ("Requires improvement to be good"), not the code itself (`code … by label`)."""
+    within: str | None = None
+    """For an identifier, the unit it is unique within (`identifier assessment within
+    referral`): the unit is identified by this column together with that unit's."""
+    national: bool = False
+    """For an identifier, whether it names the same unit in every local authority (a unique
+    pupil number, `identifier pupil national`), so rows relate on it across authorities."""
     span: Span = span_field()
 
     @property
@@ -167,6 +176,36 @@ class Dataset:
             for c in self.columns
             if c.type.kind is ValueKind.IDENTIFIER and c.type.unit
         }
+
+    def unit_path(self, unit: str) -> tuple[Column, ...]:
+        """The identifier columns that together identify `unit` in this dataset, outermost
+        first: those of the units it is identified `within`, then its own. Empty when the
+        dataset has no identifier of `unit`, or of a unit it is identified within.
+
+        >>> child = Column(name="CHILD", type=ValueType(ValueKind.IDENTIFIER, unit="child"))
+        >>> episode = Column(name="EPISODE", within="child",
+        ...                  type=ValueType(ValueKind.IDENTIFIER, unit="episode"))
+        >>> data = Dataset(name="lib.episodes", rows="episode", columns=(child, episode))
+        >>> [c.name for c in data.unit_path("episode")]
+        ['CHILD', 'EPISODE']
+        """
+        path: list[Column] = []
+        columns = {c.type.unit: c for c in self.columns
+                   if c.type.kind is ValueKind.IDENTIFIER and c.type.unit}
+        current: str | None = unit
+        while current is not None:
+            column = columns.get(current)
+            if column is None or column in path:
+                return ()
+            path.insert(0, column)
+            current = column.within
+        return tuple(path)
+
+    def national(self, unit: str) -> bool:
+        """Whether `unit` (or the unit it is identified within, outermost) is named the same
+        in every local authority: rows relate on it across authorities."""
+        path = self.unit_path(unit)
+        return bool(path) and path[0].national
 
 
 class AreaLevel(enum.StrEnum):

@@ -101,6 +101,7 @@ class AggregateFunction(enum.StrEnum):
     """How an `Aggregate` reduces its rows."""
 
     COUNT = "count"
+    COUNT_DISTINCT = "count distinct"
     SUM = "sum"
     ANY = "any"
     ALL = "all"

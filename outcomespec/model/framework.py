@@ -6,6 +6,7 @@ import enum
 
 from attrs import frozen
 
+from outcomespec.model.comparisons import ComparisonUnits
 from outcomespec.model.declarations import AreaLevel, Codelist, Dataset, Geography
 from outcomespec.model.expressions import Cohort, Definition
 from outcomespec.model.indicators import Goal, Indicator, Section
@@ -48,6 +49,11 @@ class Framework:
     codelists: tuple[Codelist, ...] = ()
     datasets: tuple[Dataset, ...] = ()
     geographies: tuple[Geography, ...] = ()
+    comparisons: tuple[ComparisonUnits, ...] = ()
+    """Units compared other than areas, declared here (`comparison … { … }`)."""
+    benchmark: str | None = None
+    """The units the framework's indicators compare by default (`benchmark providers`);
+    None: local authorities, regions and England."""
     definitions: tuple[Definition, ...] = ()
     cohorts: tuple[Cohort, ...] = ()
     sections: tuple[Section, ...] = ()

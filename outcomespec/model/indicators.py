@@ -29,6 +29,16 @@ class Statistic(enum.Enum):
     COUNT = "count"
     RATIO = "ratio"
 
+    @property
+    def has_funnel(self) -> bool:
+        """Whether funnel limits can be drawn for it: a proportion's numerator is binomial, a
+        rate's and a ratio's Poisson.
+
+        >>> Statistic.RATE.has_funnel, Statistic.MEAN.has_funnel
+        (True, False)
+        """
+        return self in (Statistic.PROPORTION, Statistic.RATE, Statistic.RATIO)
+
 
 class Polarity(enum.Enum):
     """Whether a higher value is better, worse, or not to be judged."""
@@ -36,6 +46,9 @@ class Polarity(enum.Enum):
     HIGHER_IS_BETTER = "higher_is_better"
     LOWER_IS_BETTER = "lower_is_better"
     NO_JUDGEMENT = "no_judgement"
+    TARGET_RANGE = "target_range"
+    """Good inside a declared range, whether too high or too low outside it (a repeat
+    child protection plan rate, say): judged against the range, not by direction."""
 
 
 class ConfidenceMethod(enum.Enum):
@@ -74,10 +87,24 @@ class ComparatorKind(enum.StrEnum):
 
 
 class NeighbourMethod(enum.StrEnum):
-    """How the values of an area's neighbours make one comparator."""
+    """How a comparator's value is made, and how an area is judged against it: the median of
+    its neighbours' values, or their counts pooled, judged by the area's confidence interval
+    (Fingertips); or by funnel limits around the comparator's value at the area's own
+    denominator (PHE's funnel plots), widened for overdispersion (Spiegelhalter 2005)."""
 
     MEDIAN = "median"
     POOLED = "pooled"
+    FUNNEL = "funnel"
+    OVERDISPERSED_FUNNEL = "overdispersed_funnel"
+
+    @property
+    def funnel(self) -> bool:
+        """Whether units are judged by funnel limits.
+
+        >>> NeighbourMethod.OVERDISPERSED_FUNNEL.funnel, NeighbourMethod.POOLED.funnel
+        (True, False)
+        """
+        return self in (NeighbourMethod.FUNNEL, NeighbourMethod.OVERDISPERSED_FUNNEL)
 
 
 class ComparatorChoice(enum.StrEnum):
@@ -101,6 +128,9 @@ class Comparator:
     name: str | None = None
     method: NeighbourMethod | None = None
     target: float | None = None
+    same_area: bool = False
+    """For a population: the value of the area being judged (all children of the same
+    authority), not England's."""
     published: bool = False
 
 
@@ -196,11 +226,19 @@ class Indicator:
     unit: Unit
     polarity: Polarity
     rationale: str = ""
+    target_range: tuple[float, float] | None = None
+    """The values, in the indicator's unit, inside which it is good (`polarity
+    target_range`); None for any other polarity."""
     comparators: tuple[Comparator, ...] = ()
     confidence: ConfidenceMethod
     levels: tuple[float, ...] = ()
     suppression: tuple[int, int] | None
     """The counts withheld (`suppress counts 1..5`); None when nothing is."""
+    smallest: int | None = None
+    """Units counting fewer than this in their denominator are withheld (`suppress
+    denominators below 10`); None: no such rule."""
+    benchmark: str | None = None
+    """The units it compares (a `ComparisonUnits`' name); None: areas."""
     decimals: int = 1
     """The decimal places values and limits are published to (`decimals 0`): the CSV, EES
     and Fingertips layouts round to them, the typed ones keep full precision."""
@@ -216,6 +254,26 @@ class Indicator:
     def id(self) -> str:
         """The indicator's name inside its framework (`placements_3plus`)."""
         return self.name.rsplit(".", 1)[-1]
+
+    @property
+    def fewest(self) -> int | None:
+        """The least denominator a unit is published with: `smallest`, and for units other
+        than areas never less than `SMALLEST_UNIT`, declared or not.
+
+        >>> Indicator(name="f.x", framework="f", section="s", title="x", kind=Kind.OUTCOME,
+        ...     statistic=Statistic.PROPORTION, unit=Unit("percent", 100.0),
+        ...     polarity=Polarity.NO_JUDGEMENT, confidence=ConfidenceMethod.NONE, suppression=None,
+        ...     benchmark="f.homes").fewest
+        2
+        """
+        if self.benchmark is None:
+            return self.smallest
+        return max(self.smallest or 0, SMALLEST_UNIT)
+
+
+SMALLEST_UNIT = 2
+"""The least denominator a unit other than an area is published with: a row counting one
+child (a provider with a single placement) tells that child's outcome."""
 
 
 class SectionKind(enum.StrEnum):

@@ -74,8 +74,10 @@ _DISCLOSURE = "Value suppressed for disclosure control"
 
 NOTES: Final = {
     Note.SUPPRESSED: NoteInfo(
-        "A count lies in the indicator's suppression range (DfE: 1 to 5): the row's counts, "
-        "value, limits and judgements are withheld.", "c", _DISCLOSURE),
+        "A count lies in the indicator's suppression range (DfE: 1 to 5), or a unit's "
+        "denominator is below the least it is published with (`suppress denominators below "
+        "N`; a provider of one placement never is): the row's counts, value, limits and "
+        "judgements are withheld.", "c", _DISCLOSURE),
     Note.SUPPRESSED_SECONDARY: NoteInfo(
         "Withheld so that a suppressed count cannot be worked out by subtraction from a total, "
         "from the other categories of a breakdown, or from the same count published under "

@@ -12,8 +12,9 @@
 3. compute each value and its confidence limits, from the counts as published (rounded
    where the framework says), and say why each blank value is blank and when a value is
    qualified (`outcomespec.results.figures`);
-4. judge each area against England, its region, its statistical neighbours, a target and
-   another population (`outcomespec.results.judgement`). Comparator values are the
+4. judge each area against England, its region, its statistical neighbours, a target (or
+   the range inside which the value is good) and another population, England's or the
+   same area's (`outcomespec.results.judgement`). Comparator values are the
    *published* ones: a suppressed region or England is not compared with, and a suppressed
    neighbour is left out of the neighbours' median, as from the DfE dashboard's median of
    published figures. Pooled neighbours, like England and the regions, pool every LA's
@@ -40,15 +41,18 @@ from outcomespec.evaluation.areas import AreaFrame, IndicatorTotals, Published
 from outcomespec.evaluation.evaluator import Evaluation, Skipped
 from outcomespec.results.disclosure import protect
 from outcomespec.results.figures import Figures, figures_of, value_of
+from outcomespec.results.funnels import FunnelGroup
 from outcomespec.results.judgement import (
     Judgement,
     JudgementArray,
     judge,
+    judge_range,
     judging_level,
     neighbour_median,
     neighbour_pairs,
     neighbour_units,
 )
+from outcomespec.results.peers import funnel_comparison, peer_values
 from outcomespec.results.pooling import ENGLAND_CODE, Cells, cells_of, pool_counts, sum_by
 from outcomespec.results.published import publish, published_neighbours
 from outcomespec.results.ranks import rank_values
@@ -80,7 +84,10 @@ def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame
                       cells: Cells, published: Published | None) -> FloatArray:
     """Each LA's neighbours' value: their median, or the value of their pooled counts; as
     published when the comparator says so (and none in a single authority's return, whose
-    neighbours are not evaluated, otherwise)."""
+    neighbours are not evaluated, otherwise); each unit's peer group's value
+    (`peers.peer_values`)."""
+    if comparator.name in frame.peers:
+        return peer_values(table, comparator, frame, cells)
     out = np.full(cells.n, np.nan)
     if comparator.published:
         out[:cells.n_la] = published_neighbours(table.totals.indicator, comparator, frame,
@@ -106,10 +113,17 @@ def _neighbour_values(table: Figures, comparator: m.Comparator, frame: AreaFrame
     return out
 
 
+_FUNNELLED = (("vs_england", m.ComparatorKind.ENGLAND), ("vs_region", m.ComparatorKind.REGION),
+              ("vs_neighbours", m.ComparatorKind.NEIGHBOURS))
+"""The judgement columns whose comparator may judge units by funnel limits."""
+
+
 def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
-                 england_values: dict[tuple[str, str], float], published: Published | None
-                 ) -> dict[str, JudgementArray]:
-    """The five judgement columns of one table, in cell order."""
+                 populations: dict[tuple[str, str], FloatArray], published: Published | None,
+                 framework: str, drawn: list[FunnelGroup]) -> dict[str, JudgementArray]:
+    """The five judgement columns of one table, in cell order. `populations` holds every
+    published table's values, by (indicator, breakdown), for `compare population`; units are
+    judged by funnel limits where the comparator says so, each funnel kept in `drawn`."""
     ind = table.totals.indicator
     n = cells.n
     nothing = np.full(n, np.nan)
@@ -123,11 +137,12 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
     region[inside] = table.value[cells.n_la + cells.region_of[inside]]
     target = declared.get(m.ComparatorKind.TARGET)
     population = declared.get(m.ComparatorKind.POPULATION)
-    other = np.nan
+    other = nothing
     if population is not None:
         name = population.name or ""
-        other = england_values.get((name, table.totals.breakdown),
-                                   england_values.get((name, ""), np.nan))
+        found = populations.get((name, table.totals.breakdown), populations.get((name, "")))
+        if found is not None:  # the same area's value, or England's everywhere
+            other = found.copy() if population.same_area else np.full(n, found[cells.england])
     comparators = {
         "vs_england": england if m.ComparatorKind.ENGLAND in declared else nothing,
         "vs_region": region if m.ComparatorKind.REGION in declared else nothing,
@@ -137,10 +152,22 @@ def _comparisons(table: Figures, frame: AreaFrame, cells: Cells,
                           if m.ComparatorKind.NEIGHBOURS in declared else nothing),
         "vs_target": np.full(n, target.target if target and target.target is not None
                              else np.nan),
-        "vs_population": np.full(n, other),
+        "vs_population": other,
     }
-    return {name: judge(table.value, lower, upper, values, ind.polarity,
-                        suppressed=table.suppressed) for name, values in comparators.items()}
+    judged = {name: judge(table.value, lower, upper, values, ind.polarity,
+                          suppressed=table.suppressed) for name, values in comparators.items()}
+    if ind.target_range is not None:
+        judged["vs_target"] = judge_range(table.value, lower, upper, ind.target_range,
+                                          suppressed=table.suppressed)
+    for column, kind in _FUNNELLED:
+        comparator = declared.get(kind)
+        if comparator is not None and comparator.method is not None \
+                and comparator.method.funnel:
+            units, groups = funnel_comparison(table, comparator, frame, cells, column,
+                                              framework)
+            judged[column][:cells.n_la] = units
+            drawn.extend(groups)
+    return judged
 
 
 def build_results(totals: Sequence[IndicatorTotals], frame: AreaFrame, period: int, *,
@@ -199,44 +226,71 @@ def build_results_together(parts: Sequence[Part], frame: AreaFrame, period: int,
                           part.published.get(c.totals.indicator.name), cells)
                   for c in tables] for part, tables in zip(parts, counted, strict=True)]
     years = [part.period if part.period is not None else period for part in parts]
-    england_values: dict[int, dict[tuple[str, str], float]] = {}
+    populations: dict[int, dict[tuple[str, str], FloatArray]] = {}
     for year, tables in zip(years, published, strict=True):
-        england_values.setdefault(year, {}).update(
-            ((t.totals.indicator.name, t.totals.breakdown), float(t.value[-1])) for t in tables)
+        populations.setdefault(year, {}).update(
+            ((t.totals.indicator.name, t.totals.breakdown), t.value) for t in tables)
     results = []
     for part, tables, year in zip(parts, published, years, strict=True):
         name = part.framework.name if part.framework is not None else None
+        drawn: list[FunnelGroup] = []
         columns = [_columns(t, cells, _comparisons(
-            t, frame, cells, england_values[year], part.published.get(t.totals.indicator.name)),
-            name, year) for t in tables]
+            t, frame, cells, populations[year], part.published.get(t.totals.indicator.name),
+            name or t.totals.indicator.framework, drawn), name, year) for t in tables]
         columns += [_skipped_columns(s, cells, name, year) for s in part.skipped]
-        results.append(_joined(columns, frame, part, name))
+        results.append(_joined(columns, frame, part, name, tuple(drawn)))
     return tuple(results)
 
 
 def results_of(evaluations: Sequence[tuple[Evaluation, m.Framework | None]]
                ) -> tuple[Results, ...]:
     """The results table of each evaluation (one per framework and period of a run), in the
-    order given: those over the same period and areas suppressed together
-    (`build_results_together`), and so are periods over the same areas that publish the
-    same count (equal in every area), so that it is hidden in all of them or in none.
+    order given: those over the same period and areas (or units of comparison) suppressed
+    together (`build_results_together`), and so are periods over the same areas that publish
+    the same count (equal in every area), so that it is hidden in all of them or in none.
+    Each table holds a framework's area indicators, then those of each comparison of units
+    other than areas it benchmarks.
 
     Why periods apart otherwise: a period's figures must be what evaluating it alone gives.
     A count that is 0 in every area joins nothing: England's 0 already gives it away.
     """
+    items = [(i, frame, part) for i, (evaluation, framework) in enumerate(evaluations)
+             for frame, part in _parts(evaluation, framework)]
     groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, (evaluation, _) in enumerate(evaluations):
-        groups.setdefault((evaluation.period, *_frame_key(evaluation.frame), evaluation.only),
-                          []).append(i)
+    for k, (i, frame, _) in enumerate(items):
+        evaluation = evaluations[i][0]
+        only = evaluation.only if frame is evaluation.frame else None
+        key = (evaluation.period, frame.level, frame.geography, *_frame_key(frame), only)
+        groups.setdefault(key, []).append(k)
     found: dict[int, Results] = {}
-    for members in _sharing(list(groups.values()), evaluations):
-        first = evaluations[members[0]][0]
-        parts = [Part(evaluation.totals, evaluation.skipped, framework, evaluation.period,
-                      {p.indicator.name: p for p in evaluation.published})
-                 for evaluation, framework in (evaluations[i] for i in members)]
-        found.update(zip(members, build_results_together(parts, first.frame, first.period,
-                                                         first.only), strict=True))
-    return tuple(found[i] for i in range(len(evaluations)))
+    for members in _sharing(list(groups.values()), items):
+        i, frame, _ = items[members[0]]
+        first = evaluations[i][0]
+        built = build_results_together([items[k][2] for k in members], frame, first.period,
+                                       first.only if frame is first.frame else None)
+        found.update(zip(members, built, strict=True))
+    tables: dict[int, list[Results]] = {}
+    for k in sorted(found):
+        tables.setdefault(items[k][0], []).append(found[k])
+    return tuple(Results.concatenate(tables[i]) if len(tables[i]) > 1 else tables[i][0]
+                 for i in range(len(evaluations)))
+
+
+def _parts(evaluation: Evaluation, framework: m.Framework | None
+           ) -> list[tuple[AreaFrame, Part]]:
+    """One evaluation's totals and skipped indicators by the frame they are per: the areas
+    (always, so that every framework has a table), then each comparison's units."""
+    def part(units: str | None) -> Part:
+        return Part([t for t in evaluation.totals if t.indicator.benchmark == units],
+                    [s for s in evaluation.skipped if s.indicator.benchmark == units],
+                    framework, evaluation.period,
+                    {p.indicator.name: p for p in evaluation.published})
+
+    compared = dict.fromkeys(ind.benchmark for ind in (
+        *(t.indicator for t in evaluation.totals), *(s.indicator for s in evaluation.skipped))
+        if ind.benchmark is not None)
+    return [(evaluation.frame, part(None)),
+            *((evaluation.units[name], part(name)) for name in compared)]
 
 
 def _frame_key(frame: AreaFrame) -> tuple[Any, ...]:
@@ -248,10 +302,10 @@ def _frame_key(frame: AreaFrame) -> tuple[Any, ...]:
                          for name, matrix in frame.neighbours.items())))
 
 
-def _sharing(groups: list[list[int]],
-             evaluations: Sequence[tuple[Evaluation, m.Framework | None]]) -> list[list[int]]:
-    """The groups (each one period's, over one set of areas), those that publish a common
-    count joined: the members of each joined group, in order."""
+def _sharing(groups: list[list[int]], items: Sequence[tuple[int, AreaFrame, Part]]
+             ) -> list[list[int]]:
+    """The groups (each one period's, over one set of areas or units: `items` by index),
+    those that publish a common count joined: the members of each joined group, in order."""
     owner: dict[tuple[Any, ...], int] = {}
     joined = list(range(len(groups)))
 
@@ -261,10 +315,10 @@ def _sharing(groups: list[list[int]],
         return g
 
     for g, members in enumerate(groups):
-        for i in members:
-            evaluation = evaluations[i][0]
-            area_key = _frame_key(evaluation.frame)
-            for totals in evaluation.totals:
+        for k in members:
+            _, frame, part = items[k]
+            area_key = _frame_key(frame)
+            for totals in part.totals:
                 for counts in (totals.numerator, totals.denominator):
                     if counts.size == 0 or not np.any(np.nan_to_num(counts)):
                         continue
@@ -278,7 +332,7 @@ def _sharing(groups: list[list[int]],
 
 
 def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Part,
-            name: str | None) -> Results:
+            name: str | None, funnels: tuple[FunnelGroup, ...] = ()) -> Results:
     """One `Results` from the columns of its tables, in order."""
     joined: dict[str, Any] = {}
     for column in COLUMNS:
@@ -291,7 +345,9 @@ def _joined(parts: list[dict[str, npt.NDArray[Any]]], frame: AreaFrame, part: Pa
         **joined,
         region_names=tuple(zip(frame.region_codes, frame.region_names, strict=True)),
         targeted=frozenset((name or ind.framework, ind.id) for ind in indicators
-                           if any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
+                           if ind.target_range is not None
+                           or any(c.kind is m.ComparatorKind.TARGET for c in ind.comparators)),
+        funnels=funnels,
         decimals=tuple({(name or ind.framework, ind.id): ind.decimals
                         for ind in indicators}.items()),
     )

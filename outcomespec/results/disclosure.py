@@ -33,7 +33,8 @@ BoolArray = npt.NDArray[np.bool_]
 IntArray = npt.NDArray[np.int64]
 
 _LEVELS: Final = {m.AreaLevel.LOCAL_AUTHORITY: 0, m.AreaLevel.REGION: 1, m.AreaLevel.ENGLAND: 2}
-"""Which areas secondary suppression hides first: LAs, then regions, then England."""
+"""Which areas secondary suppression hides first: LAs (and units of comparison, such as
+providers), then regions, then England."""
 
 
 @frozen
@@ -112,13 +113,16 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
             primary[span] |= small
             protection[span] = np.where(small, np.maximum(protection[span], high - low + 1),
                                         protection[span])
+    for table, (q_num, q_den) in zip(tables, refs, strict=True):
+        _withhold_small_units(table, q_num, q_den, size, primary, protection, fixed, cells)
     # Ties go to the first area code, then the first count in the order of their values
     # (not of the tables, so that the choice does not depend on the order indicators come in).
     canonical = np.where(np.isnan(size), -1.0, size).reshape(n_counts, n_cells)
     count_rank = np.argsort(np.lexsort(canonical.T[::-1]))
     hidden = secondary_suppression(
         primary, _equations(tables, refs, size, pooled_in, own, cells), size,
-        protection=protection, level=np.tile([_LEVELS[t] for t in cells.types], n_counts),
+        protection=protection,
+        level=np.tile([_LEVELS.get(t, 0) for t in cells.types], n_counts),
         tiebreak=(cells.rank[None, :] * n_counts + count_rank[:, None]).reshape(-1),
         fixed=fixed)
 
@@ -127,6 +131,35 @@ def protect(tables: Sequence[Counts], cells: Cells) -> list[Protected]:
         return row | mask[q_den * n_cells:(q_den + 1) * n_cells] if q_den is not None else row
 
     return [Protected(rows(hidden, *ref), rows(primary, *ref)) for ref in refs]
+
+
+def _withhold_small_units(table: Counts, q_num: int, q_den: int | None, size: FloatArray,
+                          primary: BoolArray, protection: FloatArray, fixed: BoolArray,
+                          cells: Cells) -> None:
+    """Mark for primary suppression both counts of each cell — a unit, a region or England —
+    whose denominator (the children measured, for a statistic without one) is below the
+    indicator's `fewest`, whatever its `suppress counts` says: a provider with a single
+    placement never identifies a child, nor does a region that counts only that child.
+    Its range 1 to N-1 is the protection secondary suppression gives it, by hiding other
+    units of its region, or the region, if need be, even where `suppress none` publishes
+    counts as they are: a region's total less its published units would otherwise give it
+    back."""
+    fewest = table.totals.indicator.fewest
+    if fewest is None:
+        return
+    n_cells = cells.n
+    first = (q_num if q_den is None else q_den) * n_cells
+    with np.errstate(invalid="ignore"):
+        small = (size[first:first + n_cells] > 0) & (size[first:first + n_cells] < fewest)
+    if not small.any():
+        return
+    for q in {q_num, q_den} - {None}:
+        assert q is not None
+        span = slice(q * n_cells, (q + 1) * n_cells)
+        primary[span] |= small
+        protection[span] = np.where(small, np.maximum(protection[span], fewest - 1),
+                                    protection[span])
+        fixed[span] = False  # even under `suppress none`: cells may be hidden to protect it
 
 
 def _replaced(counts: Counts, n_cells: int) -> BoolArray:

@@ -6,8 +6,10 @@ region's value, a target), the area has an *interval*. If the comparator's value
 the area's interval, ends included, the two are similar; otherwise the area is worse when its
 value is below the comparator's and better when above — swapped when a lower value is better.
 An indicator that is not to be judged (`no_judgement`, Fingertips' blue-orange-blue) shows the
-same significance as lower / higher. Nothing is judged without an interval, a value or a
-comparator value: such areas are `not_compared`.
+same significance as lower / higher, and so does one good inside a range (`target_range`)
+against a point: it is judged better or worse only against its range (`judge_range`).
+Nothing is judged without an interval, a value or a comparator value: such areas are
+`not_compared`.
 
 Statistical neighbours are given as an (LAs × k) matrix of LA indices, -1 where absent; the
 helpers here turn it into each LA's comparator: the median of the neighbours' values (the DfE
@@ -17,7 +19,7 @@ dashboard's convention) or the neighbours' units and counts pooled.
 from __future__ import annotations
 
 import enum
-from typing import Final
+from typing import Final, assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +31,7 @@ __all__ = [
     "Judgement",
     "JudgementArray",
     "judge",
+    "judge_range",
     "judging_level",
     "neighbour_median",
     "neighbour_pairs",
@@ -99,10 +102,43 @@ def judge(
             low_code, high_code = _CODE[Judgement.WORSE], _CODE[Judgement.BETTER]
         case m.Polarity.LOWER_IS_BETTER:
             low_code, high_code = _CODE[Judgement.BETTER], _CODE[Judgement.WORSE]
-        case m.Polarity.NO_JUDGEMENT:
+        case m.Polarity.NO_JUDGEMENT | m.Polarity.TARGET_RANGE:
+            # a value good inside a range is better or worse by where it lies in the range
+            # (`judge_range`), not by which side of another value it is on
             low_code, high_code = _CODE[Judgement.LOWER], _CODE[Judgement.HIGHER]
+        case _:
+            assert_never(polarity)
     codes = np.where(below, low_code, high_code)
     codes = np.where((lo <= c) & (c <= hi), _CODE[Judgement.SIMILAR], codes)
+    codes = np.where(comparable, codes, _CODE[Judgement.NOT_COMPARED])
+    result: JudgementArray = _MEMBERS[codes.reshape(-1)].reshape(codes.shape)
+    return result
+
+
+def judge_range(value: npt.ArrayLike, lower: npt.ArrayLike, upper: npt.ArrayLike,
+                bounds: tuple[float, float], *, suppressed: npt.ArrayLike | None = None
+                ) -> JudgementArray:
+    """Judge each area against the range inside which its value is good (`polarity
+    target_range`): better when its whole interval lies inside the range, worse when its
+    whole interval lies outside it (too low or too high), else similar.
+
+    Why: where a value can be too low as well as too high, no single comparator is better
+    to be above or below; what can be said is whether the area is, beyond chance, inside
+    or outside the declared range. Without an interval or a value: `not_compared`.
+
+    >>> judge_range([12.0, 4.0, 9.5], [11.0, 2.0, 7.0], [13.5, 6.5, 12.0], (10.0, 15.0)
+    ...             ).tolist()
+    [<Judgement.BETTER: 'better'>, <Judgement.WORSE: 'worse'>, <Judgement.SIMILAR: 'similar'>]
+    """
+    v, lo, hi = np.broadcast_arrays(*(np.asarray(x, dtype=np.float64)
+                                      for x in (value, lower, upper)))
+    low, high = bounds
+    comparable = ~(np.isnan(v) | np.isnan(lo) | np.isnan(hi))
+    if suppressed is not None:
+        comparable &= ~np.broadcast_to(np.asarray(suppressed, dtype=bool), v.shape)
+    codes = np.full(v.shape, _CODE[Judgement.SIMILAR])
+    codes = np.where((lo >= low) & (hi <= high), _CODE[Judgement.BETTER], codes)
+    codes = np.where((hi < low) | (lo > high), _CODE[Judgement.WORSE], codes)
     codes = np.where(comparable, codes, _CODE[Judgement.NOT_COMPARED])
     result: JudgementArray = _MEMBERS[codes.reshape(-1)].reshape(codes.shape)
     return result

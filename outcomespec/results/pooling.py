@@ -35,7 +35,8 @@ WITHOUT_DENOMINATOR: Final = frozenset({m.Statistic.COUNT, m.Statistic.MEAN,
 
 @frozen(kw_only=True)
 class Cells:
-    """The cells of every indicator: the LAs, then the regions, then England.
+    """The cells of every indicator: the LAs (or units of comparison, such as providers),
+    then the regions, then England.
 
     `codes` are the frame's own codes; `ons_codes` and `la_codes` each cell's ONS code and
     DfE code (`area_code` and `la_code` of the results). `order` is the cells published, in
@@ -105,9 +106,8 @@ def cells_of(frame: AreaFrame, only: int | None = None) -> Cells:
         ons_codes=np.array([*ons, *frame.region_codes, ENGLAND_CODE], dtype=np.str_),
         la_codes=np.array([*dfe, *[""] * (n_reg + 1)], dtype=np.str_),
         names=np.array([*frame.names, *frame.region_names, "England"], dtype=np.str_),
-        types=np.array([m.AreaLevel.LOCAL_AUTHORITY.value] * n_la
-                       + [m.AreaLevel.REGION.value] * n_reg + [m.AreaLevel.ENGLAND.value],
-                       dtype=np.str_),
+        types=np.array([frame.level] * n_la + [m.AreaLevel.REGION.value] * n_reg
+                       + [m.AreaLevel.ENGLAND.value], dtype=np.str_),
         region_codes=np.concatenate([in_region, codes[n_la:england], [""]]).astype(np.str_),
         order=order.astype(np.int64), only=only,
     )

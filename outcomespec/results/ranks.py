@@ -6,7 +6,8 @@ read the bands by the indicator's polarity, so here:
 
 - **rank** 1 is the best authority: the highest value when higher is better, the lowest when
   lower is better. An indicator with no judgement (`no_judgement`) has no best: rank 1 is the
-  lowest value, so ranks follow the values and say nothing about which is better.
+  lowest value, so ranks follow the values and say nothing about which is better; nor has
+  one good inside a range (`target_range`), whose best are in the middle, not at an end.
 - **ties** share the better rank and the next rank is skipped (standard competition ranking:
   1, 2, 2, 4), so equal values always have equal ranks and a rank counts the authorities
   strictly ahead of it.
@@ -89,5 +90,5 @@ def _highest_best(polarity: m.Polarity) -> bool:
     match polarity:
         case m.Polarity.HIGHER_IS_BETTER:
             return True
-        case m.Polarity.LOWER_IS_BETTER | m.Polarity.NO_JUDGEMENT:
+        case m.Polarity.LOWER_IS_BETTER | m.Polarity.NO_JUDGEMENT | m.Polarity.TARGET_RANGE:
             return False

@@ -20,6 +20,7 @@ import numpy.typing as npt
 from attrs import Factory, field, frozen
 
 from outcomespec.model.notes import Note, parse_note
+from outcomespec.results.funnels import FunnelGroup
 from outcomespec.results.judgement import Judgement
 from outcomespec.results.layouts import (
     Destination,
@@ -105,7 +106,8 @@ class Results:
     series columns (`rank`, `rank_of`, `quartile`, `trend`) are blank unless given.
     `region_names` (region code → name), `targeted` (the (framework, indicator) pairs that
     declare a target) and `decimals` ((framework, indicator) → the decimal places its values
-    are published to) are not columns; the publishing layouts need them. Build it with
+    are published to) are not columns; the publishing layouts need them. Nor is `funnels`,
+    the funnels units were judged by, which charts draw. Build it with
     `build_results`; every `to_…` method taking `path_or_buffer` returns the text when given
     None and otherwise writes it to the path or open text stream.
 
@@ -161,6 +163,9 @@ class Results:
     region_names: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)
     targeted: frozenset[tuple[str, str]] = field(default=frozenset(), kw_only=True)
     decimals: tuple[tuple[tuple[str, str], int], ...] = field(default=(), kw_only=True)
+    funnels: tuple[FunnelGroup, ...] = field(default=(), kw_only=True)
+    """The funnel of every group units were judged against by funnel limits (for the
+    charts: `outcomespec.results.peers`)."""
 
     def __len__(self) -> int:
         return len(self.area_code)
@@ -177,7 +182,8 @@ class Results:
         decimals = dict(pair for part in parts for pair in part.decimals)
         return cls(**columns, region_names=tuple(names.items()),
                    targeted=frozenset().union(*(part.targeted for part in parts)),
-                   decimals=tuple(decimals.items()))
+                   decimals=tuple(decimals.items()),
+                   funnels=tuple(f for part in parts for f in part.funnels))
 
     def note_counts(self) -> NoteCounts:
         """How many values the table publishes, and its blanks and qualified values by note.

@@ -33,7 +33,7 @@ table does not already show.
 from __future__ import annotations
 
 import enum
-from typing import Final
+from typing import Final, assert_never
 
 import numpy as np
 import numpy.typing as npt
@@ -164,8 +164,12 @@ def read_trends(chi2: FloatArray, slope: FloatArray, steady: BoolArray,
             rising, falling = Trend.INCREASING_BETTER, Trend.DECREASING_WORSE
         case m.Polarity.LOWER_IS_BETTER:
             rising, falling = Trend.INCREASING_WORSE, Trend.DECREASING_BETTER
-        case m.Polarity.NO_JUDGEMENT:
+        case m.Polarity.NO_JUDGEMENT | m.Polarity.TARGET_RANGE:
+            # good inside a range: a rise is better or worse by where the value lies, which
+            # a trend does not say
             rising, falling = Trend.INCREASING, Trend.DECREASING
+        case _:
+            assert_never(polarity)
     significant = steady & (chi2 > SIGNIFICANT) & (slope != 0)
     codes = np.where(slope > 0, _CODE[rising], _CODE[falling])
     codes = np.where(significant, codes, _CODE[Trend.NO_SIGNIFICANT_CHANGE])

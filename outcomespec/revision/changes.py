@@ -295,7 +295,7 @@ def _judged(old: m.Indicator, new: m.Indicator) -> Iterator[tuple[Aspect, str, s
     yield Aspect.POLARITY, old.polarity.value, new.polarity.value
     yield Aspect.COMPARATORS, _comparators(old.comparators), _comparators(new.comparators)
     yield Aspect.CONFIDENCE, _confidence(old), _confidence(new)
-    yield Aspect.SUPPRESSION, _suppression(old.suppression), _suppression(new.suppression)
+    yield Aspect.SUPPRESSION, _suppression(old), _suppression(new)
 
 
 def _roles(quantity: Quantity) -> dict[Aspect, Part]:
@@ -389,7 +389,7 @@ def _comparator(comparator: m.Comparator) -> str:
         return f"population {_short(comparator.name or '')}"
     if kind == "target" and comparator.target is not None:
         return f"target {comparator.target:g}"
-    return kind
+    return f"{kind} {method}" if method else kind
 
 
 def _confidence(indicator: m.Indicator) -> str:
@@ -397,8 +397,11 @@ def _confidence(indicator: m.Indicator) -> str:
     return f"{indicator.confidence.value} {levels}".strip()
 
 
-def _suppression(suppression: tuple[int, int] | None) -> str:
-    return "none" if suppression is None else f"counts {suppression[0]}..{suppression[1]}"
+def _suppression(indicator: m.Indicator) -> str:
+    counts = indicator.suppression
+    text = "none" if counts is None else f"counts {counts[0]}..{counts[1]}"
+    smallest = indicator.smallest
+    return text if smallest is None else f"{text}, denominators below {smallest}"
 
 
 def _listed(breakdowns: tuple[m.Expr, ...]) -> str:

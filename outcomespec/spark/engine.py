@@ -270,7 +270,8 @@ def _publication_datasets(framework: Framework) -> set[str]:
 
 def _across_authorities(plan: Plan) -> dict[str, str]:
     """Why each indicator relating rows on an identifier alone (one of the datasets has no
-    area column) is not evaluated: its rows may lie in different authorities' partitions."""
+    area column, or the identifier is `national`) is not evaluated: its rows may lie in
+    different authorities' partitions."""
     reasons = {}
     for indicator_plan in plan.indicators:
         for i in sorted(plan.reachable(indicator_plan.roots)):

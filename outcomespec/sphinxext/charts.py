@@ -21,19 +21,15 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 
 from outcomespec.alignment import NOT_SERVED, RELATION_COLOURS
+from outcomespec.results.funnel_chart import JUDGEMENT_COLOURS
 
-JUDGEMENTS = {
-    "better": ("#0072B2", "o", "Better than England"),
-    "similar": ("#F0E442", "o", "Similar"),
-    "worse": ("#D55E00", "o", "Worse"),
-    "higher": ("#CC79A7", "s", "Higher (not judged)"),
-    "lower": ("#882255", "s", "Lower (not judged)"),
-    "not_compared": ("#FFFFFF", "o", "Not compared"),
-}
-"""Judgement against England → (colour, marker, legend) of the area's mark: Okabe and Ito's
-colour-blind-safe blue, yellow and vermillion for better, similar and worse (in place of
-Fingertips' red and green), and squares for indicators that are not judged. The table beside
-each chart gives the judgement in words."""
+_WORDS = {"better": ("o", "Better than England"), "similar": ("o", "Similar"),
+          "worse": ("o", "Worse"), "higher": ("s", "Higher (not judged)"),
+          "lower": ("s", "Lower (not judged)"), "not_compared": ("o", "Not compared")}
+JUDGEMENTS = {name: (JUDGEMENT_COLOURS[name], *_WORDS[name]) for name in _WORDS}
+"""Judgement against England → (colour, marker, legend) of the area's mark: the colours of
+`outcomespec.results.funnel_chart` (Okabe and Ito's, colour-blind-safe), and squares for
+indicators that are not judged. The table beside each chart gives the judgement in words."""
 
 _SPREAD, _QUARTILES, _ENGLAND = "#D9D9D9", "#8C8C8C", "#E31A1C"
 

@@ -4,6 +4,8 @@
 - `.. ospec:libraries::` — every library file the published frameworks import;
 - `.. ospec:alignment::` — the published frameworks aligned against the shared goals;
 - `.. ospec:diagnostics::` — every diagnostic code with its explanation;
+- `.. ospec:funnel:: CSV` — a funnel chart of the units in a CSV, with its numbers
+  (`outcomespec.sphinxext.funnels`);
 - `.. ospec:authority-spine:: PATH` — one authority's spine chart against published figures.
 
 Each gathers what its page needs, asks a pure function in `pages`, `sources`, `matrix` or
@@ -14,6 +16,7 @@ those named by conf.py's `ospec_frameworks`.
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -28,8 +31,10 @@ from outcomespec import Diagnostic, OutcomeSpecError
 from outcomespec import model as m
 from outcomespec.alignment import Alignment, align
 from outcomespec.language.codes import CODES
+from outcomespec.results.funnel_chart import funnel_rows, render_funnel_svg
 from outcomespec.sphinxext import authority, spines
 from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart, spine_table
+from outcomespec.sphinxext.funnels import funnel_of
 from outcomespec.sphinxext.markup import directive, escape, join_blocks, oneline
 from outcomespec.sphinxext.matrix import related_measures, render_alignment, same_identifiers
 from outcomespec.sphinxext.pages import (
@@ -210,6 +215,44 @@ class Diagnostics(_OspecDirective):
     def run(self) -> list[Node]:
         """Every registered code, by series."""
         return self.parse(render_diagnostics(CODES.values()))
+
+
+class FunnelChart(_OspecDirective):
+    """`.. ospec:funnel:: data/homes.csv` with `:title:`, `:statistic:`, `:unit:`,
+    `:multiplier:`, `:polarity:` and `:centre:`."""
+
+    required_arguments = 1
+    option_spec = {"title": directives.unchanged_required,  # noqa: RUF012  # docutils' API
+                   "statistic": directives.unchanged, "unit": directives.unchanged,
+                   "multiplier": directives.unchanged, "polarity": directives.unchanged,
+                   "centre": directives.unchanged}
+
+    def run(self) -> list[Node]:
+        """The picture, its caption and the table of its numbers."""
+        _, absolute = self.env.relfn2path(self.arguments[0])
+        self.env.note_dependency(absolute)
+        with Path(absolute).open(encoding="utf-8", newline="") as f:
+            units = [(r["code"], float(r["numerator"]), float(r["denominator"]))
+                     for r in csv.DictReader(f)]
+        title = self.options["title"]
+        unit = self.options.get("unit", "percent")
+        centre = self.options.get("centre")
+        group, points = funnel_of(
+            units, statistic=m.Statistic(self.options.get("statistic", "proportion")),
+            multiplier=float(self.options.get("multiplier", 100)),
+            polarity=m.Polarity(self.options.get("polarity", "lower_is_better")),
+            centre=float(centre) if centre is not None else None)
+        name = f"funnel-{Path(absolute).stem}"
+        svg = render_funnel_svg(group, points, title=title, unit=unit, ident=name)
+        chart = Chart(self.picture(name, svg),
+                      f"Funnel chart: {title}; the numbers are in the table below it",
+                      f"{title}: each unit at its denominator, against the funnel limits at "
+                      "95% (dashed) and 99.8% around England's value (the straight line).",
+                      funnel_rows(group, points, unit))
+        text = directive("figure", chart.path, [("alt", oneline(chart.alt)),
+                                                ("class", "ospec-funnel-chart")],
+                         escape(chart.caption)) + "\n" + chart_table(chart)
+        return self.parse(text)
 
 
 class AuthoritySpine(_OspecDirective):

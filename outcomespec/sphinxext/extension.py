@@ -40,6 +40,7 @@ from outcomespec.sphinxext.directives import (
     AuthoritySpine,
     Diagnostics,
     FrameworkFile,
+    FunnelChart,
     Libraries,
 )
 from outcomespec.sphinxext.domain import OutcomeSpecDomain
@@ -77,6 +78,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive_to_domain("ospec", "libraries", Libraries)
     app.add_directive_to_domain("ospec", "alignment", AlignmentMatrix)
     app.add_directive_to_domain("ospec", "diagnostics", Diagnostics)
+    app.add_directive_to_domain("ospec", "funnel", FunnelChart)
     app.add_directive_to_domain("ospec", "authority-spine", AuthoritySpine)
     app.add_config_value("ospec_root", "", "env", types=frozenset({str}))
     app.add_config_value("ospec_frameworks", [], "env", types=frozenset({list, tuple}))

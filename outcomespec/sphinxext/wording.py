@@ -40,6 +40,7 @@ POLARITY = {
     m.Polarity.HIGHER_IS_BETTER: "higher is better",
     m.Polarity.LOWER_IS_BETTER: "lower is better",
     m.Polarity.NO_JUDGEMENT: "no judgement: areas are shown as higher, similar or lower",
+    m.Polarity.TARGET_RANGE: "good inside a target range",
 }
 CONFIDENCE = {
     m.ConfidenceMethod.WILSON: (
@@ -148,8 +149,15 @@ def unit(value: m.Unit) -> str:
 
 
 def polarity(indicator: m.Indicator) -> str:
-    """Polarity and the reason given for it."""
+    """Polarity and the reason given for it; for a target range, the range and how an area
+    is judged against it."""
     text = POLARITY[indicator.polarity].capitalize() + "."
+    if indicator.target_range is not None:
+        low, high = (f"{bound:g}" for bound in indicator.target_range)
+        text = (f"Good between {low} and {high} ({escape(indicator.unit.label)}): an area is "
+                "better when its 95% confidence interval lies inside the range, worse when "
+                "it lies outside (too low or too high), otherwise similar; against other "
+                "areas it is shown as higher, similar or lower.")
     rationale = " ".join(indicator.rationale.split())
     if rationale and rationale[-1] not in ".!?":
         rationale += "."
@@ -170,7 +178,9 @@ def comparators(items: Sequence[m.Comparator]) -> str:
                        else "their counts pooled")
                 parts.append(f"{literal(item.name or 'neighbours')}, {how}")
             case m.ComparatorKind.POPULATION:
-                parts.append(f"the same measure for {role('ospec:ind', item.name or '')}")
+                whose = " in the same area" if item.same_area else " in England"
+                parts.append(f"the same measure for {role('ospec:ind', item.name or '')}"
+                             f"{whose}")
             case m.ComparatorKind.TARGET:
                 parts.append(f"a target of {item.target:g}")
             case _:

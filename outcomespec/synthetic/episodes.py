@@ -38,6 +38,8 @@ STEADY_RATE = np.array([0.10, 0.13, 0.16, 0.30, 0.35])
 """Unplanned moves a year at any time in care, by age band (under 1, 1-4, 5-9, 10-15, 16-17)."""
 BECOMES_LONG_TERM = 0.35
 REASON_P = (.30, .08, .03, .04, .01, .18, .10, .08, .10, 0, .005, .075)
+PICKS = 2**30
+"""The range of a placement's draw as it is kept (`Episodes.pick`)."""
 START, PLANNED, UNPLANNED, LEGAL = 4, 3, 2, 1
 """Priority of same-day events (higher wins the placement of the merged episode)."""
 
@@ -61,6 +63,9 @@ class Episodes:
     need: IntArray
     distance: IntArray
     """PL_DISTANCE in tenths of a mile (-1: empty; 9999: 999.9, not given)."""
+    pick: IntArray
+    """The placement's uniform draw, in 0..2**30 (-1: none): which of its codes it has and,
+    for a children's home, which home (`outcomespec.synthetic.providers`)."""
 
 
 def build_episodes(rng: np.random.Generator, children: Children, periods: Periods) -> Episodes:
@@ -244,7 +249,8 @@ def _finish(rng: np.random.Generator, rows: Rows, periods: Periods, no_distance:
     provider = _carry(provider)
     u = np.full(m, -1.0)
     u[placement] = rng.random(int(placement.sum()))
-    place = c.place_codes(kind.astype(np.int64), day, _carry(u))
+    carried = _carry(u)
+    place = c.place_codes(kind.astype(np.int64), day, carried)
     provider = np.where((kind == c.OTHER) | temporary, -1, provider)
     ls = rows["ls"]
     distance = distances(rng, kind, new_carer, temporary,
@@ -257,7 +263,8 @@ def _finish(rng: np.random.Generator, rows: Rows, periods: Periods, no_distance:
                & ~temporary & ~np.append(temporary[1:], False))
     reason = np.where(changes, np.append(change[1:], 0), -1)
     fields = (periods.child[period], period, day, dec, rne, ls, place, kind, provider,
-              rec, reason, periods.need[period], distance)
+              rec, reason, periods.need[period], distance,
+              np.where(carried >= 0, carried * PICKS, -1))
     return Episodes(*(np.asarray(a, dtype=np.int32) for a in fields))
 
 

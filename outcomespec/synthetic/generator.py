@@ -14,7 +14,8 @@ figures: SSDA903 returns, children in need censuses, areas and populations, year
   episode of every child looked after at any time in the year, with their earlier episodes;
   temporary placements and the returns from them as the 903 validator expects, and the
   derived PL_DISTANCE, see `outcomespec.synthetic.placements`), `oc2.csv`, `oc3.csv`,
-  `uasc.csv`;
+  `uasc.csv`; with the URN of each placement in a children's home, and `providers.csv`,
+  the homes as Ofsted registers them (`outcomespec.synthetic.providers`);
 - the children in need census of year Y extended with the two years before:
   `child_identifiers.csv`, `cin_details.csv`, `child_protection_plans.csv`;
 - `local_authorities.csv`, `statistical_neighbours_2025.csv` and `ons_population.csv` (ONS
@@ -60,25 +61,32 @@ from pathlib import Path
 import numpy as np
 from attrs import evolve, field, frozen
 
-from outcomespec.synthetic import census, returns, school, xmlreturns
+from outcomespec.synthetic import census, providers, returns, school, xmlreturns
 from outcomespec.synthetic import files as w
 from outcomespec.synthetic.census import NeedYear
 from outcomespec.synthetic.codes import ETHNIC
 from outcomespec.synthetic.figures import EnglandFigures, england_figures
 from outcomespec.synthetic.history import Simulation, simulate
+from outcomespec.synthetic.providers import Register
 from outcomespec.synthetic.reference import FIRST_MID_YEAR, LocalAuthorities
 from outcomespec.synthetic.returns import CareYear
 from outcomespec.synthetic.school import SchoolFigures
 
 Columns = list[tuple[str, w.Field]]
+PROVIDERS_STREAM = 18
+"""The children's homes are drawn from a stream of their own (`[seed, 18]`), so that the
+other files are the same with them or without."""
 Progress = Callable[[int, int], None]
 """Told (steps done, steps in all) as generation advances."""
-_LARGE: dict[str, Callable[[Simulation, CareYear, NeedYear, w.Bytes], Columns]] = {
-    "cin_details": lambda sim, cy, ny, codes: census.cin_details_columns(sim, ny, codes),
-    "child_identifiers": lambda sim, cy, ny, codes: census.children_columns(sim, ny, codes),
-    "episodes": lambda sim, cy, ny, codes: returns.episodes_columns(sim, cy, codes),
-    "header": lambda sim, cy, ny, codes: returns.header_columns(sim, cy, codes),
-    "child_protection_plans": lambda sim, cy, ny, codes: census.plans_columns(sim, ny, codes),
+_LARGE: dict[str, Callable[[Simulation, CareYear, NeedYear, w.Bytes, Register], Columns]] = {
+    "cin_details": lambda sim, cy, ny, codes, homes: census.cin_details_columns(sim, ny, codes),
+    "child_identifiers": lambda sim, cy, ny, codes, homes: census.children_columns(sim, ny,
+                                                                                   codes),
+    "episodes": lambda sim, cy, ny, codes, homes: returns.episodes_columns(sim, cy, codes,
+                                                                           homes),
+    "header": lambda sim, cy, ny, codes, homes: returns.header_columns(sim, cy, codes),
+    "child_protection_plans": lambda sim, cy, ny, codes, homes: census.plans_columns(sim, ny,
+                                                                                     codes),
 }
 """The large files of a year, each written on a thread of its own and a step of progress."""
 DEFAULT_YEARS = (2021, 2022, 2023, 2024, 2025)
@@ -171,6 +179,8 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
     sim = simulate(chosen, scale, seed, las)
     step()
     la_codes = w.texts(np.array([code.encode() for code in sim.las.old_code]))
+    homes = providers.register(np.random.default_rng([seed, PROVIDERS_STREAM]), sim.las,
+                               scale)
     england: dict[int, EnglandFigures] = {}
     schools: dict[int, SchoolFigures] = {}
     pending: dict[int, dict[str, Future[int] | int]] = {}
@@ -182,14 +192,14 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
             ny = census.need_year(sim, year)
             files: dict[str, Future[int] | int] = {}
             if format is FileFormat.XML:
-                files = {**_write_xml(folder, sim, cy, ny, la_codes, scale)}
+                files = {**_write_xml(folder, sim, cy, ny, la_codes, homes, scale)}
                 england[year] = england_figures(sim, cy)
                 step(len(_LARGE) + 1)
                 pending[year] = files
                 continue
             if records:
                 files = {name: _submit(pool, folder / f"{name}.csv",
-                                       partial(make, sim, cy, ny, la_codes), step)
+                                       partial(make, sim, cy, ny, la_codes, homes), step)
                          for name, make in _LARGE.items()}
             england[year] = england_figures(sim, cy)
             if pupils > 0:
@@ -204,6 +214,8 @@ def generate(directory: Path, *, years: Sequence[int] = DEFAULT_YEARS, scale: fl
             if records:
                 for name, columns in returns.outcome_columns(sim, cy, la_codes).items():
                     files[name] = w.write(folder / f"{name}.csv", columns)
+                files["providers"] = w.write(folder / "providers.csv",
+                                             providers.register_columns(homes, sim.las))
                 files |= _write_areas(folder, sim.las, year, scale)
                 step()
             pending[year] = files
@@ -274,10 +286,10 @@ def _steps(progress: Progress | None, total: int) -> Callable[..., None]:
 
 
 def _write_xml(folder: Path, sim: Simulation, cy: CareYear, ny: NeedYear, la_codes: w.Bytes,
-               scale: float) -> dict[str, int]:
+               homes: Register, scale: float) -> dict[str, int]:
     """Each authority's two XML returns of the year, and the area files beside them; the
     children written in all, by return."""
-    tables = {name: xmlreturns.rows_of(make(sim, cy, ny, la_codes))
+    tables = {name: xmlreturns.rows_of(make(sim, cy, ny, la_codes, homes))
               for name, make in _LARGE.items()}
     tables |= {name: xmlreturns.rows_of(columns)
                for name, columns in returns.outcome_columns(sim, cy, la_codes).items()}

@@ -17,6 +17,7 @@ from outcomespec.synthetic import codes as c
 from outcomespec.synthetic import files as w
 from outcomespec.synthetic.codes import IntArray, categorical
 from outcomespec.synthetic.history import Simulation
+from outcomespec.synthetic.providers import Register, home_urns
 from outcomespec.synthetic.reference import (
     EET_17_18,
     EET_19_21,
@@ -177,10 +178,12 @@ def who(sim: Simulation, child: IntArray, la_codes: w.Bytes, name: str = "CHILD"
     return [("LA", w.take(la_codes, sim.la[child])), (name, w.take(sim.child_id, child))]
 
 
-def episodes_columns(sim: Simulation, cy: CareYear, la_codes: w.Bytes) -> Columns:
+def episodes_columns(sim: Simulation, cy: CareYear, la_codes: w.Bytes,
+                     homes: Register | None = None) -> Columns:
     """The episodes table: DEC, REC and the reason for a placement change empty for episodes
     still open on 31 March; PL_DISTANCE as a pooled national extract carries it (derived from
-    the postcodes, which are left empty)."""
+    the postcodes, which are left empty); URN, the children's home of a placement in one
+    (`homes`: the register; empty throughout without it)."""
     ep = sim.episodes
     rows = cy.episode_rows
     later = ep.dec[rows] > year_end(cy.year)
@@ -193,7 +196,8 @@ def episodes_columns(sim: Simulation, cy: CareYear, la_codes: w.Bytes) -> Column
             ("DEC", w.dates(np.where(later, w.NO_DATE, ep.dec[rows]))),
             ("REC", w.codes(np.where(later, -1, ep.rec[rows]), c.REC)),
             ("REASON_PLACE_CHANGE", w.codes(np.where(later, -1, ep.reason[rows]), c.REASON)),
-            ("HOME_POST", empty), ("PL_POST", empty), ("URN", empty),
+            ("HOME_POST", empty), ("PL_POST", empty),
+            ("URN", empty if homes is None else home_urns(ep, rows, homes)),
             ("PL_DISTANCE", w.tenths(ep.distance[rows]))]
 
 

@@ -193,6 +193,22 @@ def test_polarity_conflicts() -> None:
     }
 
 
+def test_a_target_range_against_a_direction_is_a_conflict_with_both_reasons(
+        tmp_path: Path) -> None:
+    """The SDQ duplicate judged inside 5 .. 15 in one framework, lower is better in the other."""
+    shutil.copytree(GOLDEN, tmp_path / "frameworks")
+    local = tmp_path / "frameworks" / "local.ospec"
+    local.write_text(local.read_text().replace(
+        'polarity higher_is_better "Written the wrong way round"',
+        'polarity target_range 5 .. 15 "Too low a score may hide difficulties"'))
+    report = outcomespec.align([tmp_path / "frameworks" / name for name in FILES])
+    reasons = {c.first.indicator: c.reason for c in report.conflicts if c.goal is None}
+    assert reasons == {"wellbeing_score": (
+        "they compute the same quantity, judged differently: `local_offer` judges it good "
+        'between 5 and 15 (score): "Too low a score may hide difficulties"; `national` judges '
+        'it lower is better: "A higher score means more difficulties"')}
+
+
 def test_goals_come_from_imports() -> None:
     """Goals declared in an imported file are covered even when that file is not aligned."""
     report = outcomespec.align([GOLDEN / "national.ospec"])
@@ -396,8 +412,18 @@ def test_shipped_report_matches_golden() -> None:
     assert covered["shared_outcomes.stable_homes"] == ("exact", None)
     assert [(c.first.indicator, c.second.indicator) for c in report.conflicts] == [
         ("cla_started_rate_per_10k", "children_entering_care_rate")]
-    assert [(d.first.indicator, d.second.indicator) for d in report.duplicates] == [
+    assert [(d.first.indicator, d.second.indicator) for d in report.duplicates
+            if not d.reuse] == [
         ("cla_started_rate_per_10k", "children_entering_care_rate"),
         ("cpp_second_or_subsequent", "repeat_child_protection_plans")]
+    # the Dashboard's pupil metrics the National Framework reuses from the shared outcomes
+    assert {(d.first.indicator, d.second.indicator) for d in report.duplicates if d.reuse} == {
+        ("all_pupils_persistent_absence", "all_pupils_persistent_absence"),
+        ("cino_persistent_absence", "cin_persistent_absence"),
+        ("cppo_persistent_absence", "cpp_persistent_absence"),
+        ("cla_persistent_absence", "cla_persistent_absence"),
+        ("all_pupils_attainment8", "all_pupils_attainment8"),
+        ("cino_attainment8", "cin_attainment8"),
+        ("cla_attainment8", "cla_attainment8")}
     assert report.unmeasured == ()
     assert report.process_only == ("shared_outcomes.effective_services",)

@@ -51,8 +51,8 @@ def test_demo_writes_every_file_it_lists(demo: tuple[Path, list[str]]) -> None:
     out, (first, _, *_) = demo
     listed = re.findall(r"^  (\S+\.(?:csv|html|txt|json)) ", first, flags=re.MULTILINE)
     assert listed == ["csc_national_framework.csv", "supporting_families.csv",
-                      "shared_outcomes.csv", "dfe_published.csv", "alignment.html",
-                      "alignment.txt", "alignment.json"]
+                      "shared_outcomes.csv", "provider_benchmarking.csv", "dfe_published.csv",
+                      "alignment.html", "alignment.txt", "alignment.json", "funnels.html"]
     for name in listed:
         assert (out / name).is_file(), name
     england = _england(out / "csc_national_framework.csv")
@@ -95,8 +95,8 @@ def test_what_was_not_evaluated_is_one_line(demo: tuple[Path, list[str]]) -> Non
     that supplies the school census; the table left without values says so."""
     _, (first, err, *_) = demo
     (line,) = [line for line in first.splitlines() if "not evaluated" in line.lower()]
-    assert line.startswith("Not evaluated: 20 of 58 indicators")
-    assert "school_census.pupils 9 (add --pupils 0.05)" in line
+    assert line.startswith("Not evaluated: 34 of 75 indicators")
+    assert "school_census.pupils 21 (add --pupils 0.05)" in line
     assert "not evaluated" not in err
     assert ("shared_outcomes.csv          results on synthetic data, 1,476 rows, none with a "
             "value: its indicators need school_census.pupils (add --pupils 0.05)") in first
@@ -133,6 +133,23 @@ def test_pupils_give_the_shared_outcomes_their_comparisons(
     assert "school_census" not in pupils
     england = _england(out / "shared_outcomes.csv")
     assert england["cla_persistent_absence"]["value"]
+
+
+def test_homes_are_benchmarked_and_their_funnels_drawn(demo: tuple[Path, list[str]]) -> None:
+    """The homes of the synthetic register are the provider table's units (144 at scale
+    0.05), none published with a denominator below 10, and the funnel page draws a chart
+    with a table for each funnel a published home lies on."""
+    out, (first, *_) = demo
+    homes = [r for r in _table(out / "provider_benchmarking.csv")
+             if r["area_type"] == "provider"]
+    assert len({r["area_code"] for r in homes}) == 144
+    published = [r for r in homes if r["value"]]
+    assert all(float(r["denominator"]) >= 10 for r in published)
+    assert "  unplanned_endings " in first
+    assert f"  missing_from_home          {NO_VALUE} needs `ssda903.missing`" in first
+    page = (out / "funnels.html").read_text(encoding="utf-8")
+    charts = {(r["indicator"]) for r in published}
+    assert page.count("<svg") == page.count("<table>") >= len(charts)
 
 
 def test_demo_needs_the_frameworks(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

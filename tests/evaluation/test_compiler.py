@@ -155,7 +155,7 @@ def test_an_aggregation_over_related_rows_is_reduced_per_unit(tmp_path: Path) ->
     assert per_unit.space == p.Units(link)
     assert plan.steps[gathered.per_unit] == per_unit
     assert plan.steps[gathered.keys] == p.Key(dataset="lib.header", link=link,
-                                              identifier="CHILD")
+                                              identifiers=("CHILD",))
     assert gathered.space == p.Rows("lib.header")
 
 

@@ -34,4 +34,4 @@ def test_every_step_is_evaluated_and_explained() -> None:
     """`Execution.compute` and the explanation's words have a case for each kind of step."""
     assert union_classes(p.Step) == matched_classes(Execution.compute)
     assert union_classes(p.Step) == matched_classes(_Words.step)
-    assert len(union_classes(p.Step)) == 25
+    assert len(union_classes(p.Step)) == 26

@@ -443,3 +443,40 @@ def test_a_child_relates_across_two_spellings_of_its_authority(tmp_path: Path) -
     assert [summary(t) for t in ours] == [summary(t) for t in theirs]
     # Camden: a has two open episodes, b none (b's episode is Greenwich's b); Greenwich: a none.
     assert [t.numerator.tolist() for t in ours] == [[1, 0], [1, 0]]
+
+
+NESTED = """
+library nested "Referrals numbered within each child, and a table that numbers them alone" {
+  dataset header {
+    rows child  key CHILD  area LA
+    column CHILD identifier child  column LA text
+  }
+  dataset letters {
+    rows referral  area LA
+    column LA text  column REF identifier referral  column SENT date
+  }
+  dataset referrals {
+    rows referral  area LA
+    column CHILD identifier child  column LA text
+    column REF identifier referral within child  column DATE date
+  }
+}
+"""
+
+
+def test_each_table_identifies_a_unit_as_it_says(tmp_path: Path) -> None:
+    """Beside a table numbering referrals alone, referral 1 of child a and of child b in 801
+    are still two referrals: 801 has three, 802 one; the plan agrees."""
+    frameworks, framework = checked_framework(tmp_path, NESTED, {
+        "referrals_counted": f"{COUNT} numerator count distinct(REF of referrals)",
+        "letters_counted": f"{COUNT} numerator count distinct(REF of letters)"})
+    rows = {
+        "header": [{"CHILD": "a", "LA": "801"}, {"CHILD": "b", "LA": "801"},
+                   {"CHILD": "a", "LA": "802"}],
+        "letters": [{"LA": "801", "REF": "1", "SENT": "2024-05-01"},
+                    {"LA": "801", "REF": "2", "SENT": "2024-05-01"}],
+        "referrals": [{"CHILD": child, "LA": la, "REF": ref, "DATE": "2024-06-01"}
+                      for child, la, ref in (("a", "801", "1"), ("a", "801", "2"),
+                                             ("b", "801", "1"), ("a", "802", "1"))]}
+    got = numerators(run(frameworks, framework, rows, 2025))
+    assert got == {"referrals_counted": [3, 1], "letters_counted": [2, 0]}

@@ -1,8 +1,10 @@
 """Property tests: the vectorised plan agrees with the row-by-row reference interpreter.
 
-Datasets shaped like SSDA903 (header, episodes) and the CIN census (referrals) are generated
+Datasets shaped like SSDA903 (header, episodes) and the CIN census (referrals, numbered
+within each child as `CINdetailsID` numbers them, and their assessment factors) are generated
 with hypothesis: one to three local authorities, child identifiers that repeat across them,
-0–5 episodes a child, open episodes, missing codes and dates, dates over 2021–2026 with the
+pupil numbers (`national`) that do too, 0–5 episodes a child, open episodes, missing codes
+and dates, dates over 2021–2026 with the
 awkward ones (period ends, 29 February, month ends) drawn often. Datasets with a period
 column come with them: a population by calendar year, spending by financial year and school
 records by academic year, their years written in every form a label takes (2024-25, 2024/25,
@@ -52,10 +54,12 @@ library gen903 "Generated SSDA903 and CIN" {
     S "Started"  L "Legal status only"  P "Placement and carer"  B "Legal status and placement"
     group new_placement = S, P, B
   }
+  codelist factor { 1A "Alcohol"  3A "Domestic abuse"  16A "Neglect" }
   dataset header {
     rows child  key CHILD  area LA
     column CHILD identifier child  column LA text
     column SEX code sex optional  column DOB date optional
+    column UPN identifier pupil national optional
   }
   dataset episodes {
     rows episode  area LA
@@ -65,7 +69,14 @@ library gen903 "Generated SSDA903 and CIN" {
   dataset referrals {
     rows referral  area LA
     column LAchildID identifier child optional  column LA text optional
+    column CINdetailsID identifier referral within child optional
     column CINreferralDate date  column NFA boolean optional
+  }
+  dataset factors {
+    rows assessment_factor  area LA
+    column LAchildID identifier child optional  column LA text optional
+    column CINdetailsID identifier referral within child optional
+    column Factor code factor optional  column Row text
   }
   dataset population {
     rows area_year  area la  period year calendar_year
@@ -80,6 +91,7 @@ library gen903 "Generated SSDA903 and CIN" {
     column LAchildID identifier child optional  column LA text optional
     column AcademicYear text optional  column absent number optional
     column tested date optional
+    column UPN identifier pupil national optional
   }
   define looked_after_at_end "Looked after on the last day" for episodes =
     DECOM <= period.end and (DEC is missing or DEC > period.end)
@@ -186,6 +198,23 @@ INDICATORS: dict[str, str] = {
                        "breakdown by first_ls",
     "count_in_cohort": f"{_COUNT} cohort cla numerator cohort where placements >= 2 "
                        "breakdown by SEX",
+    "distinct_statuses": f"{_COUNT} numerator header where "
+                         "count distinct(LS of episodes where DECOM in period) >= 2",
+    "distinct_starts": f"{_COUNT} numerator header where count distinct(DECOM of episodes) "
+                       "> count distinct(DEC of episodes where DEC > this.DOB)",
+    "referrals_with_factor": f"{_COUNT} numerator referrals where CINreferralDate in period "
+                             "and any(factors for same referral where Factor in {3A, 16A})",
+    "distinct_factors": f"{_COUNT} numerator referrals where "
+                        "count distinct(Factor of factors for same referral) >= 2",
+    "children_with_factor": f"{_COUNT} numerator header where any(factors where Factor in {{1A}})",
+    "referrals_counted": "kind context statistic ratio "
+                         "numerator count distinct(CINdetailsID of factors) "
+                         "denominator count distinct(LAchildID of referrals) "
+                         'polarity no_judgement "context"',
+    "absent_anywhere": f"{_COUNT} numerator header where "
+                       "any(school for same pupil where absent > 10)",
+    "pupils_known": f"{_COUNT} numerator school where any(header for same pupil) "
+                    "and count distinct(UPN of school for same pupil) = 1",
 }
 FRAMEWORK = (
     'framework gen "Generated"  {\n  import "gen903.ospec"\n'
@@ -204,6 +233,8 @@ TODAY = dt.date(2027, 1, 1)
 
 LAS = ("801", "802", "803")
 CHILD_IDS = ("a", "b", "c", "d", "e")
+UPNS = ("A801", "B802", "C803", None)
+"""Pupil numbers, the same in every authority: a child of one may be at school in another."""
 AWKWARD = tuple(dt.date.fromisoformat(d) for d in (
     "2022-03-31", "2022-04-01", "2023-03-31", "2023-04-01", "2024-02-29", "2024-03-31",
     "2024-04-01", "2025-03-31", "2025-04-01", "2023-01-31", "2024-01-31", "2024-08-31"))
@@ -247,13 +278,14 @@ def records(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     """Rows of header, episodes, referrals and the datasets with a period column (population,
     spend and school), as plain Python values."""
     out: dict[str, list[dict[str, Any]]] = {
-        "header": [], "episodes": [], "referrals": [], "population": [], "spend": [],
-        "school": []}
+        "header": [], "episodes": [], "referrals": [], "factors": [], "population": [],
+        "spend": [], "school": []}
     for la in draw(st.lists(st.sampled_from(LAS), min_size=1, max_size=3, unique=True)):
         children = draw(st.lists(st.sampled_from(CHILD_IDS), max_size=4, unique=True))
         for child in children:
             out["header"].append({"CHILD": child, "LA": la, "DOB": draw(births),
-                                  "SEX": draw(st.sampled_from(("1", "2", "1", None)))})
+                                  "SEX": draw(st.sampled_from(("1", "2", "1", None))),
+                                  "UPN": draw(st.sampled_from(UPNS))})
         strangers = draw(st.lists(st.sampled_from(CHILD_IDS), max_size=1))
         for child in children + strangers:
             start = draw(dates)
@@ -267,17 +299,25 @@ def records(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
                     "DECOM": start, "DEC": end,
                     "RNE": draw(st.sampled_from(("S", "L", "P", "B", "P", None))),
                     "LS": draw(st.sampled_from(("C1", "C2", "V2", "V3", "V4", None)))})
-            for _ in range(draw(st.integers(0, 3))):
+            for number in range(draw(st.integers(0, 3))):
+                details = draw(sometimes_missing(str(number + 1)))  # numbered within the child
                 out["referrals"].append({
                     "LAchildID": draw(sometimes_missing(child)), "LA": draw(sometimes_missing(la)),
-                    "CINreferralDate": draw(dates),
+                    "CINdetailsID": details, "CINreferralDate": draw(dates),
                     "NFA": draw(st.sampled_from((True, False, None)))})
+                for _ in range(draw(st.integers(0, 3))):
+                    out["factors"].append({
+                        "Row": str(len(out["factors"])),  # rows never repeat (D121)
+                        "LAchildID": draw(sometimes_missing(child)),
+                        "LA": draw(sometimes_missing(la)),
+                        "CINdetailsID": draw(st.sampled_from((details, "1", "2", None))),
+                        "Factor": draw(st.sampled_from(("1A", "3A", "16A", None)))})
             for year in draw(st.lists(st.integers(2021, 2026), max_size=3)):
                 out["school"].append({
                     "LAchildID": draw(sometimes_missing(child)), "LA": draw(sometimes_missing(la)),
                     "AcademicYear": draw(year_labels(year)),
                     "absent": draw(st.none() | st.integers(0, 20).map(float)),
-                    "tested": draw(st.none() | births)})
+                    "tested": draw(st.none() | births), "UPN": draw(st.sampled_from(UPNS))})
         for year in draw(st.lists(st.integers(2020, 2026), max_size=6)):
             out["population"].append({"la": la, "year": float(year), "children": draw(
                 st.none() | st.integers(0, 40000).map(float))})
@@ -402,5 +442,8 @@ def test_framework_covers_every_expression_node(checked: Any) -> None:
     assert selections == {m.CURRENT, m.Periods((-1,)), m.Periods((-2, -1, 0)),
                           m.Periods((-1, 0)), m.Periods(None)}
     assert functions == set(m.AggregateFunction)
+    keys = {(step.link, step.identifiers) for step in plan.steps if isinstance(step, p.Key)}
+    assert (p.Link("referral", True), ("LAchildID", "CINdetailsID")) in keys
+    assert (p.Link("pupil", False), ("UPN",)) in keys
     assert {i.indicator.statistic for i in plan.indicators} == set(m.Statistic)
     assert p.Negate in kinds

@@ -84,7 +84,10 @@ def test_indicators_without_their_data_are_named(run: Run) -> None:
         "uasc_rate_per_10k", "cpp_second_or_subsequent", "cpp_2_years_plus",
         "injury_admissions_0_14", "spend_not_on_cla", "spend_per_child",
         "social_worker_turnover", "agency_worker_rate", "vacancy_rate", "average_caseload",
-        "placed_20_miles"}
+        "placed_20_miles", "all_pupils_persistent_absence", "cino_persistent_absence",
+        "cppo_persistent_absence", "cla_persistent_absence", "all_pupils_severe_absence",
+        "cino_severe_absence", "cppo_severe_absence", "cla_severe_absence",
+        "all_pupils_attainment8", "cino_attainment8", "cppo_attainment8", "cla_attainment8"}
     (distance,) = [s for s in run.evaluation.skipped if s.indicator.id == "placed_20_miles"]
     assert distance.reason == (f"reads column `PL_DISTANCE` of `ssda903.episodes`, which "
                                f"`{FAKE / 'episodes.csv'}` lacks")

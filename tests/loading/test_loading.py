@@ -342,6 +342,27 @@ def test_d103_unknown_code_is_an_error(tmp_path: Path) -> None:
     assert result.report.read_as_missing() == {"D103 unknown code": 2}
 
 
+GRADE = m.Codelist("t.grade", None, (m.Code("outstanding", "Outstanding"), m.Code("good", "Good"),
+                                     m.Code("requires_improvement",
+                                            "Requires improvement to be good"),
+                                     m.Code("inadequate", "Inadequate")), ())
+
+
+def test_a_column_read_by_label_holds_the_codes_of_the_labels(tmp_path: Path) -> None:
+    """`code grade by label`: "Good" is `good`; a code written as such is not a label (D103)."""
+    column = m.Column(name="leadership", type=m.ValueType(m.ValueKind.CODE, codelist=GRADE.name),
+                      by_label=True)
+    path = write(tmp_path, "leadership\nGood\nRequires improvement to be good\n"
+                 "Inadequate\ngood\n")
+    result = load_table(dataset(column), path, {GRADE.name: GRADE})
+    assert [row["leadership"] for row in table_of(result).rows()] == [
+        "good", "requires_improvement", "inadequate", None]
+    assert rendered(result) == [
+        f"{path}:5: error[D103]: `good` in column `leadership` is not a label of `grade`"]
+    assert result.diagnostics[0].help is not None
+    assert result.diagnostics[0].help.startswith("did you mean `Good`?")
+
+
 def test_d104_unknown_code_warns_when_the_dataset_says_so(tmp_path: Path) -> None:
     """With `unknown codes warn` the same value is a D104 warning, missing and counted."""
     ds = dataset(col("LS", CODE), warn=True)

@@ -327,7 +327,7 @@ def test_completion_of_codes_and_field_values(national: Path, session: Session) 
         ["outcome", "process", "context"]
     line, column = position(text, "polarity lower_is_better", shift=9)
     assert labels(session.completion(national, line, column)) == \
-        ["higher_is_better", "lower_is_better", "no_judgement"]
+        ["higher_is_better", "lower_is_better", "no_judgement", "target_range"]
 
 
 def test_completion_of_goals_and_indicators(root: Path, national: Path,

@@ -144,3 +144,12 @@ def test_results_rank_only_authorities_with_a_published_value() -> None:
             ("Liverpool", "Blackpool", "Hartlepool", "Middlesbrough", "Redcar")] == [
         (1, 5, 1), (2, 5, 1), (3, 5, 2), (4, 5, 3), (5, 5, 4)]
     assert all(r["rank"] is None for r in rows if r["area_type"] != "local_authority")
+
+
+def test_a_target_range_ranks_by_value_as_no_judgement_does() -> None:
+    """Good inside a range has no best end: ranks follow the values, lowest first."""
+    values = [9.3, 12.0, 4.0, 20.0]
+    ranged = rank_values(values, m.Polarity.TARGET_RANGE)
+    plain = rank_values(values, m.Polarity.NO_JUDGEMENT)
+    assert ranged.rank.tolist() == plain.rank.tolist() == [2.0, 3.0, 1.0, 4.0]
+    assert ranged.quartile.tolist() == plain.quartile.tolist()

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from attrs import evolve
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -319,6 +320,35 @@ def test_population_comparator_uses_the_other_indicators_england_value() -> None
     judged = by_area(results, "vs_population", "placements_3plus")
     assert (judged["England"], judged["Hartlepool"], judged["Middlesbrough"]) == (W, S, W)
     assert set(by_area(results, "vs_population", "all_children").values()) == {NC}
+
+
+def test_same_area_population_judges_each_area_against_its_own_value() -> None:
+    """`population … same area`: A's 10% is similar to A's own 10%, not better than England's."""
+    frame = AreaFrame(("A", "B"), ("A", "B"), [-1, -1])
+    everyone = indicator("all_children", comparators=(ENGLAND,))
+    totals = [IndicatorTotals(everyone, [100, 300], [1000, 1000])]
+    for same_area in (True, False):
+        cla = indicator(comparators=(m.Comparator(POPULATION, "csc.all_children",
+                                                  same_area=same_area),))
+        results = build_results([IndicatorTotals(cla, [100, 50], [1000, 1000]), *totals],
+                                frame, 2025)
+        judged = by_area(results, "vs_population", "placements_3plus")
+        # B's 5% is better than B's own 30%, and than England's 20%; England 7.5% < 20%
+        assert judged == ({"England": B, "A": S, "B": B} if same_area
+                          else {"England": B, "A": B, "B": B})
+
+
+def test_target_range_judges_inside_better_and_either_side_worse() -> None:
+    """`target_range 8 .. 12`: 10% of 10,000 inside, 5% and 20% outside, 10 of 100 unsure."""
+    frame = AreaFrame(("A", "B", "C", "D"), ("A", "B", "C", "D"), [-1] * 4)
+    ind = evolve(indicator(polarity=m.Polarity.TARGET_RANGE, comparators=(ENGLAND,)),
+                 target_range=(8.0, 12.0))
+    results = build_results([IndicatorTotals(ind, [1000, 500, 2000, 10],
+                                             [10_000, 10_000, 10_000, 100])], frame, 2025)
+    assert by_area(results, "vs_target") == {"England": S, "A": B, "B": W, "C": W, "D": S}
+    # against England (3,510 / 30,100 = 11.7%, itself straddling 12): higher or lower only
+    assert by_area(results, "vs_england") == {"England": NC, "A": LO,
+                                              "B": LO, "C": HI, "D": S}
 
 
 def test_missing_population_is_not_compared() -> None:

@@ -169,3 +169,10 @@ def test_labels_in_fingertips_words() -> None:
 def test_standard_error_from_a_99_8_percent_interval() -> None:
     """A 99.8% interval's width is 2 × 3.0902 standard errors."""
     assert standard_errors([10.0], [16.180464], 0.998)[0] == pytest.approx(1.0, rel=1e-5)
+
+
+def test_a_target_range_trend_rises_or_falls_without_better_or_worse() -> None:
+    """A significant rise of a value good inside a range is `increasing`, as for no_judgement."""
+    chi2, slope, steady = np.array([47.9, 47.9]), np.array([0.1, -0.1]), np.array([True, True])
+    assert read_trends(chi2, slope, steady, m.Polarity.TARGET_RANGE).tolist() == [
+        Trend.INCREASING, Trend.DECREASING]

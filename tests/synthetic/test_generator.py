@@ -31,7 +31,7 @@ from outcomespec.synthetic.reference import add_years, collection_year, year_end
 from tests.paths import REPO
 
 FRAMEWORKS = REPO / "frameworks"
-LIBRARIES = ("ssda903", "cin_census", "geography", "ons_population")
+LIBRARIES = ("ssda903", "cin_census", "geography", "ons_population", "ofsted")
 SMALL = {"las": 20, "scale": 0.2}
 
 
@@ -93,7 +93,7 @@ def test_files_and_row_counts(small: GenerationReport) -> None:
     """Every file is written for every year, with the rows the report gives."""
     expected = {"header", "episodes", "oc2", "oc3", "uasc", "child_identifiers", "cin_details",
                 "child_protection_plans", "local_authorities", "statistical_neighbours_2025",
-                "ons_population"}
+                "ons_population", "providers"}
     for year in (2024, 2025):
         assert set(small.rows[year]) == expected
         for name, rows in small.rows[year].items():

@@ -156,7 +156,11 @@ class Builder:
         return token  # type: ignore[no-any-return]
 
     module_kind = meta_key = scalar_word = geo_key = section_kind = _word
-    aggregate_function = duration_unit = direction = count_word = _word
+    duration_unit = direction = count_word = _word
+
+    def aggregate_function(self, children: list[Any], span: Span) -> str:
+        """`count`, …, or the two words `count distinct`."""
+        return " ".join(str(token) for token in children)
 
     def meta(self, children: list[Any], span: Span) -> s.Meta:
         key, value = children
@@ -213,6 +217,15 @@ class Builder:
     def suppress_none(self, children: list[Any], span: Span) -> s.SuppressNone:
         return s.SuppressNone(span=span)
 
+    def suppress_small(self, children: list[Any], span: Span) -> s.SuppressSmall:
+        below = self._number(children[3])
+        assert below is not None
+        if "." in below.text:
+            raise LiteralError(Diagnostic.of(
+                "E105", "a denominator is a whole count", below.span,
+                help="write a whole number, e.g. `suppress denominators below 10`"))
+        return s.SuppressSmall(below, span=span)
+
     def rounding(self, children: list[Any], span: Span) -> s.Rounding:
         _, levels, _, _, nearest = children
         number = self._number(nearest)
@@ -268,10 +281,13 @@ class Builder:
         return s.ValueRange(None, children[2], span=span)
 
     def identifier_type(self, children: list[Any], span: Span) -> s.IdentifierType:
-        return s.IdentifierType(self._name(children[1]), span=span)
+        _, unit, national, _, within = children
+        return s.IdentifierType(self._name(unit), national is not None, self._name(within),
+                                span=span)
 
     def code_type(self, children: list[Any], span: Span) -> s.CodeType:
-        return s.CodeType(self._req_name(children[1]), span=span)
+        _, codelist, by, _ = children
+        return s.CodeType(self._req_name(codelist), by is not None, span=span)
 
     def scalar_type(self, children: list[Any], span: Span) -> s.ScalarType:
         return s.ScalarType(str(children[0]), span=span)
@@ -320,6 +336,19 @@ class Builder:
     def geo_field(self, children: list[Any], span: Span) -> s.GeoField:
         key, values = children
         return s.GeoField(str(key), values, span=span)
+
+    # -------------------------------------------------------------- units of comparison
+    def unit_comparison(self, children: list[Any], span: Span) -> s.Comparison:
+        _, name, title, _, dataset, _, *items, _ = children
+        return s.Comparison(self._req_name(name), self._string(title), self._req_name(dataset),
+                            self._with_comments(items, span), span=span)
+
+    def unit_rows(self, children: list[Any], span: Span) -> s.UnitRows:
+        _, dataset, _, by = children
+        return s.UnitRows(dataset, self._req_name(by), span=span)
+
+    def benchmark(self, children: list[Any], span: Span) -> s.Benchmark:
+        return s.Benchmark(children[1], span=span)
 
     # -------------------------------------------------------------- definitions
     def definition(self, children: list[Any], span: Span) -> s.Definition:
@@ -405,17 +434,22 @@ class Builder:
         return s.UnitField("named", literal.value, span=span)
 
     def polarity(self, children: list[Any], span: Span) -> s.PolarityField:
-        _, value, rationale = children
-        return s.PolarityField(self._req_name(value), self._string(rationale), span=span)
+        _, value, bounds, rationale = children
+        return s.PolarityField(self._req_name(value), self._string(rationale), bounds,
+                               span=span)
+
+    def polarity_range(self, children: list[Any], span: Span) -> tuple[str, str]:
+        low, _, high = children
+        return str(low), str(high)
 
     def compare(self, children: list[Any], span: Span) -> s.CompareField:
         return s.CompareField(tuple(children[1::2]), span=span)
 
     def compare_england(self, children: list[Any], span: Span) -> s.EnglandComparator:
-        return s.EnglandComparator(children[1] is not None, span=span)
+        return s.EnglandComparator(self._name(children[1]), children[2] is not None, span=span)
 
     def compare_region(self, children: list[Any], span: Span) -> s.RegionComparator:
-        return s.RegionComparator(children[1] is not None, span=span)
+        return s.RegionComparator(self._name(children[1]), children[2] is not None, span=span)
 
     def compare_neighbours(self, children: list[Any], span: Span) -> s.NeighboursComparator:
         name, method, published = children
@@ -423,7 +457,8 @@ class Builder:
                                       published is not None, span=span)
 
     def compare_population(self, children: list[Any], span: Span) -> s.PopulationComparator:
-        return s.PopulationComparator(children[1], span=span)
+        _, indicator, same, _ = children
+        return s.PopulationComparator(indicator, same is not None, span=span)
 
     def compare_target(self, children: list[Any], span: Span) -> s.TargetComparator:
         return s.TargetComparator(str(children[1]), span=span)
@@ -593,14 +628,17 @@ def _bottom_up(tree: Tree[Token]) -> list[_Entry]:
 RULES = (
     "start", "module", "module_kind", "meta_key", "scalar_word", "geo_key", "section_kind",
     "aggregate_function", "duration_unit", "direction", "meta", "string", "date", "word",
-    "import_decl", "period_decl", "suppress_counts", "suppress_none", "rounding", "area_levels",
+    "import_decl", "period_decl", "suppress_counts", "suppress_none", "suppress_small",
+    "rounding", "area_levels",
     "name_list", "codelist", "code_entry", "validity", "code_group", "code_list", "dataset",
     "column", "range_from", "range_to", "identifier_type", "code_type", "scalar_type", "rows",
     "key", "dated_by", "area_column", "period_column", "missing_symbols", "unknown_codes",
-    "geography", "geo_level", "neighbours", "geo_field", "definition", "cohort_decl",
+    "geography", "geo_level", "neighbours", "geo_field", "unit_comparison", "unit_rows",
+    "benchmark", "definition", "cohort_decl",
     "population", "previous_period", "last_periods", "all_periods", "section", "goal", "serves",
     "indicator", "kind", "statistic", "cohort", "numerator", "denominator", "measure", "exclude",
-    "unit_percent", "unit_per", "unit_named", "polarity", "compare", "compare_england",
+    "unit_percent", "unit_per", "unit_named", "polarity", "polarity_range", "compare",
+    "compare_england",
     "compare_region", "compare_neighbours", "compare_population", "compare_target",
     "confidence", "breakdown", "decimals", "publication", "published_value", "published_count",
     "published_limits", "limit_columns", "count_word", "or_", "and_", "not_", "compare_op",
