@@ -115,12 +115,11 @@ def run_spark(frameworks: Sequence[Framework], data: str | Path | Mapping[str, D
     source = str(data) if isinstance(data, str | Path) else None
     surveyed = None
     if requested is None:  # a first pass to find the latest period the data hold
-        surveyed = choose_period([h for fw in frameworks for h in _Driver(
-            fw, frames, None, keep_going).coverage.holdings], None, source)
+        surveyed = _choose([_Driver(fw, frames, None, keep_going) for fw in frameworks],
+                           None, source, keep_going)
         requested = surveyed.period
     drivers = [_Driver(fw, frames, requested, keep_going) for fw in frameworks]
-    choice = surveyed or choose_period([h for d in drivers for h in d.coverage.holdings],
-                                       requested, source)
+    choice = surveyed or _choose(drivers, requested, source, keep_going)
     evaluated = [driver.evaluate(choice) for driver in drivers]
     results = results_of([(evaluation, driver.framework.model)
                           for driver, (evaluation, _) in zip(drivers, evaluated, strict=True)])
@@ -152,6 +151,21 @@ class _Shipped:
 
     job: Job
     stacked: DataFrame
+
+
+def _choose(drivers: Sequence[_Driver], requested: int | None, source: str | None,
+            keep_going: bool) -> PeriodChoice:
+    """`choose_period` over what the drivers read; when it finds none, the data's own errors
+    are said first (unless `keep_going`), as `outcomespec.api` says them in process."""
+    try:
+        return choose_period([h for d in drivers for h in d.coverage.holdings], requested,
+                             source)
+    except OutcomeSpecError as error:
+        errors = [d for driver in drivers for result in driver.loads.values()
+                  for d in result.diagnostics if d.is_error]
+        if errors and not keep_going:
+            raise OutcomeSpecError(sort_diagnostics([*errors, *error.diagnostics])) from error
+        raise
 
 
 class _Driver:
