@@ -5,7 +5,8 @@
 - `.. ospec:alignment::` — the published frameworks aligned against the shared goals;
 - `.. ospec:diagnostics::` — every diagnostic code with its explanation;
 - `.. ospec:funnel:: CSV` — a funnel chart of the units in a CSV, with its numbers
-  (`outcomespec.sphinxext.funnels`).
+  (`outcomespec.sphinxext.funnels`);
+- `.. ospec:authority-spine:: PATH` — one authority's spine chart against published figures.
 
 Each gathers what its page needs, asks a pure function in `pages`, `sources`, `matrix` or
 `reference` for the reST, and parses it. Every file read is noted as a dependency, so
@@ -17,8 +18,9 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import ClassVar
 
 from docutils.nodes import Node  # type: ignore[import-untyped]  # docutils ships no types
 from docutils.parsers.rst import directives  # type: ignore[import-untyped]
@@ -30,10 +32,10 @@ from outcomespec import model as m
 from outcomespec.alignment import Alignment, align
 from outcomespec.language.codes import CODES
 from outcomespec.results.funnel_chart import funnel_rows, render_funnel_svg
-from outcomespec.sphinxext import spines
+from outcomespec.sphinxext import authority, spines
 from outcomespec.sphinxext.charts import render_heatmap, render_spine_chart, spine_table
 from outcomespec.sphinxext.funnels import funnel_of
-from outcomespec.sphinxext.markup import directive, escape, oneline
+from outcomespec.sphinxext.markup import directive, escape, join_blocks, oneline
 from outcomespec.sphinxext.matrix import related_measures, render_alignment, same_identifiers
 from outcomespec.sphinxext.pages import (
     Chart,
@@ -251,3 +253,54 @@ class FunnelChart(_OspecDirective):
                                                 ("class", "ospec-funnel-chart")],
                          escape(chart.caption)) + "\n" + chart_table(chart)
         return self.parse(text)
+
+
+class AuthoritySpine(_OspecDirective):
+    """`.. ospec:authority-spine:: ../frameworks/csc_national_framework.ospec` with
+    `:area: 805`, `:published: ../frameworks/dfe_published.ospec`, `:tables:
+    ../frameworks/data/dfe` and `:scale: 0.1` — the authority's synthetic XML returns
+    evaluated with published comparators, drawn against DfE's published figures (see
+    `authority`); the seed and period are conf.py's `ospec_demo_*`."""
+
+    required_arguments = 1
+    option_spec: ClassVar[dict[str, Callable[[str], object]]] = {
+        "area": directives.unchanged_required, "published": directives.unchanged_required,
+        "tables": directives.unchanged_required, "scale": float}
+
+    def run(self) -> list[Node]:
+        """The chart and the table of its numbers (nothing when conf.py turns charts off)."""
+        if not self.config.ospec_demo_charts:
+            return []
+        paths = [Path(self.env.relfn2path(path)[1]) for path in
+                 (self.arguments[0], self.options["published"], self.options["tables"])]
+        loaded, published = self.load(paths[0]), self.load(paths[1])
+        if loaded is None or published is None:
+            return []
+        settings = spines.DemoSettings(
+            float(self.options.get("scale", self.config.ospec_demo_scale)),
+            int(self.config.ospec_demo_seed), int(self.config.ospec_demo_period),
+            str(self.options["area"]))
+        tables = sorted(paths[2].glob("*.csv"))
+        for table in tables:
+            self.env.note_dependency(str(table))
+        results = spines.read(authority.prepare_authority(
+            loaded.framework, published.framework, paths[2],
+            (*loaded.files, *published.files, *tables), settings, self.cache()))
+        rows = [row for section in loaded.framework.model.sections
+                for row in results.sections.get(section.name, ())]
+        area = f"{results.area_name} ({results.area})"
+        chart = Chart(
+            self.picture(f"authority-{results.area}", render_spine_chart(rows, area=area)),
+            f"Spine chart: {area}'s synthetic figures against DfE's published England, "
+            "region, statistical neighbours and authorities; the numbers are in the table "
+            "below it",
+            f"{area}, {results.period}: its figures from synthetic returns (scale "
+            f"{results.scale:g}, not real) against DfE's published figures for England, its "
+            "region, its statistical neighbours (median) and every other authority. The "
+            "table below gives the chart's numbers.",
+            spine_table(rows, area=area))
+        return self.parse(join_blocks([
+            directive("figure", chart.path, [("alt", oneline(chart.alt)),
+                                             ("class", "ospec-spine-chart")],
+                      escape(chart.caption)),
+            chart_table(chart)]))

@@ -12,7 +12,8 @@ sphinx-build is given `-c`):
 - `ospec_frameworks` — globs naming the frameworks the site publishes:
   they are aligned, and each page says which indicators of the others measure the same
   thing (default: none);
-- `ospec_demo_charts` — draw spine charts of demo results on synthetic data (default True);
+- `ospec_demo_charts` — draw spine charts of demo results on synthetic data, the
+  frameworks' and `ospec:authority-spine`'s (default True);
 - `ospec_demo_frameworks` — framework files to evaluate on the synthetic data for those
   charts (default: none);
 - `ospec_demo_scale`, `ospec_demo_seed`, `ospec_demo_period` — the synthetic data
@@ -36,6 +37,7 @@ from outcomespec import OutcomeSpecError, __version__
 from outcomespec.sphinxext import accessibility, spines
 from outcomespec.sphinxext.directives import (
     AlignmentMatrix,
+    AuthoritySpine,
     Diagnostics,
     FrameworkFile,
     FunnelChart,
@@ -77,6 +79,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive_to_domain("ospec", "alignment", AlignmentMatrix)
     app.add_directive_to_domain("ospec", "diagnostics", Diagnostics)
     app.add_directive_to_domain("ospec", "funnel", FunnelChart)
+    app.add_directive_to_domain("ospec", "authority-spine", AuthoritySpine)
     app.add_config_value("ospec_root", "", "env", types=frozenset({str}))
     app.add_config_value("ospec_frameworks", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("ospec_demo_charts", True, "env", types=frozenset({bool}))

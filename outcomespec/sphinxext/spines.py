@@ -52,10 +52,11 @@ def spine_rows(rows: Iterable[Mapping[str, Any]], framework: m.Framework, area: 
                neighbours: Mapping[str, Sequence[str]]) -> dict[str, list[SpineRow]]:
     """Outcome or enabler → a spine row per indicator evaluated, for the area `area`.
 
-    `rows` are results rows (`Results.rows()`); `neighbours` maps each comparator set to
-    the area's neighbours' codes. The neighbours' value is the median of theirs, the DfE
-    dashboard's convention. Suppressed values are left out of every figure, and an indicator
-    with no value anywhere is left out of the chart.
+    `rows` are results rows (`Results.rows()`); `area` and `neighbours` (each comparator
+    set → the area's neighbours) name authorities by their DfE codes (`la_code`). The
+    neighbours' value is the median of theirs, the DfE dashboard's convention. Suppressed
+    values are left out of every figure, and an indicator with no value anywhere is left
+    out of the chart.
     """
     by_indicator: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
@@ -77,7 +78,7 @@ def _row(indicator: m.Indicator, results: Sequence[Mapping[str, Any]], area: str
         value = row["value"]
         return None if row["suppressed"] or value is None else float(value)
 
-    las = {r["area_code"]: r for r in results
+    las = {r.get("la_code") or r["area_code"]: r for r in results
            if r["area_type"] == m.AreaLevel.LOCAL_AUTHORITY}
     values = [v for v in (shown(r) for r in las.values()) if v is not None]
     spread = ((min(values), percentile(values, 0.25), percentile(values, 0.75), max(values))
@@ -98,7 +99,8 @@ def _row(indicator: m.Indicator, results: Sequence[Mapping[str, Any]], area: str
         england, region, statistics.median(peers) if peers else None, spread)
 
 
-def _neighbour_codes(run: Run, area: str) -> dict[str, list[str]]:
+def neighbour_codes(run: Run, area: str) -> dict[str, list[str]]:
+    """Each neighbour set → the DfE codes of authority `area`'s neighbours in the run."""
     frame = run.evaluation.frame
     codes = list(frame.codes)
     if area not in codes:
@@ -135,15 +137,25 @@ def prepare(framework: Framework, files: Iterable[Path], settings: DemoSettings,
         marker.write_text(json.dumps({"seconds": report.seconds}), encoding="utf-8")
     run = framework.run(data / str(settings.period), settings.period)
     rows = list(run.results.rows())
-    names = {r["area_code"]: r["area_name"] for r in rows}
     sections = spine_rows(rows, framework.model, settings.area,
-                          _neighbour_codes(run, settings.area))
-    document = {"key": key, "framework": framework.name, "area": settings.area,
-                "area_name": names.get(settings.area, settings.area),
+                          neighbour_codes(run, settings.area))
+    return write(target, key, framework.name, settings, area_name(rows, settings.area),
+                 sections)
+
+
+def area_name(rows: Iterable[Mapping[str, Any]], area: str) -> str:
+    """The name of authority `area` (its DfE code) in results rows, else the code."""
+    return next((str(r["area_name"]) for r in rows if r.get("la_code") == area), area)
+
+
+def write(target: Path, key: str, framework: str, settings: DemoSettings, name: str,
+          sections: Mapping[str, Sequence[SpineRow]]) -> Path:
+    """Spine rows as the JSON document `read` reads, under their cache key."""
+    document = {"key": key, "framework": framework, "area": settings.area, "area_name": name,
                 "period": settings.period, "scale": settings.scale, "seed": settings.seed,
-                "sections": {name: [attrs.asdict(r) for r in section]
-                             for name, section in sections.items()}}
-    cache.mkdir(parents=True, exist_ok=True)
+                "sections": {section: [attrs.asdict(r) for r in rows]
+                             for section, rows in sections.items()}}
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(document, indent=1, sort_keys=True), encoding="utf-8")
     return target
 

@@ -354,6 +354,10 @@ def test_real_docs_build_with_every_shipped_indicator_anchored(tmp_path: Path) -
     national = (outdir / "frameworks" / "csc_national_framework.html").read_text("utf-8")
     assert national.count('class="ospec-chart-data') == len(charts)
     assert "Compared with England" in national
+    authority = (outdir / "authority.html").read_text("utf-8")
+    assert (outdir / "_images" / "authority-805.svg").exists()
+    assert authority.count('class="ospec-chart-data') == 1
+    assert "Hartlepool (805)" in authority
     for page in outdir.rglob("*.html"):
         text = page.read_text("utf-8")
         assert 'role="heading">' not in text, page.name  # each has an aria-level
