@@ -97,8 +97,14 @@ def _absent_diagnostic(dataset: str, column: str, indicators: list[m.Indicator],
     read_by = (f"indicator {names} reads it" if len(indicators) == 1
                else f"indicators {names} read it")
     suggestion = did_you_mean(column, header)
-    fix = ("add the column to the file: `optional` lets a column's values be empty, not the "
-           "column be absent when an indicator reads it")
+    if source.lower().endswith(".xml"):  # a return carries its schema's elements, no more
+        fix = ("an XML return carries only the elements of its schema, and none of them is "
+               "read into this column (DfE derives some columns, such as PL_DISTANCE, after "
+               "the return): the indicators reading it cannot be evaluated from the return; "
+               "`--keep-going` evaluates the others and reports these as not evaluated")
+    else:
+        fix = ("add the column to the file: `optional` lets a column's values be empty, not "
+               "the column be absent when an indicator reads it")
     return Diagnostic.of(
         "D101", f"column `{column}` of dataset `{_short(dataset)}` is missing from the file, "
         f"and {read_by}", None, path=source, line=1,
