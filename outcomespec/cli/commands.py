@@ -34,6 +34,7 @@ from outcomespec.language.rendering import render_all, render_json
 
 if TYPE_CHECKING:
     from outcomespec.api import Framework, Run
+    from outcomespec.evaluation.evaluator import Evaluation
     from outcomespec.results.builder import Results
 
 # The commands that compute import the API (and with it NumPy) when they run: `check`, which
@@ -598,12 +599,20 @@ def _demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _areas_evaluated(evaluation: Evaluation) -> str:
+    """The authorities a run evaluated: all of the period's, or a single authority's."""
+    frame, only = evaluation.frame, evaluation.only
+    if only is None:
+        return _authorities(frame.n_areas)
+    return f"the single local authority {frame.codes[only]} ({frame.names[only]})"
+
+
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:
     """What a careful reader needs to trust the numbers: what was read and what was not."""
     choice = run.period_choice
     lines = [f"{name}: {len(run.evaluation.totals)} indicator results for period "
              f"{choice.period} ({choice.label}), "
-             f"{_authorities(run.evaluation.frame.n_areas)}",
+             f"{_areas_evaluated(run.evaluation)}",
              f"  period {choice.period}: {choice.reason}"]
     for dataset, result in sorted(run.loads.items()):
         report = result.report

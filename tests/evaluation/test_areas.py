@@ -593,3 +593,15 @@ def test_returns_of_other_authorities_stop_a_single_authority_run(synthetic: Pat
     assert header.line == others[0] + 2
     assert header.help == (f"give the code of the authority whose returns these are as the "
                            f"area (`--area {first}`), or point the data at `202`'s own returns")
+
+
+def test_single_authority_summary_names_it(hartlepool_published: Path, tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """`eval --area 805` says it evaluated Hartlepool alone (it said "153 local
+    authorities", the period's count, as if the run were national)."""
+    code = main(["eval", str(FRAMEWORK), "--data", str(hartlepool_published), "--period",
+                 "2025", "--area", "805", "--out", str(tmp_path / "r.csv")])
+    first = capsys.readouterr().err.splitlines()[0]
+    assert code == 0
+    assert first == ("dfe_published: 6 indicator results for period 2025 (2024-25), the "
+                     "single local authority 805 (Hartlepool)")
