@@ -604,7 +604,8 @@ def _areas_evaluated(evaluation: Evaluation) -> str:
     frame, only = evaluation.frame, evaluation.only
     if only is None:
         return _authorities(frame.n_areas)
-    return f"the single local authority {frame.codes[only]} ({frame.names[only]})"
+    code, name = frame.codes[only], frame.names[only]
+    return f"the single local authority {code}" + ("" if name == code else f" ({name})")
 
 
 def _summary(name: str, run: Run, shown: set[Diagnostic]) -> str:

@@ -158,7 +158,7 @@ def test_cli_keep_going_writes_results_and_fails(tmp_path: Path) -> None:
          "--out", str(out)], capture_output=True, text=True, check=False)
     assert done.returncode == 1, done.stderr
     assert "header.csv:1273: error[D106]" in done.stdout + done.stderr
-    assert "1 local authority\n" in done.stderr
+    assert "the single local authority 805\n" in done.stderr
     with out.open(encoding="utf-8") as f:
         indicators = {r["indicator"] for r in csv.DictReader(f)}
     assert "placements_3plus" in indicators
