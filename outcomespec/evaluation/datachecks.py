@@ -37,7 +37,10 @@ SHOWN = 8
 def absent_columns(plan: Plan, loads: Mapping[str, LoadResult], period: int
                    ) -> tuple[tuple[Diagnostic, ...], dict[str, str]]:
     """D101 for each column that an indicator reads and its file lacks, and for each such
-    indicator (by qualified name) the reason it cannot be evaluated.
+    indicator (by qualified name) the reason it cannot be evaluated. A column that the XML
+    return the table came from can never hold (`LoadReport.not_carried`: DfE derives the
+    SSDA903's PL_DISTANCE after the return) is no error in the file: its indicators are not
+    evaluated, as when a dataset is not supplied.
 
     Why: a column the file lacks is read as missing on every row, and an indicator computed
     from it is a number that looks right. The dataset's area column counts as read by
@@ -61,11 +64,16 @@ def absent_columns(plan: Plan, loads: Mapping[str, LoadResult], period: int
     unusable: dict[str, str] = {}
     for (dataset, column), indicators in readers.items():
         report = loads[dataset].report
-        diagnostics.append(_absent_diagnostic(dataset, column, indicators, report.source,
-                                              report.ignored_columns))
+        if column in report.not_carried:  # no file of this kind has it: data not supplied
+            reason = (f"reads column `{column}` of `{dataset}`, which no {report.returned} "
+                      f"carries (`{report.source}`): give the table as a CSV file that has "
+                      "the column")
+        else:
+            diagnostics.append(_absent_diagnostic(dataset, column, indicators, report.source,
+                                                  report.ignored_columns))
+            reason = f"reads column `{column}` of `{dataset}`, which `{report.source}` lacks"
         for indicator in indicators:
-            unusable.setdefault(indicator.name, f"reads column `{column}` of `{dataset}`, "
-                                f"which `{report.source}` lacks")
+            unusable.setdefault(indicator.name, reason)
     return tuple(diagnostics), unusable
 
 
@@ -97,14 +105,8 @@ def _absent_diagnostic(dataset: str, column: str, indicators: list[m.Indicator],
     read_by = (f"indicator {names} reads it" if len(indicators) == 1
                else f"indicators {names} read it")
     suggestion = did_you_mean(column, header)
-    if source.lower().endswith(".xml"):  # a return carries its schema's elements, no more
-        fix = ("an XML return carries only the elements of its schema, and none of them is "
-               "read into this column (DfE derives some columns, such as PL_DISTANCE, after "
-               "the return): the indicators reading it cannot be evaluated from the return; "
-               "`--keep-going` evaluates the others and reports these as not evaluated")
-    else:
-        fix = ("add the column to the file: `optional` lets a column's values be empty, not "
-               "the column be absent when an indicator reads it")
+    fix = ("add the column to the file: `optional` lets a column's values be empty, not the "
+           "column be absent when an indicator reads it")
     return Diagnostic.of(
         "D101", f"column `{column}` of dataset `{_short(dataset)}` is missing from the file, "
         f"and {read_by}", None, path=source, line=1,

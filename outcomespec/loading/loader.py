@@ -108,6 +108,10 @@ class LoadReport:
     """Declared columns (optional, or collected only in some years) that the file lacks."""
     filled_columns: tuple[tuple[str, str], ...] = ()
     """(column, value): the area column filled from `load_table(..., area=...)`."""
+    returned: str | None = None
+    """The XML return the table was read from ("SSDA903 return"), if it was."""
+    not_carried: tuple[str, ...] = ()
+    """Declared columns that the return's schema cannot give: no file of it ever has them."""
 
     def read_as_missing(self, column: str | None = None) -> dict[str, int]:
         """Rule → how many values it made missing, in one column or in all of them."""
@@ -315,7 +319,10 @@ def _place_returned(results: dict[str, LoadResult], returns: Returns,
     for short, table in returns.tables.items():
         result = results.get(names.get(short, ""))
         if result is not None and result.report.source == table.shown:
-            results[names[short]] = evolve(result, diagnostics=table.place(result.diagnostics))
+            report = evolve(result.report, returned=table.kind, not_carried=tuple(
+                c for c in result.report.absent_columns if c not in table.schema))
+            results[names[short]] = evolve(result, report=report,
+                                           diagnostics=table.place(result.diagnostics))
     for short, diagnostic in returns.diagnostics:
         name = names.get(short) or next(iter(results), None)
         if name is not None and name in results:

@@ -41,6 +41,10 @@ class XmlTable:
     """Columns read from the row's own element (not keys taken from the rows around it)."""
     row_path: str = ""
     """The path of the rows' element in the schema."""
+    kind: str = ""
+    """The return it was read from, as people call it ("SSDA903 return")."""
+    schema: frozenset[str] = frozenset()
+    """Every column the return's schema can give this table (some row may give none)."""
 
     def place(self, diagnostics: Iterable[Diagnostic]) -> tuple[Diagnostic, ...]:
         """The loader's diagnostics about this table, naming the element where they name a
@@ -375,8 +379,10 @@ class Flattener(xml.sax.ContentHandler):
             raw = RawColumns(header, columns, np.asarray(table.lines, dtype=np.int64), n, (), ())
             paths = dict(self.layout.paths[name]) | (
                 {AREA_COLUMN: self.layout.area_path} if area else {})
-            found[name] = XmlTable(self.shown, raw, paths, table.places, table.value_lines,
-                                   self.layout.owned[name], self.layout.row_paths[name])
+            found[name] = XmlTable(
+                self.shown, raw, paths, table.places, table.value_lines,
+                self.layout.owned[name], self.layout.row_paths[name], kind=self.fmt.name,
+                schema=frozenset((*self.layout.columns[name], *((AREA_COLUMN,) if area else ()))))
         return found
 
 

@@ -77,8 +77,7 @@ def prepare_authority(framework: Framework, published: Framework, tables: Path,
         if (tables / f"{name}.csv").exists():
             shutil.copyfile(tables / f"{name}.csv", folder / f"{name}.csv")
     own = list(framework.run(folder, settings.period, area=settings.area,
-                             comparators=m.ComparatorChoice.PUBLISHED,
-                             keep_going=True).results.rows())
+                             comparators=m.ComparatorChoice.PUBLISHED).results.rows())
     others = published.run(tables, settings.period)
     sections = authority_rows(own, others.results.rows(), framework.model, settings.area,
                               neighbour_codes(others, settings.area))
