@@ -15,7 +15,6 @@ keyed by every file they read and the settings.
 
 from __future__ import annotations
 
-import json
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
@@ -28,11 +27,12 @@ from outcomespec.sphinxext.spines import (
     DemoSettings,
     area_name,
     cache_key,
+    generated,
+    is_cached,
     neighbour_codes,
     spine_rows,
     write,
 )
-from outcomespec.synthetic.generator import generate
 
 __all__ = ["authority_rows", "prepare_authority"]
 
@@ -62,14 +62,10 @@ def prepare_authority(framework: Framework, published: Framework, tables: Path,
     `published` evaluated on `tables`. `files` are everything both frameworks read."""
     target = cache / f"authority-{framework.name}-{settings.area}.json"
     key = cache_key(files, settings)
-    if target.exists() and json.loads(target.read_text("utf-8")).get("key") == key:
+    if is_cached(target, key):
         return target
-    returns = cache / f"xml-{settings.scale:g}-{settings.seed}-{settings.period}"
-    marker = returns / "generated.json"
-    if not marker.exists():
-        report = generate(returns, years=(settings.period,), scale=settings.scale,
-                          seed=settings.seed, format="xml")
-        marker.write_text(json.dumps({"seconds": report.seconds}), encoding="utf-8")
+    returns = generated(cache / f"xml-{settings.scale:g}-{settings.seed}-{settings.period}",
+                        settings, "xml")
     folder = cache / f"authority-{settings.area}-{settings.scale:g}-{settings.seed}"
     shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(returns / str(settings.period) / settings.area, folder)

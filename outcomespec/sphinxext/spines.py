@@ -127,20 +127,31 @@ def prepare(framework: Framework, files: Iterable[Path], settings: DemoSettings,
     `files` are the framework's own and those it imports."""
     target = cache / f"spines-{framework.name}.json"
     key = cache_key(files, settings)
-    if target.exists() and json.loads(target.read_text("utf-8")).get("key") == key:
+    if is_cached(target, key):
         return target
-    data = cache / f"synthetic-{settings.scale:g}-{settings.seed}-{settings.period}"
-    marker = data / "generated.json"
-    if not marker.exists():
-        report = generate(data, years=(settings.period,), scale=settings.scale,
-                          seed=settings.seed)
-        marker.write_text(json.dumps({"seconds": report.seconds}), encoding="utf-8")
+    data = generated(cache / f"synthetic-{settings.scale:g}-{settings.seed}-{settings.period}",
+                     settings)
     run = framework.run(data / str(settings.period), settings.period)
     rows = list(run.results.rows())
     sections = spine_rows(rows, framework.model, settings.area,
                           neighbour_codes(run, settings.area))
     return write(target, key, framework.name, settings, area_name(rows, settings.area),
                  sections)
+
+
+def is_cached(target: Path, key: str) -> bool:
+    """Whether `target` holds rows computed under `key` (nothing they depend on changed)."""
+    return target.exists() and json.loads(target.read_text("utf-8")).get("key") == key
+
+
+def generated(folder: Path, settings: DemoSettings, file_format: str = "csv") -> Path:
+    """`folder`, holding the synthetic returns of `settings` (generated once, then reused)."""
+    marker = folder / "generated.json"
+    if not marker.exists():
+        report = generate(folder, years=(settings.period,), scale=settings.scale,
+                          seed=settings.seed, format=file_format)
+        marker.write_text(json.dumps({"seconds": report.seconds}), encoding="utf-8")
+    return folder
 
 
 def area_name(rows: Iterable[Mapping[str, Any]], area: str) -> str:
