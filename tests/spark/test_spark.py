@@ -146,7 +146,11 @@ def test_generated_data_equal_in_process(spark: SparkSession, generated: api.Fra
     assert found["value"][across].isna().all()
     assert all("`pupil` identifier alone, across local authorities" in note
                for note in found["note"][across])
-    expected, found = expected[~across].reset_index(), found[~across].reset_index()
+    # each table without its own rows of those indicators: Spark lists an indicator it does
+    # not evaluate after those it does, so their positions differ between the two tables
+    here_across = expected["indicator"].isin(ACROSS).to_numpy()
+    expected = expected[~here_across].reset_index(drop=True)
+    found = found[~across].reset_index(drop=True)
     for column in expected.columns:
         ours, theirs = expected[column].to_numpy(), found[column].to_numpy()
         assert np.array_equal(ours, theirs, equal_nan=ours.dtype.kind == "f"), column
